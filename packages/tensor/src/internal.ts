@@ -1,0 +1,45 @@
+import { current } from './backend.js';
+import { BackendError, ValueError } from './errors.js';
+import { Tensor, type ElementwiseOp, type KernelOp } from './tensor.js';
+
+/** Checks that `x` is a live tensor of the current backend. @internal */
+export function assertTensor(op: string, arg: string, x: unknown): Tensor {
+  if (!(x instanceof Tensor)) {
+    throw new ValueError(op, `${arg} must be a Tensor, got ${x === null ? 'null' : typeof x}`);
+  }
+  if (x.isDisposed) throw new ValueError(op, `${arg} (tensor #${x.id}) was disposed`);
+  if (x.backend !== current()) {
+    throw new BackendError(op, `${arg} (tensor #${x.id}) belongs to a backend replaced by setBackend(); recreate it`);
+  }
+  return x;
+}
+
+/** A lazy elementwise tensor. @internal */
+export function elementwise(shape: readonly number[], inputs: Array<Tensor | number>, code: (args: string[]) => string): Tensor {
+  let depth = 0;
+  for (const x of inputs) {
+    if (x instanceof Tensor && !x.value && x.op?.kind === 'ew') depth = Math.max(depth, x.op.depth);
+  }
+  const op: ElementwiseOp = { kind: 'ew', code, inputs, depth: depth + 1 };
+  return new Tensor(shape, null, op);
+}
+
+/** A lazy tensor computed by one kernel whose source is complete. @internal */
+export function kernelOp(shape: readonly number[], source: string, inputs: Tensor[], scalars: number[] = []): Tensor {
+  const op: KernelOp = { kind: 'kernel', source, inputs, scalars };
+  return new Tensor(shape, null, op);
+}
+
+/** A lazy reshape of `x`. @internal */
+export function view(shape: readonly number[], x: Tensor): Tensor {
+  if (x.value) return new Tensor(shape, x.value instanceof Float32Array ? x.value : null, x.value instanceof Float32Array ? null : { kind: 'view', inputs: [x] });
+  return new Tensor(shape, null, { kind: 'view', inputs: [x] });
+}
+
+/** Formats a number as a float literal for kernel source. @internal */
+export function lit(x: number): string {
+  if (Number.isNaN(x)) throw new ValueError('kernel', 'NaN cannot be a kernel literal');
+  if (!Number.isFinite(x)) return x > 0 ? '3.4028234663852886e38' : '-3.4028234663852886e38';
+  const s = String(x);
+  return /[.eE]/.test(s) ? s : `${s}.0`;
+}

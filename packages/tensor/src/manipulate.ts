@@ -1,0 +1,172 @@
+import { ShapeError, ValueError, formatShape } from './errors.js';
+import { Random } from './random.js';
+import { assertTensor, kernelOp, view } from './internal.js';
+import { normalizeAxis, sizeOf, stridesOf } from './shape.js';
+import { Tensor } from './tensor.js';
+
+/** The same data under a new shape; one dimension may be −1 (inferred). No kernel runs. */
+export function reshape(x: Tensor, shape: readonly number[]): Tensor {
+  assertTensor('reshape', 'x', x);
+  const inferred = shape.filter((d) => d === -1).length;
+  if (inferred > 1 || shape.some((d) => !Number.isInteger(d) || d < -1)) {
+    throw new ShapeError('reshape', `shape must be non-negative integers with at most one -1, got ${formatShape(shape)}`);
+  }
+  const known = shape.filter((d) => d !== -1).reduce((p, d) => p * d, 1);
+  const out = shape.map((d) => (d === -1 ? (known === 0 ? 0 : x.size / known) : d));
+  if (sizeOf(out) !== x.size || !out.every(Number.isInteger)) {
+    throw new ShapeError('reshape', `cannot reshape ${formatShape(x.shape)} (${x.size} elements) to ${formatShape(shape)}`);
+  }
+  return view(out, x);
+}
+
+/** Permutes dimensions (default: reversed, i.e. the matrix transpose for 2-D). */
+export function transpose(x: Tensor, perm?: readonly number[]): Tensor {
+  assertTensor('transpose', 'x', x);
+  const r = x.rank;
+  const p = perm ? perm.map((a) => normalizeAxis('transpose', a, r)) : [...Array(r).keys()].reverse();
+  if (p.length !== r || new Set(p).size !== r) {
+    throw new ValueError('transpose', `perm must be a permutation of 0..${r - 1}, got ${formatShape(perm ?? [])}`);
+  }
+  const outShape = p.map((a) => x.shape[a]);
+  if (p.every((a, i) => a === i)) return view(outShape, x);
+  const inStrides = stridesOf(x.shape);
+  const outStrides = stridesOf(outShape);
+  const lines = ['let rem = this.thread.x;', 'let idx = 0.0;'];
+  for (let d = 0; d < r; d++) {
+    lines.push(`const c${d} = Math.floor((rem + 0.5) / ${outStrides[d]});`);
+    lines.push(`rem = rem - c${d} * ${outStrides[d]};`);
+    lines.push(`idx += c${d} * ${inStrides[p[d]]};`);
+  }
+  lines.push('return a0[idx];');
+  return kernelOp(outShape, `function(a0) {\n  ${lines.join('\n  ')}\n}`, [x]);
+}
+
+/** Rows `start` (inclusive) to `end` (exclusive) along the first axis. */
+export function sliceRows(x: Tensor, start: number, end: number): Tensor {
+  assertTensor('sliceRows', 'x', x);
+  if (x.rank < 1) throw new ShapeError('sliceRows', 'x must have at least one dimension');
+  const n = x.shape[0];
+  if (!Number.isInteger(start) || !Number.isInteger(end) || start < 0 || end > n || start > end) {
+    throw new ValueError('sliceRows', `need integers 0 <= start <= end <= ${n}, got start=${start}, end=${end}`);
+  }
+  const row = x.size / Math.max(n, 1);
+  const shape = [end - start, ...x.shape.slice(1)];
+  return kernelOp(shape, `function(a0) {\n  return a0[this.thread.x + ${start * row}];\n}`, [x]);
+}
+
+/**
+ * Gathers slices along `axis` (default 0) at integer `indices` (a tensor of whole numbers
+ * or a plain array). Out-of-range indices are rejected when given as an array; inside a
+ * tensor they are clamped to the valid range.
+ */
+export function gather(x: Tensor, indices: Tensor | readonly number[], axis = 0): Tensor {
+  assertTensor('gather', 'x', x);
+  const ax = normalizeAxis('gather', axis, x.rank);
+  const len = x.shape[ax];
+  let idx: Tensor;
+  if (Array.isArray(indices)) {
+    for (const i of indices) {
+      if (!Number.isInteger(i) || i < 0 || i >= len) {
+        throw new ValueError('gather', `indices must be integers in [0, ${len}), got ${i}`);
+      }
+    }
+    idx = hostTensor([indices.length], Float32Array.from(indices));
+  } else {
+    idx = assertTensor('gather', 'indices', indices);
+    if (idx.rank !== 1) throw new ShapeError('gather', `indices must be 1-D, got ${formatShape(idx.shape)}`);
+  }
+  const outer = sizeOf(x.shape.slice(0, ax));
+  const inner = sizeOf(x.shape.slice(ax + 1));
+  const k = idx.size;
+  const shape = [...x.shape.slice(0, ax), k, ...x.shape.slice(ax + 1)];
+  const lines = [
+    'const o = this.thread.x;',
+    `const a = Math.floor((o + 0.5) / ${k * inner});`,
+    `const r = o - a * ${k * inner};`,
+    `const j = Math.floor((r + 0.5) / ${inner});`,
+    `const c = r - j * ${inner};`,
+    `let g = Math.floor(a1[j] + 0.5);`,
+    `if (g < 0.0) { g = 0.0; }`,
+    `if (g > ${len - 1}.0) { g = ${len - 1}.0; }`,
+    `return a0[a * ${len * inner} + g * ${inner} + c];`,
+  ];
+  const out = kernelOp(shape, `function(a0, a1) {\n  ${lines.join('\n  ')}\n}`, [x, idx]);
+  if (Array.isArray(indices)) idx.dispose();
+  return out;
+}
+
+/** Joins tensors along `axis` (default 0); all other dimensions must match. */
+export function concat(tensors: readonly Tensor[], axis = 0): Tensor {
+  if (!tensors || typeof tensors.length !== 'number' || tensors.length === 0) throw new ValueError('concat', 'tensors must be a non-empty array');
+  tensors.forEach((t, i) => assertTensor('concat', `tensors[${i}]`, t));
+  const first = tensors[0];
+  const ax = normalizeAxis('concat', axis, first.rank);
+  for (const [i, t] of tensors.entries()) {
+    if (t.rank !== first.rank || t.shape.some((d, j) => j !== ax && d !== first.shape[j])) {
+      throw new ShapeError('concat', `tensors[${i}] has shape ${formatShape(t.shape)}, incompatible with ${formatShape(first.shape)} along axis ${ax}`);
+    }
+  }
+  if (tensors.length === 1) return view(first.shape, first);
+  // Joined in groups so no kernel takes more arguments than a GL backend has texture units.
+  if (tensors.length > 8) {
+    const parts: Tensor[] = [];
+    for (let i = 0; i < tensors.length; i += 8) parts.push(concat(tensors.slice(i, i + 8), ax));
+    const out = concat(parts, ax);
+    for (const p of parts) p.dispose();
+    return out;
+  }
+  const inner = sizeOf(first.shape.slice(ax + 1));
+  const lens = tensors.map((t) => t.shape[ax]);
+  const total = lens.reduce((p, d) => p + d, 0);
+  const shape = first.shape.map((d, j) => (j === ax ? total : d));
+  const lines = [
+    'const o = this.thread.x;',
+    `const a = Math.floor((o + 0.5) / ${total * inner});`,
+    `const r = o - a * ${total * inner};`,
+    `const j = Math.floor((r + 0.5) / ${inner});`,
+    `const c = r - j * ${inner};`,
+  ];
+  let offset = 0;
+  tensors.forEach((_, i) => {
+    const l = lens[i];
+    if (l === 0) return;
+    lines.push(`if (j < ${offset + l}.0) { return a${i}[a * ${l * inner} + (j - ${offset}) * ${inner} + c]; }`);
+    offset += l;
+  });
+  lines.push('return 0.0;');
+  const args = tensors.map((_, i) => `a${i}`).join(', ');
+  return kernelOp(shape, `function(${args}) {\n  ${lines.join('\n  ')}\n}`, [...tensors]);
+}
+
+/** One-hot rows: integer class indices [n] → [n, depth] of 0/1 (out-of-range → all zeros). */
+export function oneHot(indices: Tensor | readonly number[], depth: number): Tensor {
+  if (!Number.isInteger(depth) || depth < 1) throw new ValueError('oneHot', `depth must be a positive integer, got ${depth}`);
+  let idx: Tensor;
+  if (Array.isArray(indices)) {
+    idx = hostTensor([indices.length], Float32Array.from(indices));
+  } else {
+    idx = assertTensor('oneHot', 'indices', indices);
+    if (idx.rank !== 1) throw new ShapeError('oneHot', `indices must be 1-D, got ${formatShape(idx.shape)}`);
+  }
+  const lines = [
+    'const o = this.thread.x;',
+    `const r = Math.floor((o + 0.5) / ${depth});`,
+    `const c = o - r * ${depth};`,
+    'return Math.floor(a0[r] + 0.5) == c ? 1.0 : 0.0;',
+  ];
+  const out = kernelOp([idx.size, depth], `function(a0) {\n  ${lines.join('\n  ')}\n}`, [idx]);
+  if (Array.isArray(indices)) idx.dispose();
+  return out;
+}
+
+function hostTensor(shape: number[], data: Float32Array): Tensor {
+  return new Tensor(shape, data, null);
+}
+
+/** Rows of `x` in a seeded random order (a permutation along the first axis). */
+export function shuffle(x: Tensor, options: { seed?: number } = {}): Tensor {
+  assertTensor('shuffle', 'x', x);
+  if (x.rank < 1) throw new ShapeError('shuffle', 'x must have at least one dimension');
+  const p = new Random(options.seed ?? 0).permutation(x.shape[0]);
+  return gather(x, Array.from(p), 0);
+}

@@ -1,0 +1,191 @@
+import { ValueError } from './errors.js';
+import { elementwise, assertTensor, kernelOp, view } from './internal.js';
+import { normalizeAxis } from './shape.js';
+import type { Tensor } from './tensor.js';
+
+/** Options of the reductions. */
+export interface ReduceOptions {
+  /** Reduce over this axis only (negative counts from the end); omitted: over all elements. */
+  axis?: number;
+  /** Keep the reduced axis with length 1, so the result broadcasts against the input. */
+  keepDims?: boolean;
+}
+
+// A reduction is described by what it does to one value and how it finishes; each
+// becomes one kernel whose output cell walks its slice with a literal loop bound.
+interface Reducer {
+  init: string; // expression of the first element `v`
+  step: string; // statement updating `acc` with `v`
+  done: string; // expression of the result from `acc` and `len`
+  map?: (v: string) => string; // applied to each element first
+}
+
+const SUM: Reducer = { init: 'v', step: 'acc += v;', done: 'acc' };
+const MAX: Reducer = { init: 'v', step: 'if (v > acc || v != v) { acc = v; }', done: 'acc' };
+const MIN: Reducer = { init: 'v', step: 'if (v < acc || v != v) { acc = v; }', done: 'acc' };
+
+// Above this many elements a full reduction runs in two passes (partials, then a
+// reduction of the partials) so every backend gets parallel work.
+const TWO_PASS = 1 << 14;
+
+interface Plan {
+  outer: number;
+  len: number;
+  inner: number;
+  outShape: number[];
+}
+
+function plan(op: string, x: Tensor, options: ReduceOptions): Plan {
+  if (options.axis === undefined) {
+    return { outer: 1, len: x.size, inner: 1, outShape: options.keepDims ? x.shape.map(() => 1) : [] };
+  }
+  if (x.rank === 0) throw new ValueError(op, 'axis given for a scalar tensor');
+  const ax = normalizeAxis(op, options.axis, x.rank);
+  const outer = x.shape.slice(0, ax).reduce((p, d) => p * d, 1);
+  const inner = x.shape.slice(ax + 1).reduce((p, d) => p * d, 1);
+  const outShape = options.keepDims ? x.shape.map((d, i) => (i === ax ? 1 : d)) : x.shape.filter((_, i) => i !== ax);
+  return { outer, len: x.shape[ax], inner, outShape };
+}
+
+function source(r: Reducer, len: number, inner: number, finish: string): string {
+  const map = r.map ?? ((v: string) => v);
+  const lines = [
+    'const o = this.thread.x;',
+    `const outer = Math.floor((o + 0.5) / ${inner});`,
+    `const base = outer * ${len * inner} + (o - outer * ${inner});`,
+    `let v = ${map(`a0[base]`)};`,
+    `let acc = ${r.init};`,
+    `for (let p = 1; p < ${len}; p++) {`,
+    `  v = ${map(`a0[base + p * ${inner}]`)};`,
+    `  ${r.step}`,
+    '}',
+    `return ${finish};`,
+  ];
+  return `function(a0) {\n  ${lines.join('\n  ')}\n}`;
+}
+
+function reduce(op: string, x: Tensor, options: ReduceOptions, r: Reducer, combine: Reducer, finish: (acc: string, len: number) => string): Tensor {
+  assertTensor(op, 'x', x);
+  const p = plan(op, x, options);
+  if (p.len === 0) {
+    if (r === SUM) return elementwise(p.outShape, [0], () => finish('0.0', 0));
+    throw new ValueError(op, `cannot reduce an empty axis (shape [${x.shape.join(', ')}])`);
+  }
+  if (options.axis === undefined && p.len > TWO_PASS) {
+    const chunk = Math.ceil(Math.sqrt(p.len));
+    const parts = Math.ceil(p.len / chunk);
+    const map = r.map ?? ((v: string) => v);
+    const lines = [
+      'const o = this.thread.x;',
+      `const base = o * ${chunk};`,
+      `let acc = ${r.init.replace(/\bv\b/g, map('a0[base]'))};`,
+      'let v = acc;',
+      `for (let p = 1; p < ${chunk}; p++) {`,
+      `  if (base + p < ${p.len}) {`,
+      `    v = ${map('a0[base + p]')};`,
+      `    ${r.step}`,
+      '  }',
+      '}',
+      'return acc;',
+    ];
+    const partial = kernelOp([parts], `function(a0) {\n  ${lines.join('\n  ')}\n}`, [x]);
+    const total = kernelOp([1], source(combine, parts, 1, finish('acc', p.len)), [partial]);
+    partial.dispose();
+    if (p.outShape.length === 1 && p.outShape[0] === 1) return total;
+    const out = view(p.outShape, total);
+    total.dispose();
+    return out;
+  }
+  return kernelOp(p.outShape, source(r, p.len, p.inner, finish('acc', p.len)), [x]);
+}
+
+const id = (acc: string): string => acc;
+
+/** Sum over all elements or one axis. */
+export const sum = (x: Tensor, options: ReduceOptions = {}): Tensor => reduce('sum', x, options, SUM, SUM, id);
+/** Arithmetic mean over all elements or one axis. */
+export const mean = (x: Tensor, options: ReduceOptions = {}): Tensor =>
+  reduce('mean', x, options, SUM, SUM, (acc, len) => `(${acc} / ${len}.0)`);
+/** Maximum over all elements or one axis (NaN if any is NaN). */
+export const max = (x: Tensor, options: ReduceOptions = {}): Tensor => reduce('max', x, options, MAX, MAX, id);
+/** Minimum over all elements or one axis (NaN if any is NaN). */
+export const min = (x: Tensor, options: ReduceOptions = {}): Tensor => reduce('min', x, options, MIN, MIN, id);
+/** ‖x‖₁ = Σ|xᵢ| over all elements or one axis. */
+export const normL1 = (x: Tensor, options: ReduceOptions = {}): Tensor =>
+  reduce('normL1', x, options, { ...SUM, map: (v) => `Math.abs(${v})` }, SUM, id);
+/** ‖x‖₂ = √Σxᵢ² over all elements or one axis. */
+export const normL2 = (x: Tensor, options: ReduceOptions = {}): Tensor =>
+  reduce('normL2', x, options, { ...SUM, map: (v) => `(${v} * ${v})` }, SUM, (acc) => `Math.sqrt(${acc})`);
+/** ‖x‖∞ = max|xᵢ| over all elements or one axis. */
+export const normLInf = (x: Tensor, options: ReduceOptions = {}): Tensor =>
+  reduce('normLInf', x, options, { ...MAX, map: (v) => `Math.abs(${v})` }, MAX, id);
+
+function argReduce(op: string, x: Tensor, axis: number, better: '>' | '<'): Tensor {
+  assertTensor(op, 'x', x);
+  const p = plan(op, x, { axis });
+  if (p.len === 0) throw new ValueError(op, `cannot reduce an empty axis (shape [${x.shape.join(', ')}])`);
+  // NaN counts as the extreme (PyTorch's convention); ties go to the first index.
+  const lines = [
+    'const o = this.thread.x;',
+    `const outer = Math.floor((o + 0.5) / ${p.inner});`,
+    `const base = outer * ${p.len * p.inner} + (o - outer * ${p.inner});`,
+    'let best = a0[base];',
+    'let at = 0;',
+    `for (let p = 1; p < ${p.len}; p++) {`,
+    `  const v = a0[base + p * ${p.inner}];`,
+    `  if (best == best && (v ${better} best || v != v)) { best = v; at = p; }`,
+    '}',
+    'return at;',
+  ];
+  return kernelOp(p.outShape, `function(a0) {\n  ${lines.join('\n  ')}\n}`, [x]);
+}
+
+/** Index of the maximum along `axis` (first on ties; NaN wins), as float32 values. */
+export const argmax = (x: Tensor, axis = -1): Tensor => argReduce('argmax', x, axis, '>');
+/** Index of the minimum along `axis` (first on ties; NaN wins), as float32 values. */
+export const argmin = (x: Tensor, axis = -1): Tensor => argReduce('argmin', x, axis, '<');
+
+/**
+ * log Σ exp(x) along `axis` (default last), stable: m + log Σ exp(x − m) with m the
+ * maximum, in one kernel with two passes over each slice. ±Inf maxima pass through.
+ */
+export function logSumExp(x: Tensor, options: { axis?: number; keepDims?: boolean } = {}): Tensor {
+  assertTensor('logSumExp', 'x', x);
+  const axis = options.axis ?? -1;
+  if (x.rank === 0) throw new ValueError('logSumExp', 'x must have at least one dimension');
+  const p = plan('logSumExp', x, { axis, keepDims: options.keepDims });
+  if (p.len === 0) throw new ValueError('logSumExp', `cannot reduce an empty axis (shape [${x.shape.join(', ')}])`);
+  const lines = [
+    'const o = this.thread.x;',
+    `const outer = Math.floor((o + 0.5) / ${p.inner});`,
+    `const base = outer * ${p.len * p.inner} + (o - outer * ${p.inner});`,
+    'let m = a0[base];',
+    `for (let p = 1; p < ${p.len}; p++) {`,
+    `  const v = a0[base + p * ${p.inner}];`,
+    '  if (v > m || v != v) { m = v; }',
+    '}',
+    'if (m != m || m > 3.0e38 || m < -3.0e38) { return m; }',
+    'let s = 0.0;',
+    `for (let p = 0; p < ${p.len}; p++) {`,
+    `  s += Math.exp(a0[base + p * ${p.inner}] - m);`,
+    '}',
+    'return m + Math.log(s);',
+  ];
+  return kernelOp(p.outShape, `function(a0) {\n  ${lines.join('\n  ')}\n}`, [x]);
+}
+
+/** softmax along `axis` (default last): exp(x − logSumExp(x)), stable for large inputs. */
+export function softmax(x: Tensor, axis = -1): Tensor {
+  const lse = logSumExp(x, { axis, keepDims: true });
+  const out = elementwise(x.shape, [x, lse], ([v, l]) => `Math.exp(${v} - ${l})`);
+  lse.dispose();
+  return out;
+}
+
+/** log softmax along `axis` (default last): x − logSumExp(x). */
+export function logSoftmax(x: Tensor, axis = -1): Tensor {
+  const lse = logSumExp(x, { axis, keepDims: true });
+  const out = elementwise(x.shape, [x, lse], ([v, l]) => `(${v} - ${l})`);
+  lse.dispose();
+  return out;
+}

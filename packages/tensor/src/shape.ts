@@ -1,0 +1,61 @@
+import { ShapeError, ValueError, formatShape } from './errors.js';
+
+/** Number of elements of a shape (1 for a scalar shape `[]`). @internal */
+export function sizeOf(shape: readonly number[]): number {
+  let n = 1;
+  for (const d of shape) n *= d;
+  return n;
+}
+
+/** Validates a user-given shape: non-negative integers. @internal */
+export function checkShape(op: string, shape: readonly number[], arg = 'shape'): number[] {
+  if (!Array.isArray(shape)) throw new ShapeError(op, `${arg} must be an array of non-negative integers, got ${String(shape)}`);
+  for (const d of shape) {
+    if (!Number.isInteger(d) || d < 0) {
+      throw new ShapeError(op, `${arg} must be an array of non-negative integers, got ${formatShape(shape)}`);
+    }
+  }
+  return shape.slice();
+}
+
+/** NumPy broadcasting of two shapes, or a ShapeError naming both. @internal */
+export function broadcastShapes(op: string, a: readonly number[], b: readonly number[]): number[] {
+  const r = Math.max(a.length, b.length);
+  const out = new Array<number>(r);
+  for (let k = 1; k <= r; k++) {
+    const x = a.length - k >= 0 ? a[a.length - k] : 1;
+    const y = b.length - k >= 0 ? b[b.length - k] : 1;
+    if (x !== y && x !== 1 && y !== 1) {
+      throw new ShapeError(op, `shapes ${formatShape(a)} and ${formatShape(b)} do not broadcast (dimension ${r - k}: ${x} vs ${y})`);
+    }
+    out[r - k] = x === 1 ? y : x;
+  }
+  return out;
+}
+
+/** Resolves a possibly negative axis against a rank. @internal */
+export function normalizeAxis(op: string, axis: number, rank: number): number {
+  if (!Number.isInteger(axis) || axis < -rank || axis >= rank) {
+    throw new ValueError(op, `axis must be an integer in [${-rank}, ${rank - 1}], got ${axis}`);
+  }
+  return axis < 0 ? axis + rank : axis;
+}
+
+/** Checks a finite number argument. @internal */
+export function checkFinite(op: string, arg: string, x: unknown): number {
+  if (typeof x !== 'number' || !Number.isFinite(x)) {
+    throw new ValueError(op, `${arg} must be a finite number, got ${String(x)}`);
+  }
+  return x;
+}
+
+/** Row-major strides of a shape. @internal */
+export function stridesOf(shape: readonly number[]): number[] {
+  const s = new Array<number>(shape.length);
+  let acc = 1;
+  for (let d = shape.length - 1; d >= 0; d--) {
+    s[d] = acc;
+    acc *= shape[d];
+  }
+  return s;
+}

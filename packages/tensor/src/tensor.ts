@@ -1,0 +1,519 @@
+import { current, kernelFor, noteFallback, type ArgKind, type CompiledKernel } from './backend.js';
+import { BackendError, ValueError } from './errors.js';
+import { sizeOf } from './shape.js';
+
+/** A nested array of numbers, as returned by {@link Tensor.array}. */
+export type NestedArray = number | NestedArray[];
+
+/** A device-resident result: a gpu.js Texture (GL) or buffer handle (WebGPU). */
+interface DeviceValue {
+  toArray(): unknown;
+  delete?(): void;
+}
+
+type Value = Float32Array | DeviceValue;
+
+/**
+ * An elementwise op: `code` builds the expression from its operands' expressions.
+ * Consecutive elementwise ops fuse into one kernel when the result is realised.
+ * @internal
+ */
+export interface ElementwiseOp {
+  kind: 'ew';
+  code: (args: string[]) => string;
+  inputs: Array<Tensor | number>;
+  depth: number;
+}
+
+/**
+ * A kernel op: a complete gpu.js kernel source over a flat output of the tensor's size,
+ * whose arguments are its tensor inputs (`a0…`) then its float scalars (`s0…`). @internal
+ */
+export interface KernelOp {
+  kind: 'kernel';
+  source: string;
+  inputs: Tensor[];
+  scalars: number[];
+}
+
+/** A view: the input's data under another shape (reshape). @internal */
+export interface ViewOp {
+  kind: 'view';
+  inputs: [Tensor];
+}
+
+/** @internal */
+export type Op = ElementwiseOp | KernelOp | ViewOp;
+
+// Fused elementwise kernels stop growing past these bounds: GL backends cap texture
+// arguments (16 units is the common floor), and very deep expressions compile slowly.
+const MAX_FUSED_LEAVES = 12;
+const MAX_FUSED_DEPTH = 48;
+
+interface Scope {
+  tensors: Tensor[];
+}
+
+const scopes: Scope[] = [];
+const live = { count: 0, bytes: 0 };
+
+let nextId = 0;
+
+/**
+ * A float32 n-dimensional tensor. Ops on tensors are lazy: they record what to compute
+ * and return at once; the work runs as gpu.js kernels when a value is read
+ * ({@link Tensor.data}, {@link Tensor.dataSync}) — with consecutive elementwise ops fused
+ * into one kernel. The same code therefore runs on synchronous backends and on WebGPU.
+ */
+export class Tensor {
+  /** Unique id, for debugging. */
+  readonly id: number;
+  /** The shape, outermost dimension first. */
+  readonly shape: readonly number[];
+  /** Number of elements. */
+  readonly size: number;
+  /** Always `'float32'`. */
+  readonly dtype = 'float32' as const;
+  /** @internal */ value: Value | null;
+  /** @internal */ op: Op | null;
+  /** @internal pending consumers that still need this tensor's value */
+  pending = 0;
+  private disposedFlag = false;
+  /** @internal backend generation this value belongs to */
+  readonly backend: object;
+
+  /** @internal Use the creation functions (`tensor`, `zeros`, …) instead. */
+  constructor(shape: readonly number[], value: Float32Array | null, op: Op | null) {
+    this.id = nextId++;
+    this.shape = Object.freeze(shape.slice());
+    this.size = sizeOf(shape);
+    this.value = value;
+    this.op = op;
+    this.backend = current();
+    if (op) for (const x of op.inputs) if (x instanceof Tensor) x.pending++;
+    live.count++;
+    live.bytes += this.size * 4;
+    const scope = scopes[scopes.length - 1];
+    if (scope) scope.tensors.push(this);
+  }
+
+  /** Number of dimensions. */
+  get rank(): number {
+    return this.shape.length;
+  }
+
+  /** Whether {@link Tensor.dispose} was called. */
+  get isDisposed(): boolean {
+    return this.disposedFlag;
+  }
+
+  /** Reads the values into a new `Float32Array` (row-major). Works on every backend. */
+  async data(): Promise<Float32Array> {
+    this.assertLive('data');
+    await realize(this, true);
+    return readValueAsync(this);
+  }
+
+  /**
+   * Reads the values synchronously. Throws a {@link BackendError} on WebGPU, which has
+   * no synchronous readback: use `await data()` there.
+   */
+  dataSync(): Float32Array {
+    this.assertLive('dataSync');
+    if (!current().info.syncReadback) {
+      throw new BackendError('dataSync', `backend '${current().info.name}' has no synchronous readback; use await tensor.data()`);
+    }
+    realizeSync(this);
+    return readValue(this);
+  }
+
+  /** Reads the values as nested arrays matching the shape. */
+  async array(): Promise<NestedArray> {
+    return nest(await this.data(), this.shape);
+  }
+
+  /** Synchronous {@link Tensor.array}; same restrictions as {@link Tensor.dataSync}. */
+  arraySync(): NestedArray {
+    return nest(this.dataSync(), this.shape);
+  }
+
+  /** Reads a one-element tensor as a number. */
+  async item(): Promise<number> {
+    if (this.size !== 1) throw new ValueError('item', `tensor must have exactly 1 element, got shape [${this.shape.join(', ')}]`);
+    return (await this.data())[0];
+  }
+
+  /** Synchronous {@link Tensor.item}. */
+  itemSync(): number {
+    if (this.size !== 1) throw new ValueError('itemSync', `tensor must have exactly 1 element, got shape [${this.shape.join(', ')}]`);
+    return this.dataSync()[0];
+  }
+
+  /**
+   * Computes the value now and keeps it on the device (where the backend has one),
+   * without reading it back. Useful to cut a long lazy chain, e.g. once per training step.
+   */
+  async materialize(): Promise<this> {
+    this.assertLive('materialize');
+    await realize(this, true);
+    return this;
+  }
+
+  /** Synchronous {@link Tensor.materialize} (not on WebGPU). */
+  materializeSync(): this {
+    this.assertLive('materializeSync');
+    if (!current().info.syncReadback) {
+      throw new BackendError('materializeSync', `backend '${current().info.name}' runs kernels asynchronously; use await tensor.materialize()`);
+    }
+    realizeSync(this);
+    return this;
+  }
+
+  /**
+   * Releases this tensor. Tensors computed from it but not yet realised keep what they
+   * need; the memory goes once nothing pending refers to it. Idempotent.
+   */
+  dispose(): void {
+    if (this.disposedFlag) return;
+    this.disposedFlag = true;
+    live.count--;
+    live.bytes -= this.size * 4;
+    maybeFree(this);
+  }
+
+  /** @internal */
+  assertLive(op: string): void {
+    if (this.disposedFlag) throw new ValueError(op, `tensor #${this.id} (shape [${this.shape.join(', ')}]) was disposed`);
+    if (this.backend !== current()) {
+      throw new BackendError(op, `tensor #${this.id} belongs to a backend that was replaced by setBackend(); recreate it`);
+    }
+  }
+
+  toString(): string {
+    return `Tensor(#${this.id}, shape=[${this.shape.join(', ')}], ${this.value ? 'realized' : 'lazy'})`;
+  }
+}
+
+function maybeFree(t: Tensor): void {
+  if (!t.isDisposed || t.pending > 0) return;
+  dropOp(t);
+  if (t.value && !(t.value instanceof Float32Array)) {
+    t.value.delete?.();
+  }
+  t.value = null;
+}
+
+function dropOp(t: Tensor): void {
+  const op = t.op;
+  if (!op) return;
+  t.op = null;
+  for (const x of op.inputs) {
+    if (x instanceof Tensor) {
+      x.pending--;
+      maybeFree(x);
+    }
+  }
+}
+
+/** Live-tensor and kernel counters. */
+export interface MemoryInfo {
+  /** Tensors created and not yet disposed. */
+  liveTensors: number;
+  /** Logical bytes of those tensors (size × 4). */
+  liveBytes: number;
+}
+
+/** How many tensors are alive (not disposed), and their bytes: leaks show up here. */
+export function memory(): MemoryInfo {
+  return { liveTensors: live.count, liveBytes: live.bytes };
+}
+
+/**
+ * Runs `fn` and disposes every tensor it created except those it returns (a tensor, or
+ * an array or plain object of tensors). Tensors still needed by a returned lazy result
+ * keep their data until it is realised.
+ */
+export function tidy<T>(fn: () => T): T {
+  const scope: Scope = { tensors: [] };
+  scopes.push(scope);
+  let result: T;
+  try {
+    result = fn();
+  } finally {
+    scopes.pop();
+  }
+  const keep = new Set<Tensor>();
+  collect(result, keep);
+  const parent = scopes[scopes.length - 1];
+  for (const t of scope.tensors) {
+    if (keep.has(t)) {
+      if (parent) parent.tensors.push(t);
+    } else t.dispose();
+  }
+  return result;
+}
+
+/** Excludes `t` from the enclosing {@link tidy} scopes, so it survives them. */
+export function keep<T extends Tensor>(t: T): T {
+  for (const s of scopes) {
+    const i = s.tensors.indexOf(t);
+    if (i >= 0) s.tensors.splice(i, 1);
+  }
+  return t;
+}
+
+function collect(x: unknown, out: Set<Tensor>): void {
+  if (x instanceof Tensor) out.add(x);
+  else if (Array.isArray(x)) for (const y of x) collect(y, out);
+  else if (x && typeof x === 'object' && Object.getPrototypeOf(x) === Object.prototype) {
+    for (const y of Object.values(x)) collect(y, out);
+  }
+}
+
+function nest(data: Float32Array, shape: readonly number[]): NestedArray {
+  if (shape.length === 0) return data[0];
+  const build = (offset: number, dim: number): NestedArray[] => {
+    const n = shape[dim];
+    const out: NestedArray[] = new Array(n);
+    if (dim === shape.length - 1) {
+      for (let i = 0; i < n; i++) out[i] = data[offset + i];
+    } else {
+      const stride = sizeOf(shape.slice(dim + 1));
+      for (let i = 0; i < n; i++) out[i] = build(offset + i * stride, dim + 1);
+    }
+    return out;
+  };
+  return build(0, 0);
+}
+
+function readValue(t: Tensor): Float32Array {
+  const v = t.value as Value;
+  if (v instanceof Float32Array) return v.slice();
+  current().stats.readbacks++;
+  return toFlat(v.toArray(), t.size);
+}
+
+async function readValueAsync(t: Tensor): Promise<Float32Array> {
+  const v = t.value as Value;
+  if (v instanceof Float32Array) return v.slice();
+  current().stats.readbacks++;
+  return toFlat(await v.toArray(), t.size);
+}
+
+function toFlat(x: unknown, size: number): Float32Array {
+  if (x instanceof Float32Array) return x.length === size ? x.slice() : x.slice(0, size);
+  const out = new Float32Array(size);
+  let k = 0;
+  const walk = (y: unknown): void => {
+    if (typeof y === 'number') out[k++] = y;
+    else {
+      const arr = y as ArrayLike<unknown>;
+      for (let j = 0; j < arr.length && k < size; j++) walk(arr[j]);
+    }
+  };
+  walk(x);
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------
+// Realisation: plan the kernels an unrealised tensor needs, then run them.
+
+interface Step {
+  target: Tensor;
+  view?: Tensor;
+  source?: string;
+  args?: Array<Tensor | number>;
+}
+
+function plan(t: Tensor, steps: Step[], planned: Set<Tensor>): void {
+  if (t.value || planned.has(t)) return;
+  const op = t.op;
+  if (!op) throw new ValueError('realize', `tensor #${t.id} has no value (was it disposed?)`);
+  planned.add(t);
+  if (op.kind === 'view') {
+    plan(op.inputs[0], steps, planned);
+    steps.push({ target: t, view: op.inputs[0] });
+  } else if (op.kind === 'kernel') {
+    for (const x of op.inputs) plan(x, steps, planned);
+    steps.push({ target: t, source: op.source, args: [...op.inputs, ...op.scalars] });
+  } else {
+    const fused = fuse(t, steps, planned);
+    steps.push({ target: t, source: fused.source, args: fused.args });
+  }
+}
+
+/**
+ * Generates one kernel for the elementwise subgraph rooted at `root`. Leaves (realised
+ * tensors and non-elementwise ops) are read with broadcasting against the root's shape,
+ * which is exact because NumPy broadcasting composes.
+ */
+function fuse(root: Tensor, steps: Step[], planned: Set<Tensor>): { source: string; args: Array<Tensor | number> } {
+  const leaves: Tensor[] = [];
+  const scalars: number[] = [];
+  const lines: string[] = [];
+  const names = new Map<Tensor, string>();
+  let tmp = 0;
+  const visit = (t: Tensor, depth: number): string => {
+    const known = names.get(t);
+    if (known) return known;
+    const op = t.op;
+    const inline = t !== root ? !t.value && op?.kind === 'ew' && depth < MAX_FUSED_DEPTH && leaves.length < MAX_FUSED_LEAVES : true;
+    let name: string;
+    if (inline && op?.kind === 'ew') {
+      const args = op.inputs.map((x) => {
+        if (typeof x === 'number') {
+          scalars.push(x);
+          return `s${scalars.length - 1}`;
+        }
+        return visit(x, depth + 1);
+      });
+      name = `v${tmp++}`;
+      lines.push(`const ${name} = ${op.code(args)};`);
+    } else {
+      plan(t, steps, planned);
+      const k = leaves.length;
+      leaves.push(t);
+      name = `r${k}`;
+      lines.push(`const ${name} = a${k}[${broadcastIndex(t.shape, root.shape)}];`);
+    }
+    names.set(t, name);
+    return name;
+  };
+  const out = visit(root, 0);
+  const params = [...leaves.map((_, k) => `a${k}`), ...scalars.map((_, k) => `s${k}`)];
+  const source = `function(${params.join(', ')}) {\n  const i = this.thread.x;\n  ${lines.join('\n  ')}\n  return ${out};\n}`;
+  return { source, args: [...leaves, ...scalars] };
+}
+
+/**
+ * The flat index into a tensor of shape `from` that broadcasts to element `i` of a tensor
+ * of shape `to`. Divisions are floored at i + 0.5 so GL's float arithmetic stays exact.
+ * @internal
+ */
+export function broadcastIndex(from: readonly number[], to: readonly number[]): string {
+  const size = sizeOf(from);
+  if (size === sizeOf(to) && from.length <= to.length && sameTail(from, to)) return 'i';
+  if (size === 1) return '0';
+  const r = to.length;
+  const padded = [...new Array(r - from.length).fill(1), ...from];
+  const terms: string[] = [];
+  let inStride = 1;
+  const inStrides = new Array(r).fill(0);
+  for (let d = r - 1; d >= 0; d--) {
+    inStrides[d] = padded[d] === 1 ? 0 : inStride;
+    inStride *= padded[d];
+  }
+  let outStride = sizeOf(to);
+  let rem = 'i';
+  for (let d = 0; d < r; d++) {
+    outStride /= to[d];
+    const coord = outStride === 1 ? rem : `Math.floor((${rem} + 0.5) / ${outStride})`;
+    if (inStrides[d] !== 0) terms.push(inStrides[d] === 1 ? `(${coord})` : `(${coord}) * ${inStrides[d]}`);
+    if (outStride !== 1) rem = `(${rem} - Math.floor((${rem} + 0.5) / ${outStride}) * ${outStride})`;
+  }
+  return terms.length ? terms.join(' + ') : '0';
+}
+
+function sameTail(a: readonly number[], b: readonly number[]): boolean {
+  for (let k = 1; k <= a.length; k++) if (a[a.length - k] !== b[b.length - k]) return false;
+  return true;
+}
+
+function argKinds(args: Array<Tensor | number>): ArgKind[] {
+  return args.map((x) => (typeof x === 'number' ? 'float' : x.value instanceof Float32Array ? 'host' : 'device'));
+}
+
+function argValues(args: Array<Tensor | number>): unknown[] {
+  const stats = current().stats;
+  return args.map((x) => {
+    if (typeof x === 'number') return x;
+    const v = x.value;
+    if (!v) throw new ValueError('realize', `input tensor #${x.id} has no value`);
+    if (v instanceof Float32Array) stats.uploads++;
+    return v;
+  });
+}
+
+function params(args: Array<Tensor | number>): string[] {
+  let a = 0;
+  let s = 0;
+  return args.map((x) => (typeof x === 'number' ? `s${s++}` : `a${a++}`));
+}
+
+function finish(step: Step, out: unknown, kernel: CompiledKernel): void {
+  const t = step.target;
+  noteFallback(kernel);
+  const s = current();
+  if (out instanceof Float32Array) {
+    s.stats.readbacks++;
+    t.value = out.length === t.size ? out : out.slice(0, t.size);
+  } else if (Array.isArray(out) || ArrayBuffer.isView(out)) {
+    s.stats.readbacks++;
+    t.value = toFlat(out, t.size);
+  } else {
+    t.value = out as DeviceValue;
+  }
+  dropOp(t);
+  if (t.isDisposed) maybeFree(t);
+}
+
+function runView(step: Step): void {
+  step.target.value = (step.view as Tensor).value;
+  dropOp(step.target);
+}
+
+function empty(step: Step): boolean {
+  if (step.target.size === 0) {
+    step.target.value = new Float32Array(0);
+    dropOp(step.target);
+    return true;
+  }
+  return false;
+}
+
+/** Realises `t` with synchronous kernel calls. @internal */
+export function realizeSync(t: Tensor): void {
+  if (t.value) return;
+  const steps: Step[] = [];
+  plan(t, steps, new Set());
+  for (const step of steps) {
+    if (step.target.value) continue;
+    if (step.view) {
+      runView(step);
+      continue;
+    }
+    if (empty(step)) continue;
+    const args = step.args as Array<Tensor | number>;
+    const { kernel } = kernelFor(step.source as string, step.target.size, params(args), argKinds(args), false);
+    const vals = argValues(args);
+    current().stats.calls++;
+    finish(step, kernel(...vals), kernel);
+  }
+}
+
+/** Realises `t`, awaiting asynchronous kernels (WebGPU, threaded webasm). @internal */
+export async function realize(t: Tensor, allowAsync: boolean): Promise<void> {
+  if (t.value) return;
+  const steps: Step[] = [];
+  plan(t, steps, new Set());
+  for (const step of steps) {
+    if (step.target.value) continue;
+    if (step.view) {
+      runView(step);
+      continue;
+    }
+    if (empty(step)) continue;
+    const args = step.args as Array<Tensor | number>;
+    const { kernel, async } = kernelFor(step.source as string, step.target.size, params(args), argKinds(args), allowAsync);
+    const vals = argValues(args);
+    current().stats.calls++;
+    const out = kernel(...vals);
+    finish(step, async || out instanceof Promise ? await out : out, kernel);
+  }
+}
+
+/** Realises several tensors (e.g. all parameters after a training step). */
+export async function materializeAll(tensors: readonly Tensor[]): Promise<void> {
+  for (const t of tensors) await realize(t, true);
+}
+
