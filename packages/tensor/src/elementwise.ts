@@ -83,7 +83,7 @@ export const exp = (x: Tensor): Tensor => unary('exp', x, (a) => `Math.exp(${a})
 export const log = (x: Tensor): Tensor => unary('log', x, (a) => `Math.log(${a})`);
 /** ln(1 + x), accurate for small x (Goldberg's correction: log(u)·x/(u−1) with u = 1 + x). */
 export const log1p = (x: Tensor): Tensor =>
-  unary('log1p', x, (a) => `((1.0 + ${a}) == 1.0 ? ${a} : Math.log(1.0 + ${a}) * ${a} / ((1.0 + ${a}) - 1.0))`);
+  unary('log1p', x, (a) => `(${a} > 1.0e30 ? Math.log(${a}) : ((1.0 + ${a}) == 1.0 ? ${a} : Math.log(1.0 + ${a}) * ${a} / ((1.0 + ${a}) - 1.0)))`);
 /** max(x, 0), with relu(0) = 0 and NaN passed through. */
 export const relu = (x: Tensor): Tensor => unary('relu', x, (a) => `(${a} < 0.0 ? 0.0 : ${a})`);
 /** x for x ≥ 0, alpha·x below (default alpha 0.01). */

@@ -198,9 +198,34 @@ function maybeFree(t: Tensor): void {
   if (!t.isDisposed || t.pending > 0) return;
   dropOp(t);
   if (t.value && !(t.value instanceof Float32Array)) {
-    t.value.delete?.();
+    collected?.unregister(t);
+    release(t.value);
   }
   t.value = null;
+}
+
+// Device buffers can be shared by views (reshape); each is deleted when its last holder goes.
+const deviceRefs = new WeakMap<DeviceValue, number>();
+
+// Tensors dropped without dispose() still give their device buffers back when collected.
+const collected =
+  typeof FinalizationRegistry === 'function' ? new FinalizationRegistry<DeviceValue>((v) => release(v)) : null;
+
+function hold(t: Tensor, v: DeviceValue): void {
+  retain(v);
+  collected?.register(t, v, t);
+}
+
+function retain(v: DeviceValue): void {
+  deviceRefs.set(v, (deviceRefs.get(v) ?? 0) + 1);
+}
+
+function release(v: DeviceValue): void {
+  const n = (deviceRefs.get(v) ?? 1) - 1;
+  if (n <= 0) {
+    deviceRefs.delete(v);
+    v.delete?.();
+  } else deviceRefs.set(v, n);
 }
 
 function dropOp(t: Tensor): void {
@@ -452,13 +477,16 @@ function finish(step: Step, out: unknown, kernel: CompiledKernel): void {
     t.value = toFlat(out, t.size);
   } else {
     t.value = out as DeviceValue;
+    hold(t, t.value);
   }
   dropOp(t);
   if (t.isDisposed) maybeFree(t);
 }
 
 function runView(step: Step): void {
-  step.target.value = (step.view as Tensor).value;
+  const v = (step.view as Tensor).value;
+  step.target.value = v;
+  if (v && !(v instanceof Float32Array)) hold(step.target, v);
   dropOp(step.target);
 }
 

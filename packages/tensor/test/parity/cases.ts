@@ -1,0 +1,376 @@
+/**
+ * The backend-parity suite: every op against its plain-TypeScript reference
+ * (./reference.ts), on random and edge shapes. It takes the tensor module as an argument
+ * so the same cases run under vitest in Node (cpu, webasm, headlessgl) and bundled into
+ * headless Chromium (webgl2, webgpu). Reads use `await data()`, the one read every
+ * backend has.
+ *
+ * Tolerances (|got − ref| ≤ atol + rtol·|ref|, with NaN = NaN and ±Inf exact):
+ * - EXACT — data movement, comparisons, sign/abs/relu, +, −, ×: rtol 1e-6 against the
+ *   float32-rounded reference (one rounding, so at most half an ulp apart).
+ * - TRANSCENDENTAL — exp, log, sqrt, pow, sigmoid, tanh, softplus, log1p, ÷: rtol 2e-5,
+ *   atol 1e-6 on cpu/webasm; GLSL's and WGSL's builtins are only specified to a few ulp,
+ *   so rtol 2e-4, atol 1e-5 on the GPU backends.
+ * - ACCUMULATED — reductions, matmul, softmax: rtol 1e-4, atol 1e-5 × (length of the sum),
+ *   since float32 summation order differs between backends.
+ */
+import type * as TensorModule from '../../src/index.js';
+import {
+  argRef,
+  binaryRef,
+  dense,
+  f32,
+  lseRef,
+  map,
+  matmulRef,
+  maxRef,
+  minRef,
+  reduceRef,
+  sizeOf,
+  sumRef,
+  topKMaskRef,
+  transposeRef,
+  unaryRef,
+  type Dense,
+} from './reference.js';
+
+type T = typeof TensorModule;
+type Tensor = TensorModule.Tensor;
+
+export interface ParityCase {
+  name: string;
+  run: () => Promise<void>;
+}
+
+export interface Tolerance {
+  rtol: number;
+  atol: number;
+}
+
+const GPU_BACKENDS = new Set(['webgl2', 'webgl', 'headlessgl', 'webgpu']);
+
+export function parityCases(T: T): ParityCase[] {
+  const gpu = (): boolean => GPU_BACKENDS.has(T.getBackend().name);
+  const EXACT: Tolerance = { rtol: 1e-6, atol: 0 };
+  const TRANS = (): Tolerance => (gpu() ? { rtol: 2e-4, atol: 1e-5 } : { rtol: 2e-5, atol: 1e-6 });
+  const ACC = (n: number): Tolerance => ({ rtol: 1e-4, atol: 1e-5 * Math.max(1, n) });
+
+  let seed = 1;
+  const randomDense = (shape: number[], lo = -3, hi = 3): Dense => {
+    const r = new T.Random(seed++);
+    const d = new Float64Array(sizeOf(shape));
+    for (let i = 0; i < d.length; i++) d[i] = f32(lo + (hi - lo) * r.uniform());
+    return { shape, data: d };
+  };
+  const specials = (shape: number[]): Dense => {
+    const vals = [0, -0, 1, -1, 0.5, -2.5, Infinity, -Infinity, NaN, 3.4e38, -1e-30, 88, -88, 1e-7];
+    const d = new Float64Array(sizeOf(shape));
+    for (let i = 0; i < d.length; i++) d[i] = vals[i % vals.length];
+    return { shape, data: d };
+  };
+  const up = (x: Dense): Tensor => T.tensor(Float32Array.from(x.data), x.shape);
+
+  async function check(name: string, got: Tensor, ref: Dense, tol: Tolerance): Promise<void> {
+    if (got.shape.join(',') !== ref.shape.join(',')) {
+      throw new Error(`${name}: shape [${got.shape}] differs from reference [${ref.shape}]`);
+    }
+    const data = await got.data();
+    for (let i = 0; i < data.length; i++) {
+      const g = data[i];
+      const r = f32(ref.data[i]);
+      if (Number.isNaN(r) || Number.isNaN(g)) {
+        if (Number.isNaN(r) && Number.isNaN(g)) continue;
+        throw new Error(`${name}: element ${i} is ${g}, reference ${r}`);
+      }
+      if (!Number.isFinite(r) || !Number.isFinite(g)) {
+        if (g === r) continue;
+        throw new Error(`${name}: element ${i} is ${g}, reference ${r}`);
+      }
+      if (Math.abs(g - r) > tol.atol + tol.rtol * Math.abs(r)) {
+        throw new Error(`${name}: element ${i} is ${g}, reference ${r} (|diff| ${Math.abs(g - r)}, rtol ${tol.rtol}, atol ${tol.atol})`);
+      }
+    }
+  }
+
+  const cases: ParityCase[] = [];
+  const add = (name: string, run: () => Promise<void>): void => {
+    cases.push({ name, run });
+  };
+
+  // Shapes: 1×1, 1×n, n×1, sizes not a multiple of 4, and one large enough for thread pools.
+  const SHAPES: number[][] = [[1, 1], [1, 7], [7, 1], [5, 13], [3, 4, 5], [257, 259]];
+  const exactUnary = new Set(['neg', 'abs', 'sign', 'relu', 'leakyRelu', 'square']);
+  const unaryOps: Record<string, (x: Tensor) => Tensor> = {
+    neg: T.neg,
+    abs: T.abs,
+    sign: T.sign,
+    sqrt: T.sqrt,
+    square: T.square,
+    exp: T.exp,
+    log: T.log,
+    log1p: T.log1p,
+    relu: T.relu,
+    leakyRelu: (x) => T.leakyRelu(x),
+    sigmoid: T.sigmoid,
+    tanh: T.tanh,
+    softplus: T.softplus,
+  };
+  for (const [name, fn] of Object.entries(unaryOps)) {
+    const positive = name === 'sqrt' || name === 'log';
+    for (const shape of SHAPES) {
+      add(`${name} ${JSON.stringify(shape)}`, async () => {
+        const x = randomDense(shape, positive ? 0.01 : -5, 5);
+        await check(name, fn(up(x)), map([x], unaryRef[name]), exactUnary.has(name) ? EXACT : TRANS());
+      });
+    }
+    add(`${name} propagates NaN/Inf and edge values`, async () => {
+      const x = specials([2, 7]);
+      const ref = map([x], unaryRef[name]);
+      // float32 overflows where float64 does not: compare with the float32 semantics.
+      if (name === 'square') for (let i = 0; i < ref.data.length; i++) ref.data[i] = f32(f32(x.data[i]) * f32(x.data[i]));
+      await check(`${name} specials`, fn(up(x)), ref, exactUnary.has(name) ? EXACT : TRANS());
+    });
+  }
+
+  const exactBinary = new Set(['add', 'sub', 'mul', 'maximum', 'minimum', 'equal', 'notEqual', 'greater', 'greaterEqual', 'less', 'lessEqual']);
+  const binaryOps: Record<string, (a: Tensor | number, b: Tensor | number) => Tensor> = {
+    add: T.add,
+    sub: T.sub,
+    mul: T.mul,
+    div: T.div,
+    pow: T.pow,
+    maximum: T.maximum,
+    minimum: T.minimum,
+    equal: T.equal,
+    notEqual: T.notEqual,
+    greater: T.greater,
+    greaterEqual: T.greaterEqual,
+    less: T.less,
+    lessEqual: T.lessEqual,
+  };
+  const PAIRS: Array<[number[], number[]]> = [
+    [[5, 13], [5, 13]],
+    [[5, 1], [1, 7]],
+    [[3, 4, 5], [4, 1]],
+    [[3, 1, 5], [5]],
+    [[1, 1], [6, 3]],
+    [[257, 259], [259]],
+  ];
+  for (const [name, fn] of Object.entries(binaryOps)) {
+    const tol = (): Tolerance => (exactBinary.has(name) ? EXACT : TRANS());
+    for (const [sa, sb] of PAIRS) {
+      add(`${name} ${JSON.stringify(sa)} with ${JSON.stringify(sb)}`, async () => {
+        const a = randomDense(sa, name === 'pow' ? 0.1 : -4, 4);
+        const b = name === 'pow' ? randomDense(sb, -2, 2) : randomDense(sb, -4, 4);
+        // Ties for the comparisons and equal.
+        if (name.includes('qual')) for (let i = 0; i < Math.min(a.data.length, b.data.length); i += 3) b.data[i] = a.data[i];
+        await check(name, fn(up(a), up(b)), map([a, b], binaryRef[name]), tol());
+      });
+    }
+    add(`${name} with a scalar on either side`, async () => {
+      const a = randomDense([4, 9], name === 'pow' ? 0.1 : -4, 4);
+      const s = name === 'pow' ? 2 : 1.5;
+      await check(`${name}(t, s)`, fn(up(a), s), map([a], (x) => binaryRef[name](x, s)), tol());
+      if (name !== 'pow') await check(`${name}(s, t)`, fn(s, up(a)), map([a], (x) => binaryRef[name](s, x)), tol());
+    });
+    add(`${name} propagates NaN/Inf`, async () => {
+      const a = specials([2, 7]);
+      const b = dense([1, 7], [1, -1, 0, 2, Infinity, NaN, -0.5]);
+      const ref = map([a, b], binaryRef[name]);
+      if (name === 'mul' || name === 'add' || name === 'sub') for (let i = 0; i < ref.data.length; i++) ref.data[i] = f32(ref.data[i]);
+      await check(`${name} specials`, fn(up(a), up(b)), ref, tol());
+    });
+  }
+  add('pow keeps the sign of negative bases with integer exponents', async () => {
+    const a = dense([6], [-2, -2, -3, 0, 4, -1.5]);
+    const b = dense([6], [2, 3, 0, 0, 0.5, 2]);
+    await check('pow negative base', T.pow(up(a), up(b)), map([a, b], Math.pow), TRANS());
+  });
+
+  add('clip, where, softThreshold, hardThreshold (with NaN)', async () => {
+    const x = randomDense([9, 11], -3, 3);
+    x.data[5] = NaN;
+    await check('clip', T.clip(up(x), -1, 0.5), map([x], (v) => (v < -1 ? -1 : v > 0.5 ? 0.5 : v)), EXACT);
+    await check('softThreshold', T.softThreshold(up(x), 0.75), map([x], (v) => (Number.isNaN(v) ? NaN : Math.sign(v) * Math.max(Math.abs(v) - 0.75, 0))), EXACT);
+    await check('hardThreshold', T.hardThreshold(up(x), 0.75), map([x], (v) => (Number.isNaN(v) ? NaN : Math.abs(v) > 0.75 ? v : 0)), EXACT);
+    const c = randomDense([9, 1], -1, 1);
+    const y = randomDense([11], -1, 1);
+    await check('where', T.where(T.greater(up(c), 0), up(x), up(y)), map([c, x, y], (cv, xv, yv) => (cv > 0 ? xv : yv)), EXACT);
+    const t = randomDense([1, 11], 0, 1);
+    await check('softThreshold tensor t', T.softThreshold(up(x), up(t)), map([x, t], (v, s) => (Number.isNaN(v) ? NaN : Math.sign(v) * Math.max(Math.abs(v) - s, 0))), EXACT);
+  });
+
+  add('a fused chain of 12 ops equals the op-by-op reference', async () => {
+    const x = randomDense([33, 65], -2, 2);
+    let t = up(x);
+    let r = x;
+    const steps: Array<[(u: Tensor) => Tensor, (v: number) => number]> = [
+      [(u) => T.mul(u, 1.5), (v) => f32(v * 1.5)],
+      [(u) => T.add(u, 0.25), (v) => f32(v + 0.25)],
+      [T.relu, (v) => (v < 0 ? 0 : v)],
+      [(u) => T.sub(u, 1), (v) => f32(v - 1)],
+      [T.tanh, Math.tanh],
+      [T.exp, Math.exp],
+      [T.sqrt, Math.sqrt],
+      [(u) => T.div(u, 3), (v) => v / 3],
+      [T.sigmoid, unaryRef.sigmoid],
+      [T.log, Math.log],
+      [T.neg, (v) => -v],
+      [T.softplus, unaryRef.softplus],
+    ];
+    for (const [f, g] of steps) {
+      t = f(t);
+      r = map([r], g);
+    }
+    await check('chain', t, r, TRANS());
+  });
+
+  // Matmul: square, rectangular, k not a multiple of 4, transposes, batched.
+  const MM: Array<[number[], number[], boolean, boolean]> = [
+    [[1, 1], [1, 1], false, false],
+    [[1, 7], [7, 1], false, false],
+    [[7, 1], [1, 5], false, false],
+    [[13, 9], [9, 6], false, false],
+    [[9, 13], [9, 6], true, false],
+    [[13, 9], [6, 9], false, true],
+    [[9, 13], [6, 9], true, true],
+    [[2, 5, 3], [2, 3, 4], false, false],
+    [[2, 5, 3], [3, 4], false, false],
+    [[3, 5], [2, 4, 5], false, true],
+    [[96, 70], [70, 130], false, false],
+  ];
+  for (const [sa, sb, ta, tb] of MM) {
+    add(`matmul ${JSON.stringify(sa)}${ta ? 'ᵀ' : ''} · ${JSON.stringify(sb)}${tb ? 'ᵀ' : ''}`, async () => {
+      const a = randomDense(sa, -1, 1);
+      const b = randomDense(sb, -1, 1);
+      const k = ta ? sa[sa.length - 2] : sa[sa.length - 1];
+      await check('matmul', T.matmul(up(a), up(b), { transposeA: ta, transposeB: tb }), matmulRef(a, b, ta, tb), ACC(k));
+    });
+  }
+
+  // Reductions over everything and over each axis, with keepDims, and large inputs (two-pass).
+  const reducers: Array<[string, (x: Tensor, o: TensorModule.ReduceOptions) => Tensor, (v: number[]) => number]> = [
+    ['sum', T.sum, sumRef],
+    ['mean', T.mean, (v) => sumRef(v) / v.length],
+    ['max', T.max, maxRef],
+    ['min', T.min, minRef],
+    ['normL1', T.normL1, (v) => sumRef(v.map(Math.abs))],
+    ['normL2', T.normL2, (v) => Math.sqrt(sumRef(v.map((x) => x * x)))],
+    ['normLInf', T.normLInf, (v) => maxRef(v.map(Math.abs))],
+  ];
+  for (const [name, fn, ref] of reducers) {
+    for (const shape of [[1, 1], [7, 1], [1, 7], [3, 4, 5]]) {
+      add(`${name} over all and each axis of ${JSON.stringify(shape)}`, async () => {
+        const x = randomDense(shape);
+        await check(`${name} all`, fn(up(x), {}), reduceRef(x, undefined, ref), ACC(x.data.length));
+        for (let ax = -shape.length; ax < shape.length; ax++) {
+          await check(`${name} axis ${ax}`, fn(up(x), { axis: ax }), reduceRef(x, ax, ref), ACC(shape[(ax + shape.length) % shape.length]));
+          await check(`${name} axis ${ax} keepDims`, fn(up(x), { axis: ax, keepDims: true }), reduceRef(x, ax, ref, true), ACC(shape[(ax + shape.length) % shape.length]));
+        }
+      });
+    }
+    add(`${name} over 100003 elements (two passes)`, async () => {
+      const x = randomDense([100003], 0, 1);
+      await check(`${name} large`, fn(up(x), {}), reduceRef(x, undefined, ref), { rtol: 1e-4, atol: 1e-4 });
+    });
+    add(`${name} propagates NaN`, async () => {
+      const x = randomDense([4, 6]);
+      x.data[7] = NaN;
+      await check(`${name} NaN`, fn(up(x), { axis: 1 }), reduceRef(x, 1, ref), ACC(6));
+    });
+  }
+
+  add('argmax / argmin along each axis, ties to the first index, NaN wins', async () => {
+    const x = randomDense([4, 5, 6]);
+    x.data[3] = x.data[1];
+    x.data[40] = NaN;
+    for (let ax = 0; ax < 3; ax++) {
+      await check(`argmax ${ax}`, T.argmax(up(x), ax), reduceRef(x, ax, argRef((a, b) => a > b)), EXACT);
+      await check(`argmin ${ax}`, T.argmin(up(x), ax), reduceRef(x, ax, argRef((a, b) => a < b)), EXACT);
+    }
+  });
+
+  add('logSumExp, softmax and logSoftmax are stable for large logits', async () => {
+    const x = randomDense([64, 1024], -10, 10);
+    for (let i = 0; i < 1024; i++) x.data[i] = x.data[i] * 100 + 1000;
+    const lse = reduceRef(x, -1, lseRef, true);
+    await check('logSumExp', T.logSumExp(up(x), { axis: -1, keepDims: true }), lse, { rtol: 1e-5, atol: 1e-4 });
+    await check('softmax', T.softmax(up(x)), map([x, lse], (v, l) => Math.exp(v - l)), { rtol: 1e-3, atol: 1e-6 });
+    await check('logSoftmax', T.logSoftmax(up(x)), map([x, lse], (v, l) => v - l), { rtol: 1e-4, atol: 1e-3 });
+    const y = randomDense([3, 4, 5]);
+    await check('softmax axis 0', T.softmax(up(y), 0), map([y, reduceRef(y, 0, lseRef, true)], (v, l) => Math.exp(v - l)), { rtol: 1e-4, atol: 1e-6 });
+  });
+
+  add('transpose 2-D and 3-D permutations', async () => {
+    const x = randomDense([7, 5]);
+    await check('transpose 2-D', T.transpose(up(x)), transposeRef(x, [1, 0]), EXACT);
+    const y = randomDense([3, 4, 5]);
+    for (const perm of [[0, 2, 1], [2, 0, 1], [1, 2, 0], [2, 1, 0]]) {
+      await check(`transpose ${perm}`, T.transpose(up(y), perm), transposeRef(y, perm), EXACT);
+    }
+  });
+
+  add('reshape, sliceRows, gather, concat, oneHot', async () => {
+    const x = randomDense([6, 5]);
+    await check('reshape', T.reshape(up(x), [3, -1]), { shape: [3, 10], data: x.data }, EXACT);
+    await check('sliceRows', T.sliceRows(up(x), 2, 5), { shape: [3, 5], data: x.data.slice(10, 25) }, EXACT);
+    const rows = [4, 0, 4, 1];
+    await check('gather rows', T.gather(up(x), rows), { shape: [4, 5], data: Float64Array.from(rows.flatMap((r) => Array.from(x.data.slice(r * 5, r * 5 + 5)))) }, EXACT);
+    const cols = [2, 2, 0];
+    await check('gather cols', T.gather(up(x), T.tensor(cols), 1), { shape: [6, 3], data: Float64Array.from([...Array(6).keys()].flatMap((r) => cols.map((c) => x.data[r * 5 + c]))) }, EXACT);
+    const y = randomDense([6, 2]);
+    const cat = new Float64Array(6 * 7);
+    for (let r = 0; r < 6; r++) {
+      for (let c = 0; c < 5; c++) cat[r * 7 + c] = x.data[r * 5 + c];
+      for (let c = 0; c < 2; c++) cat[r * 7 + 5 + c] = y.data[r * 2 + c];
+    }
+    await check('concat axis 1', T.concat([up(x), up(y)], 1), { shape: [6, 7], data: cat }, EXACT);
+    await check('concat axis 0', T.concat([up(x), up(x)], 0), { shape: [12, 5], data: Float64Array.from([...x.data, ...x.data]) }, EXACT);
+    const labels = [3, 0, 9, 3];
+    const oh = new Float64Array(40);
+    labels.forEach((l, i) => (oh[i * 10 + l] = 1));
+    await check('oneHot', T.oneHot(labels, 10), { shape: [4, 10], data: oh }, EXACT);
+  });
+
+  add('topKMask per row and over the whole tensor, ties to the lower index', async () => {
+    const x = randomDense([6, 9]);
+    x.data[1] = -x.data[0];
+    const perRow = new Float64Array(54);
+    for (let r = 0; r < 6; r++) topKMaskRef(Array.from(x.data.slice(r * 9, r * 9 + 9)), 3).forEach((m, c) => (perRow[r * 9 + c] = m));
+    await check('topKMask rows', T.topKMask(up(x), 3, { axis: -1 }), { shape: [6, 9], data: perRow }, EXACT);
+    await check('topKMask all', T.topKMask(up(x), 10), { shape: [6, 9], data: Float64Array.from(topKMaskRef(Array.from(x.data), 10)) }, EXACT);
+  });
+
+  add('columnNorms and normalizeColumns (zero columns untouched)', async () => {
+    const x = randomDense([8, 5]);
+    for (let r = 0; r < 8; r++) x.data[r * 5 + 2] = 0;
+    const norms = reduceRef(x, 0, (v) => Math.sqrt(sumRef(v.map((a) => a * a))), true);
+    await check('columnNorms', T.columnNorms(up(x)), norms, ACC(8));
+    await check('normalizeColumns', T.normalizeColumns(up(x)), map([x, norms], (v, n) => (n > 1e-12 ? v / n : v)), TRANS());
+  });
+
+  add('CSR round-trips and sparse × dense equals dense matmul', async () => {
+    const a = randomDense([37, 23]);
+    for (let i = 0; i < a.data.length; i++) if (i % 3 !== 0) a.data[i] = 0;
+    a.data.fill(0, 23, 46); // an empty row
+    const csr = T.CsrTensor.fromArray(Float32Array.from(a.data), [37, 23]);
+    if (csr.nnz !== Array.from(a.data).filter((v) => v !== 0).length) throw new Error('csr nnz');
+    await check('csr toDense', csr.toDense(), a, EXACT);
+    const b = randomDense([23, 11]);
+    await check('spmm', T.spmm(csr, up(b)), matmulRef(a, b), ACC(23));
+  });
+
+  add('creation: eye, arange, linspace, full; seeded rand is identical on every backend', async () => {
+    await check('eye', T.eye(3, 4), dense([3, 4], [1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0]), EXACT);
+    await check('arange', T.arange(2, 11, 3), dense([3], [2, 5, 8]), EXACT);
+    await check('linspace', T.linspace(0, 1, 5), dense([5], [0, 0.25, 0.5, 0.755, 1]), EXACT);
+    // The generator runs on the host: these exact values are the same everywhere.
+    const r = await T.rand([3], { seed: 42 }).data();
+    const again = await T.rand([3], { seed: 42 }).data();
+    if (r.join() !== again.join()) throw new Error('rand is not reproducible');
+    const rng = new T.Random(42);
+    await check('rand seed 42', T.add(T.rand([3], { seed: 42 }), 0), dense([3], [rng.uniform(), rng.uniform(), rng.uniform()]), EXACT);
+  });
+
+  return cases;
+}
