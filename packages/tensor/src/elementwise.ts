@@ -6,8 +6,10 @@ import type { Tensor } from './tensor.js';
 /** A tensor or a plain number (broadcast as a scalar). */
 export type TensorLike = Tensor | number;
 
-// Each code template keeps NaN flowing the way IEEE and PyTorch do: comparisons with NaN
-// are false, so `x < 0 ? 0 : x` passes NaN through where GLSL's max() would not.
+// Each code template keeps NaN flowing the way IEEE and PyTorch do. GLSL compilers (Mesa,
+// ANGLE) rewrite `x < 0 ? 0 : x` into max(x, 0), which drops NaN, so every select that
+// looks like a min/max/clamp is guarded by an explicit `x != x` test.
+const nanGuard = (a: string, expr: string): string => `(${a} != ${a} ? ${a} : ${expr})`;
 
 function unary(op: string, x: Tensor, code: (a: string) => string): Tensor {
   assertTensor(op, 'x', x);
@@ -39,20 +41,25 @@ export const div = (a: TensorLike, b: TensorLike): Tensor => binary('div', a, b,
  * pow(x, 0) = 1.
  */
 export const pow = (a: TensorLike, b: TensorLike): Tensor =>
-  binary(
-    'pow',
-    a,
-    b,
-    (x, y) =>
-      `(${y} == 0.0 ? 1.0 : (${x} < 0.0 ? (Math.floor(${y}) == ${y} ? ((Math.floor(${y} * 0.5) * 2.0 == ${y}) ? Math.pow(-${x}, ${y}) : -Math.pow(-${x}, ${y})) : Math.sqrt(-1.0 - ${x} * 0.0)) : Math.pow(${x}, ${y})))`,
-  );
+  binary('pow', a, b, (x, y) => {
+    // |a|^|b| with the sign restored for negative (or −0) bases and odd integer exponents,
+    // and inverted for b < 0, so pow(±0, b < 0) = ±Inf as in IEEE; GLSL's pow is undefined
+    // for a < 0 and for a = 0 with b ≤ 0.
+    const sgn = `(((${x} < 0.0 || (${x} == 0.0 && 1.0 / ${x} < 0.0)) && Math.floor(${y} * 0.5) * 2.0 != ${y}) ? -1.0 : 1.0)`;
+    const mag = `Math.pow(Math.abs(${x}), Math.abs(${y}))`;
+    return (
+      `(${y} == 0.0 ? 1.0 : ((${x} != ${x} || ${y} != ${y}) ? ${x} + ${y} : ` +
+      `((${x} < 0.0 && Math.floor(${y}) != ${y}) ? Math.sqrt(-1.0 - ${x} * 0.0) : ` +
+      `(${y} < 0.0 ? ${sgn} / ${mag} : ${sgn} * ${mag}))))`
+    );
+  });
 
 /** Elementwise maximum; NaN if either is NaN. */
 export const maximum = (a: TensorLike, b: TensorLike): Tensor =>
-  binary('maximum', a, b, (x, y) => `(${x} > ${y} ? ${x} : (${x} <= ${y} ? ${y} : (${x} + ${y})))`);
+  binary('maximum', a, b, (x, y) => `((${x} != ${x} || ${y} != ${y}) ? ${x} + ${y} : (${x} > ${y} ? ${x} : ${y}))`);
 /** Elementwise minimum; NaN if either is NaN. */
 export const minimum = (a: TensorLike, b: TensorLike): Tensor =>
-  binary('minimum', a, b, (x, y) => `(${x} < ${y} ? ${x} : (${x} >= ${y} ? ${y} : (${x} + ${y})))`);
+  binary('minimum', a, b, (x, y) => `((${x} != ${x} || ${y} != ${y}) ? ${x} + ${y} : (${x} < ${y} ? ${x} : ${y}))`);
 
 /** 1 where a = b, else 0. */
 export const equal = (a: TensorLike, b: TensorLike): Tensor => binary('equal', a, b, (x, y) => `(${x} == ${y} ? 1.0 : 0.0)`);
@@ -85,18 +92,18 @@ export const log = (x: Tensor): Tensor => unary('log', x, (a) => `Math.log(${a})
 export const log1p = (x: Tensor): Tensor =>
   unary('log1p', x, (a) => `(${a} > 1.0e30 ? Math.log(${a}) : ((1.0 + ${a}) == 1.0 ? ${a} : Math.log(1.0 + ${a}) * ${a} / ((1.0 + ${a}) - 1.0)))`);
 /** max(x, 0), with relu(0) = 0 and NaN passed through. */
-export const relu = (x: Tensor): Tensor => unary('relu', x, (a) => `(${a} < 0.0 ? 0.0 : ${a})`);
+export const relu = (x: Tensor): Tensor => unary('relu', x, (a) => nanGuard(a, `(${a} < 0.0 ? 0.0 : ${a})`));
 /** x for x ≥ 0, alpha·x below (default alpha 0.01). */
 export function leakyRelu(x: Tensor, alpha = 0.01): Tensor {
   checkFinite('leakyRelu', 'alpha', alpha);
   const al = lit(alpha);
-  return unary('leakyRelu', x, (a) => `(${a} < 0.0 ? ${al} * ${a} : ${a})`);
+  return unary('leakyRelu', x, (a) => nanGuard(a, `(${a} < 0.0 ? ${al} * ${a} : ${a})`));
 }
 /** 1 / (1 + e⁻ˣ); saturates cleanly to 0 and 1. */
 export const sigmoid = (x: Tensor): Tensor => unary('sigmoid', x, (a) => `(1.0 / (1.0 + Math.exp(-${a})))`);
 /** tanh x (the argument is clamped to ±20 where tanh is ±1 in float32, avoiding exp overflow in GLSL). */
 export const tanh = (x: Tensor): Tensor =>
-  unary('tanh', x, (a) => `Math.tanh(${a} < -20.0 ? -20.0 : (${a} > 20.0 ? 20.0 : ${a}))`);
+  unary('tanh', x, (a) => nanGuard(a, `Math.tanh(${a} < -20.0 ? -20.0 : (${a} > 20.0 ? 20.0 : ${a}))`));
 /** ln(1 + eˣ), computed as max(x, 0) + log1p(e^−|x|) so large |x| never overflows. */
 export const softplus = (x: Tensor): Tensor =>
   unary('softplus', x, (a) => {
@@ -111,7 +118,7 @@ export function clip(x: Tensor, min: number, max: number): Tensor {
   if (min > max) throw new ValueError('clip', `min must be <= max, got min=${min}, max=${max}`);
   const lo = lit(min);
   const hi = lit(max);
-  return unary('clip', x, (a) => `(${a} < ${lo} ? ${lo} : (${a} > ${hi} ? ${hi} : ${a}))`);
+  return unary('clip', x, (a) => nanGuard(a, `(${a} < ${lo} ? ${lo} : (${a} > ${hi} ? ${hi} : ${a}))`));
 }
 
 /** Picks `a` where `cond` ≠ 0, else `b`; all three broadcast together. */
@@ -135,7 +142,7 @@ export function softThreshold(x: Tensor, t: TensorLike): Tensor {
     checkFinite('softThreshold', 't', t);
     if (t < 0) throw new ValueError('softThreshold', `t must be >= 0, got ${t}`);
   }
-  return binary('softThreshold', x, t, (a, s) => `(${a} > ${s} ? ${a} - ${s} : (${a} < -${s} ? ${a} + ${s} : (${a} - ${a}) * 0.0))`);
+  return binary('softThreshold', x, t, (a, s) => nanGuard(a, `(${a} > ${s} ? ${a} - ${s} : (${a} < -${s} ? ${a} + ${s} : 0.0))`));
 }
 
 /** Hard-thresholding: x where |x| > t, else 0 (the proximal operator of the L0 penalty t²/2·‖x‖₀). */
@@ -145,5 +152,5 @@ export function hardThreshold(x: Tensor, t: TensorLike): Tensor {
     checkFinite('hardThreshold', 't', t);
     if (t < 0) throw new ValueError('hardThreshold', `t must be >= 0, got ${t}`);
   }
-  return binary('hardThreshold', x, t, (a, s) => `(Math.abs(${a}) > ${s} ? ${a} : (${a} - ${a}) * 0.0)`);
+  return binary('hardThreshold', x, t, (a, s) => nanGuard(a, `(Math.abs(${a}) > ${s} ? ${a} : 0.0)`));
 }

@@ -499,6 +499,37 @@ function empty(step: Step): boolean {
   return false;
 }
 
+// On backends with device memory a host tensor is uploaded once, by a copy kernel, and then
+// lives on the device: later kernels see only device arguments (one compiled variant each)
+// and a parameter used by a thousand steps crosses the bus once.
+const UPLOAD = 'function(a0) {\n  return a0[this.thread.x];\n}';
+
+function pendingUploads(args: Array<Tensor | number>): Tensor[] {
+  if (!current().info.resident) return [];
+  return args.filter((x): x is Tensor => typeof x !== 'number' && x.value instanceof Float32Array && x.size > 0);
+}
+
+function adoptUpload(t: Tensor, out: unknown): void {
+  current().stats.uploads++;
+  t.value = out as DeviceValue;
+  hold(t, t.value);
+}
+
+function uploadSync(args: Array<Tensor | number>): void {
+  for (const t of pendingUploads(args)) {
+    const { kernel } = kernelFor(UPLOAD, t.size, ['a0'], ['host'], false);
+    adoptUpload(t, kernel(t.value));
+  }
+}
+
+async function upload(args: Array<Tensor | number>): Promise<void> {
+  for (const t of pendingUploads(args)) {
+    const { kernel } = kernelFor(UPLOAD, t.size, ['a0'], ['host'], true);
+    const out = kernel(t.value);
+    adoptUpload(t, out instanceof Promise ? await out : out);
+  }
+}
+
 /** Realises `t` with synchronous kernel calls. @internal */
 export function realizeSync(t: Tensor): void {
   if (t.value) return;
@@ -512,6 +543,7 @@ export function realizeSync(t: Tensor): void {
     }
     if (empty(step)) continue;
     const args = step.args as Array<Tensor | number>;
+    uploadSync(args);
     const { kernel } = kernelFor(step.source as string, step.target.size, params(args), argKinds(args), false);
     const vals = argValues(args);
     current().stats.calls++;
@@ -532,6 +564,7 @@ export async function realize(t: Tensor, allowAsync: boolean): Promise<void> {
     }
     if (empty(step)) continue;
     const args = step.args as Array<Tensor | number>;
+    await upload(args);
     const { kernel, async } = kernelFor(step.source as string, step.target.size, params(args), argKinds(args), allowAsync);
     const vals = argValues(args);
     current().stats.calls++;

@@ -363,13 +363,66 @@ export function parityCases(T: T): ParityCase[] {
   add('creation: eye, arange, linspace, full; seeded rand is identical on every backend', async () => {
     await check('eye', T.eye(3, 4), dense([3, 4], [1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0]), EXACT);
     await check('arange', T.arange(2, 11, 3), dense([3], [2, 5, 8]), EXACT);
-    await check('linspace', T.linspace(0, 1, 5), dense([5], [0, 0.25, 0.5, 0.755, 1]), EXACT);
+    await check('linspace', T.linspace(0, 1, 5), dense([5], [0, 0.25, 0.5, 0.75, 1]), EXACT);
     // The generator runs on the host: these exact values are the same everywhere.
     const r = await T.rand([3], { seed: 42 }).data();
     const again = await T.rand([3], { seed: 42 }).data();
     if (r.join() !== again.join()) throw new Error('rand is not reproducible');
     const rng = new T.Random(42);
     await check('rand seed 42', T.add(T.rand([3], { seed: 42 }), 0), dense([3], [rng.uniform(), rng.uniform(), rng.uniform()]), EXACT);
+  });
+
+  // No waste: kernels compile once per op × shape, and data stays on the device between ops.
+  add('a chain of 10 elementwise ops costs one upload, one launch and one readback', async () => {
+    const x = T.rand([1000], { seed: 3 });
+    let y = x;
+    for (let i = 0; i < 10; i++) y = i % 2 ? T.relu(T.add(y, 0.1)) : T.mul(y, 0.9);
+    // 5 × (add + relu) + 5 × mul = 15 ops, all elementwise.
+    const before = T.kernelStats();
+    await y.data();
+    const after = T.kernelStats();
+    const d = { uploads: after.uploads - before.uploads, calls: after.calls - before.calls, readbacks: after.readbacks - before.readbacks };
+    if (d.uploads !== 1 || d.calls !== 1 || d.readbacks !== 1) throw new Error(`expected 1 upload, 1 launch, 1 readback; got ${JSON.stringify(d)}`);
+  });
+  add('matmul → bias → relu → row sums keeps intermediates on resident backends', async () => {
+    const a = T.rand([16, 32], { seed: 4 });
+    const w = T.rand([32, 8], { seed: 5 });
+    const b = T.rand([8], { seed: 6 });
+    const out = T.sum(T.relu(T.add(T.matmul(a, w), b)), { axis: 1 });
+    const before = T.kernelStats();
+    await out.data();
+    const after = T.kernelStats();
+    const calls = after.calls - before.calls;
+    const readbacks = after.readbacks - before.readbacks;
+    const uploads = after.uploads - before.uploads;
+    if (calls !== 3) throw new Error(`expected 3 launches (matmul, fused bias+relu, sum), got ${calls}`);
+    // On cpu/webasm every intermediate lives on the host, so it is handed back in again.
+    const resident = T.getBackend().resident;
+    if (uploads !== (resident ? 3 : 5)) throw new Error(`expected ${resident ? 3 : 5} uploads, got ${uploads}`);
+    const expected = resident ? 1 : 3;
+    if (readbacks !== expected) throw new Error(`expected ${expected} readbacks on ${T.getBackend().name}, got ${readbacks}`);
+  });
+  add('1,000 identical training-style steps compile nothing after the first', async () => {
+    let w = T.randn([8, 4], { seed: 7 });
+    const x = T.randn([16, 8], { seed: 8 });
+    const step = async (): Promise<void> => {
+      const next = T.tidy(() => {
+        const g = T.matmul(x, T.tanh(T.matmul(x, w)), { transposeA: true });
+        return T.sub(w, T.mul(g, 0.001));
+      });
+      await next.materialize();
+      w.dispose();
+      w = next;
+    };
+    await step();
+    const compiled = T.kernelStats().compiled;
+    const live = T.memory().liveTensors;
+    for (let i = 1; i < 1000; i++) await step();
+    const extra = T.kernelStats().compiled - compiled;
+    if (extra !== 0) throw new Error(`${extra} kernels compiled after the first step`);
+    if (T.memory().liveTensors !== live) throw new Error(`live tensors went from ${live} to ${T.memory().liveTensors}`);
+    const v = await w.data();
+    if (!v.every(Number.isFinite)) throw new Error('weights went non-finite');
   });
 
   return cases;

@@ -1,0 +1,112 @@
+/**
+ * Browser entry for the backend-parity suite. test/browser/run.mjs bundles this file with
+ * esbuild (platform browser, so gpu.js resolves to its dist/gpu-browser.js), serves it and
+ * opens `index.html?backend=<name>` in headless Chromium.
+ *
+ * Progress goes out twice: as console lines prefixed with `__SPARSEKIT__` (streamed to the
+ * runner, so a page that hangs or crashes mid-suite still leaves every finished result
+ * behind) and as `window.__sparsekitParity` plus a `window.postMessage` per result.
+ */
+import * as T from '../../src/index.js';
+import { parityCases } from '../parity/cases.js';
+
+export interface CaseResult {
+  name: string;
+  ok: boolean;
+  error: string | null;
+  ms: number;
+}
+
+type Message =
+  | { type: 'cases'; backend: string; cases: string[] }
+  | { type: 'start'; backend: string; info: T.BackendInfo; userAgent: string; crossOriginIsolated: boolean }
+  | ({ type: 'result' } & CaseResult)
+  | { type: 'done'; passed: number; failed: number; fallbacks: readonly string[] }
+  | { type: 'fatal'; error: string };
+
+interface PageState {
+  backend: string;
+  info: T.BackendInfo | null;
+  cases: string[];
+  results: CaseResult[];
+  done: boolean;
+  fatal: string | null;
+}
+
+declare global {
+  interface Window {
+    __sparsekitParity: PageState;
+  }
+}
+
+const state: PageState = { backend: '', info: null, cases: [], results: [], done: false, fatal: null };
+window.__sparsekitParity = state;
+
+function emit(msg: Message): void {
+  console.log(`__SPARSEKIT__${JSON.stringify(msg)}`);
+  window.postMessage({ sparsekitParity: msg }, '*');
+}
+
+function describe(e: unknown): string {
+  if (e instanceof Error) {
+    const stack = e.stack && !e.stack.startsWith(`${e.name}: ${e.message}`) ? `\n${e.stack}` : '';
+    return `${e.name}: ${e.message}${stack}`;
+  }
+  return String(e);
+}
+
+async function main(): Promise<void> {
+  const backend = new URLSearchParams(location.search).get('backend');
+  if (!backend) throw new Error('no ?backend=<name> in the page URL');
+  state.backend = backend;
+
+  // List the cases before touching the backend (building them runs nothing), so a backend
+  // that fails to start counts every case as failed rather than hiding them.
+  const cases = parityCases(T);
+  state.cases = cases.map((c) => c.name);
+  emit({ type: 'cases', backend, cases: state.cases });
+
+  const info = await T.initBackend(backend as T.BackendName);
+  if (info.name !== backend || T.getBackend().name !== backend) {
+    throw new Error(`asked for backend '${backend}', got '${T.getBackend().name}' (${T.getBackend().reason})`);
+  }
+  state.info = info;
+  emit({
+    type: 'start',
+    backend,
+    info,
+    userAgent: navigator.userAgent,
+    crossOriginIsolated: globalThis.crossOriginIsolated === true,
+  });
+
+  for (const c of cases) {
+    const t0 = performance.now();
+    let result: CaseResult;
+    try {
+      await c.run();
+      result = { name: c.name, ok: true, error: null, ms: performance.now() - t0 };
+    } catch (e) {
+      result = { name: c.name, ok: false, error: describe(e), ms: performance.now() - t0 };
+    }
+    // Guard against a case that silently switched the backend under the others.
+    if (T.getBackend().name !== backend) {
+      result = { ...result, ok: false, error: `${result.error ?? ''}\nbackend changed to '${T.getBackend().name}' during this case`.trim() };
+    }
+    state.results.push(result);
+    emit({ type: 'result', ...result });
+    // Yield to the event loop so console messages flush while the suite runs.
+    await new Promise((r) => setTimeout(r, 0));
+  }
+
+  const passed = state.results.filter((r) => r.ok).length;
+  const fallbacks = [...T.getBackend().fallbacks];
+  T.disposeBackend();
+  state.done = true;
+  emit({ type: 'done', passed, failed: state.results.length - passed, fallbacks });
+}
+
+main().catch((e: unknown) => {
+  state.fatal = describe(e);
+  state.done = true;
+  emit({ type: 'fatal', error: state.fatal });
+});

@@ -1,0 +1,298 @@
+#!/usr/bin/env node
+/**
+ * Runs the backend-parity suite (test/parity/cases.ts) in headless Chromium on WebGL2 and
+ * WebGPU.
+ *
+ *   node test/browser/run.mjs [--backends=webgl2,webgpu] [--out=test-results/browser.json]
+ *                             [--timeout=420] [--chromium=/usr/bin/chromium]
+ *
+ * 1. bundles test/browser/entry.ts with esbuild for the browser (gpu.js resolves to its
+ *    `browser` build, dist/gpu-browser.js);
+ * 2. serves it from memory on 127.0.0.1 with COOP/COEP headers (cross-origin isolation, so
+ *    gpu.js may use WebAssembly threads);
+ * 3. drives the system Chromium through playwright-core (never `playwright install`), one
+ *    fresh page per backend, `index.html?backend=<name>`;
+ * 4. prints every failure and writes a JSON summary (passed / failed per backend).
+ *
+ * A backend that fails to start, a page that crashes and a suite that runs past its time
+ * limit all count their unfinished cases as failed. Exit status: 0 only when every case on
+ * every backend passed.
+ *
+ * Environment: SPARSEKIT_BROWSER_BACKENDS, SPARSEKIT_BROWSER_TIMEOUT_S, CHROMIUM_PATH,
+ * SPARSEKIT_BROWSER_VERBOSE=1 (echo the page's console).
+ */
+import { createServer } from 'node:http';
+import { mkdirSync, writeFileSync, existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { execFileSync } from 'node:child_process';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const pkgRoot = resolve(here, '../..');
+
+function arg(name, fallback) {
+  const hit = process.argv.slice(2).find((a) => a === `--${name}` || a.startsWith(`--${name}=`));
+  if (!hit) return fallback;
+  const eq = hit.indexOf('=');
+  return eq < 0 ? 'true' : hit.slice(eq + 1);
+}
+
+const backends = arg('backends', process.env.SPARSEKIT_BROWSER_BACKENDS || 'webgl2,webgpu')
+  .split(',')
+  .map((b) => b.trim())
+  .filter(Boolean);
+const outFile = resolve(pkgRoot, arg('out', 'test-results/browser.json'));
+const timeoutS = Number(arg('timeout', process.env.SPARSEKIT_BROWSER_TIMEOUT_S || '420'));
+const chromiumPath = arg('chromium', process.env.CHROMIUM_PATH || '/usr/bin/chromium');
+const verbose = process.env.SPARSEKIT_BROWSER_VERBOSE === '1';
+
+// The flags verified in /work/shared/TOOLCHAIN.md: WebGL2 on ANGLE/SwiftShader and WebGPU
+// on SwiftShader's Vulkan, headless, with no GPU and no network.
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--use-angle=swiftshader',
+  '--enable-unsafe-swiftshader',
+  '--enable-unsafe-webgpu',
+  '--enable-features=Vulkan',
+  '--use-vulkan=swiftshader',
+  '--use-webgpu-adapter=swiftshader',
+];
+
+const MARK = '__SPARSEKIT__';
+const log = (s) => process.stdout.write(`${s}\n`);
+
+/** One backend's outcome; `failed` includes cases that never ran because the lane broke. */
+function emptyLane(backend) {
+  return {
+    backend,
+    passed: 0,
+    failed: 0,
+    total: null,
+    crashed: false,
+    fatal: null,
+    info: null,
+    userAgent: null,
+    crossOriginIsolated: null,
+    fallbacks: [],
+    durationMs: 0,
+    failures: [],
+    results: [],
+  };
+}
+
+/** Marks a lane broken: every listed case without a result fails; with no list, one failure. */
+function breakLane(lane, why) {
+  lane.crashed = true;
+  lane.fatal = lane.fatal ? `${lane.fatal}\n${why}` : why;
+  const done = new Set(lane.results.map((r) => r.name));
+  const missing = lane.cases ? lane.cases.filter((n) => !done.has(n)) : [];
+  if (!lane.cases) {
+    lane.failures.push({ name: `(${lane.backend} lane)`, error: why });
+    lane.failed += 1;
+  }
+  for (const name of missing) {
+    const error = `not run: ${why}`;
+    lane.results.push({ name, ok: false, error, ms: 0 });
+    lane.failures.push({ name, error });
+    lane.failed += 1;
+  }
+}
+
+async function bundle() {
+  const esbuild = await import('esbuild');
+  const result = await esbuild.build({
+    entryPoints: [join(here, 'entry.ts')],
+    bundle: true,
+    platform: 'browser',
+    format: 'esm',
+    target: 'es2022',
+    sourcemap: 'linked',
+    write: false,
+    outdir: '/bundle',
+    logLevel: 'silent',
+    define: { 'process.env.NODE_ENV': '"test"' },
+  });
+  for (const w of result.warnings) log(`esbuild warning: ${w.text}`);
+  const files = new Map();
+  for (const f of result.outputFiles) files.set('/' + f.path.split('/').pop(), f.contents);
+  return files;
+}
+
+const INDEX_HTML = `<!doctype html>
+<html><head><meta charset="utf-8"><title>SparseKit parity</title></head>
+<body><script type="module" src="/entry.js"></script></body></html>
+`;
+
+function serve(files) {
+  const types = { '.js': 'text/javascript', '.map': 'application/json', '.html': 'text/html' };
+  const server = createServer((req, res) => {
+    const path = new URL(req.url ?? '/', 'http://x').pathname;
+    const headers = {
+      'Cross-Origin-Opener-Policy': 'same-origin',
+      'Cross-Origin-Embedder-Policy': 'require-corp',
+      'Cross-Origin-Resource-Policy': 'same-origin',
+      'Cache-Control': 'no-store',
+    };
+    let body;
+    let type;
+    if (path === '/' || path === '/index.html') {
+      body = INDEX_HTML;
+      type = types['.html'];
+    } else if (files.has(path)) {
+      body = files.get(path);
+      type = types[path.slice(path.lastIndexOf('.'))] ?? 'application/octet-stream';
+    }
+    if (body === undefined) {
+      res.writeHead(404, headers);
+      res.end();
+      return;
+    }
+    res.writeHead(200, { ...headers, 'Content-Type': type });
+    res.end(body);
+  });
+  return new Promise((ok, fail) => {
+    server.once('error', fail);
+    server.listen(0, '127.0.0.1', () => ok(server));
+  });
+}
+
+/** Runs the suite for one backend on a fresh page; never throws. */
+async function runBackend(browser, baseUrl, backend) {
+  const lane = emptyLane(backend);
+  lane.cases = null;
+  const t0 = Date.now();
+  let page;
+  let pending = []; // console output since the last result: attributed to the next one
+  let settle;
+  const finished = new Promise((r) => (settle = r));
+  try {
+    page = await browser.newPage();
+    page.on('console', (msg) => {
+      const text = msg.text();
+      if (!text.startsWith(MARK)) {
+        if (verbose) log(`  [${backend} console.${msg.type()}] ${text}`);
+        if (msg.type() === 'warning' || msg.type() === 'error') pending.push(`console.${msg.type()}: ${text}`);
+        return;
+      }
+      let m;
+      try {
+        m = JSON.parse(text.slice(MARK.length));
+      } catch (e) {
+        pending.push(`unparsable message: ${text.slice(0, 200)}`);
+        return;
+      }
+      if (m.type === 'cases') {
+        lane.cases = m.cases;
+        lane.total = m.cases.length;
+      } else if (m.type === 'start') {
+        lane.info = m.info;
+        lane.userAgent = m.userAgent;
+        lane.crossOriginIsolated = m.crossOriginIsolated;
+        log(`[${backend}] running ${lane.total} cases on '${m.info.name}' (${m.info.reason}); crossOriginIsolated=${m.crossOriginIsolated}`);
+      } else if (m.type === 'result') {
+        const r = { name: m.name, ok: m.ok, error: m.error, ms: Math.round(m.ms) };
+        if (pending.length) r.console = pending;
+        pending = [];
+        lane.results.push(r);
+        if (r.ok) lane.passed += 1;
+        else {
+          lane.failed += 1;
+          lane.failures.push({ name: r.name, error: r.error });
+          log(`[${backend}] FAIL ${r.name}\n    ${String(r.error).split('\n').join('\n    ')}`);
+        }
+      } else if (m.type === 'done') {
+        lane.fallbacks = m.fallbacks ?? [];
+        settle('done');
+      } else if (m.type === 'fatal') {
+        lane.fatal = m.error;
+        settle('fatal');
+      }
+    });
+    page.on('pageerror', (err) => pending.push(`pageerror: ${err.message}`));
+    page.on('crash', () => settle('crash'));
+    const timer = setTimeout(() => settle('timeout'), timeoutS * 1000);
+    await page.goto(`${baseUrl}/index.html?backend=${encodeURIComponent(backend)}`, { waitUntil: 'load', timeout: 60_000 });
+    const how = await finished;
+    clearTimeout(timer);
+    if (how === 'fatal') breakLane(lane, `backend '${backend}' failed: ${lane.fatal}`);
+    else if (how === 'crash') breakLane(lane, `the page crashed while running on '${backend}'`);
+    else if (how === 'timeout') breakLane(lane, `the suite on '${backend}' ran past ${timeoutS} s`);
+    if (pending.length) lane.trailingConsole = pending;
+  } catch (e) {
+    breakLane(lane, `the runner failed on '${backend}': ${e?.stack ?? e}`);
+  } finally {
+    lane.durationMs = Date.now() - t0;
+    if (page) await Promise.race([page.close().catch(() => {}), new Promise((r) => setTimeout(r, 10_000))]);
+  }
+  if (lane.crashed && lane.fatal) log(`[${backend}] LANE BROKEN: ${lane.fatal}`);
+  for (const f of lane.fallbacks) log(`[${backend}] WARNING: a kernel fell back: ${f}`);
+  log(`[${backend}] ${lane.passed} passed, ${lane.failed} failed in ${(lane.durationMs / 1000).toFixed(1)} s`);
+  delete lane.cases;
+  return lane;
+}
+
+function chromiumVersion() {
+  try {
+    return execFileSync(chromiumPath, ['--version'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+  } catch {
+    return null;
+  }
+}
+
+async function main() {
+  const t0 = Date.now();
+  const summary = {
+    chromium: chromiumPath,
+    chromiumVersion: null,
+    args: CHROMIUM_ARGS,
+    passed: 0,
+    failed: 0,
+    durationMs: 0,
+    backends: {},
+  };
+  const lanes = backends.map((b) => emptyLane(b));
+  let browser;
+  let server;
+  try {
+    if (!existsSync(chromiumPath)) throw new Error(`no Chromium at ${chromiumPath} (apt-get install -y chromium)`);
+    summary.chromiumVersion = chromiumVersion();
+    const files = await bundle();
+    server = await serve(files);
+    const { port } = server.address();
+    const baseUrl = `http://127.0.0.1:${port}`;
+    const { chromium } = await import('playwright-core');
+    browser = await chromium.launch({ executablePath: chromiumPath, headless: true, args: CHROMIUM_ARGS, timeout: 60_000 });
+    log(`browser lane: ${summary.chromiumVersion ?? chromiumPath}, serving ${baseUrl}`);
+    for (let i = 0; i < backends.length; i++) lanes[i] = await runBackend(browser, baseUrl, backends[i]);
+  } catch (e) {
+    for (const lane of lanes) if (!lane.crashed && lane.results.length === 0) breakLane(lane, `the browser lane failed to start: ${e?.stack ?? e}`);
+    log(`browser lane FAILED TO START: ${e?.stack ?? e}`);
+  } finally {
+    if (browser) await Promise.race([browser.close().catch(() => {}), new Promise((r) => setTimeout(r, 15_000))]);
+    if (server) server.close();
+  }
+  for (const lane of lanes) {
+    summary.backends[lane.backend] = lane;
+    summary.passed += lane.passed;
+    summary.failed += lane.failed;
+  }
+  summary.durationMs = Date.now() - t0;
+  mkdirSync(dirname(outFile), { recursive: true });
+  writeFileSync(outFile, JSON.stringify(summary, null, 2));
+  const per = lanes.map((l) => `${l.backend}: ${l.passed} passed, ${l.failed} failed${l.crashed ? ' (lane broken)' : ''}`).join('; ');
+  log(`browser lane: ${per}; summary in ${outFile}`);
+  return summary.failed === 0 && lanes.every((l) => !l.crashed) ? 0 : 1;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (e) => {
+    log(`browser lane crashed: ${e?.stack ?? e}`);
+    process.exit(2);
+  },
+);
