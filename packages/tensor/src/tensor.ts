@@ -530,11 +530,43 @@ async function upload(args: Array<Tensor | number>): Promise<void> {
   }
 }
 
+// Every tensor a plan reads is pinned until the plan ends: a step can release a disposed
+// tensor (through dropOp) that a later step of the same plan still reads, e.g. when a fused
+// kernel inlines a node that another step also realises on its own.
+function pin(steps: Step[]): Tensor[] {
+  const pinned: Tensor[] = [];
+  for (const step of steps) {
+    for (const x of step.args ?? [step.view as Tensor]) {
+      if (x instanceof Tensor) {
+        x.pending++;
+        pinned.push(x);
+      }
+    }
+  }
+  return pinned;
+}
+
+function unpin(pinned: Tensor[]): void {
+  for (const x of pinned) {
+    x.pending--;
+    maybeFree(x);
+  }
+}
+
 /** Realises `t` with synchronous kernel calls. @internal */
 export function realizeSync(t: Tensor): void {
   if (t.value) return;
   const steps: Step[] = [];
   plan(t, steps, new Set());
+  const pinned = pin(steps);
+  try {
+    runSync(steps);
+  } finally {
+    unpin(pinned);
+  }
+}
+
+function runSync(steps: Step[]): void {
   for (const step of steps) {
     if (step.target.value) continue;
     if (step.view) {
@@ -556,6 +588,15 @@ export async function realize(t: Tensor, allowAsync: boolean): Promise<void> {
   if (t.value) return;
   const steps: Step[] = [];
   plan(t, steps, new Set());
+  const pinned = pin(steps);
+  try {
+    await runAsync(steps, allowAsync);
+  } finally {
+    unpin(pinned);
+  }
+}
+
+async function runAsync(steps: Step[], allowAsync: boolean): Promise<void> {
   for (const step of steps) {
     if (step.target.value) continue;
     if (step.view) {

@@ -1,0 +1,133 @@
+// @sparsekit/tensor vs TensorFlow.js (wasm = XNNPACK, cpu = plain JS), same machine, same run.
+// Each SparseKit figure includes realising the lazy result and reading it back (await data()),
+// as each tfjs figure includes dataSync(). Ratios > 1 mean SparseKit is faster.
+import { createRequire } from 'node:module';
+import * as sk from '@sparsekit/tensor';
+import { fmt, table, time, writeResults } from './harness.mjs';
+
+// tfjs through require(): its ESM entry in Node loads the wasm backend without SIMD (about
+// 10× slower), which would flatter SparseKit.
+const require = createRequire(import.meta.url);
+const tf = require('@tensorflow/tfjs');
+require('@tensorflow/tfjs-backend-wasm');
+
+const QUICK = process.env.BENCH_QUICK === '1';
+const rows = [];
+
+async function tfOn(backend) {
+  await tf.setBackend(backend);
+  await tf.ready();
+}
+
+function randArray(n, seed) {
+  const r = new sk.Random(seed);
+  const a = new Float32Array(n);
+  for (let i = 0; i < n; i++) a[i] = r.uniform() * 2 - 1;
+  return a;
+}
+
+async function measure(label, size, work, skRun, tfBuild) {
+  const row = { bench: label, size };
+  sk.setBackend(process.env.SPARSEKIT_BENCH_BACKEND ?? 'webasm');
+  row.backend = sk.getBackend().name;
+  const skT = await time(skRun, work.opts);
+  row.sparsekitMs = fmt(skT.medianMs, 3);
+  for (const b of ['wasm', 'cpu']) {
+    if (b === 'cpu' && work.skipCpu) continue;
+    await tfOn(b);
+    const run = tfBuild();
+    const t = await time(run, work.opts);
+    row[`tfjs_${b}Ms`] = fmt(t.medianMs, 3);
+  }
+  if (work.flops) {
+    row.sparsekitGflops = fmt(work.flops / skT.medianMs / 1e6);
+    row.tfjs_wasmGflops = fmt(work.flops / row.tfjs_wasmMs / 1e6);
+  }
+  row.ratioVsTfjsWasm = fmt(row.tfjs_wasmMs / row.sparsekitMs, 3);
+  if (row.tfjs_cpuMs) row.ratioVsTfjsCpu = fmt(row.tfjs_cpuMs / row.sparsekitMs, 3);
+  rows.push(row);
+  console.log(`${label} ${size}: sparsekit ${row.sparsekitMs} ms, tfjs-wasm ${row.tfjs_wasmMs} ms (×${row.ratioVsTfjsWasm})`);
+  sk.disposeBackend();
+}
+
+// Matrix multiply, GFLOP/s.
+for (const n of QUICK ? [128, 256] : [128, 256, 512, 1024]) {
+  const a = randArray(n * n, 1);
+  const b = randArray(n * n, 2);
+  const reps = n >= 1024 ? 3 : n >= 512 ? 5 : 9;
+  await measure('matmul', `${n}x${n}`, { flops: 2 * n * n * n, opts: { warmup: n >= 1024 ? 1 : 3, reps }, skipCpu: n >= 1024 }, async () => {
+    const A = sk.tensor(a, [n, n]);
+    const B = sk.tensor(b, [n, n]);
+    const C = sk.matmul(A, B);
+    await C.data();
+    A.dispose(); B.dispose(); C.dispose();
+  }, () => {
+    const A = tf.tensor2d(a, [n, n]);
+    const B = tf.tensor2d(b, [n, n]);
+    return () => tf.tidy(() => tf.matMul(A, B).dataSync());
+  });
+}
+
+// An elementwise chain of 10 ops on 1e6 elements: ((relu(x·2 + 1) − 0.5)·(−1)) → exp → +1 → 1/· → square → ·3 − 1.
+{
+  const n = 1_000_000;
+  const x = randArray(n, 3);
+  await measure('elementwise chain (10 ops)', '1e6', { opts: { warmup: 3, reps: 9 } }, async () => {
+    const X = sk.tensor(x, [n]);
+    let t = sk.sub(sk.relu(sk.add(sk.mul(X, 2), 1)), 0.5);
+    t = sk.div(1, sk.add(sk.exp(sk.neg(t)), 1));
+    t = sk.sub(sk.mul(sk.square(t), 3), 1);
+    await t.data();
+    X.dispose();
+  }, () => {
+    const X = tf.tensor1d(x);
+    return () => tf.tidy(() => {
+      let t = tf.sub(tf.relu(tf.add(tf.mul(X, 2), 1)), 0.5);
+      t = tf.div(1, tf.add(tf.exp(tf.neg(t)), 1));
+      return tf.sub(tf.mul(tf.square(t), 3), 1).dataSync();
+    });
+  });
+}
+
+// Reductions and softmax on a 64×1024 batch.
+{
+  const x = randArray(64 * 1024, 4);
+  const cases = [
+    ['row sum', (X) => sk.sum(X, { axis: 1 }), (X) => tf.sum(X, 1)],
+    ['row max', (X) => sk.max(X, { axis: 1 }), (X) => tf.max(X, 1)],
+    ['full sum', (X) => sk.sum(X), (X) => tf.sum(X)],
+    ['softmax rows', (X) => sk.softmax(X), (X) => tf.softmax(X)],
+  ];
+  for (const [label, skOp, tfOp] of cases) {
+    await measure(label, '64x1024', { opts: { warmup: 5, reps: 31 } }, async () => {
+      const X = sk.tensor(x, [64, 1024]);
+      const y = skOp(X);
+      await y.data();
+      X.dispose();
+      y.dispose();
+    }, () => {
+      const X = tf.tensor2d(x, [64, 1024]);
+      return () => tf.tidy(() => tfOp(X).dataSync());
+    });
+  }
+}
+
+// Per-call overhead of an 8×8 op (µs), on SparseKit's cpu backend as well.
+for (const backend of ['webasm', 'cpu']) {
+  process.env.SPARSEKIT_BENCH_BACKEND = backend;
+  const a = randArray(64, 5);
+  await measure(`8x8 add overhead (${backend})`, '8x8', { opts: { warmup: 50, reps: 2000 } }, async () => {
+    const A = sk.tensor(a, [8, 8]);
+    const y = sk.add(A, A);
+    y.dataSync();
+    A.dispose();
+    y.dispose();
+  }, () => {
+    const A = tf.tensor2d(a, [8, 8]);
+    return () => tf.tidy(() => tf.add(A, A).dataSync());
+  });
+}
+delete process.env.SPARSEKIT_BENCH_BACKEND;
+
+console.log('\n' + table(rows, ['bench', 'size', 'backend', 'sparsekitMs', 'tfjs_wasmMs', 'tfjs_cpuMs', 'sparsekitGflops', 'tfjs_wasmGflops', 'ratioVsTfjsWasm', 'ratioVsTfjsCpu']));
+console.log(`\nwrote ${writeResults('tensor', rows, { peer: 'tfjs 4.22.0 (wasm, cpu)' })}`);
