@@ -213,15 +213,26 @@ async function runBackend(browser, baseUrl, backend) {
         settle('fatal');
       }
     });
-    page.on('pageerror', (err) => pending.push(`pageerror: ${err.message}`));
+    page.on('pageerror', (err) => {
+      pending.push(`pageerror: ${err.message}`);
+      // An error before the suite listed its cases means the bundle itself did not run.
+      if (lane.cases === null) settle('nostart');
+    });
     page.on('crash', () => settle('crash'));
     const timer = setTimeout(() => settle('timeout'), timeoutS * 1000);
+    const startTimer = setTimeout(() => lane.cases === null && settle('nostart'), 60_000);
     await page.goto(`${baseUrl}/index.html?backend=${encodeURIComponent(backend)}`, { waitUntil: 'load', timeout: 60_000 });
     const how = await finished;
     clearTimeout(timer);
-    if (how === 'fatal') breakLane(lane, `backend '${backend}' failed: ${lane.fatal}`);
-    else if (how === 'crash') breakLane(lane, `the page crashed while running on '${backend}'`);
-    else if (how === 'timeout') breakLane(lane, `the suite on '${backend}' ran past ${timeoutS} s`);
+    clearTimeout(startTimer);
+    const context = pending.length ? `\n${pending.join('\n')}` : '';
+    if (how === 'fatal') {
+      const why = lane.fatal;
+      lane.fatal = null;
+      breakLane(lane, `backend '${backend}' failed: ${why}${context}`);
+    } else if (how === 'nostart') breakLane(lane, `the page never started the suite on '${backend}'${context}`);
+    else if (how === 'crash') breakLane(lane, `the page crashed while running on '${backend}'${context}`);
+    else if (how === 'timeout') breakLane(lane, `the suite on '${backend}' ran past ${timeoutS} s${context}`);
     if (pending.length) lane.trailingConsole = pending;
   } catch (e) {
     breakLane(lane, `the runner failed on '${backend}': ${e?.stack ?? e}`);
