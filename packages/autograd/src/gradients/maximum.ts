@@ -1,0 +1,23 @@
+import { equal, greater, mul, where } from '@sparsekit/tensor';
+import type { Tensor } from '@sparsekit/tensor';
+import { unbroadcast } from '../broadcast.js';
+import type { GradRule, TL } from './types.js';
+
+/**
+ * d max(a, b) (or min with `wins = less`): dy goes to the winning input; on ties it is split
+ * evenly (0.5 each), as PyTorch does, which keeps the gradient of max(a, a) = a exact.
+ */
+export function pickGrad(wins: (x: TL, y: TL) => Tensor): GradRule<[TL, TL]> {
+  return (dy, [a, b]) => {
+    const share = (x: TL, y: TL) => {
+      if (typeof x === 'number') return null;
+      const w = where(wins(x, y), 1, where(equal(x, y), 0.5, 0));
+      return unbroadcast(mul(dy, w), x.shape);
+    };
+    return [share(a, b), share(b, a)];
+  };
+}
+
+/** d max(a, b): dy to the larger input, split evenly on ties. */
+export const maximumGrad = pickGrad(greater);
+

@@ -1,0 +1,9 @@
+import { mul } from '@sparsekit/tensor';
+import { unbroadcast } from '../broadcast.js';
+import type { GradRule, TL } from './types.js';
+
+/** d(a·b) = (dy·b, dy·a), reduced over broadcast axes. */
+export const mulGrad: GradRule<[TL, TL]> = (dy, [a, b]) => [
+  typeof a === 'number' ? null : unbroadcast(mul(dy, b), a.shape),
+  typeof b === 'number' ? null : unbroadcast(mul(dy, a), b.shape),
+];

@@ -1,0 +1,311 @@
+import { ShapeError, Tensor, ValueError, add, formatShape, keep, ones, reshape, tidy as tensorTidy } from '@sparsekit/tensor';
+
+/**
+ * A gradient rule: given the gradient of the loss with respect to an op's output, the
+ * gradients with respect to each of its inputs (`null` where an input gets none).
+ * It runs inside a tidy scope, so temporaries it creates are freed; what it returns is kept.
+ */
+export type GradientFn = (dy: Tensor) => Array<Tensor | null>;
+
+/** What the differentiable ops accept: a variable, a plain tensor (a constant), or a number. */
+export type Input = Variable | Tensor | number;
+
+let gradEnabled = true;
+
+/**
+ * A node of the computation graph: a tensor value, the nodes it was computed from, and
+ * the closure that turns its output gradient into theirs. There is no tape: the graph
+ * is the web of `inputs` references, walked in topological order by {@link Variable.backward}.
+ */
+export class Variable {
+  /** The value. For a {@link Parameter} it is replaced by {@link Parameter.assign}. */
+  value: Tensor;
+  /**
+   * The accumulated gradient of the last {@link Variable.backward} calls, for leaves that
+   * require a gradient (parameters, inputs of {@link grad}); `null` before any.
+   */
+  grad: Tensor | null = null;
+  /** Whether gradients flow to (or through) this node. */
+  readonly requiresGrad: boolean;
+  /** The op that made it (`'leaf'` for leaves), for messages and debugging. */
+  readonly op: string;
+  /** @internal */ inputs: Variable[];
+  /** @internal */ gradFn: GradientFn | null;
+  /** @internal whether dispose() releases the value */ readonly owned: boolean;
+
+  constructor(value: Tensor, options: { requiresGrad?: boolean; op?: string; owned?: boolean } = {}) {
+    if (!(value instanceof Tensor)) throw new ValueError('Variable', `value must be a Tensor, got ${describe(value)}`);
+    this.value = value;
+    this.requiresGrad = options.requiresGrad ?? false;
+    this.op = options.op ?? 'leaf';
+    this.owned = options.owned ?? true;
+    this.inputs = [];
+    this.gradFn = null;
+  }
+
+  get shape(): readonly number[] {
+    return this.value.shape;
+  }
+
+  get size(): number {
+    return this.value.size;
+  }
+
+  get rank(): number {
+    return this.value.rank;
+  }
+
+  /** Whether this node was made by an op (and so has a gradient rule), not a leaf. */
+  get isLeaf(): boolean {
+    return this.gradFn === null;
+  }
+
+  /**
+   * Reverse-mode differentiation from this node. `gradOutput` seeds the gradient and
+   * defaults to 1 for a one-element value (a loss); other shapes must pass one.
+   * Gradients are added into `.grad` of the leaves that require one (so they accumulate
+   * across calls, as in PyTorch: zero them between steps). Intermediate gradients are
+   * disposed and the graph is released, so call it once per forward pass.
+   */
+  backward(gradOutput?: Tensor): void {
+    if (!this.requiresGrad) {
+      throw new ValueError('backward', `this ${this.op} node does not require a gradient (no parameter or grad input reaches it)`);
+    }
+    if (gradOutput !== undefined) {
+      if (!(gradOutput instanceof Tensor)) throw new ValueError('backward', `gradOutput must be a Tensor, got ${describe(gradOutput)}`);
+      if (!sameShape(gradOutput.shape, this.shape)) {
+        throw new ShapeError('backward', `gradOutput must have the output's shape ${formatShape(this.shape)}, got ${formatShape(gradOutput.shape)}`);
+      }
+    } else if (this.size !== 1) {
+      throw new ShapeError('backward', `a gradOutput is needed for a non-scalar output of shape ${formatShape(this.shape)}`);
+    }
+    const order = topologicalOrder(this);
+    const grads = new Map<Variable, Tensor>();
+    // The seed is owned here (a copy-free view would alias the caller's tensor).
+    grads.set(this, gradOutput ? add(gradOutput, 0) : ones(this.shape));
+    for (let i = order.length - 1; i >= 0; i--) {
+      const node = order[i];
+      const g = grads.get(node);
+      if (!g) continue;
+      grads.delete(node);
+      if (node.gradFn) {
+        const fn = node.gradFn;
+        const inputGrads = tensorTidy(() => fn(g));
+        // A rule may hand back dy itself, or one tensor for two inputs (add(x, x)): give
+        // each slot its own handle (a view, no copy) so each can be disposed on its own.
+        const handed = new Set<Tensor>([g]);
+        node.inputs.forEach((input, k) => {
+          let ig = inputGrads[k];
+          if (!ig) return;
+          if (handed.has(ig)) ig = reshape(ig, ig.shape);
+          handed.add(ig);
+          if (!input.requiresGrad) {
+            ig.dispose();
+            return;
+          }
+          if (!sameShape(ig.shape, input.shape)) {
+            throw new ShapeError('backward', `gradient of ${node.op} for input ${k} has shape ${formatShape(ig.shape)}, expected ${formatShape(input.shape)}`);
+          }
+          const prev = grads.get(input);
+          if (prev) {
+            grads.set(input, add(prev, ig));
+            prev.dispose();
+            ig.dispose();
+          } else grads.set(input, ig);
+        });
+        for (const ig of inputGrads.slice(node.inputs.length)) if (ig && !handed.has(ig)) ig.dispose();
+        g.dispose();
+      } else {
+        // A leaf: accumulate into .grad, which outlives any enclosing tidy scope.
+        if (node.grad) {
+          const sum = add(node.grad, g);
+          node.grad.dispose();
+          g.dispose();
+          node.grad = keep(sum);
+        } else node.grad = keep(g);
+      }
+    }
+    for (const node of order) {
+      if (node.gradFn) {
+        node.gradFn = null;
+        node.inputs = [];
+        releasedGraph.add(node);
+      }
+    }
+  }
+
+  /** Disposes the value (when this node owns it) and the gradient. */
+  dispose(): void {
+    if (this.owned) this.value.dispose();
+    this.grad?.dispose();
+    this.grad = null;
+    this.gradFn = null;
+    this.inputs = [];
+  }
+
+  /** Reads the value (see `Tensor.data`). */
+  data(): Promise<Float32Array> {
+    return this.value.data();
+  }
+
+  /** Reads the value synchronously (see `Tensor.dataSync`). */
+  dataSync(): Float32Array {
+    return this.value.dataSync();
+  }
+
+  /** Reads a one-element value as a number. */
+  item(): Promise<number> {
+    return this.value.item();
+  }
+
+  toString(): string {
+    return `Variable(${this.op}, shape=${formatShape(this.shape)}${this.requiresGrad ? ', requiresGrad' : ''})`;
+  }
+}
+
+// Nodes whose graph backward() has consumed, so a second backward() can say why it fails.
+const releasedGraph = new WeakSet<Variable>();
+
+/**
+ * A trainable leaf: its value persists across steps (kept out of tidy scopes) and its
+ * `.grad` accumulates until {@link Parameter.zeroGrad}.
+ */
+export class Parameter extends Variable {
+  constructor(value: Tensor) {
+    super(keep(value), { requiresGrad: true, op: 'parameter' });
+  }
+
+  /**
+   * Replaces the value (an optimizer step): `p.assign(sub(p.value, mul(p.grad, lr)))`.
+   * The new tensor must have the same shape; the old one is disposed.
+   */
+  assign(value: Tensor): void {
+    if (!(value instanceof Tensor)) throw new ValueError('Parameter.assign', `value must be a Tensor, got ${describe(value)}`);
+    if (!sameShape(value.shape, this.shape)) {
+      throw new ShapeError('Parameter.assign', `value must have shape ${formatShape(this.shape)}, got ${formatShape(value.shape)}`);
+    }
+    if (value === this.value) return;
+    const old = this.value;
+    this.value = keep(value);
+    old.dispose();
+  }
+
+  /** Drops the accumulated gradient. */
+  zeroGrad(): void {
+    this.grad?.dispose();
+    this.grad = null;
+  }
+}
+
+/** A leaf that requires a gradient but is not a parameter (what {@link grad} differentiates). */
+export function variable(value: Tensor, options: { requiresGrad?: boolean } = {}): Variable {
+  return new Variable(value, { requiresGrad: options.requiresGrad ?? true, owned: false });
+}
+
+/** Wraps an op input as a graph node: variables pass through; tensors and numbers are constants. */
+export function toVariable(op: string, name: string, x: Input): Variable {
+  if (x instanceof Variable) {
+    if (x.value.isDisposed) throw new ValueError(op, `${name} (${x.op}, shape ${formatShape(x.shape)}) has a disposed value`);
+    if (x.gradFn === null && releasedGraph.has(x)) {
+      throw new ValueError(op, `${name} comes from a graph that backward() already released; recompute it`);
+    }
+    return x;
+  }
+  if (x instanceof Tensor) return new Variable(x, { owned: false });
+  throw new ValueError(op, `${name} must be a Variable or a Tensor, got ${describe(x)}`);
+}
+
+/**
+ * Records an op's result as a graph node. When gradients are off or no input requires one,
+ * the node is a constant and `gradFn` is dropped.
+ */
+export function record(op: string, value: Tensor, inputs: Variable[], gradFn: GradientFn): Variable {
+  const requiresGrad = gradEnabled && inputs.some((x) => x.requiresGrad);
+  const out = new Variable(value, { requiresGrad, op });
+  if (requiresGrad) {
+    out.inputs = inputs;
+    out.gradFn = gradFn;
+  }
+  return out;
+}
+
+/** Whether ops record gradients now (false inside {@link noGrad}). */
+export function isGradEnabled(): boolean {
+  return gradEnabled;
+}
+
+/**
+ * Runs `fn` without recording gradients: every op returns a constant node. For
+ * evaluation and for optimizer updates written with the differentiable ops.
+ */
+export function noGrad<T>(fn: () => T): T {
+  const prev = gradEnabled;
+  gradEnabled = false;
+  try {
+    return fn();
+  } finally {
+    gradEnabled = prev;
+  }
+}
+
+/**
+ * The tensor package's `tidy`, extended to results holding {@link Variable}s: tensors
+ * created in `fn` are disposed except those the result refers to (directly, or as the
+ * value of a variable in it, in arrays or plain objects).
+ */
+export function tidy<T>(fn: () => T): T {
+  let result!: T;
+  tensorTidy(() => {
+    result = fn();
+    const kept: Tensor[] = [];
+    collectValues(result, kept);
+    return kept;
+  });
+  return result;
+}
+
+function collectValues(x: unknown, out: Tensor[]): void {
+  if (x instanceof Tensor) out.push(x);
+  else if (x instanceof Variable) {
+    out.push(x.value);
+    if (x.grad) out.push(x.grad);
+  } else if (Array.isArray(x)) for (const y of x) collectValues(y, out);
+  else if (x && typeof x === 'object' && Object.getPrototypeOf(x) === Object.prototype) {
+    for (const y of Object.values(x)) collectValues(y, out);
+  }
+}
+
+function topologicalOrder(root: Variable): Variable[] {
+  // Iterative DFS so deep graphs (long unrolled loops) cannot overflow the stack.
+  const order: Variable[] = [];
+  const seen = new Set<Variable>();
+  const stack: Array<[Variable, number]> = [[root, 0]];
+  seen.add(root);
+  while (stack.length > 0) {
+    const top = stack[stack.length - 1];
+    const [node, i] = top;
+    if (i < node.inputs.length) {
+      top[1]++;
+      const next = node.inputs[i];
+      if (next.requiresGrad && !seen.has(next)) {
+        seen.add(next);
+        stack.push([next, 0]);
+      }
+    } else {
+      stack.pop();
+      order.push(node);
+    }
+  }
+  return order;
+}
+
+/** Whether two shapes are equal. */
+export function sameShape(a: readonly number[], b: readonly number[]): boolean {
+  return a.length === b.length && a.every((d, i) => d === b[i]);
+}
+
+function describe(x: unknown): string {
+  if (x === null) return 'null';
+  if (typeof x === 'object') return (x as object).constructor?.name ?? 'object';
+  return typeof x;
+}
