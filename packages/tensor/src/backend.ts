@@ -1,5 +1,6 @@
 import { GPU } from 'gpu.js';
 import { BackendError } from './errors.js';
+import { EXP2_CONSTANT, EXP2_TABLE } from './fastmath.js';
 
 /** Every backend SparseKit can run on; all are gpu.js modes. */
 export type BackendName = 'webgpu' | 'webgl2' | 'webgl' | 'headlessgl' | 'webasm' | 'cpu';
@@ -38,6 +39,19 @@ export interface KernelStats {
 /** Argument kinds that select a compiled variant: a host array, a device buffer, or a float. */
 export type ArgKind = 'host' | 'device' | 'float';
 
+/**
+ * How a kernel lays out its output when it is not one float per flat cell: its gpu.js
+ * output dimensions, return type (e.g. `'Array(4)'`), constants, and the host function that
+ * turns the raw result into the tensor's row-major data. Backend-specific (webasm). @internal
+ */
+export interface KernelLayout {
+  key: string;
+  output: number[];
+  returnType?: string;
+  constants?: Record<string, unknown>;
+  post?: (raw: Float32Array) => Float32Array;
+}
+
 /** A compiled kernel: call it with values, get a Float32Array, a device handle, or a Promise of either. */
 export type CompiledKernel = (...args: unknown[]) => unknown;
 
@@ -51,8 +65,9 @@ interface BackendState {
 }
 
 const GL: ReadonlySet<BackendName> = new Set(['webgl2', 'webgl', 'headlessgl']);
-// Outputs this large are worth gpu.js's webasm worker pool (its own threshold is 4096 cells).
-const THREAD_MIN_CELLS = 1 << 15;
+// Outputs this large are worth gpu.js's webasm worker pool. Its own threshold is 4096 cells,
+// but it splits work in 4096-cell chunks, so below 8192 only one worker would run.
+const THREAD_MIN_CELLS = 8192;
 
 let state: BackendState | null = null;
 let requested: BackendName | 'auto' | null = null;
@@ -215,24 +230,28 @@ function destroyState(s: BackendState): void {
 }
 
 /** Settings every SparseKit kernel gets, per backend. @internal */
-function kernelSettings(s: BackendState, outSize: number, argNames: string[], kinds: ArgKind[], wantAsync: boolean) {
+function kernelSettings(s: BackendState, source: string, outSize: number, argNames: string[], kinds: ArgKind[], wantAsync: boolean, layout?: KernelLayout) {
   const name = s.info.name;
   const argumentTypes: Record<string, string> = {};
   argNames.forEach((n, i) => {
     const k = kinds[i];
     argumentTypes[n] = k === 'float' ? 'Float' : k === 'host' ? 'Array' : name === 'webgpu' ? 'Array' : 'NumberTexture';
   });
+  const cells = layout ? layout.output.reduce((p, d) => p * d, 1) : outSize;
   const settings: Record<string, unknown> = {
-    output: [outSize],
+    output: layout ? layout.output : [outSize],
     loopMaxIterations: 1 << 30,
     precision: 'single',
     tactic: 'precision',
     immutable: true,
     argumentTypes: name === 'webgpu' ? undefined : argumentTypes,
   };
+  if (layout?.returnType) settings.returnType = layout.returnType;
+  if (layout?.constants) settings.constants = layout.constants;
+  if (source.includes(EXP2_CONSTANT)) settings.constants = { ...(settings.constants as object), p2: EXP2_TABLE };
   if (s.info.resident) settings.pipeline = true;
   if (name === 'webgpu') settings.asyncMode = true;
-  else if (name === 'webasm' && wantAsync && s.threaded && outSize >= THREAD_MIN_CELLS) settings.asyncMode = true;
+  else if (name === 'webasm' && wantAsync && s.threaded && cells >= THREAD_MIN_CELLS) settings.asyncMode = true;
   return settings;
 }
 
@@ -246,11 +265,12 @@ export function kernelFor(
   argNames: string[],
   kinds: ArgKind[],
   wantAsync: boolean,
+  layout?: KernelLayout,
 ): { kernel: CompiledKernel; async: boolean } {
   const s = current();
-  const settings = kernelSettings(s, outSize, argNames, kinds, wantAsync);
+  const settings = kernelSettings(s, source, outSize, argNames, kinds, wantAsync, layout);
   const isAsync = settings.asyncMode === true;
-  const key = `${outSize}|${kinds.join(',')}|${isAsync ? 'a' : 's'}|${source}`;
+  const key = `${outSize}|${kinds.join(',')}|${isAsync ? 'a' : 's'}|${layout?.key ?? ''}|${source}`;
   let k = s.kernels.get(key);
   if (!k) {
     const created = s.gpu.createKernel(source as never, settings as never) as unknown as CompiledKernel;

@@ -1,4 +1,5 @@
 import { ValueError } from './errors.js';
+import { expOf, type CodeContext } from './fastmath.js';
 import { assertTensor, elementwise, lit } from './internal.js';
 import { broadcastShapes, checkFinite } from './shape.js';
 import type { Tensor } from './tensor.js';
@@ -11,9 +12,9 @@ export type TensorLike = Tensor | number;
 // looks like a min/max/clamp is guarded by an explicit `x != x` test.
 const nanGuard = (a: string, expr: string): string => `(${a} != ${a} ? ${a} : ${expr})`;
 
-function unary(op: string, x: Tensor, code: (a: string) => string): Tensor {
+function unary(op: string, x: Tensor, code: (a: string, ctx: CodeContext) => string): Tensor {
   assertTensor(op, 'x', x);
-  return elementwise(x.shape, [x], ([a]) => code(a));
+  return elementwise(x.shape, [x], ([a], ctx) => code(a, ctx));
 }
 
 function binary(op: string, a: TensorLike, b: TensorLike, code: (x: string, y: string) => string): Tensor {
@@ -85,7 +86,7 @@ export const sqrt = (x: Tensor): Tensor => unary('sqrt', x, (a) => `Math.sqrt(${
 /** x². */
 export const square = (x: Tensor): Tensor => unary('square', x, (a) => `(${a} * ${a})`);
 /** eˣ. */
-export const exp = (x: Tensor): Tensor => unary('exp', x, (a) => `Math.exp(${a})`);
+export const exp = (x: Tensor): Tensor => unary('exp', x, (a, ctx) => expOf(ctx, a));
 /** ln x (−Inf at 0, NaN below). */
 export const log = (x: Tensor): Tensor => unary('log', x, (a) => `Math.log(${a})`);
 /** ln(1 + x), accurate for small x (Goldberg's correction: log(u)·x/(u−1) with u = 1 + x). */
@@ -100,14 +101,14 @@ export function leakyRelu(x: Tensor, alpha = 0.01): Tensor {
   return unary('leakyRelu', x, (a) => nanGuard(a, `(${a} < 0.0 ? ${al} * ${a} : ${a})`));
 }
 /** 1 / (1 + e⁻ˣ); saturates cleanly to 0 and 1. */
-export const sigmoid = (x: Tensor): Tensor => unary('sigmoid', x, (a) => `(1.0 / (1.0 + Math.exp(-${a})))`);
+export const sigmoid = (x: Tensor): Tensor => unary('sigmoid', x, (a, ctx) => `(1.0 / (1.0 + ${expOf(ctx, `-${a}`)}))`);
 /** tanh x (the argument is clamped to ±20 where tanh is ±1 in float32, avoiding exp overflow in GLSL). */
 export const tanh = (x: Tensor): Tensor =>
   unary('tanh', x, (a) => nanGuard(a, `Math.tanh(${a} < -20.0 ? -20.0 : (${a} > 20.0 ? 20.0 : ${a}))`));
 /** ln(1 + eˣ), computed as max(x, 0) + log1p(e^−|x|) so large |x| never overflows. */
 export const softplus = (x: Tensor): Tensor =>
-  unary('softplus', x, (a) => {
-    const e = `Math.exp(-Math.abs(${a}))`;
+  unary('softplus', x, (a, ctx) => {
+    const e = ctx.temp(expOf(ctx, `-Math.abs(${a})`));
     return `((${a} > 0.0 ? ${a} : 0.0) + ((1.0 + ${e}) == 1.0 ? ${e} : Math.log(1.0 + ${e}) * ${e} / ((1.0 + ${e}) - 1.0)))`;
   });
 

@@ -1,5 +1,6 @@
-import { current } from './backend.js';
+import { current, type KernelLayout } from './backend.js';
 import { BackendError, ValueError } from './errors.js';
+import type { CodeContext } from './fastmath.js';
 import { Tensor, type ElementwiseOp, type KernelOp } from './tensor.js';
 
 /** Checks that `x` is a live tensor of the current backend. @internal */
@@ -15,7 +16,7 @@ export function assertTensor(op: string, arg: string, x: unknown): Tensor {
 }
 
 /** A lazy elementwise tensor. @internal */
-export function elementwise(shape: readonly number[], inputs: Array<Tensor | number>, code: (args: string[]) => string): Tensor {
+export function elementwise(shape: readonly number[], inputs: Array<Tensor | number>, code: (args: string[], ctx: CodeContext) => string): Tensor {
   let depth = 0;
   for (const x of inputs) {
     if (x instanceof Tensor && !x.value && x.op?.kind === 'ew') depth = Math.max(depth, x.op.depth);
@@ -25,8 +26,8 @@ export function elementwise(shape: readonly number[], inputs: Array<Tensor | num
 }
 
 /** A lazy tensor computed by one kernel whose source is complete. @internal */
-export function kernelOp(shape: readonly number[], source: string, inputs: Tensor[], scalars: number[] = []): Tensor {
-  const op: KernelOp = { kind: 'kernel', source, inputs, scalars };
+export function kernelOp(shape: readonly number[], source: string, inputs: Tensor[], scalars: number[] = [], layout?: KernelLayout): Tensor {
+  const op: KernelOp = { kind: 'kernel', source, inputs, scalars, layout };
   return new Tensor(shape, null, op);
 }
 

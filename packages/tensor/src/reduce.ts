@@ -1,6 +1,8 @@
 import { ValueError } from './errors.js';
 import { elementwise, assertTensor, kernelOp, view } from './internal.js';
 import { normalizeAxis } from './shape.js';
+import { backendName } from './backend.js';
+import { codeContext, expOf } from './fastmath.js';
 import type { Tensor } from './tensor.js';
 
 /** Options of the reductions. */
@@ -167,7 +169,7 @@ export function logSumExp(x: Tensor, options: { axis?: number; keepDims?: boolea
     'if (m != m || m > 3.0e38 || m < -3.0e38) { return m; }',
     'let s = 0.0;',
     `for (let p = 0; p < ${p.len}; p++) {`,
-    `  s += Math.exp(a0[base + p * ${p.inner}] - m);`,
+    ...expLoopBody(`a0[base + p * ${p.inner}] - m`),
     '}',
     'return m + Math.log(s);',
   ];
@@ -177,7 +179,7 @@ export function logSumExp(x: Tensor, options: { axis?: number; keepDims?: boolea
 /** softmax along `axis` (default last): exp(x − logSumExp(x)), stable for large inputs. */
 export function softmax(x: Tensor, axis = -1): Tensor {
   const lse = logSumExp(x, { axis, keepDims: true });
-  const out = elementwise(x.shape, [x, lse], ([v, l]) => `Math.exp(${v} - ${l})`);
+  const out = elementwise(x.shape, [x, lse], ([v, l], ctx) => expOf(ctx, `${v} - ${l}`));
   lse.dispose();
   return out;
 }
@@ -188,4 +190,11 @@ export function logSoftmax(x: Tensor, axis = -1): Tensor {
   const out = elementwise(x.shape, [x, lse], ([v, l]) => `(${v} - ${l})`);
   lse.dispose();
   return out;
+}
+
+function expLoopBody(arg: string): string[] {
+  const lines: string[] = [];
+  const e = expOf(codeContext(lines, 'e', backendName() === 'webasm'), arg);
+  lines.push(`s += ${e};`);
+  return lines.map((l) => `  ${l}`);
 }

@@ -238,6 +238,12 @@ export function parityCases(T: T): ParityCase[] {
     [[2, 5, 3], [3, 4], false, false],
     [[3, 5], [2, 4, 5], false, true],
     [[96, 70], [70, 130], false, false],
+    // m and k multiples of 4: webasm's four-rows-per-thread kernel, sync and threaded.
+    [[16, 12], [12, 9], false, false],
+    [[12, 16], [12, 9], true, false],
+    [[16, 12], [9, 12], false, true],
+    [[12, 16], [9, 12], true, true],
+    [[256, 128], [128, 256], false, false],
   ];
   for (const [sa, sb, ta, tb] of MM) {
     add(`matmul ${JSON.stringify(sa)}${ta ? 'ᵀ' : ''} · ${JSON.stringify(sb)}${tb ? 'ᵀ' : ''}`, async () => {

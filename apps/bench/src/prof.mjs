@@ -1,0 +1,12 @@
+import * as sk from '@sparsekit/tensor';
+sk.setBackend('webasm');
+const n = 1_000_000; const x = new Float32Array(n).map((_, i) => Math.sin(i));
+const X = sk.tensor(x, [n]);
+const chain = (withExp) => { let t = sk.sub(sk.relu(sk.add(sk.mul(X, 2), 1)), 0.5); t = sk.div(1, sk.add(withExp ? sk.exp(sk.neg(t)) : sk.neg(t), 1)); return sk.sub(sk.mul(sk.square(t), 3), 1); };
+const time = async (label, f) => { for (let i = 0; i < 3; i++) await f(); const ts = []; for (let i = 0; i < 9; i++) { const t0 = performance.now(); await f(); ts.push(performance.now() - t0); } ts.sort((a,b)=>a-b); console.log(label, ts[4].toFixed(2), 'ms'); };
+await time('async exp', async () => { const y = chain(true); await y.data(); y.dispose(); });
+await time('sync exp', async () => { const y = chain(true); y.dataSync(); y.dispose(); });
+await time('async noexp', async () => { const y = chain(false); await y.data(); y.dispose(); });
+await time('sync noexp', async () => { const y = chain(false); y.dataSync(); y.dispose(); });
+await time('copy only', async () => { const y = sk.add(X, 0); y.dataSync(); y.dispose(); });
+sk.disposeBackend();
