@@ -1,0 +1,32 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import * as T from '@sparsekit/tensor';
+import * as A from '../src/index.js';
+
+beforeAll(() => {
+  T.setBackend('cpu');
+});
+
+describe('gradCheck', () => {
+  it('passes a correct gradient and reports the worst error per input', () => {
+    const r = A.gradCheck((x, y) => A.mul(A.tanh(x), y), [T.tensor([0.3, -0.7]), T.tensor([1.5, 2])]);
+    expect(r.ok).toBe(true);
+    expect(r.inputs).toHaveLength(2);
+    expect(r.maxError).toBeLessThan(1e-2);
+  });
+
+  it('catches a wrong gradient rule', () => {
+    // A "square" whose recorded rule forgets the factor 2.
+    const bad = (x: A.Variable) => {
+      const v = A.square(x);
+      (v as unknown as { gradFn: (dy: T.Tensor) => T.Tensor[] }).gradFn = (dy) => [T.mul(dy, x.value)];
+      return v;
+    };
+    const r = A.gradCheck(bad, [T.tensor([0.5, 1.5])]);
+    expect(r.ok).toBe(false);
+    expect(r.inputs[0].maxError).toBeGreaterThan(0.4);
+  });
+
+  it('validates its options', () => {
+    expect(() => A.gradCheck((x) => x, [T.tensor([1])], { eps: 0 })).toThrow(/gradCheck: eps must be > 0/);
+  });
+});
