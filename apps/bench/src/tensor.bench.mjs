@@ -35,11 +35,13 @@ function once(build) {
   return data;
 }
 
-async function measure(label, size, work, skRun, tfBuild) {
+// Both sides get their inputs created once, before timing; each timed call computes and
+// reads the result back.
+async function measure(label, size, work, skBuild, tfBuild) {
   const row = { bench: label, size };
   sk.setBackend(process.env.SPARSEKIT_BENCH_BACKEND ?? 'webasm');
   row.backend = sk.getBackend().name;
-  const skT = await time(skRun, work.opts);
+  const skT = await time(skBuild(), work.opts);
   row.sparsekitMs = fmt(skT.medianMs, 3);
   for (const b of ['wasm', 'cpu']) {
     if (b === 'cpu' && work.skipCpu) continue;
@@ -81,13 +83,16 @@ for (const n of QUICK ? [128, 256] : [128, 256, 512, 1024]) {
 {
   const n = 1_000_000;
   const x = randArray(n, 3);
-  await measure('elementwise chain (10 ops)', '1e6', { opts: { warmup: 3, reps: 9 } }, async () => {
+  await measure('elementwise chain (10 ops)', '1e6', { opts: { warmup: 3, reps: 9 } }, () => {
     const X = sk.tensor(x, [n]);
-    let t = sk.sub(sk.relu(sk.add(sk.mul(X, 2), 1)), 0.5);
-    t = sk.div(1, sk.add(sk.exp(sk.neg(t)), 1));
-    t = sk.sub(sk.mul(sk.square(t), 3), 1);
-    await t.data();
-    X.dispose();
+    return async () => {
+      const y = sk.tidy(() => {
+        const t = sk.sub(sk.relu(sk.add(sk.mul(X, 2), 1)), 0.5);
+        return sk.sub(sk.mul(sk.square(sk.div(1, sk.add(sk.exp(sk.neg(t)), 1))), 3), 1);
+      });
+      await y.data();
+      y.dispose();
+    };
   }, () => {
     const X = tf.tensor1d(x);
     return () => once(() => {
@@ -108,12 +113,13 @@ for (const n of QUICK ? [128, 256] : [128, 256, 512, 1024]) {
     ['softmax rows', (X) => sk.softmax(X), (X) => tf.softmax(X)],
   ];
   for (const [label, skOp, tfOp] of cases) {
-    await measure(label, '64x1024', { opts: { warmup: 5, reps: 31 } }, async () => {
+    await measure(label, '64x1024', { opts: { warmup: 5, reps: 31 } }, () => {
       const X = sk.tensor(x, [64, 1024]);
-      const y = skOp(X);
-      await y.data();
-      X.dispose();
-      y.dispose();
+      return async () => {
+        const y = skOp(X);
+        await y.data();
+        y.dispose();
+      };
     }, () => {
       const X = tf.tensor2d(x, [64, 1024]);
       return () => once(() => tfOp(X));
@@ -125,12 +131,13 @@ for (const n of QUICK ? [128, 256] : [128, 256, 512, 1024]) {
 for (const backend of ['webasm', 'cpu']) {
   process.env.SPARSEKIT_BENCH_BACKEND = backend;
   const a = randArray(64, 5);
-  await measure(`8x8 add overhead (${backend})`, '8x8', { opts: { warmup: 50, reps: 2000 } }, async () => {
+  await measure(`8x8 add overhead (${backend})`, '8x8', { opts: { warmup: 50, reps: 2000 } }, () => {
     const A = sk.tensor(a, [8, 8]);
-    const y = sk.add(A, A);
-    y.dataSync();
-    A.dispose();
-    y.dispose();
+    return () => {
+      const y = sk.add(A, A);
+      y.dataSync();
+      y.dispose();
+    };
   }, () => {
     const A = tf.tensor2d(a, [8, 8]);
     return () => once(() => tf.add(A, A));

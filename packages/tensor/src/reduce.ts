@@ -66,12 +66,43 @@ function source(r: Reducer, len: number, inner: number, finish: string): string 
   return `function(a0) {\n  ${lines.join('\n  ')}\n}`;
 }
 
+/**
+ * webasm source for contiguous slices (inner = 1): eight independent accumulators break the
+ * loop-carried dependency, and indices are written from `this.thread.x` and `(k|0)` inline
+ * because webasm keeps declared integer locals in f32. One thread per slice; a full
+ * reduction is one slice (the worker pool would not pay for itself at these sizes).
+ */
+function webasmSource(r: Reducer, len: number, finish: string): string {
+  const U = 8;
+  const map = r.map ?? ((v: string) => v);
+  const rename = (code: string, u: number | string): string => code.replace(/\bacc\b/g, `acc${u}`).replace(/\bv\b/g, `v${u}`);
+  const at = (offset: string): string => map(`a0[this.thread.x * ${len} + ${offset}]`);
+  const lines: string[] = [];
+  const blocks = Math.floor(len / U);
+  const lanes = blocks > 0 ? U : 1;
+  for (let u = 0; u < lanes; u++) {
+    lines.push(`let v${u} = ${at(String(u))};`, `let acc${u} = ${rename(r.init, u)};`);
+  }
+  if (blocks > 1) {
+    lines.push(`for (let k = 1; k < ${blocks}; k++) {`);
+    for (let u = 0; u < U; u++) lines.push(`  v${u} = ${at(`(k|0) * ${U} + ${u}`)};`, `  ${rename(r.step, u)}`);
+    lines.push('}');
+  }
+  for (let q = lanes === 1 ? 1 : blocks * U; q < len; q++) lines.push(`v0 = ${at(String(q))};`, rename(r.step, 0));
+  for (let u = 1; u < lanes; u++) lines.push(`v0 = acc${u};`, rename(r.step, 0));
+  lines.push(`const acc = acc0;`, `return ${finish};`);
+  return `function(a0) {\n  ${lines.join('\n  ')}\n}`;
+}
+
 function reduce(op: string, x: Tensor, options: ReduceOptions, r: Reducer, combine: Reducer, finish: (acc: string, len: number) => string): Tensor {
   assertTensor(op, 'x', x);
   const p = plan(op, x, options);
   if (p.len === 0) {
     if (r === SUM) return elementwise(p.outShape, [0], () => finish('0.0', 0));
     throw new ValueError(op, `cannot reduce an empty axis (shape [${x.shape.join(', ')}])`);
+  }
+  if (p.inner === 1 && backendName() === 'webasm') {
+    return kernelOp(p.outShape, webasmSource(r, p.len, finish('acc', p.len)), [x]);
   }
   if (options.axis === undefined && p.len > TWO_PASS) {
     const chunk = Math.ceil(Math.sqrt(p.len));
