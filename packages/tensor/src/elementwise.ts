@@ -17,14 +17,14 @@ function unary(op: string, x: Tensor, code: (a: string, ctx: CodeContext) => str
   return elementwise(x.shape, [x], ([a], ctx) => code(a, ctx));
 }
 
-function binary(op: string, a: TensorLike, b: TensorLike, code: (x: string, y: string) => string): Tensor {
+function binary(op: string, a: TensorLike, b: TensorLike, code: (x: string, y: string, ctx: CodeContext) => string): Tensor {
   const ta = typeof a === 'number';
   const tb = typeof b === 'number';
   if (ta && tb) throw new ValueError(op, 'at least one of a, b must be a Tensor, got two numbers');
   if (!ta) assertTensor(op, 'a', a);
   if (!tb) assertTensor(op, 'b', b);
   const shape = ta ? (b as Tensor).shape : tb ? (a as Tensor).shape : broadcastShapes(op, (a as Tensor).shape, (b as Tensor).shape);
-  return elementwise(shape, [a, b], ([x, y]) => code(x, y));
+  return elementwise(shape, [a, b], ([x, y], ctx) => code(x, y, ctx));
 }
 
 /** a + b, with NumPy broadcasting. */
@@ -42,7 +42,7 @@ export const div = (a: TensorLike, b: TensorLike): Tensor => binary('div', a, b,
  * pow(x, 0) = 1.
  */
 export const pow = (a: TensorLike, b: TensorLike): Tensor =>
-  binary('pow', a, b, (x, y) => {
+  binary('pow', a, b, (x, y, ctx) => {
     // |a|^|b| with the sign restored for negative (or −0) bases and odd integer exponents,
     // and inverted for b < 0, so pow(±0, b < 0) = ±Inf as in IEEE; GLSL's pow is undefined
     // for a < 0 and for a = 0 with b ≤ 0.
@@ -50,7 +50,7 @@ export const pow = (a: TensorLike, b: TensorLike): Tensor =>
     const mag = `Math.pow(Math.abs(${x}), Math.abs(${y}))`;
     return (
       `(${y} == 0.0 ? 1.0 : ((${x} != ${x} || ${y} != ${y}) ? ${x} + ${y} : ` +
-      `((${x} < 0.0 && Math.floor(${y}) != ${y}) ? Math.sqrt(-1.0 - ${x} * 0.0) : ` +
+      `((${x} < 0.0 && Math.floor(${y}) != ${y}) ? ${ctx.constant(NaN)} : ` +
       `(${y} < 0.0 ? ${sgn} / ${mag} : ${sgn} * ${mag}))))`
     );
   });
@@ -88,10 +88,17 @@ export const square = (x: Tensor): Tensor => unary('square', x, (a) => `(${a} * 
 /** eˣ. */
 export const exp = (x: Tensor): Tensor => unary('exp', x, (a, ctx) => expOf(ctx, a));
 /** ln x (−Inf at 0, NaN below). */
-export const log = (x: Tensor): Tensor => unary('log', x, (a) => `Math.log(${a})`);
+export const log = (x: Tensor): Tensor =>
+  unary('log', x, (a, ctx) => nanGuard(a, `(${a} < 0.0 ? ${ctx.constant(NaN)} : (${a} == 0.0 ? ${ctx.constant(-Infinity)} : Math.log(${a})))`));
 /** ln(1 + x), accurate for small x (Goldberg's correction: log(u)·x/(u−1) with u = 1 + x). */
 export const log1p = (x: Tensor): Tensor =>
-  unary('log1p', x, (a) => `(${a} > 1.0e30 ? Math.log(${a}) : ((1.0 + ${a}) == 1.0 ? ${a} : Math.log(1.0 + ${a}) * ${a} / ((1.0 + ${a}) - 1.0)))`);
+  unary('log1p', x, (a, ctx) =>
+    nanGuard(
+      a,
+      `(${a} < -1.0 ? ${ctx.constant(NaN)} : (${a} == -1.0 ? ${ctx.constant(-Infinity)} : ` +
+        `(${a} > 1.0e30 ? Math.log(${a}) : ((1.0 + ${a}) == 1.0 ? ${a} : Math.log(1.0 + ${a}) * ${a} / ((1.0 + ${a}) - 1.0)))))`,
+    ),
+  );
 /** max(x, 0), with relu(0) = 0 and NaN passed through. */
 export const relu = (x: Tensor): Tensor => unary('relu', x, (a) => nanGuard(a, `(${a} < 0.0 ? 0.0 : ${a})`));
 /** x for x ≥ 0, alpha·x below (default alpha 0.01). */
@@ -101,7 +108,7 @@ export function leakyRelu(x: Tensor, alpha = 0.01): Tensor {
   return unary('leakyRelu', x, (a) => nanGuard(a, `(${a} < 0.0 ? ${al} * ${a} : ${a})`));
 }
 /** 1 / (1 + e⁻ˣ); saturates cleanly to 0 and 1. */
-export const sigmoid = (x: Tensor): Tensor => unary('sigmoid', x, (a, ctx) => `(1.0 / (1.0 + ${expOf(ctx, `-${a}`)}))`);
+export const sigmoid = (x: Tensor): Tensor => unary('sigmoid', x, (a, ctx) => nanGuard(a, `(1.0 / (1.0 + ${expOf(ctx, `-${a}`)}))`));
 /** tanh x (the argument is clamped to ±20 where tanh is ±1 in float32, avoiding exp overflow in GLSL). */
 export const tanh = (x: Tensor): Tensor =>
   unary('tanh', x, (a) => nanGuard(a, `Math.tanh(${a} < -20.0 ? -20.0 : (${a} > 20.0 ? 20.0 : ${a}))`));
@@ -109,7 +116,7 @@ export const tanh = (x: Tensor): Tensor =>
 export const softplus = (x: Tensor): Tensor =>
   unary('softplus', x, (a, ctx) => {
     const e = ctx.temp(expOf(ctx, `-Math.abs(${a})`));
-    return `((${a} > 0.0 ? ${a} : 0.0) + ((1.0 + ${e}) == 1.0 ? ${e} : Math.log(1.0 + ${e}) * ${e} / ((1.0 + ${e}) - 1.0)))`;
+    return nanGuard(a, `((${a} > 0.0 ? ${a} : 0.0) + ((1.0 + ${e}) == 1.0 ? ${e} : Math.log(1.0 + ${e}) * ${e} / ((1.0 + ${e}) - 1.0)))`);
   });
 
 /** Clamps x to [min, max]; NaN stays NaN. */

@@ -19,11 +19,20 @@ export interface CodeContext {
   temp(expr: string): string;
   /** Whether to inline the polynomial exp (webasm). */
   fastExp: boolean;
+  /**
+   * A runtime float argument holding `value`. NaN and ±Inf have no literal that every
+   * shader compiler keeps (GLSL folds or rejects them), so they enter as arguments.
+   */
+  constant(value: number): string;
 }
 
 /** The expression for e^arg in the given context. @internal */
 export function expOf(ctx: CodeContext, arg: string): string {
-  if (!ctx.fastExp) return `Math.exp(${arg})`;
+  if (!ctx.fastExp) {
+    // SwiftShader's exp(NaN) is +Inf: keep NaN explicitly.
+    const x = ctx.temp(arg);
+    return `(${x} != ${x} ? ${x} : Math.exp(${x}))`;
+  }
   const x = ctx.temp(arg);
   const n = ctx.temp(`Math.floor(${x} * 1.4426950408889634 + 0.5)`);
   const c = ctx.temp(`(${n} < -126.0 ? -126.0 : (${n} > 128.0 ? 128.0 : ${n}))`);
@@ -35,10 +44,15 @@ export function expOf(ctx: CodeContext, arg: string): string {
 }
 
 /** A context that appends temporaries to `lines`, with names from `prefix`. @internal */
-export function codeContext(lines: string[], prefix: string, fastExp: boolean): CodeContext {
+export function codeContext(lines: string[], prefix: string, fastExp: boolean, constant?: (value: number) => string): CodeContext {
   let k = 0;
   return {
     fastExp,
+    constant:
+      constant ??
+      ((value: number) => {
+        throw new Error(`kernel constant ${value} needs an elementwise kernel`);
+      }),
     temp(expr: string): string {
       const name = `${prefix}${k++}`;
       lines.push(`const ${name} = ${expr};`);

@@ -382,6 +382,10 @@ function fuse(root: Tensor, steps: Step[], planned: Set<Tensor>): { source: stri
   const names = new Map<Tensor, string>();
   const fastExp = current().info.name === 'webasm';
   let tmp = 0;
+  const constant = (value: number): string => {
+    scalars.push(value);
+    return `s${scalars.length - 1}`;
+  };
   const visit = (t: Tensor, depth: number): string => {
     const known = names.get(t);
     if (known) return known;
@@ -397,7 +401,7 @@ function fuse(root: Tensor, steps: Step[], planned: Set<Tensor>): { source: stri
         return visit(x, depth + 1);
       });
       name = `v${tmp++}`;
-      const expr = op.code(args, codeContext(lines, `${name}_`, fastExp));
+      const expr = op.code(args, codeContext(lines, `${name}_`, fastExp, constant));
       lines.push(`const ${name} = ${expr};`);
     } else {
       plan(t, steps, planned);
