@@ -66,7 +66,7 @@ for (const n of QUICK ? [128, 256] : [128, 256, 512, 1024]) {
   const a = randArray(n * n, 1);
   const b = randArray(n * n, 2);
   const reps = n >= 1024 ? 3 : n >= 512 ? 5 : 9;
-  await measure('matmul', `${n}x${n}`, { flops: 2 * n * n * n, opts: { warmup: n >= 1024 ? 1 : 3, reps }, skipCpu: n >= 1024 }, async () => {
+  await measure('matmul', `${n}x${n}`, { flops: 2 * n * n * n, opts: { warmup: n >= 1024 ? 2 : 6, reps }, skipCpu: n >= 1024 }, async () => {
     const A = sk.tensor(a, [n, n]);
     const B = sk.tensor(b, [n, n]);
     const C = sk.matmul(A, B);

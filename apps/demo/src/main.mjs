@@ -80,7 +80,7 @@ let err = 0;
 for (let j = 0; j < d; j++) err = Math.max(err, Math.abs(learned[j] - truth[j]));
 console.log(`  max |w − w*| = ${err.toFixed(4)} (shrunk by λ, as the Lasso does)`);
 
-const csr = sk.CsrTensor.fromArray(learned, [d, 1]);
+const csr = sk.CsrTensor.fromArray(learned, [1, d]);
 console.log(`  storage: dense ${csr.denseBytes} B, CSR ${csr.bytes} B (${csr.nnz} non-zeros)`);
 const stats = sk.kernelStats();
 console.log(`  kernels: ${stats.compiled} compiled, ${stats.calls} launches; live tensors ${sk.memory().liveTensors}`);
