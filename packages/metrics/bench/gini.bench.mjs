@@ -152,7 +152,7 @@ console.log(`gini / hoyer, float32 input — node ${process.version}, numpy ${re
 console.log('measure         n  input      js ms  numpy ms  numpy/js  |Δ value|');
 for (const r of rows) {
   console.log(
-    `${r.measure.padEnd(7)} ${String(r.n).padStart(9)}  ${r.input.padEnd(9)} ${fmt(r.jsMs).padStart(7)} ${fmt(r.numpyMs).padStart(9)} ${fmt(r.speedupVsNumpy, 2).padStart(8)}×  ${r.absDiffVsNumpy === null ? '-' : r.absDiffVsNumpy.toExponential(1)}`,
+    `${r.measure.padEnd(7)} ${String(r.n).padStart(9)}  ${r.input.padEnd(9)} ${fmt(r.jsMs).padStart(7)} ${fmt(r.numpyMs).padStart(9)} ${(r.speedupVsNumpy === null ? '-' : `${fmt(r.speedupVsNumpy, 2)}×`).padStart(9)}  ${r.absDiffVsNumpy === null ? '-' : r.absDiffVsNumpy.toExponential(1)}`,
   );
 }
 console.log(`wrote ${file}`);
