@@ -198,7 +198,14 @@ export function getBackend(): BackendInfo {
 export function current(): BackendState {
   if (state === null) {
     const env = envBackend();
-    setBackend((env ?? 'auto') as BackendName | 'auto');
+    try {
+      setBackend((env ?? 'auto') as BackendName | 'auto');
+    } catch (e) {
+      if (env !== undefined && e instanceof BackendError) {
+        throw new BackendError('SPARSEKIT_BACKEND', e.message.replace(/^setBackend: /, ''));
+      }
+      throw e;
+    }
   }
   return state as BackendState;
 }

@@ -97,6 +97,22 @@ describe('memory and laziness', () => {
     expect(() => a.itemSync()).toThrow(/exactly 1 element/);
   });
 
+  it('takes its initial backend from SPARSEKIT_BACKEND', () => {
+    const saved = process.env.SPARSEKIT_BACKEND;
+    try {
+      T.disposeBackend();
+      process.env.SPARSEKIT_BACKEND = 'cpu';
+      expect(T.getBackend()).toMatchObject({ name: 'cpu', requested: 'cpu' });
+      T.disposeBackend();
+      process.env.SPARSEKIT_BACKEND = 'nope';
+      expect(() => T.getBackend()).toThrow(/SPARSEKIT_BACKEND: unknown backend 'nope'/);
+    } finally {
+      if (saved === undefined) delete process.env.SPARSEKIT_BACKEND;
+      else process.env.SPARSEKIT_BACKEND = saved;
+      T.setBackend('cpu');
+    }
+  });
+
   it('reports the backend and why it was chosen', () => {
     const info = T.setBackend('auto');
     expect(['webasm', 'cpu', 'headlessgl']).toContain(info.name);
