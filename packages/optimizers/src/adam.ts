@@ -1,0 +1,105 @@
+/**
+ * Adam (Kingma & Ba, 2015, "Adam: A Method for Stochastic Optimization"), with AMSGrad
+ * (Reddi, Kale & Kumar, 2018, "On the Convergence of Adam and Beyond"), as `torch.optim.Adam`:
+ *
+ *   g ← ∇f(θ) + λ·θ                       (coupled L2 weight decay)
+ *   m ← β₁·m + (1 − β₁)·g,   v ← β₂·v + (1 − β₂)·g²
+ *   v̄ ← max(v̄, v) with AMSGrad, else v̄ = v
+ *   θ ← θ − lr · (m / (1 − β₁ᵗ)) / (√v̄ / √(1 − β₂ᵗ) + ε)
+ *
+ * As a chain: `addDecayedWeights(λ)`, `scaleByAdam(…)`, `scaleByLearningRate(lr)`. A step
+ * costs three fused kernels per parameter (new m, new v, new θ reading them).
+ */
+import { type Tensor, add, div, maximum, mul, sqrt, square, zeros } from '@sparsekit/tensor';
+import { pureForm, type OptimizerOptions, type OptimizerParams } from './define.js';
+import { Optimizer, type GradientTransformation, type OptimizerSpec, type Schedule } from './optimizer.js';
+import { addDecayedWeights, chain, scaleByLearningRate } from './transforms.js';
+
+/** State of {@link scaleByAdam}: the step count and the moments per parameter (`nuMax` empty without AMSGrad). */
+export type AdamState = {
+  readonly count: number;
+  readonly mu: Tensor[];
+  readonly nu: Tensor[];
+  readonly nuMax: Tensor[];
+};
+
+/** Zero moments for every parameter (`nuMax` only with AMSGrad). @internal */
+export function initAdamState(params: readonly Tensor[], amsgrad: boolean): AdamState {
+  return {
+    count: 0,
+    mu: params.map((p) => zeros(p.shape)),
+    nu: params.map((p) => zeros(p.shape)),
+    nuMax: amsgrad ? params.map((p) => zeros(p.shape)) : [],
+  };
+}
+
+/**
+ * One moment update: the next state, and per parameter the bias-corrected denominator
+ * √v̄ / √(1 − β₂ᵗ) + ε and the bias correction 1 − β₁ᵗ of m. @internal
+ */
+export function adamMoments(grads: readonly Tensor[], state: AdamState, b1: number, b2: number, eps: number, amsgrad: boolean): { state: AdamState; denom: Tensor[]; bc1: number } {
+  const t = state.count + 1;
+  const bc2Sqrt = Math.sqrt(1 - b2 ** t);
+  const mu = grads.map((g, i) => add(mul(state.mu[i], b1), mul(g, 1 - b1)));
+  const nu = grads.map((g, i) => add(mul(state.nu[i], b2), mul(square(g), 1 - b2)));
+  const nuMax = amsgrad ? nu.map((v, i) => maximum(state.nuMax[i], v)) : [];
+  const denom = (amsgrad ? nuMax : nu).map((v) => add(div(sqrt(v), bc2Sqrt), eps));
+  return { state: { count: t, mu, nu, nuMax }, denom, bc1: 1 - b1 ** t };
+}
+
+/** The Adam preconditioner: updates m̂ / (√v̂ + ε) with bias-corrected moments (optax `scale_by_adam`). */
+export function scaleByAdam(options: { b1?: number; b2?: number; eps?: number; amsgrad?: boolean } = {}): GradientTransformation<AdamState> {
+  const { b1 = 0.9, b2 = 0.999, eps = 1e-8, amsgrad = false } = options;
+  return {
+    name: 'scaleByAdam',
+    init: (params) => initAdamState(params, amsgrad),
+    update(grads, state) {
+      const { state: next, denom, bc1 } = adamMoments(grads, state, b1, b2, eps, amsgrad);
+      return { updates: next.mu.map((m, i) => div(div(m, denom[i]), bc1)), state: next };
+    },
+  };
+}
+
+/** Hyperparameters of {@link Adam}. */
+export interface AdamOptions {
+  /** Learning rate, or a schedule (default 1e-3). */
+  lr: number | Schedule;
+  /** β₁ in [0, 1) (default 0.9). */
+  beta1: number;
+  /** β₂ in [0, 1) (default 0.999). */
+  beta2: number;
+  /** ε > 0 (default 1e-8). */
+  eps: number;
+  /** Coupled L2 weight decay λ ≥ 0 (default 0; for decoupled decay use AdamW). */
+  weightDecay: number;
+  /** Use the running maximum of v (AMSGrad). */
+  amsgrad: boolean;
+}
+
+/** Validation shared by the Adam family. @internal */
+export function validateAdam(check: Parameters<OptimizerSpec<AdamOptions>['validate']>[0]): void {
+  check.learningRate('lr');
+  check.rate('beta1');
+  check.rate('beta2');
+  check.positive('eps');
+  check.nonNegative('weightDecay');
+  check.boolean('amsgrad');
+}
+
+export const ADAM_SPEC: OptimizerSpec<AdamOptions> = {
+  name: 'Adam',
+  defaults: { lr: 1e-3, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0, amsgrad: false },
+  validate: (check) => validateAdam(check),
+  transformation: (o) =>
+    chain(addDecayedWeights(o.weightDecay), scaleByAdam({ b1: o.beta1, b2: o.beta2, eps: o.eps, amsgrad: o.amsgrad }), scaleByLearningRate(o.lr)),
+};
+
+/** Adam as a pure transformation (see {@link Adam}). */
+export const adam = pureForm(ADAM_SPEC, 'adam');
+
+/** Adam / AMSGrad with coupled weight decay, as `torch.optim.Adam`. */
+export class Adam extends Optimizer<AdamOptions> {
+  constructor(params: OptimizerParams<AdamOptions>, options: OptimizerOptions<AdamOptions> = {}) {
+    super(ADAM_SPEC, params, options);
+  }
+}

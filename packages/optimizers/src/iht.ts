@@ -1,0 +1,68 @@
+/**
+ * Iterative hard thresholding (Blumensath & Davies, 2009, "Iterative hard thresholding for
+ * compressed sensing"): a gradient step, then keep the k largest magnitudes of each group
+ * (the projection onto the set of k-sparse vectors, an L0 budget):
+ *
+ *   u = θ − lr·d          (d: the gradient, or its momentum)
+ *   θ ← u ⊙ topK(|u|, k)  per group
+ *
+ * Exactly min(k, group size) coordinates per group stay non-zero (ties keep the lower index).
+ */
+import { type Tensor, add, mul, reshape, sub, topKMask } from '@sparsekit/tensor';
+import { pureForm, type OptimizerOptions, type OptimizerParams } from './define.js';
+import { Optimizer, type GradientTransformation, type OptimizerSpec, type Schedule } from './optimizer.js';
+import { chain, scaleByLearningRate, trace, type CountState } from './transforms.js';
+
+/** Hyperparameters of {@link IHT}. */
+export interface IHTOptions {
+  /** Learning rate, or a schedule (default 0.01). */
+  lr: number | Schedule;
+  /** Non-zeros kept per group, an integer ≥ 0 (default 1). */
+  k: number;
+  /** The groups: `'tensor'` (default: k per parameter tensor) or `'rows'` (k per row). */
+  groups: 'tensor' | 'rows';
+  /** Momentum μ in [0, 1) on the gradient (default 0). */
+  momentum: number;
+}
+
+/** Keeps the k largest magnitudes of θ + u per group, as an update. */
+export function hardTopK(k: number, groups: 'tensor' | 'rows'): GradientTransformation<CountState> {
+  return {
+    name: 'hardTopK',
+    init: () => ({ count: 0 }),
+    update(updates, state, params) {
+      const out = params.map((p, i) => {
+        const u = add(p, updates[i]);
+        let mask: Tensor;
+        if (groups === 'rows' && p.rank >= 1) {
+          const d = p.shape[0];
+          mask = reshape(topKMask(reshape(u, [d, p.size / d]), k, { axis: 1 }), p.shape);
+        } else mask = topKMask(u, k);
+        return sub(mul(u, mask), p);
+      });
+      return { updates: out, state: { count: state.count + 1 } };
+    },
+  };
+}
+
+export const IHT_SPEC: OptimizerSpec<IHTOptions> = {
+  name: 'IHT',
+  defaults: { lr: 0.01, k: 1, groups: 'tensor', momentum: 0 },
+  validate(check) {
+    check.learningRate('lr');
+    check.count('k', { min: 0 });
+    check.oneOf('groups', ['tensor', 'rows'] as const);
+    check.rate('momentum');
+  },
+  transformation: (o) => chain(...(o.momentum > 0 ? [trace({ momentum: o.momentum })] : []), scaleByLearningRate(o.lr), hardTopK(o.k, o.groups)),
+};
+
+/** Iterative hard thresholding as a pure transformation (see {@link IHT}). */
+export const iht = pureForm(IHT_SPEC, 'iht');
+
+/** Iterative hard thresholding: an SGD step, then the top-k magnitudes per group. */
+export class IHT extends Optimizer<IHTOptions> {
+  constructor(params: OptimizerParams<IHTOptions>, options: OptimizerOptions<IHTOptions> = {}) {
+    super(IHT_SPEC, params, options);
+  }
+}

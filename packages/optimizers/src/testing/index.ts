@@ -1,0 +1,380 @@
+/**
+ * The conformance kit: the checks every SparseKit optimizer passes, callable by any
+ * third-party optimizer from its own test file. It depends on no test runner: run the
+ * checks and get a report ({@link runConformance}), throw on failure
+ * ({@link assertConformance}), or register one test per check with your runner's
+ * `describe` / `it` ({@link describeConformance}).
+ *
+ * The problems compute their gradients on the host in float64 and hand them to the optimizer
+ * as `p.grad`, so the kit tests the optimizer alone. Parameters are `@sparsekit/autograd`
+ * `Parameter`s.
+ */
+import { Parameter } from '@sparsekit/autograd';
+import { type Tensor, tensor } from '@sparsekit/tensor';
+import { type LassoProblem, type Problem, lassoProblem, leastSquaresProblem, quadraticProblem, rosenbrockProblem } from './problems.js';
+
+export { lassoProblem, leastSquaresProblem, quadraticProblem, rosenbrockProblem, type LassoProblem, type Problem } from './problems.js';
+
+/** The convergence problems of the kit. */
+export type ProblemName = 'quadratic' | 'rosenbrock' | 'leastSquares';
+
+/** What the kit needs of an optimizer: a step, and a state dict it can save and restore. */
+export interface OptimizerUnderTest {
+  /** One update from the parameters' `.grad` (may return a Promise). Returns false (or throws) to reject a step. */
+  step(): unknown;
+  /** A snapshot of the optimizer's state that `loadStateDict` restores (may contain typed arrays). */
+  stateDict(): unknown;
+  loadStateDict(dict: never): void;
+  /** Frees the optimizer's tensors, if it holds any. */
+  dispose?(): void;
+}
+
+/** What a conformance run is told about the optimizer under test. */
+export interface ConformanceOptions {
+  /** The optimizer's name, for reports. */
+  name: string;
+  /**
+   * A fresh optimizer over `params`, with hyperparameters suited to `problem` (the
+   * determinism, state-dict and rejected-step checks use `'quadratic'`).
+   */
+  create(params: Parameter[], problem: ProblemName): OptimizerUnderTest;
+  /** Steps per convergence problem (defaults: quadratic 300, rosenbrock 3000, leastSquares 500; at most 20,000). */
+  steps?: Partial<Record<ProblemName, number>>;
+  /**
+   * Convergence problems the optimizer is not meant for, with the reason (e.g. a method for
+   * convex problems on Rosenbrock). They are reported as skipped, never as passed.
+   */
+  skip?: Partial<Record<ProblemName, string>>;
+  /**
+   * Bad hyperparameters the optimizer must reject on construction: each `create` must throw
+   * an error named `ValueError` whose message names `hyperparameter`. At least one.
+   */
+  invalid: Array<{ hyperparameter: string; create(params: Parameter[]): unknown }>;
+  /**
+   * For optimizers that claim sparsity: a fresh optimizer that adds λ‖θ‖₁ (or keeps a budget
+   * of `k` non-zeros) on the kit's Lasso problem, whose smooth part the kit differentiates.
+   * `expect: 'lasso'` (default) checks the solution's values to 2e-2 and its exact zeros;
+   * `'support'` checks only that exactly the solution's zeros are exactly zero.
+   */
+  sparsity?: {
+    create(params: Parameter[], lasso: { lambda: number; k: number }): OptimizerUnderTest;
+    steps?: number;
+    expect?: 'lasso' | 'support';
+  };
+}
+
+/** One check's outcome. */
+export interface CheckResult {
+  check: string;
+  ok: boolean;
+  /** Present when the check was skipped: the reason. */
+  skipped?: string;
+  /** What was measured, or why it failed. */
+  message: string;
+}
+
+/** A whole run's outcome. */
+export interface ConformanceReport {
+  name: string;
+  ok: boolean;
+  results: CheckResult[];
+}
+
+/** A named check; `run` resolves with a summary or throws a {@link ConformanceError}. */
+export interface ConformanceCheck {
+  name: string;
+  /** Why the check does not apply to this optimizer (then `run` is not called). */
+  skipped?: string;
+  run(): Promise<string>;
+}
+
+/** A failed conformance check. */
+export class ConformanceError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConformanceError';
+  }
+}
+
+const DEFAULT_STEPS: Record<ProblemName, number> = { quadratic: 300, rosenbrock: 3000, leastSquares: 500 };
+const MAX_STEPS = 20_000;
+const PROBLEMS: Record<ProblemName, () => Problem> = { quadratic: quadraticProblem, rosenbrock: rosenbrockProblem, leastSquares: leastSquaresProblem };
+
+function fail(message: string): never {
+  throw new ConformanceError(message);
+}
+
+/** A run of an optimizer on a problem: parameters, gradients set from the host, steps. */
+class Run {
+  readonly params: Parameter[];
+  readonly optimizer: OptimizerUnderTest;
+  steps = 0;
+
+  constructor(readonly problem: Problem, make: (params: Parameter[]) => OptimizerUnderTest, start?: Float32Array[]) {
+    this.params = problem.shapes.map((s, i) => new Parameter(tensor(start ? start[i] : Float32Array.from(problem.start[i]), s)));
+    this.optimizer = make(this.params);
+  }
+
+  async values(): Promise<Float32Array[]> {
+    return Promise.all(this.params.map((p) => p.value.data()));
+  }
+
+  /** Sets each `.grad` from the host gradient at the current values, or from `override`. */
+  async setGrads(override?: Float32Array[]): Promise<void> {
+    const values = await this.values();
+    values.forEach((v, k) => {
+      const bad = v.findIndex((x) => !Number.isFinite(x));
+      if (bad >= 0) fail(`${this.problem.name}: parameter ${k} holds ${v[bad]} at index ${bad} after ${this.steps} steps`);
+    });
+    const grads = override ?? this.problem.gradient(values).grads.map((g) => Float32Array.from(g));
+    this.params.forEach((p, k) => {
+      p.grad?.dispose();
+      p.grad = tensor(grads[k], p.value.shape);
+    });
+  }
+
+  async step(override?: Float32Array[]): Promise<unknown> {
+    await this.setGrads(override);
+    const r = await this.optimizer.step();
+    this.steps++;
+    return r;
+  }
+
+  async run(steps: number): Promise<void> {
+    for (let i = 0; i < steps; i++) await this.step();
+  }
+
+  dispose(): void {
+    this.optimizer.dispose?.();
+    for (const p of this.params) p.dispose();
+  }
+}
+
+async function withRun<T>(problem: Problem, make: (params: Parameter[]) => OptimizerUnderTest, body: (run: Run) => Promise<T>, start?: Float32Array[]): Promise<T> {
+  const run = new Run(problem, make, start);
+  try {
+    return await body(run);
+  } finally {
+    run.dispose();
+  }
+}
+
+function maxError(values: ArrayLike<number>[], solution: ArrayLike<number>[]): number {
+  let worst = 0;
+  values.forEach((v, k) => {
+    for (let i = 0; i < v.length; i++) worst = Math.max(worst, Math.abs(v[i] - solution[k][i]));
+  });
+  return worst;
+}
+
+function sameBits(a: Float32Array[], b: Float32Array[]): boolean {
+  return a.length === b.length && a.every((x, k) => x.length === b[k].length && x.every((v, i) => Object.is(v, b[k][i])));
+}
+
+/** Deep equality of state dicts: typed arrays bit for bit, numbers with Object.is. */
+function deepEqual(a: unknown, b: unknown): boolean {
+  if (ArrayBuffer.isView(a) || ArrayBuffer.isView(b)) {
+    if (!ArrayBuffer.isView(a) || !ArrayBuffer.isView(b)) return false;
+    const x = new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
+    const y = new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
+    return x.length === y.length && x.every((v, i) => v === y[i]);
+  }
+  if (Array.isArray(a) || Array.isArray(b)) {
+    return Array.isArray(a) && Array.isArray(b) && a.length === b.length && a.every((v, i) => deepEqual(v, b[i]));
+  }
+  if (a !== null && b !== null && typeof a === 'object' && typeof b === 'object') {
+    const ka = Object.keys(a as object).sort();
+    const kb = Object.keys(b as object).sort();
+    return deepEqual(ka, kb) && ka.every((k) => deepEqual((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
+  }
+  return Object.is(a, b);
+}
+
+function clone<T>(x: T): T {
+  return structuredClone(x);
+}
+
+/** The checks for one optimizer, in order; each runs on its own. */
+export function conformanceChecks(options: ConformanceOptions): ConformanceCheck[] {
+  if (!options || typeof options.create !== 'function') throw new TypeError('conformanceChecks: options.create must be a function');
+  const checks: ConformanceCheck[] = [];
+  const add = (name: string, run: () => Promise<string>, skipped?: string): void => {
+    checks.push(skipped ? { name, run, skipped } : { name, run });
+  };
+
+  add('rejects bad hyperparameters on construction', async () => {
+    if (!Array.isArray(options.invalid) || options.invalid.length === 0) fail('no invalid hyperparameter cases were given (options.invalid)');
+    for (const c of options.invalid) {
+      const p = new Parameter(tensor([1, 2, 3]));
+      try {
+        let made: unknown;
+        try {
+          made = c.create([p]);
+        } catch (e) {
+          const err = e as Error;
+          if (err?.name !== 'ValueError') fail(`bad ${c.hyperparameter}: threw ${err?.name ?? typeof e} (${err?.message}), expected a ValueError`);
+          if (!String(err.message).includes(c.hyperparameter)) fail(`bad ${c.hyperparameter}: the message does not name it: "${err.message}"`);
+          continue;
+        }
+        (made as OptimizerUnderTest | undefined)?.dispose?.();
+        fail(`bad ${c.hyperparameter}: construction did not throw`);
+      } finally {
+        p.dispose();
+      }
+    }
+    return `${options.invalid.length} bad setting(s) rejected with ValueErrors naming the hyperparameter`;
+  });
+
+  for (const name of ['quadratic', 'rosenbrock', 'leastSquares'] as ProblemName[]) {
+    add(`converges on ${name === 'leastSquares' ? 'least squares' : `the ${name} problem`} without NaN`, async () => {
+      const steps = options.steps?.[name] ?? DEFAULT_STEPS[name];
+      if (!Number.isInteger(steps) || steps < 1 || steps > MAX_STEPS) fail(`steps.${name} must be an integer in [1, ${MAX_STEPS}], got ${steps}`);
+      const problem = PROBLEMS[name]();
+      return withRun(problem, (ps) => options.create(ps, name), async (run) => {
+        await run.run(steps);
+        await run.setGrads();
+        const values = await run.values();
+        const err = maxError(values, problem.solution);
+        const loss = problem.gradient(values).loss;
+        if (!(err <= problem.tolerance)) fail(`${name}: max |θ − θ*| = ${err.toExponential(3)} after ${steps} steps (tolerance ${problem.tolerance}; loss ${loss.toExponential(3)})`);
+        return `max |θ − θ*| = ${err.toExponential(2)} ≤ ${problem.tolerance} after ${steps} steps`;
+      });
+    }, options.skip?.[name]);
+  }
+
+  const quad = (ps: Parameter[]): OptimizerUnderTest => options.create(ps, 'quadratic');
+
+  add('is deterministic', async () => {
+    const problem = quadraticProblem();
+    const a = await withRun(problem, quad, async (r) => (await r.run(25), r.values()));
+    const b = await withRun(problem, quad, async (r) => (await r.run(25), r.values()));
+    if (!sameBits(a, b)) fail('two identical runs of 25 steps gave different parameters');
+    return 'two identical 25-step runs agree bit for bit';
+  });
+
+  add('round-trips its state dict (resumed run is bit-identical)', async () => {
+    const problem = quadraticProblem();
+    const straight = await withRun(problem, quad, async (r) => (await r.run(30), { values: await r.values(), dict: await r.optimizer.stateDict() }));
+    const half = await withRun(problem, quad, async (r) => (await r.run(15), { values: await r.values(), dict: clone(await r.optimizer.stateDict()) }));
+    const resumed = await withRun(
+      problem,
+      quad,
+      async (r) => {
+        r.optimizer.loadStateDict(half.dict as never);
+        const reloaded = await r.optimizer.stateDict();
+        if (!deepEqual(reloaded, half.dict)) fail('stateDict() right after loadStateDict() differs from the dict that was loaded');
+        await r.run(15);
+        return { values: await r.values(), dict: await r.optimizer.stateDict() };
+      },
+      half.values,
+    );
+    if (!sameBits(straight.values, resumed.values)) fail('15 steps + save/load + 15 steps differ from 30 uninterrupted steps');
+    if (!deepEqual(straight.dict, resumed.dict)) fail('the final state dicts of the resumed and uninterrupted runs differ');
+    return '15 + load + 15 steps equal 30 steps bit for bit, parameters and state';
+  });
+
+  add('leaves parameters and state untouched on a rejected (NaN/Inf) step', async () => {
+    const problem = quadraticProblem();
+    const reference = await withRun(problem, quad, async (r) => (await r.run(10), r.values()));
+    const got = await withRun(problem, quad, async (r) => {
+      await r.run(5);
+      for (const bad of [NaN, Infinity, -Infinity]) {
+        const before = { values: await r.values(), dict: clone(await r.optimizer.stateDict()) };
+        const values = await r.values();
+        const grads = problem.gradient(values).grads.map((g) => Float32Array.from(g));
+        grads[grads.length - 1][0] = bad;
+        let rejected = false;
+        try {
+          rejected = (await r.step(grads)) === false;
+          r.steps--;
+        } catch {
+          rejected = true;
+        }
+        if (!rejected) fail(`a step with a ${bad} gradient was accepted (expected a throw or a false return)`);
+        if (!sameBits(before.values, await r.values())) fail(`a rejected step with a ${bad} gradient changed the parameters`);
+        if (!deepEqual(before.dict, await r.optimizer.stateDict())) fail(`a rejected step with a ${bad} gradient changed the optimizer state`);
+      }
+      await r.run(5);
+      return r.values();
+    });
+    if (!sameBits(reference, got)) fail('after rejected steps, training did not continue exactly as an uninterrupted run');
+    return 'NaN, +Inf and −Inf gradients rejected; nothing changed; training continued bit-identically';
+  });
+
+  if (options.sparsity) {
+    const sparsity = options.sparsity;
+    add('reaches exact zeros on a Lasso problem with a known solution', async () => {
+      const problem: LassoProblem = lassoProblem();
+      const steps = sparsity.steps ?? 1000;
+      if (!Number.isInteger(steps) || steps < 1 || steps > MAX_STEPS) fail(`sparsity.steps must be an integer in [1, ${MAX_STEPS}], got ${steps}`);
+      return withRun(problem, (ps) => sparsity.create(ps, { lambda: problem.lambda, k: problem.k }), async (run) => {
+        await run.run(steps);
+        const [v] = await run.values();
+        const wrongZeros: number[] = [];
+        const lostSupport: number[] = [];
+        for (let j = 0; j < v.length; j++) {
+          const inSupport = problem.support.includes(j);
+          if (!inSupport && v[j] !== 0) wrongZeros.push(j);
+          if (inSupport && v[j] === 0) lostSupport.push(j);
+        }
+        if (wrongZeros.length) fail(`coordinates ${wrongZeros.join(', ')} should be exactly 0 after ${steps} steps, got ${wrongZeros.map((j) => v[j].toExponential(2)).join(', ')}`);
+        if (lostSupport.length) fail(`coordinates ${lostSupport.join(', ')} of the support were set to 0`);
+        if ((sparsity.expect ?? 'lasso') === 'lasso') {
+          const err = maxError([v], problem.solution);
+          if (!(err <= problem.tolerance)) fail(`max |θ − θ̂| = ${err.toExponential(3)} (tolerance ${problem.tolerance})`);
+          return `support ${problem.support.join(',')} recovered with exact zeros elsewhere; max |θ − θ̂| = ${err.toExponential(2)}`;
+        }
+        return `support ${problem.support.join(',')} recovered with exact zeros elsewhere`;
+      });
+    });
+  }
+  return checks;
+}
+
+/** Runs every check and reports; never throws for a failed check. */
+export async function runConformance(options: ConformanceOptions): Promise<ConformanceReport> {
+  const results: CheckResult[] = [];
+  for (const check of conformanceChecks(options)) {
+    if (check.skipped) {
+      results.push({ check: check.name, ok: true, skipped: check.skipped, message: `skipped: ${check.skipped}` });
+      continue;
+    }
+    try {
+      results.push({ check: check.name, ok: true, message: await check.run() });
+    } catch (e) {
+      results.push({ check: check.name, ok: false, message: e instanceof Error ? `${e.name}: ${e.message}` : String(e) });
+    }
+  }
+  return { name: options.name, ok: results.every((r) => r.ok), results };
+}
+
+/** Runs every check and throws a {@link ConformanceError} listing the failures. */
+export async function assertConformance(options: ConformanceOptions): Promise<ConformanceReport> {
+  const report = await runConformance(options);
+  if (!report.ok) {
+    const failed = report.results.filter((r) => !r.ok).map((r) => `  ✗ ${r.check}: ${r.message}`);
+    throw new ConformanceError(`${options.name} fails ${failed.length} conformance check(s):\n${failed.join('\n')}`);
+  }
+  return report;
+}
+
+/** The slice of a test runner's API the kit uses (vitest, jest and mocha all fit). */
+export interface TestRunner {
+  describe(name: string, body: () => void): unknown;
+  it: ((name: string, body: () => Promise<unknown>, timeout?: number) => unknown) & { skip?: (name: string, body: () => Promise<unknown>) => unknown };
+}
+
+/**
+ * Registers a `describe` block with one test per check:
+ * `describeConformance({ name, create, invalid }, { describe, it })`.
+ */
+export function describeConformance(options: ConformanceOptions, runner: TestRunner, timeoutMs = 120_000): void {
+  runner.describe(`${options.name} conformance`, () => {
+    for (const check of conformanceChecks(options)) {
+      if (check.skipped && runner.it.skip) runner.it.skip(`${check.name} (${check.skipped})`, () => check.run());
+      else if (!check.skipped) runner.it(check.name, () => check.run(), timeoutMs);
+    }
+  });
+}
+
+export type { Parameter, Tensor };

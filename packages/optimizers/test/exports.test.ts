@@ -1,0 +1,29 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { ENTRIES } from '../tsup.config.js';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+
+describe('package exports', () => {
+  it('has one subpath per build entry, each with ESM, CJS and types', () => {
+    const expected = Object.fromEntries(
+      ENTRIES.map((e) => [
+        e === 'index' ? '.' : `./${e}`,
+        { import: { types: `./dist/${e}.d.ts`, default: `./dist/${e}.js` }, require: { types: `./dist/${e}.d.cts`, default: `./dist/${e}.cjs` } },
+      ]),
+    );
+    expect(pkg.exports).toEqual({ ...expected, './package.json': './package.json' });
+  });
+
+  it('maps every subpath for node10 type resolution (typesVersions)', () => {
+    const subpaths = ENTRIES.filter((e) => e !== 'index');
+    expect(pkg.typesVersions).toEqual({ '*': Object.fromEntries(subpaths.map((e) => [e, [`./dist/${e}.d.cts`]])) });
+  });
+
+  it('every entry has its source file', () => {
+    for (const e of ENTRIES) expect(existsSync(join(root, 'src', e === 'testing' ? 'testing/index.ts' : `${e}.ts`))).toBe(true);
+  });
+});

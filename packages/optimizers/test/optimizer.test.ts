@@ -1,0 +1,224 @@
+import { Linear, Parameter, fit, mseLoss } from '@sparsekit/autograd';
+import { ShapeError, Tensor, ValueError, kernelStats, matmul, memory, randn, setBackend, tensor } from '@sparsekit/tensor';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { Adam, SGD, adam, applyUpdates, disposeState, stateDictFromJSON, stateDictToJSON, stateTensors } from '../src/index.js';
+import { params, setGrads, values } from './helpers.js';
+
+beforeAll(() => {
+  setBackend('cpu');
+});
+
+const START = [[0.5, -1, 2, 0.1, -0.3, 0.8], [0.2, -0.2]];
+const SHAPES = [[2, 3], [2]];
+const gradOf = (vs: Float32Array[]) => vs.map((v) => v.map((x, i) => 2 * x - 0.3 * (i % 3) + 0.1 * x * x * x));
+
+function train(opt: { step(): boolean }, ps: Parameter[], steps: number): void {
+  for (let t = 0; t < steps; t++) {
+    setGrads(ps, gradOf);
+    opt.step();
+  }
+}
+
+const bits = (a: Float32Array[], b: Float32Array[]) => a.every((x, k) => x.every((v, i) => Object.is(v, b[k][i])));
+
+describe('the pure core', () => {
+  it('init/update/applyUpdates give exactly what the stateful Adam gives', () => {
+    const ps = params(START, SHAPES);
+    const opt = new Adam(ps, { lr: 0.05, weightDecay: 0.01 });
+    train(opt, ps, 10);
+
+    const tx = adam({ lr: 0.05, weightDecay: 0.01 });
+    let theta = START.map((d, i) => tensor(Float32Array.from(d), SHAPES[i]));
+    let state = tx.init(theta);
+    for (let t = 0; t < 10; t++) {
+      const grads = gradOf(theta.map((x) => x.dataSync())).map((g, i) => tensor(g, SHAPES[i]));
+      const r = tx.update(grads, state, theta);
+      const next = applyUpdates(theta, r.updates);
+      // As Optimizer.step does: state first, so the new θ reads the new moments.
+      for (const x of [...stateTensors(r.state), ...next]) x.materializeSync();
+      disposeState(state);
+      state = r.state;
+      theta.forEach((x) => x.dispose());
+      grads.forEach((g) => g.dispose());
+      theta = next;
+    }
+    expect(bits(values(theta), values(ps))).toBe(true);
+  });
+
+  it('never mutates the state it is given', () => {
+    const tx = adam({ lr: 0.1 });
+    const theta = [tensor([1, 2, 3])];
+    const state = tx.init(theta);
+    const before = JSON.stringify(state, (_k, v) => (v instanceof Tensor ? Array.from(v.dataSync()) : v));
+    tx.update([tensor([1, 1, 1])], state, theta);
+    expect(JSON.stringify(state, (_k, v) => (v instanceof Tensor ? Array.from(v.dataSync()) : v))).toBe(before);
+  });
+});
+
+describe('Optimizer: construction', () => {
+  it('validates hyperparameters, naming the optimizer, the parameter and the value', () => {
+    const ps = params(START, SHAPES);
+    expect(() => new Adam(ps, { lr: -1 })).toThrow(ValueError);
+    expect(() => new Adam(ps, { lr: -1 })).toThrow('Adam: lr must be a finite number > 0, got -1');
+    expect(() => new Adam(ps, { beta2: 1 })).toThrow('beta2 must be a finite number >= 0 and < 1, got 1');
+    expect(() => new SGD(ps, { nesterov: true })).toThrow(/nesterov/);
+    expect(() => new Adam(ps, { lr: 0.1, betas: [0.9, 0.99] } as never)).toThrow(/unknown option 'betas'/);
+    expect(() => adam({ eps: 0 })).toThrow('adam: eps must be a finite number > 0, got 0');
+  });
+
+  it('takes parameter groups with their own hyperparameters, validated per group', () => {
+    const model = new Linear(3, 2, { seed: 1 });
+    const bias = model.bias as Parameter;
+    expect(() => new SGD([{ params: [model.weight] }, { params: [bias], lr: 0 }], { lr: 0.1 })).toThrow('SGD: paramGroups[1].lr must be a finite number > 0, got 0');
+    const opt = new SGD([{ params: [model.weight], weightDecay: 0.1 }, { params: [bias] }], { lr: 0.1 });
+    expect(opt.paramGroups.map((g) => g.options.weightDecay)).toEqual([0.1, 0]);
+    expect(opt.paramGroups.map((g) => g.options.lr)).toEqual([0.1, 0.1]);
+    // Zero gradients: only the decayed group moves.
+    const w0 = model.weight.value.dataSync();
+    const b0 = bias.value.dataSync();
+    model.weight.grad = tensor(new Float32Array(6), [2, 3]);
+    bias.grad = tensor(new Float32Array(2), [2]);
+    opt.step();
+    expect(Array.from(model.weight.value.dataSync())).toEqual(Array.from(w0).map((w) => Math.fround(w - 0.1 * 0.1 * w)));
+    expect(Array.from(bias.value.dataSync())).toEqual(Array.from(b0));
+  });
+
+  it('rejects empty, duplicated and non-parameter inputs', () => {
+    const ps = params(START, SHAPES);
+    expect(() => new SGD([])).toThrow(/at least one parameter/);
+    expect(() => new SGD([ps[0], ps[0]])).toThrow(/more than one place/);
+    expect(() => new SGD([{ params: [ps[0]] }, { params: [ps[0]] }])).toThrow(/more than one place/);
+    expect(() => new SGD([tensor([1])] as never)).toThrow(/must be a Parameter/);
+  });
+});
+
+describe('Optimizer: steps', () => {
+  it('throws on NaN/Inf gradients and changes nothing; skips with nonFinite: "skip"', () => {
+    const ps = params(START, SHAPES);
+    const opt = new Adam(ps, { lr: 0.1 });
+    train(opt, ps, 3);
+    const before = values(ps);
+    const dict = stateDictToJSON(opt.stateDict());
+    ps[1].grad = tensor([0, Number.NaN], [2]);
+    ps[0].grad = tensor(new Float32Array(6), [2, 3]);
+    expect(() => opt.step()).toThrow(/NaN or Inf/);
+    expect(bits(values(ps), before)).toBe(true);
+    expect(stateDictToJSON(opt.stateDict())).toBe(dict);
+
+    const skipping = new Adam(params(START, SHAPES), { nonFinite: 'skip' });
+    const qs = skipping.parameters() as Parameter[];
+    qs.forEach((q) => (q.grad = tensor(new Float32Array(q.value.size).fill(Infinity), q.value.shape)));
+    expect(skipping.step()).toBe(false);
+    expect(() => new Adam(ps, { nonFinite: 'ignore' as 'skip' })).toThrow(/nonFinite/);
+  });
+
+  it('names a parameter without a gradient, or with a gradient of the wrong shape', () => {
+    const ps = params(START, SHAPES);
+    const opt = new SGD(ps);
+    ps[0].grad = tensor(new Float32Array(6), [2, 3]);
+    expect(() => opt.step()).toThrow(/paramGroups\[0\]\.params\[1\] \(shape \[2\]\) has no gradient/);
+    ps[1].grad = tensor([1, 2, 3]);
+    expect(() => opt.step()).toThrow(ShapeError);
+  });
+
+  it('stepAsync gives exactly what step gives', async () => {
+    const a = params(START, SHAPES);
+    const b = params(START, SHAPES);
+    const oa = new Adam(a, { lr: 0.05, amsgrad: true });
+    const ob = new Adam(b, { lr: 0.05, amsgrad: true });
+    for (let t = 0; t < 5; t++) {
+      setGrads(a, gradOf);
+      setGrads(b, gradOf);
+      oa.step();
+      await ob.stepAsync();
+    }
+    expect(bits(values(a), values(b))).toBe(true);
+  });
+
+  it('zeroGrad drops every gradient', () => {
+    const ps = params(START, SHAPES);
+    const opt = new SGD(ps);
+    setGrads(ps, gradOf);
+    opt.zeroGrad();
+    expect(ps.map((p) => p.grad)).toEqual([null, null]);
+  });
+
+  it('costs 3 kernel launches per parameter for an Adam step, plus the finiteness check; compiles nothing after the first steps', () => {
+    const ps = params(START, SHAPES);
+    const opt = new Adam(ps, { lr: 0.01 });
+    train(opt, ps, 2);
+    setGrads(ps, gradOf);
+    const s0 = kernelStats();
+    opt.step();
+    const s1 = kernelStats();
+    // Finiteness: one max-magnitude reduction per gradient, and a maximum to combine them.
+    expect(s1.calls - s0.calls).toBe(3 * ps.length + ps.length + (ps.length - 1));
+    train(opt, ps, 20);
+    expect(kernelStats().compiled).toBe(s1.compiled);
+  });
+
+  it('keeps the number of live tensors constant over 200 steps', () => {
+    const ps = params(START, SHAPES);
+    const opt = new Adam(ps, { lr: 0.01, amsgrad: true });
+    train(opt, ps, 2);
+    const live = memory().liveTensors;
+    train(opt, ps, 200);
+    expect(memory().liveTensors).toBe(live);
+    opt.dispose();
+    expect(() => opt.step()).toThrow(/disposed/);
+  });
+});
+
+describe('Optimizer: state dicts', () => {
+  it('round-trip through JSON: a resumed run is bit-identical to an uninterrupted one', () => {
+    const a = params(START, SHAPES);
+    const oa = new Adam(a, { lr: 0.05, amsgrad: true });
+    train(oa, a, 20);
+
+    const b = params(START, SHAPES);
+    const ob = new Adam(b, { lr: 0.05, amsgrad: true });
+    train(ob, b, 10);
+    const text = stateDictToJSON(ob.stateDict());
+    const c = params(values(b), SHAPES);
+    const oc = new Adam(c, { lr: 0.05, amsgrad: true });
+    oc.loadStateDict(stateDictFromJSON(text));
+    train(oc, c, 10);
+    expect(bits(values(c), values(a))).toBe(true);
+    expect(stateDictToJSON(oc.stateDict())).toBe(stateDictToJSON(oa.stateDict()));
+  });
+
+  it('restores serialisable hyperparameters', () => {
+    const a = new SGD(params(START, SHAPES), { lr: 0.3, momentum: 0.5 });
+    const b = new SGD(params(START, SHAPES), { lr: 0.1, momentum: 0.5 });
+    b.loadStateDict(a.stateDict());
+    expect(b.paramGroups[0].options.lr).toBe(0.3);
+  });
+
+  it('rejects a mismatched dict and changes nothing', () => {
+    const ps = params(START, SHAPES);
+    const opt = new Adam(ps, { lr: 0.05 });
+    train(opt, ps, 3);
+    const before = stateDictToJSON(opt.stateDict());
+    const other = new SGD(params(START, SHAPES), { momentum: 0.9 });
+    expect(() => opt.loadStateDict(other.stateDict())).toThrow(/saved by SGD, not Adam/);
+    const ams = new Adam(params(START, SHAPES), { amsgrad: true }).stateDict();
+    ams.paramGroups[0].options.amsgrad = false; // the state holds AMSGrad's extra moments
+    expect(() => opt.loadStateDict(ams)).toThrow(/state\[0\]/);
+    const wrongShape = new Adam(params([[1, 2, 3, 4, 5, 6], [1, 2]], [[3, 2], [2]]));
+    expect(() => opt.loadStateDict(wrongShape.stateDict())).toThrow(ShapeError);
+    expect(() => opt.loadStateDict({ format: 'nope' } as never)).toThrow(/format/);
+    expect(stateDictToJSON(opt.stateDict())).toBe(before);
+  });
+});
+
+describe('with @sparsekit/autograd', () => {
+  it('trains a Linear model through fit()', async () => {
+    const model = new Linear(4, 1, { seed: 3 });
+    const x = randn([64, 4], { seed: 4 });
+    const w = tensor([[1], [-2], [0.5], [0]]);
+    const y = matmul(x, w).materializeSync();
+    const opt = new Adam(model.parameters(), { lr: 0.05 });
+    const history = await fit(model, { x, y, epochs: 30, batchSize: 16, loss: (out, target) => mseLoss(out, target), step: () => void opt.step() });
+    expect(history.loss[history.loss.length - 1]).toBeLessThan(history.loss[0] / 50);
+  });
+});
