@@ -10,7 +10,7 @@
  * `Parameter`s.
  */
 import { Parameter } from '@sparsekit/autograd';
-import { type Tensor, tensor } from '@sparsekit/tensor';
+import { type Tensor, memory, tensor } from '@sparsekit/tensor';
 import { type LassoProblem, type Problem, lassoProblem, leastSquaresProblem, quadraticProblem, rosenbrockProblem } from './problems.js';
 
 export { lassoProblem, leastSquaresProblem, quadraticProblem, rosenbrockProblem, type LassoProblem, type Problem } from './problems.js';
@@ -243,6 +243,25 @@ export function conformanceChecks(options: ConformanceOptions): ConformanceCheck
   }
 
   const quad = (ps: Parameter[]): OptimizerUnderTest => options.create(ps, 'quadratic');
+
+  add('holds a constant number of tensors across steps, and frees them on dispose()', async () => {
+    const problem = quadraticProblem();
+    const baseline = memory().liveTensors;
+    const run = new Run(problem, quad);
+    let afterFive: number;
+    try {
+      await run.run(5);
+      afterFive = memory().liveTensors;
+      await run.run(20);
+      const afterTwentyFive = memory().liveTensors;
+      if (afterTwentyFive !== afterFive) fail(`live tensors grew from ${afterFive} after 5 steps to ${afterTwentyFive} after 25`);
+    } finally {
+      run.dispose();
+    }
+    const left = memory().liveTensors - baseline;
+    if (typeof run.optimizer.dispose === 'function' && left !== 0) fail(`${left} tensor(s) still live after dispose() of the optimizer and its parameters`);
+    return `${afterFive - baseline} live tensors (parameters, gradients, state) from step 5 to 25${typeof run.optimizer.dispose === 'function' ? '; none after dispose()' : ''}`;
+  });
 
   add('is deterministic', async () => {
     const problem = quadraticProblem();
