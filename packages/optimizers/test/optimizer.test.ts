@@ -1,6 +1,7 @@
 import { Linear, Parameter, fit, mseLoss } from '@sparsekit/autograd';
 import { ShapeError, Tensor, ValueError, kernelStats, matmul, memory, randn, setBackend, tensor } from '@sparsekit/tensor';
 import { beforeAll, describe, expect, it } from 'vitest';
+import * as all from '../src/index.js';
 import { Adam, SGD, adam, applyUpdates, disposeState, stateDictFromJSON, stateDictToJSON, stateTensors } from '../src/index.js';
 import { params, setGrads, values } from './helpers.js';
 
@@ -155,6 +156,36 @@ describe('Optimizer: steps', () => {
     expect(s1.calls - s0.calls).toBe(3 * ps.length + ps.length + (ps.length - 1));
     train(opt, ps, 20);
     expect(kernelStats().compiled).toBe(s1.compiled);
+  });
+
+  it('every optimizer compiles nothing once its phases have run (hyperparameters are kernel arguments)', () => {
+    const classes: Array<[string, object]> = [
+      ['SGD', { momentum: 0.9, nesterov: true, weightDecay: 0.01 }],
+      ['Adam', { amsgrad: true }],
+      ['AdamW', {}],
+      ['Adamax', {}],
+      ['RMSprop', { centered: true, momentum: 0.5 }],
+      ['Adagrad', { lrDecay: 0.01 }],
+      ['Adadelta', {}],
+      ['SubgradientSGD', { lambda: 0.1 }],
+      ['ProximalSGD', { lambda: 0.1 }],
+      ['ProximalAdam', { lambda: 0.1, penalty: 'l1/2' }],
+      ['FTRL', { l1: 0.1, l2Shrinkage: 0.1 }],
+      ['RDA', { lambda: 0.1, rho: 0.1 }],
+      ['OBProxSG', { lambda: 0.1, proxSteps: 2 }],
+      ['HSPG', { lambda: 0.1, proxSteps: 2 }],
+      ['IHT', { k: 2, groups: 'rows' }],
+    ];
+    for (const [name, options] of classes) {
+      const ps = params(START, SHAPES);
+      const Ctor = (all as unknown as Record<string, new (p: Parameter[], o: object) => { step(): boolean; dispose(): void }>)[name];
+      const opt = new Ctor(ps, { lr: 0.01, ...options });
+      train(opt, ps, 4);
+      const compiled = kernelStats().compiled;
+      train(opt, ps, 6);
+      expect([name, kernelStats().compiled - compiled]).toEqual([name, 0]);
+      opt.dispose();
+    }
   });
 
   it('keeps the number of live tensors constant over 200 steps', () => {
