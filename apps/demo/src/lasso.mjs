@@ -1,34 +1,32 @@
-// End-to-end tensor example (the main job until the full demo lands): recover a sparse
-// linear model from noisy measurements with proximal gradient descent (ISTA), whose
-// soft-thresholding step yields exact zeros, then store the result as CSR.
+// Part 1: recover a sparse linear model from noisy measurements with proximal gradient
+// descent (ISTA), whose soft-thresholding step yields exact zeros, then store it as CSR.
 import * as sk from '@sparsekit/tensor';
+import { spark } from './draw.mjs';
 
-const seed = Number(process.env.SEED ?? 7);
-const [n, d, k] = [400, 200, 10]; // samples, features, true non-zeros
-const lambda = 0.05;
-const iterations = 300;
+export async function lasso(seed) {
+  const [n, d, k] = [400, 200, 10]; // samples, features, true non-zeros
+  const lambda = 0.05;
+  const iterations = 300;
 
-const info = sk.getBackend();
-console.log(`SparseKit demo — backend ${info.name} (${info.reason})`);
-console.log(`Lasso: ${n} samples, ${d} features, ${k} true non-zeros, λ = ${lambda}, seed ${seed}\n`);
+  console.log(`Lasso: ${n} samples, ${d} features, ${k} true non-zeros, λ = ${lambda}, seed ${seed}\n`);
 
-// A known sparse truth: k random features with weights ±(1..2).
-const rng = new sk.Random(seed);
-const truth = new Float32Array(d);
-for (const j of rng.permutation(d).slice(0, k)) truth[j] = (rng.uniform() < 0.5 ? -1 : 1) * (1 + rng.uniform());
-const X = sk.randn([n, d], { seed: seed + 1 });
-const wTrue = sk.tensor(truth, [d, 1]);
-const y = sk.add(sk.matmul(X, wTrue), sk.randn([n, 1], { seed: seed + 2, std: 0.05 }));
+  // A known sparse truth: k random features with weights ±(1..2).
+  const rng = new sk.Random(seed);
+  const truth = new Float32Array(d);
+  for (const j of rng.permutation(d).slice(0, k)) truth[j] = (rng.uniform() < 0.5 ? -1 : 1) * (1 + rng.uniform());
+  const X = sk.randn([n, d], { seed: seed + 1 });
+  const wTrue = sk.tensor(truth, [d, 1]);
+  const y = sk.tidy(() => sk.add(sk.matmul(X, wTrue), sk.randn([n, 1], { seed: seed + 2, std: 0.05 })));
 
-// Step 1/L with L = ‖X‖₂²/n estimated by power iteration.
-let v = sk.randn([d, 1], { seed: seed + 3 });
-for (let i = 0; i < 30; i++) {
-  const next = sk.tidy(() => {
-    const u = sk.matmul(X, sk.matmul(X, v), { transposeA: true });
-    return sk.div(u, sk.normL2(u));
-  });
-  v.dispose();
-  v = next;
+  // Step 1/L with L = ‖X‖₂²/n estimated by power iteration.
+  let v = sk.randn([d, 1], { seed: seed + 3 });
+  for (let i = 0; i < 30; i++) {
+    const next = sk.tidy(() => {
+      const u = sk.matmul(X, sk.matmul(X, v), { transposeA: true });
+      return sk.div(u, sk.normL2(u));
+    });
+    v.dispose();
+    v = next;
 }
 const vNorm = sk.tidy(() => sk.normL2(sk.matmul(X, v)));
 const lipschitz = (await vNorm.item()) ** 2 / n;
@@ -54,19 +52,13 @@ for (let it = 1; it <= iterations; it++) {
     const nnz = sk.tidy(() => sk.sum(sk.notEqual(w, 0)));
     nnzs.push(await nnz.item());
     nnz.dispose();
-    process.stdout.write(`\r  iteration ${String(it).padStart(4)}/${iterations}  objective ${losses.at(-1).toFixed(5)}  non-zeros ${nnzs.at(-1)}   `);
+    if (process.stdout.isTTY || it % 100 === 0) process.stdout.write(`${process.stdout.isTTY ? '\r' : ''}  iteration ${String(it).padStart(4)}/${iterations}  objective ${losses.at(-1).toFixed(5)}  non-zeros ${nnzs.at(-1)}   ${process.stdout.isTTY ? '' : '\n'}`);
   }
   loss.dispose();
 }
 const seconds = (performance.now() - started) / 1000;
 console.log(`\n  done in ${seconds.toFixed(2)} s\n`);
 
-const spark = (xs) => {
-  const bars = '▁▂▃▄▅▆▇█';
-  const lo = Math.min(...xs);
-  const hi = Math.max(...xs);
-  return xs.map((x) => bars[Math.round(((x - lo) / (hi - lo || 1)) * (bars.length - 1))]).join('');
-};
 console.log(`  objective  ${spark(losses)}  ${losses[0].toFixed(3)} → ${losses.at(-1).toFixed(4)}`);
 console.log(`  non-zeros  ${spark(nnzs)}  ${nnzs[0]} → ${nnzs.at(-1)}\n`);
 
@@ -82,7 +74,6 @@ console.log(`  max |w − w*| = ${err.toFixed(4)} (shrunk by λ, as the Lasso do
 
 const csr = sk.CsrTensor.fromArray(learned, [1, d]);
 console.log(`  storage: dense ${csr.denseBytes} B, CSR ${csr.bytes} B (${csr.nnz} non-zeros)`);
-const stats = sk.kernelStats();
-console.log(`  kernels: ${stats.compiled} compiled, ${stats.calls} launches; live tensors ${sk.memory().liveTensors}`);
-sk.disposeBackend();
-if (hits < k) process.exitCode = 1;
+for (const t of [X, wTrue, y, w]) t.dispose();
+return hits === k;
+}
