@@ -70,7 +70,6 @@ const GL: ReadonlySet<BackendName> = new Set(['webgl2', 'webgl', 'headlessgl']);
 const THREAD_MIN_CELLS = 8192;
 
 let state: BackendState | null = null;
-let requested: BackendName | 'auto' | null = null;
 
 function isBackendName(name: string): name is BackendName {
   return (BACKENDS as readonly string[]).includes(name);
@@ -162,7 +161,6 @@ export function setBackend(name: BackendName | 'auto'): BackendInfo {
   const next = create(r.name, r.req, r.reason);
   const prev = state;
   state = next;
-  requested = r.req;
   if (prev) destroyState(prev);
   return next.info;
 }
@@ -178,7 +176,6 @@ export async function initBackend(name: BackendName | 'auto' = 'auto'): Promise<
       const next = create('webgpu', name, name === 'auto' ? 'auto: a WebGPU adapter answered' : 'requested explicitly');
       const prev = state;
       state = next;
-      requested = name;
       if (prev) destroyState(prev);
       return next.info;
     }
@@ -224,7 +221,6 @@ export function kernelStats(): Readonly<KernelStats> {
 export function disposeBackend(): void {
   if (state) destroyState(state);
   state = null;
-  requested = null;
 }
 
 function destroyState(s: BackendState): void {
