@@ -8,4 +8,6 @@ export default defineConfig({
   sourcemap: true,
   target: 'es2022',
   external: ['gpu.js'],
+  // Class names appear in error messages and stack traces: keep `Tensor`, not `_Tensor`.
+  keepNames: true,
 });

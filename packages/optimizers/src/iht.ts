@@ -50,7 +50,7 @@ export const IHT_SPEC: OptimizerSpec<IHTOptions> = {
   defaults: { lr: 0.01, k: 1, groups: 'tensor', momentum: 0 },
   validate(check) {
     check.learningRate('lr');
-    check.count('k', { min: 0 });
+    check.count('k', { min: 1 });
     check.oneOf('groups', ['tensor', 'rows'] as const);
     check.rate('momentum');
   },

@@ -46,6 +46,20 @@ describe('the pure core', () => {
     expect(bits(values(theta), values(ps))).toBe(true);
   });
 
+  it('a step that throws part-way (a schedule turning invalid in the second group) changes nothing and leaks nothing', () => {
+    const ps = params(START, SHAPES);
+    const opt = new Adam([{ params: [ps[0]] }, { params: [ps[1]], lr: (t: number) => (t < 1 ? 0.05 : -1) }], { lr: 0.05 });
+    train(opt, ps, 1);
+    setGrads(ps, gradOf);
+    const before = values(ps);
+    const state = JSON.stringify(opt.stateDict());
+    const live = memory().liveTensors;
+    for (let i = 0; i < 5; i++) expect(() => opt.step()).toThrow(ValueError);
+    expect(memory().liveTensors).toBe(live);
+    expect(bits(values(ps), before)).toBe(true);
+    expect(JSON.stringify(opt.stateDict())).toBe(state);
+  });
+
   it('never mutates the state it is given', () => {
     const tx = adam({ lr: 0.1 });
     const theta = [tensor([1, 2, 3])];

@@ -197,6 +197,9 @@ export function current(): BackendState {
     const env = envBackend();
     try {
       setBackend((env ?? 'auto') as BackendName | 'auto');
+      if (env !== undefined && env !== 'auto' && state) {
+        (state as BackendState).info = { ...(state as BackendState).info, reason: 'requested by the SPARSEKIT_BACKEND environment variable' };
+      }
     } catch (e) {
       if (env !== undefined && e instanceof BackendError) {
         throw new BackendError('SPARSEKIT_BACKEND', e.message.replace(/^setBackend: /, ''));

@@ -142,7 +142,7 @@ export function where(cond: Tensor, a: TensorLike, b: TensorLike): Tensor {
 
 /**
  * Soft-thresholding, the proximal operator of t·|·|: sign(x)·max(|x| − t, 0).
- * `t` is a non-negative number or a tensor broadcast against x.
+ * `t` is a non-negative number, or a tensor broadcast against x (negative entries act as 0).
  */
 export function softThreshold(x: Tensor, t: TensorLike): Tensor {
   assertTensor('softThreshold', 'x', x);
@@ -150,7 +150,12 @@ export function softThreshold(x: Tensor, t: TensorLike): Tensor {
     checkFinite('softThreshold', 't', t);
     if (t < 0) throw new ValueError('softThreshold', `t must be >= 0, got ${t}`);
   }
-  return binary('softThreshold', x, t, (a, s) => nanGuard(a, `(${a} > ${s} ? ${a} - ${s} : (${a} < -${s} ? ${a} + ${s} : 0.0))`));
+  // A tensor threshold is clamped at 0 (a negative one would expand |x|; it cannot be
+  // rejected without reading the tensor back).
+  return binary('softThreshold', x, t, (a, s, ctx) => {
+    const u = typeof t === 'number' ? s : ctx.temp(`(${s} < 0.0 ? 0.0 : ${s})`);
+    return nanGuard(a, `(${a} > ${u} ? ${a} - ${u} : (${a} < -${u} ? ${a} + ${u} : 0.0))`);
+  });
 }
 
 /** Hard-thresholding: x where |x| > t, else 0 (the proximal operator of the L0 penalty t²/2·‖x‖₀). */

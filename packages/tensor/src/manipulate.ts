@@ -138,11 +138,19 @@ export function concat(tensors: readonly Tensor[], axis = 0): Tensor {
   return kernelOp(shape, `function(${args}) {\n  ${lines.join('\n  ')}\n}`, [...tensors]);
 }
 
-/** One-hot rows: integer class indices [n] → [n, depth] of 0/1 (out-of-range → all zeros). */
+/**
+ * One-hot rows: integer class indices [n] → [n, depth] of 0/1. Out-of-range indices are
+ * rejected when given as an array; inside a tensor they give an all-zero row.
+ */
 export function oneHot(indices: Tensor | readonly number[], depth: number): Tensor {
   if (!Number.isInteger(depth) || depth < 1) throw new ValueError('oneHot', `depth must be a positive integer, got ${depth}`);
   let idx: Tensor;
   if (Array.isArray(indices)) {
+    for (const i of indices) {
+      if (!Number.isInteger(i) || i < 0 || i >= depth) {
+        throw new ValueError('oneHot', `indices must be integers in [0, ${depth}), got ${i}`);
+      }
+    }
     idx = hostTensor([indices.length], Float32Array.from(indices));
   } else {
     idx = assertTensor('oneHot', 'indices', indices);

@@ -4,11 +4,16 @@ import { normL2 } from './reduce.js';
 import { normalizeAxis, sizeOf } from './shape.js';
 import type { Tensor } from './tensor.js';
 
+// Groups up to this size rank each cell against its group directly (O(n²) per group, one
+// kernel); larger groups are sorted by a bitonic network (O(n log² n), 2 kernels a pass).
+const DIRECT_RANK_MAX = 2048;
+
 /**
  * A 0/1 mask keeping the `k` largest magnitudes, over the whole tensor or within each
- * slice along `axis` (e.g. `axis: -1` keeps k per row). Ties keep the lower index, so
- * exactly min(k, n) ones per group. Each cell ranks itself against its group, O(n²) per
- * group: meant for groups up to a few thousand elements (rows, filters, atoms).
+ * slice along `axis` (e.g. `axis: -1` keeps k per row): exactly min(k, n) ones per group.
+ * Order: larger |x| first, NaN above everything, ties to the lower index. Small groups
+ * rank each cell against the group in one kernel; large ones (e.g. a whole 784×128 layer)
+ * are sorted by a bitonic network of kernels, then compared with the k-th entry.
  */
 export function topKMask(x: Tensor, k: number, options: { axis?: number } = {}): Tensor {
   assertTensor('topKMask', 'x', x);
@@ -20,22 +25,87 @@ export function topKMask(x: Tensor, k: number, options: { axis?: number } = {}):
     len = x.shape[ax];
     inner = sizeOf(x.shape.slice(ax + 1));
   }
-  if (k >= len) return elementwise(x.shape, [x], ([v]) => `(${v} - ${v} + 1.0)`);
+  if (k >= len) return elementwise(x.shape, [x], () => '1.0');
+  if (k === 0) return elementwise(x.shape, [x], () => '0.0');
+  return len <= DIRECT_RANK_MAX ? rankDirect(x, k, len, inner) : rankBySort(x, k, len, inner);
+}
+
+// The sort key of a value: |x|, with NaN mapped to +Inf (passed in as s0) so it ranks first.
+const key = (v: string): string => `(${v} != ${v} ? s0 : Math.abs(${v}))`;
+
+function rankDirect(x: Tensor, k: number, len: number, inner: number): Tensor {
   const lines = [
     'const o = this.thread.x;',
     `const outer = Math.floor((o + 0.5) / ${len * inner});`,
     `const rest = o - outer * ${len * inner};`,
     `const j = Math.floor((rest + 0.5) / ${inner});`,
     `const base = outer * ${len * inner} + (rest - j * ${inner});`,
-    'const m = Math.abs(a0[o]);',
+    `const m = ${key('a0[o]')};`,
     'let rank = 0.0;',
     `for (let p = 0; p < ${len}; p++) {`,
-    `  const q = Math.abs(a0[base + p * ${inner}]);`,
+    `  const v = a0[base + p * ${inner}];`,
+    `  const q = ${key('v')};`,
     '  if (q > m || (q == m && p < j)) { rank += 1.0; }',
     '}',
     `return rank < ${k}.0 ? 1.0 : 0.0;`,
   ];
-  return kernelOp(x.shape, `function(a0) {\n  ${lines.join('\n  ')}\n}`, [x]);
+  return kernelOp(x.shape, `function(a0, s0) {\n  ${lines.join('\n  ')}\n}`, [x], [Infinity]);
+}
+
+function rankBySort(x: Tensor, k: number, len: number, inner: number): Tensor {
+  const groups = x.size / len;
+  let P = 1;
+  while (P < len) P *= 2;
+  // Cell (g, l) of the sort buffers holds element l of group g; padding sorts last (key −1).
+  const at = (g: string, l: string): string => `Math.floor((${g} + 0.5) / ${inner}) * ${len * inner} + ${l} * ${inner} + (${g} - Math.floor((${g} + 0.5) / ${inner}) * ${inner})`;
+  const head = ['const c = this.thread.x;', `const g = Math.floor((c + 0.5) / ${P});`, `const l = c - g * ${P};`];
+  const initKey = `function(a0, s0) {\n  ${[...head, `if (l >= ${len}) { return -1.0; }`, `const v = a0[${at('g', 'l')}];`, `return ${key('v')};`].join('\n  ')}\n}`;
+  let keys = kernelOp([groups * P], initKey, [x], [Infinity]);
+  let idx = kernelOp([groups * P], `function(a0) {\n  ${[...head, 'return l;'].join('\n  ')}\n}`, [x]);
+  // One compare-exchange pass of the network, (block size s1, distance s0) as arguments so
+  // every pass reuses the same two compiled kernels. Descending by key, ties by index.
+  const pass = (want: 'key' | 'index'): string =>
+    `function(a0, a1, s0, s1) {\n  ${[
+      ...head,
+      'const up = Math.floor((l + 0.5) / s1) - Math.floor((Math.floor((l + 0.5) / s1) + 0.5) / 2.0) * 2.0 < 0.5;',
+      'const lowHalf = Math.floor((l + 0.5) / s0) - Math.floor((Math.floor((l + 0.5) / s0) + 0.5) / 2.0) * 2.0 < 0.5;',
+      'const p = lowHalf ? l + s0 : l - s0;',
+      'const ka = a0[c];',
+      'const kb = a0[c + p - l];',
+      'const ia = a1[c];',
+      'const ib = a1[c + p - l];',
+      'const aFirst = ka > kb || (ka == kb && ia < ib);',
+      'const takeA = (lowHalf == up) == aFirst;',
+      `return takeA ? ${want === 'key' ? 'ka' : 'ia'} : ${want === 'key' ? 'kb' : 'ib'};`,
+    ].join('\n  ')}\n}`;
+  const keyPass = pass('key');
+  const indexPass = pass('index');
+  for (let size = 2; size <= P; size *= 2) {
+    for (let dist = size / 2; dist >= 1; dist /= 2) {
+      const nk = kernelOp([groups * P], keyPass, [keys, idx], [dist, size]);
+      const ni = kernelOp([groups * P], indexPass, [keys, idx], [dist, size]);
+      keys.dispose();
+      idx.dispose();
+      keys = nk;
+      idx = ni;
+    }
+  }
+  // Keep x where its key beats the k-th entry of its group's sorted order.
+  const mask = [
+    'const o = this.thread.x;',
+    `const outer = Math.floor((o + 0.5) / ${len * inner});`,
+    `const rest = o - outer * ${len * inner};`,
+    `const j = Math.floor((rest + 0.5) / ${inner});`,
+    `const g = outer * ${inner} + (rest - j * ${inner});`,
+    `const t = a1[g * ${P} + ${k - 1}];`,
+    `const ti = a2[g * ${P} + ${k - 1}];`,
+    `const m = ${key('a0[o]')};`,
+    'return (m > t || (m == t && j <= ti)) ? 1.0 : 0.0;',
+  ];
+  const out = kernelOp(x.shape, `function(a0, a1, a2, s0) {\n  ${mask.join('\n  ')}\n}`, [x, keys, idx], [Infinity]);
+  keys.dispose();
+  idx.dispose();
+  return out;
 }
 
 /** L2 norm of each column of a 2-D tensor, shape [1, n]. */

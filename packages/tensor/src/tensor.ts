@@ -266,9 +266,13 @@ export function tidy<T>(fn: () => T): T {
   let result: T;
   try {
     result = fn();
-  } finally {
+  } catch (e) {
+    // A failed computation leaves nothing behind: what it made so far is released.
     scopes.pop();
+    for (const t of scope.tensors) t.dispose();
+    throw e;
   }
+  scopes.pop();
   const keep = new Set<Tensor>();
   collect(result, keep);
   const parent = scopes[scopes.length - 1];

@@ -35,6 +35,24 @@ describe('errors', () => {
     expect(Array.from(await a.data())).toEqual([1, 2, 3]);
   });
 
+  it('tidy releases what a throwing function made, and rethrows', () => {
+    const live = T.memory().liveTensors;
+    expect(() =>
+      T.tidy(() => {
+        const a = T.ones([3]);
+        T.add(a, 1);
+        return T.matmul(a, a);
+      }),
+    ).toThrow(T.ShapeError);
+    expect(T.memory().liveTensors).toBe(live);
+  });
+
+  it('oneHot rejects out-of-range array indices; a negative tensor threshold acts as 0', async () => {
+    expect(() => T.oneHot([3], 3)).toThrow(/indices must be integers in \[0, 3\), got 3/);
+    const y = T.softThreshold(T.tensor([1, -1, 0.25]), T.tensor([-0.5, 0.5, 0.5]));
+    expect(Array.from(await y.data())).toEqual([1, -0.5, 0]);
+  });
+
   it('refuses disposed tensors and tensors of a replaced backend', () => {
     const a = T.tensor([1]);
     a.dispose();
@@ -102,7 +120,7 @@ describe('memory and laziness', () => {
     try {
       T.disposeBackend();
       process.env.SPARSEKIT_BACKEND = 'cpu';
-      expect(T.getBackend()).toMatchObject({ name: 'cpu', requested: 'cpu' });
+      expect(T.getBackend()).toMatchObject({ name: 'cpu', requested: 'cpu', reason: expect.stringMatching(/SPARSEKIT_BACKEND/) });
       T.disposeBackend();
       process.env.SPARSEKIT_BACKEND = 'nope';
       expect(() => T.getBackend()).toThrow(/SPARSEKIT_BACKEND: unknown backend 'nope'/);

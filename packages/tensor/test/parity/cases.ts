@@ -353,6 +353,20 @@ export function parityCases(T: T): ParityCase[] {
     await check('topKMask rows', T.topKMask(up(x), 3, { axis: -1 }), { shape: [6, 9], data: perRow }, EXACT);
     await check('topKMask all', T.topKMask(up(x), 10), { shape: [6, 9], data: Float64Array.from(topKMaskRef(Array.from(x.data), 10)) }, EXACT);
   });
+  add('topKMask on large groups (bitonic sort): whole tensor, rows, columns; ties and NaN', async () => {
+    const x = randomDense([60, 50]);
+    for (let i = 0; i < 40; i++) x.data[i * 7] = i % 2 ? 0.5 : -0.5; // ties across the threshold
+    if (ieee()) x.data[13] = NaN; // NaN ranks above everything
+    const all = Float64Array.from(topKMaskRef(Array.from(x.data), 700));
+    await check('topKMask 3000 → 700', T.topKMask(up(x), 700), { shape: [60, 50], data: all }, EXACT);
+    const y = randomDense([3, 2100]);
+    const rows = new Float64Array(y.data.length);
+    for (let r = 0; r < 3; r++) topKMaskRef(Array.from(y.data.slice(r * 2100, (r + 1) * 2100)), 333).forEach((m, c) => (rows[r * 2100 + c] = m));
+    await check('topKMask rows of 2100', T.topKMask(up(y), 333, { axis: -1 }), { shape: [3, 2100], data: rows }, EXACT);
+    const z = transposeRef(y, [1, 0]);
+    await check('topKMask columns of 2100', T.topKMask(up(z), 333, { axis: 0 }), transposeRef({ shape: [3, 2100], data: rows }, [1, 0]), EXACT);
+    await check('topKMask k >= n', T.topKMask(up(dense([3], [Infinity, 1, NaN])), 3), dense([3], [1, 1, 1]), EXACT);
+  });
 
   add('columnNorms and normalizeColumns (zero columns untouched)', async () => {
     const x = randomDense([8, 5]);

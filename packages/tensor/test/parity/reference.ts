@@ -178,7 +178,8 @@ export function transposeRef(x: Dense, perm: number[]): Dense {
 }
 
 export function topKMaskRef(v: number[], k: number): number[] {
-  const order = v.map((x, i) => [Math.abs(x), i]).sort((a, b) => b[0] - a[0] || a[1] - b[1]);
+  // NaN ranks above every magnitude; ties go to the lower index.
+  const order = v.map((x, i) => [Number.isNaN(x) ? Infinity : Math.abs(f32(x)), i]).sort((a, b) => (a[0] === b[0] ? a[1] - b[1] : b[0] - a[0]));
   const out = new Array(v.length).fill(0);
   for (let r = 0; r < Math.min(k, v.length); r++) out[order[r][1]] = 1;
   return out;
