@@ -5,7 +5,8 @@ import { input } from './helpers.js';
 
 // Every differentiable op against central finite differences. Inputs are random (seeded),
 // kept 2·eps away from kinks where an op has one. Unless a case says otherwise:
-// eps = 1e-2, tol = 1e-2 on error = |a − n| / max(|a|, |n|, 1e-2), see gradCheck's TSDoc.
+// eps = 1e-2, tol = 1e-3 on error = |a − n| / max(|a|, |n|, 1e-2), see gradCheck's TSDoc;
+// the cases whose float32 forward pass sums more terms per output state their own tol.
 type Case = { name: string; inputs: () => T.Tensor[]; f: (...xs: A.Variable[]) => A.Variable; eps?: number; tol?: number };
 
 const away = { gap: 0.05 };
@@ -50,7 +51,7 @@ const cases: Case[] = [
   { name: 'matmul aᵀ·bᵀ', inputs: () => [input([4, 3], 40), input([5, 4], 41)], f: (a, b) => A.matmul(a, b, { transposeA: true, transposeB: true }) },
   { name: 'matmul batched 3-D', inputs: () => [input([2, 3, 4], 42), input([2, 4, 2], 43)], f: (a, b) => A.matmul(a, b) },
   { name: 'matmul batched with a shared 2-D operand', inputs: () => [input([2, 3, 4], 44), input([4, 2], 45)], f: (a, b) => A.matmul(a, b) },
-  { name: 'matmul shared 2-D a with batched bᵀ', inputs: () => [input([3, 4], 46), input([2, 5, 4], 47)], f: (a, b) => A.matmul(a, b, { transposeB: true }) },
+  { name: 'matmul shared 2-D a with batched bᵀ', inputs: () => [input([3, 4], 46), input([2, 5, 4], 47)], f: (a, b) => A.matmul(a, b, { transposeB: true }), tol: 5e-3 },
   { name: 'sum over all', inputs: () => [input([3, 4], 48)], f: (a) => A.sum(a) },
   { name: 'sum over axis 0', inputs: () => [input([3, 4], 49)], f: (a) => A.sum(a, { axis: 0 }) },
   { name: 'sum over axis -1 keepDims', inputs: () => [input([2, 3, 4], 50)], f: (a) => A.sum(a, { axis: -1, keepDims: true }) },
@@ -79,7 +80,7 @@ const cases: Case[] = [
   { name: 'concat axis 0', inputs: () => [input([2, 3], 75), input([1, 3], 76)], f: (a, b) => A.concat([a, b], 0) },
   { name: 'concat axis 1', inputs: () => [input([2, 3], 77), input([2, 2], 78)], f: (a, b) => A.concat([a, b], 1) },
   { name: 'columnNorms', inputs: () => [input([4, 3], 79)], f: (a) => A.columnNorms(a) },
-  { name: 'normalizeColumns', inputs: () => [input([4, 3], 80)], f: (a) => A.normalizeColumns(a) },
+  { name: 'normalizeColumns', inputs: () => [input([4, 3], 80)], f: (a) => A.normalizeColumns(a), tol: 3e-3 },
   { name: 'softmaxCrossEntropyRows (logits and targets)', inputs: () => [input([3, 4], 81), T.softmax(input([3, 4], 82))], f: (z, p) => A.softmaxCrossEntropyRows(z, p) },
   { name: 'a composite: tanh(x·W + b)', inputs: () => [input([4, 3], 83), input([3, 2], 84), input([2], 85)], f: (x, w, b) => A.tanh(A.add(A.matmul(x, w), b)) },
 ];
@@ -91,7 +92,7 @@ describe('every differentiable op passes gradCheck (cpu backend)', () => {
   for (const c of cases) {
     it(`${c.name}: matches central differences`, () => {
       const xs = c.inputs();
-      const r = A.gradCheck(c.f, xs, { eps: c.eps ?? 1e-2, tol: c.tol ?? 1e-2 });
+      const r = A.gradCheck(c.f, xs, { eps: c.eps ?? 1e-2, tol: c.tol ?? 1e-3 });
       for (const x of xs) x.dispose();
       expect(r.ok, JSON.stringify(r)).toBe(true);
     });
