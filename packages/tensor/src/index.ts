@@ -61,7 +61,7 @@ export {
   type TensorLike,
 } from './elementwise.js';
 export { matmul, type MatmulOptions } from './matmul.js';
-export { sum, mean, max, min, normL1, normL2, normLInf, argmax, argmin, logSumExp, softmax, logSoftmax, type ReduceOptions } from './reduce.js';
+export { sum, mean, max, min, normL1, normL2, normLInf, argmax, argmin, logSumExp, softmax, logSoftmax, type ReduceOptions, type AxisArg } from './reduce.js';
 export { reshape, transpose, sliceRows, gather, concat, oneHot, shuffle } from './manipulate.js';
 export { topKMask, columnNorms, normalizeColumns } from './sparsity.js';
 export { CsrTensor, spmm } from './csr.js';

@@ -173,10 +173,14 @@ function argReduce(op: string, x: Tensor, axis: number, better: '>' | '<'): Tens
   return kernelOp(p.outShape, `function(a0) {\n  ${lines.join('\n  ')}\n}`, [x]);
 }
 
-/** Index of the maximum along `axis` (first on ties; NaN wins), as float32 values. */
-export const argmax = (x: Tensor, axis = -1): Tensor => argReduce('argmax', x, axis, '>');
-/** Index of the minimum along `axis` (first on ties; NaN wins), as float32 values. */
-export const argmin = (x: Tensor, axis = -1): Tensor => argReduce('argmin', x, axis, '<');
+/** An axis given positionally (TensorFlow.js style) or as `{ axis }` like the reductions. */
+export type AxisArg = number | { axis?: number };
+const axisOf = (a: AxisArg | undefined): number => (typeof a === 'number' ? a : (a?.axis ?? -1));
+
+/** Index of the maximum along `axis` (default last; first on ties; NaN wins), as float32 values. */
+export const argmax = (x: Tensor, axis: AxisArg = -1): Tensor => argReduce('argmax', x, axisOf(axis), '>');
+/** Index of the minimum along `axis` (default last; first on ties; NaN wins), as float32 values. */
+export const argmin = (x: Tensor, axis: AxisArg = -1): Tensor => argReduce('argmin', x, axisOf(axis), '<');
 
 /**
  * log Σ exp(x) along `axis` (default last), stable: m + log Σ exp(x − m) with m the
@@ -208,16 +212,16 @@ export function logSumExp(x: Tensor, options: { axis?: number; keepDims?: boolea
 }
 
 /** softmax along `axis` (default last): exp(x − logSumExp(x)), stable for large inputs. */
-export function softmax(x: Tensor, axis = -1): Tensor {
-  const lse = logSumExp(x, { axis, keepDims: true });
+export function softmax(x: Tensor, axis: AxisArg = -1): Tensor {
+  const lse = logSumExp(x, { axis: axisOf(axis), keepDims: true });
   const out = elementwise(x.shape, [x, lse], ([v, l], ctx) => expOf(ctx, `${v} - ${l}`));
   lse.dispose();
   return out;
 }
 
 /** log softmax along `axis` (default last): x − logSumExp(x). */
-export function logSoftmax(x: Tensor, axis = -1): Tensor {
-  const lse = logSumExp(x, { axis, keepDims: true });
+export function logSoftmax(x: Tensor, axis: AxisArg = -1): Tensor {
+  const lse = logSumExp(x, { axis: axisOf(axis), keepDims: true });
   const out = elementwise(x.shape, [x, lse], ([v, l]) => `(${v} - ${l})`);
   lse.dispose();
   return out;

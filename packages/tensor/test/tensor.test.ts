@@ -107,6 +107,13 @@ describe('memory and laziness', () => {
     for (let j = 0; j < 4; j++) expect(got[j]).toBeCloseTo(ref[j], 4);
   });
 
+  it('takes an axis positionally or as { axis } alike', () => {
+    const x = T.tensor([[1, 5, 2], [7, 0, 3]]);
+    expect(Array.from(T.argmax(x, { axis: 0 }).dataSync())).toEqual(Array.from(T.argmax(x, 0).dataSync()));
+    expect(Array.from(T.softmax(x, { axis: 0 }).dataSync())).toEqual(Array.from(T.softmax(x, 0).dataSync()));
+    expect(Array.from(T.argmin(x).dataSync())).toEqual([0, 1]);
+  });
+
   it('dataSync, arraySync, item and nested arrays agree', async () => {
     const a = T.tensor([[1, 2, 3], [4, 5, 6]]);
     expect(a.arraySync()).toEqual([[1, 2, 3], [4, 5, 6]]);
