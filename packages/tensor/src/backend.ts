@@ -58,7 +58,7 @@ export type CompiledKernel = (...args: unknown[]) => unknown;
 interface BackendState {
   info: BackendInfo;
   gpu: GPU;
-  kernels: Map<string, CompiledKernel>;
+  kernels: Map<string, Map<string, { kernel: CompiledKernel; async: boolean }>>;
   stats: KernelStats;
   fallbacks: string[];
   threaded: boolean;
@@ -235,6 +235,13 @@ function destroyState(s: BackendState): void {
   }
 }
 
+/** Whether a kernel runs under gpu.js's async contract: always on WebGPU; threaded webasm for large outputs. */
+function runsAsync(s: BackendState, outSize: number, wantAsync: boolean, layout?: KernelLayout): boolean {
+  if (s.info.name === 'webgpu') return true;
+  const cells = layout ? layout.output.reduce((p, d) => p * d, 1) : outSize;
+  return s.info.name === 'webasm' && wantAsync && s.threaded && cells >= THREAD_MIN_CELLS;
+}
+
 /** Settings every SparseKit kernel gets, per backend. @internal */
 function kernelSettings(s: BackendState, source: string, outSize: number, argNames: string[], kinds: ArgKind[], wantAsync: boolean, layout?: KernelLayout) {
   const name = s.info.name;
@@ -243,7 +250,6 @@ function kernelSettings(s: BackendState, source: string, outSize: number, argNam
     const k = kinds[i];
     argumentTypes[n] = k === 'float' ? 'Float' : k === 'host' ? 'Array' : name === 'webgpu' ? 'Array' : 'NumberTexture';
   });
-  const cells = layout ? layout.output.reduce((p, d) => p * d, 1) : outSize;
   const settings: Record<string, unknown> = {
     output: layout ? layout.output : [outSize],
     loopMaxIterations: 1 << 30,
@@ -256,8 +262,7 @@ function kernelSettings(s: BackendState, source: string, outSize: number, argNam
   if (layout?.constants) settings.constants = layout.constants;
   if (source.includes(EXP2_CONSTANT)) settings.constants = { ...(settings.constants as object), p2: EXP2_TABLE };
   if (s.info.resident) settings.pipeline = true;
-  if (name === 'webgpu') settings.asyncMode = true;
-  else if (name === 'webasm' && wantAsync && s.threaded && cells >= THREAD_MIN_CELLS) settings.asyncMode = true;
+  if (runsAsync(s, outSize, wantAsync, layout)) settings.asyncMode = true;
   return settings;
 }
 
@@ -274,17 +279,23 @@ export function kernelFor(
   layout?: KernelLayout,
 ): { kernel: CompiledKernel; async: boolean } {
   const s = current();
-  const settings = kernelSettings(s, source, outSize, argNames, kinds, wantAsync, layout);
-  const isAsync = settings.asyncMode === true;
-  const key = `${outSize}|${kinds.join(',')}|${isAsync ? 'a' : 's'}|${layout?.key ?? ''}|${source}`;
-  let k = s.kernels.get(key);
-  if (!k) {
-    const created = s.gpu.createKernel(source as never, settings as never) as unknown as CompiledKernel;
-    s.stats.compiled++;
-    k = created;
-    s.kernels.set(key, k);
+  // Two levels: by source (the same string object each call, so V8 reuses its hash), then by
+  // the small variant key; settings are built only when a kernel is compiled.
+  const variant = `${outSize}|${kinds.join(',')}|${runsAsync(s, outSize, wantAsync, layout) ? 'a' : 's'}|${layout?.key ?? ''}`;
+  let variants = s.kernels.get(source);
+  if (!variants) {
+    variants = new Map();
+    s.kernels.set(source, variants);
   }
-  return { kernel: k, async: isAsync };
+  let entry = variants.get(variant);
+  if (!entry) {
+    const settings = kernelSettings(s, source, outSize, argNames, kinds, wantAsync, layout);
+    const kernel = s.gpu.createKernel(source as never, settings as never) as unknown as CompiledKernel;
+    s.stats.compiled++;
+    entry = { kernel, async: settings.asyncMode === true };
+    variants.set(variant, entry);
+  }
+  return entry;
 }
 
 /** Records a fallback gpu.js reported for a kernel, once. @internal */
