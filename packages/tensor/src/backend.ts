@@ -41,15 +41,15 @@ export type ArgKind = 'host' | 'device' | 'float';
 
 /**
  * How a kernel lays out its output when it is not one float per flat cell: its gpu.js
- * output dimensions, return type (e.g. `'Array(4)'`), constants, and the host function that
- * turns the raw result into the tensor's row-major data. Backend-specific (webasm). @internal
+ * output dimensions, the floats each cell returns (gpu.js's `Array(lanes)`), and the host
+ * function that turns the raw result into the tensor's row-major data. Backend-specific
+ * (webasm). @internal
  */
 export interface KernelLayout {
   key: string;
   output: number[];
-  returnType?: string;
-  constants?: Record<string, unknown>;
-  post?: (raw: Float32Array) => Float32Array;
+  lanes: number;
+  post: (raw: Float32Array) => Float32Array;
 }
 
 /** A compiled kernel: call it with values, get a Float32Array, a device handle, or a Promise of either. */
@@ -258,9 +258,8 @@ function kernelSettings(s: BackendState, source: string, outSize: number, argNam
     immutable: true,
     argumentTypes: name === 'webgpu' ? undefined : argumentTypes,
   };
-  if (layout?.returnType) settings.returnType = layout.returnType;
-  if (layout?.constants) settings.constants = layout.constants;
-  if (source.includes(EXP2_CONSTANT)) settings.constants = { ...(settings.constants as object), p2: EXP2_TABLE };
+  if (layout && layout.lanes > 1) settings.returnType = `Array(${layout.lanes})`;
+  if (source.includes(EXP2_CONSTANT)) settings.constants = { p2: EXP2_TABLE };
   if (s.info.resident) settings.pipeline = true;
   if (runsAsync(s, outSize, wantAsync, layout)) settings.asyncMode = true;
   return settings;

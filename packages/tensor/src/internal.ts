@@ -33,7 +33,8 @@ export function kernelOp(shape: readonly number[], source: string, inputs: Tenso
 
 /** A lazy reshape of `x`. @internal */
 export function view(shape: readonly number[], x: Tensor): Tensor {
-  if (x.value) return new Tensor(shape, x.value instanceof Float32Array ? x.value : null, x.value instanceof Float32Array ? null : { kind: 'view', inputs: [x] });
+  // Host data is shared at once; device buffers and pending values are shared when realised.
+  if (x.value instanceof Float32Array) return new Tensor(shape, x.value, null);
   return new Tensor(shape, null, { kind: 'view', inputs: [x] });
 }
 

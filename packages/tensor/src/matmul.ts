@@ -102,5 +102,5 @@ function webasmMatmul(a: Tensor, b: Tensor, m: number, n: number, k: number, ta:
     }
     return out;
   };
-  return kernelOp([m, n], source, [a, b], [], { key: `mm4:${m}x${n}x${k}`, output: [n, m / 4], returnType: 'Array(4)', post });
+  return kernelOp([m, n], source, [a, b], [], { key: `mm4:${m}x${n}x${k}`, output: [n, m / 4], lanes: 4, post });
 }

@@ -13,28 +13,27 @@ export interface ReduceOptions {
   keepDims?: boolean;
 }
 
-// A reduction is described by what it does to one value and how it finishes; each
-// becomes one kernel whose output cell walks its slice with a literal loop bound.
+// A reduction is described by what it does to one value (its result is finished by the
+// caller's `finish`); each becomes one kernel whose output cell walks its slice with a
+// literal loop bound.
 interface Reducer {
   init: string; // expression of the first element `v`
   step: string; // statement updating `acc` with `v`
-  done: string; // expression of the result from `acc` and `len`
   map?: (v: string) => string; // applied to each element first
 }
 
-const SUM: Reducer = { init: 'v', step: 'acc += v;', done: 'acc' };
+const SUM: Reducer = { init: 'v', step: 'acc += v;' };
 // Selects, not branches: webasm runs a select on all four lanes at once (measured 60 µs vs
 // 75 µs for a 64×1024 row max). The `v != v` term keeps NaN, and stops GLSL compilers from
 // turning the select into a NaN-dropping max().
-const MAX: Reducer = { init: 'v', step: 'acc = (v > acc || v != v) ? v : acc;', done: 'acc' };
-const MIN: Reducer = { init: 'v', step: 'acc = (v < acc || v != v) ? v : acc;', done: 'acc' };
+const MAX: Reducer = { init: 'v', step: 'acc = (v > acc || v != v) ? v : acc;' };
+const MIN: Reducer = { init: 'v', step: 'acc = (v < acc || v != v) ? v : acc;' };
 
 // Above this many elements a full reduction runs in two passes (partials, then a
 // reduction of the partials) so every backend gets parallel work.
 const TWO_PASS = 1 << 14;
 
 interface Plan {
-  outer: number;
   len: number;
   inner: number;
   outShape: number[];
@@ -42,14 +41,13 @@ interface Plan {
 
 function plan(op: string, x: Tensor, options: ReduceOptions): Plan {
   if (options.axis === undefined) {
-    return { outer: 1, len: x.size, inner: 1, outShape: options.keepDims ? x.shape.map(() => 1) : [] };
+    return { len: x.size, inner: 1, outShape: options.keepDims ? x.shape.map(() => 1) : [] };
   }
   if (x.rank === 0) throw new ValueError(op, 'axis given for a scalar tensor');
   const ax = normalizeAxis(op, options.axis, x.rank);
-  const outer = x.shape.slice(0, ax).reduce((p, d) => p * d, 1);
   const inner = x.shape.slice(ax + 1).reduce((p, d) => p * d, 1);
   const outShape = options.keepDims ? x.shape.map((d, i) => (i === ax ? 1 : d)) : x.shape.filter((_, i) => i !== ax);
-  return { outer, len: x.shape[ax], inner, outShape };
+  return { len: x.shape[ax], inner, outShape };
 }
 
 function source(r: Reducer, len: number, inner: number, finish: string): string {
@@ -69,16 +67,16 @@ function source(r: Reducer, len: number, inner: number, finish: string): string 
   return `function(a0) {\n  ${lines.join('\n  ')}\n}`;
 }
 
+const webasmSources = new Map<string, string>();
+
 /**
  * webasm source for contiguous slices (inner = 1): eight independent accumulators break the
  * loop-carried dependency, and indices are written from `this.thread.x` and `(k|0)` inline
  * because webasm keeps declared integer locals in f32. One thread per slice; a full
  * reduction is one slice (the worker pool would not pay for itself at these sizes).
+ * Generated once per reducer × length: the string is also the kernel cache's key.
  */
-const webasmSources = new Map<string, string>();
-
 function webasmSource(r: Reducer, len: number, finish: string): string {
-  // Generated once per reducer × length: the string is also the kernel cache's key.
   const id = `${r.step}|${r.map ? r.map('v') : ''}|${len}|${finish}`;
   let src = webasmSources.get(id);
   if (src === undefined) {

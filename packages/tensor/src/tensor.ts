@@ -499,9 +499,9 @@ function finish(step: Step, out: unknown, kernel: CompiledKernel): void {
   const t = step.target;
   noteFallback(kernel);
   const s = current();
-  if (step.layout?.post) {
+  if (step.layout) {
     s.stats.readbacks++;
-    const cells = step.layout.output.reduce((p, d) => p * d, 1) * (step.layout.returnType ? Number(/\d+/.exec(step.layout.returnType)?.[0] ?? 1) : 1);
+    const cells = step.layout.output.reduce((p, d) => p * d, 1) * step.layout.lanes;
     t.value = step.layout.post(rawLayoutResult(out, kernel, cells));
   } else if (out instanceof Float32Array) {
     s.stats.readbacks++;
@@ -538,32 +538,6 @@ function empty(step: Step): boolean {
 // and a parameter used by a thousand steps crosses the bus once.
 const UPLOAD = 'function(a0) {\n  return a0[this.thread.x];\n}';
 
-function pendingUploads(args: Array<Tensor | number>): Tensor[] {
-  if (!current().info.resident) return [];
-  return args.filter((x): x is Tensor => typeof x !== 'number' && x.value instanceof Float32Array && x.size > 0);
-}
-
-function adoptUpload(t: Tensor, out: unknown): void {
-  current().stats.uploads++;
-  t.value = out as DeviceValue;
-  hold(t, t.value);
-}
-
-function uploadSync(args: Array<Tensor | number>): void {
-  for (const t of pendingUploads(args)) {
-    const { kernel } = kernelFor(UPLOAD, t.size, ['a0'], ['host'], false);
-    adoptUpload(t, kernel(t.value));
-  }
-}
-
-async function upload(args: Array<Tensor | number>): Promise<void> {
-  for (const t of pendingUploads(args)) {
-    const { kernel } = kernelFor(UPLOAD, t.size, ['a0'], ['host'], true);
-    const out = kernel(t.value);
-    adoptUpload(t, out instanceof Promise ? await out : out);
-  }
-}
-
 // Every tensor a plan reads is pinned until the plan ends: a step can release a disposed
 // tensor (through dropOp) that a later step of the same plan still reads, e.g. when a fused
 // kernel inlines a node that another step also realises on its own.
@@ -587,64 +561,62 @@ function unpin(pinned: Tensor[]): void {
   }
 }
 
-/** Realises `t` with synchronous kernel calls. @internal */
-export function realizeSync(t: Tensor): void {
+/**
+ * The plan's kernel launches, in order, as a generator: it yields every gpu.js call's result
+ * and is resumed with the value (awaited by the async driver, passed through by the sync
+ * one), so both contracts share one executor.
+ */
+function* execute(t: Tensor, allowAsync: boolean): Generator<unknown, void, unknown> {
   if (t.value) return;
   const steps: Step[] = [];
   plan(t, steps, new Set());
   const pinned = pin(steps);
   try {
-    runSync(steps);
+    for (const step of steps) {
+      if (step.target.value) continue;
+      if (step.view) {
+        runView(step);
+        continue;
+      }
+      if (empty(step)) continue;
+      const args = step.args as Array<Tensor | number>;
+      if (current().info.resident) {
+        for (const x of args) {
+          if (typeof x === 'number' || !(x.value instanceof Float32Array) || x.size === 0) continue;
+          const { kernel } = kernelFor(UPLOAD, x.size, ['a0'], ['host'], allowAsync);
+          const device = yield kernel(x.value);
+          current().stats.uploads++;
+          x.value = device as DeviceValue;
+          hold(x, x.value);
+        }
+      }
+      const { kernel } = kernelFor(step.source as string, step.target.size, params(args), argKinds(args), allowAsync, step.layout);
+      const vals = argValues(args);
+      current().stats.calls++;
+      finish(step, yield kernel(...vals), kernel);
+    }
   } finally {
     unpin(pinned);
   }
 }
 
-function runSync(steps: Step[]): void {
-  for (const step of steps) {
-    if (step.target.value) continue;
-    if (step.view) {
-      runView(step);
-      continue;
-    }
-    if (empty(step)) continue;
-    const args = step.args as Array<Tensor | number>;
-    uploadSync(args);
-    const { kernel } = kernelFor(step.source as string, step.target.size, params(args), argKinds(args), false, step.layout);
-    const vals = argValues(args);
-    current().stats.calls++;
-    finish(step, kernel(...vals), kernel);
+/** Realises `t` with synchronous kernel calls. @internal */
+export function realizeSync(t: Tensor): void {
+  const run = execute(t, false);
+  try {
+    for (let r = run.next(); !r.done; r = run.next(r.value));
+  } finally {
+    run.return(undefined); // runs the plan's unpinning if a kernel threw
   }
 }
 
 /** Realises `t`, awaiting asynchronous kernels (WebGPU, threaded webasm). @internal */
 export async function realize(t: Tensor, allowAsync: boolean): Promise<void> {
-  if (t.value) return;
-  const steps: Step[] = [];
-  plan(t, steps, new Set());
-  const pinned = pin(steps);
+  const run = execute(t, allowAsync);
   try {
-    await runAsync(steps, allowAsync);
+    for (let r = run.next(); !r.done; r = run.next(r.value instanceof Promise ? await r.value : r.value));
   } finally {
-    unpin(pinned);
-  }
-}
-
-async function runAsync(steps: Step[], allowAsync: boolean): Promise<void> {
-  for (const step of steps) {
-    if (step.target.value) continue;
-    if (step.view) {
-      runView(step);
-      continue;
-    }
-    if (empty(step)) continue;
-    const args = step.args as Array<Tensor | number>;
-    await upload(args);
-    const { kernel, async } = kernelFor(step.source as string, step.target.size, params(args), argKinds(args), allowAsync, step.layout);
-    const vals = argValues(args);
-    current().stats.calls++;
-    const out = kernel(...vals);
-    finish(step, async || out instanceof Promise ? await out : out, kernel);
+    run.return(undefined); // runs the plan's unpinning if an awaited kernel rejected
   }
 }
 
