@@ -1,6 +1,7 @@
 import { GPU } from 'gpu.js';
 import { BackendError } from './errors.js';
 import { EXP2_CONSTANT, EXP2_TABLE } from './fastmath.js';
+import { shared } from './registry.js';
 
 /** Every backend SparseKit can run on; all are gpu.js modes. */
 export type BackendName = 'webgpu' | 'webgl2' | 'webgl' | 'headlessgl' | 'webasm' | 'cpu';
@@ -69,7 +70,8 @@ const GL: ReadonlySet<BackendName> = new Set(['webgl2', 'webgl', 'headlessgl']);
 // but it splits work in 4096-cell chunks, so below 8192 only one worker would run.
 const THREAD_MIN_CELLS = 8192;
 
-let state: BackendState | null = null;
+// One backend per process, whichever copy of this package (ESM, CJS, a second release) asks.
+const slot = shared('backend', () => ({ state: null as BackendState | null }));
 
 function isBackendName(name: string): name is BackendName {
   return (BACKENDS as readonly string[]).includes(name);
@@ -159,8 +161,8 @@ function resolve(name: string): { name: BackendName; req: BackendName | 'auto'; 
 export function setBackend(name: BackendName | 'auto'): BackendInfo {
   const r = resolve(name);
   const next = create(r.name, r.req, r.reason);
-  const prev = state;
-  state = next;
+  const prev = slot.state;
+  slot.state = next;
   if (prev) destroyState(prev);
   return next.info;
 }
@@ -174,8 +176,8 @@ export async function initBackend(name: BackendName | 'auto' = 'auto'): Promise<
     const available = support('webgpu') === null && (await GPU.isWebGPUAvailable());
     if (available) {
       const next = create('webgpu', name, name === 'auto' ? 'auto: a WebGPU adapter answered' : 'requested explicitly');
-      const prev = state;
-      state = next;
+      const prev = slot.state;
+      slot.state = next;
       if (prev) destroyState(prev);
       return next.info;
     }
@@ -193,12 +195,12 @@ export function getBackend(): BackendInfo {
 
 /** @internal */
 export function current(): BackendState {
-  if (state === null) {
+  if (slot.state === null) {
     const env = envBackend();
     try {
       setBackend((env ?? 'auto') as BackendName | 'auto');
-      if (env !== undefined && env !== 'auto' && state) {
-        (state as BackendState).info = { ...(state as BackendState).info, reason: 'requested by the SPARSEKIT_BACKEND environment variable' };
+      if (env !== undefined && env !== 'auto' && slot.state) {
+        (slot.state as BackendState).info = { ...(slot.state as BackendState).info, reason: 'requested by the SPARSEKIT_BACKEND environment variable' };
       }
     } catch (e) {
       if (env !== undefined && e instanceof BackendError) {
@@ -207,7 +209,7 @@ export function current(): BackendState {
       throw e;
     }
   }
-  return state as BackendState;
+  return slot.state as BackendState;
 }
 
 /** @internal */
@@ -222,8 +224,8 @@ export function kernelStats(): Readonly<KernelStats> {
 
 /** Releases the current backend's compiled kernels and gpu.js instance (worker pools included). */
 export function disposeBackend(): void {
-  if (state) destroyState(state);
-  state = null;
+  if (slot.state) destroyState(slot.state);
+  slot.state = null;
 }
 
 function destroyState(s: BackendState): void {

@@ -10,7 +10,7 @@ export {
   type BackendInfo,
   type KernelStats,
 } from './backend.js';
-export { Tensor, memory, tidy, keep, materializeAll, materializeAllSync, type NestedArray, type MemoryInfo } from './tensor.js';
+export { Tensor, isTensor, memory, tidy, keep, materializeAll, materializeAllSync, type NestedArray, type MemoryInfo } from './tensor.js';
 export { Random } from './random.js';
 export {
   tensor,

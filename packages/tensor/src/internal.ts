@@ -1,15 +1,15 @@
 import { current, type KernelLayout } from './backend.js';
 import { BackendError, ValueError } from './errors.js';
 import type { CodeContext } from './fastmath.js';
-import { Tensor, type ElementwiseOp, type KernelOp } from './tensor.js';
+import { BACKEND, OP, Tensor, VALUE, isTensor, type ElementwiseOp, type KernelOp } from './tensor.js';
 
 /** Checks that `x` is a live tensor of the current backend. @internal */
 export function assertTensor(op: string, arg: string, x: unknown): Tensor {
-  if (!(x instanceof Tensor)) {
+  if (!isTensor(x)) {
     throw new ValueError(op, `${arg} must be a Tensor, got ${x === null ? 'null' : typeof x}`);
   }
   if (x.isDisposed) throw new ValueError(op, `${arg} (tensor #${x.id}) was disposed`);
-  if (x.backend !== current()) {
+  if (x[BACKEND] !== current()) {
     throw new BackendError(op, `${arg} (tensor #${x.id}) belongs to a backend replaced by setBackend(); recreate it`);
   }
   return x;
@@ -19,7 +19,7 @@ export function assertTensor(op: string, arg: string, x: unknown): Tensor {
 export function elementwise(shape: readonly number[], inputs: Array<Tensor | number>, code: (args: string[], ctx: CodeContext) => string): Tensor {
   let depth = 0;
   for (const x of inputs) {
-    if (x instanceof Tensor && !x.value && x.op?.kind === 'ew') depth = Math.max(depth, x.op.depth);
+    if (isTensor(x) && !x[VALUE] && x[OP]?.kind === 'ew') depth = Math.max(depth, x[OP].depth);
   }
   const op: ElementwiseOp = { kind: 'ew', code, inputs, depth: depth + 1 };
   return new Tensor(shape, null, op);
@@ -34,7 +34,7 @@ export function kernelOp(shape: readonly number[], source: string, inputs: Tenso
 /** A lazy reshape of `x`. @internal */
 export function view(shape: readonly number[], x: Tensor): Tensor {
   // Host data is shared at once; device buffers and pending values are shared when realised.
-  if (x.value instanceof Float32Array) return new Tensor(shape, x.value, null);
+  if (x[VALUE] instanceof Float32Array) return new Tensor(shape, x[VALUE], null);
   return new Tensor(shape, null, { kind: 'view', inputs: [x] });
 }
 

@@ -1,6 +1,7 @@
 import { current, kernelFor, noteFallback, type ArgKind, type CompiledKernel, type KernelLayout } from './backend.js';
 import { BackendError, ValueError } from './errors.js';
 import { codeContext, type CodeContext } from './fastmath.js';
+import { shared } from './registry.js';
 import { sizeOf } from './shape.js';
 
 /** A nested array of numbers, as returned by {@link Tensor.array}. */
@@ -56,10 +57,33 @@ interface Scope {
   tensors: Tensor[];
 }
 
-const scopes: Scope[] = [];
-const live = { count: 0, bytes: 0 };
+// Shared by every loaded copy of the package (see registry.ts): one tidy stack, one memory count.
+const scopes = shared('scopes', (): Scope[] => []);
+const live = shared('live', () => ({ count: 0, bytes: 0, nextId: 0 }));
 
-let nextId = 0;
+/**
+ * The brand every tensor carries. A `Symbol.for` key is the same in every copy of this
+ * package loaded in one realm (the ESM and CJS builds, two releases), where a class identity
+ * is not. @internal
+ */
+export const TENSOR_BRAND = Symbol.for('sparsekit.tensor');
+// Internal slots live under symbol keys: off the public type, not reachable as named fields
+// from user code, and the same keys in every copy so any copy can run another copy's tensors.
+/** @internal */ export const VALUE = Symbol.for('sparsekit.tensor.value');
+/** @internal */ export const OP = Symbol.for('sparsekit.tensor.op');
+/** @internal pending consumers that still need this tensor's value */ export const PENDING = Symbol.for('sparsekit.tensor.pending');
+/** @internal */ export const DISPOSED = Symbol.for('sparsekit.tensor.disposed');
+/** @internal backend generation this value belongs to */ export const BACKEND = Symbol.for('sparsekit.tensor.backend');
+
+/**
+ * Whether `x` is a SparseKit {@link Tensor}, from this copy of the package or any other
+ * loaded in the same realm (ESM and CJS builds side by side, or two releases). Use it rather
+ * than `instanceof` in code that receives tensors from elsewhere; `instanceof Tensor` also
+ * answers by the brand.
+ */
+export function isTensor(x: unknown): x is Tensor {
+  return typeof x === 'object' && x !== null && (x as { [TENSOR_BRAND]?: unknown })[TENSOR_BRAND] === true;
+}
 
 /**
  * A float32 n-dimensional tensor. Ops on tensors are lazy: they record what to compute
@@ -76,27 +100,37 @@ export class Tensor {
   readonly size: number;
   /** Always `'float32'`. */
   readonly dtype = 'float32' as const;
-  /** @internal */ value: Value | null;
-  /** @internal */ op: Op | null;
-  /** @internal pending consumers that still need this tensor's value */
-  pending = 0;
-  private disposedFlag = false;
-  /** @internal backend generation this value belongs to */
-  readonly backend: object;
+  /** @internal */ declare [VALUE]: Value | null;
+  /** @internal */ declare [OP]: Op | null;
+  /** @internal */ declare [PENDING]: number;
+  /** @internal */ declare [DISPOSED]: boolean;
+  /** @internal */ declare readonly [BACKEND]: object;
 
   /** @internal Use the creation functions (`tensor`, `zeros`, …) instead. */
   constructor(shape: readonly number[], value: Float32Array | null, op: Op | null) {
-    this.id = nextId++;
+    this.id = live.nextId++;
     this.shape = Object.freeze(shape.slice());
     this.size = sizeOf(shape);
-    this.value = value;
-    this.op = op;
-    this.backend = current();
-    if (op) for (const x of op.inputs) if (x instanceof Tensor) x.pending++;
+    this[VALUE] = value;
+    this[OP] = op;
+    this[PENDING] = 0;
+    this[DISPOSED] = false;
+    this[BACKEND] = current();
+    if (op) for (const x of op.inputs) if (isTensor(x)) x[PENDING]++;
     live.count++;
     live.bytes += this.size * 4;
     const scope = scopes[scopes.length - 1];
     if (scope) scope.tensors.push(this);
+  }
+
+  /** @internal The brand {@link isTensor} reads; on the prototype, so it costs no per-tensor slot. */
+  get [TENSOR_BRAND](): true {
+    return true;
+  }
+
+  /** Answers by the brand, so a tensor from another copy of the package passes `instanceof Tensor`. */
+  static [Symbol.hasInstance](x: unknown): boolean {
+    return isTensor(x);
   }
 
   /** Number of dimensions. */
@@ -106,7 +140,7 @@ export class Tensor {
 
   /** Whether {@link Tensor.dispose} was called. */
   get isDisposed(): boolean {
-    return this.disposedFlag;
+    return this[DISPOSED];
   }
 
   /** Reads the values into a new `Float32Array` (row-major). Works on every backend. */
@@ -176,8 +210,8 @@ export class Tensor {
    * need; the memory goes once nothing pending refers to it. Idempotent.
    */
   dispose(): void {
-    if (this.disposedFlag) return;
-    this.disposedFlag = true;
+    if (this[DISPOSED]) return;
+    this[DISPOSED] = true;
     live.count--;
     live.bytes -= this.size * 4;
     maybeFree(this);
@@ -185,29 +219,29 @@ export class Tensor {
 
   /** @internal */
   assertLive(op: string): void {
-    if (this.disposedFlag) throw new ValueError(op, `tensor #${this.id} (shape [${this.shape.join(', ')}]) was disposed`);
-    if (this.backend !== current()) {
+    if (this[DISPOSED]) throw new ValueError(op, `tensor #${this.id} (shape [${this.shape.join(', ')}]) was disposed`);
+    if (this[BACKEND] !== current()) {
       throw new BackendError(op, `tensor #${this.id} belongs to a backend that was replaced by setBackend(); recreate it`);
     }
   }
 
   toString(): string {
-    return `Tensor(#${this.id}, shape=[${this.shape.join(', ')}], ${this.value ? 'realized' : 'lazy'})`;
+    return `Tensor(#${this.id}, shape=[${this.shape.join(', ')}], ${this[VALUE] ? 'realized' : 'lazy'})`;
   }
 }
 
 function maybeFree(t: Tensor): void {
-  if (!t.isDisposed || t.pending > 0) return;
+  if (!t.isDisposed || t[PENDING] > 0) return;
   dropOp(t);
-  if (t.value && !(t.value instanceof Float32Array)) {
+  if (t[VALUE] && !(t[VALUE] instanceof Float32Array)) {
     collected?.unregister(t);
-    release(t.value);
+    release(t[VALUE]);
   }
-  t.value = null;
+  t[VALUE] = null;
 }
 
 // Device buffers can be shared by views (reshape); each is deleted when its last holder goes.
-const deviceRefs = new WeakMap<DeviceValue, number>();
+const deviceRefs = shared('deviceRefs', () => new WeakMap<DeviceValue, number>());
 
 // Tensors dropped without dispose() still give their device buffers back when collected.
 const collected =
@@ -231,12 +265,12 @@ function release(v: DeviceValue): void {
 }
 
 function dropOp(t: Tensor): void {
-  const op = t.op;
+  const op = t[OP];
   if (!op) return;
-  t.op = null;
+  t[OP] = null;
   for (const x of op.inputs) {
-    if (x instanceof Tensor) {
-      x.pending--;
+    if (isTensor(x)) {
+      x[PENDING]--;
       maybeFree(x);
     }
   }
@@ -294,7 +328,7 @@ export function keep<T extends Tensor>(t: T): T {
 }
 
 function collect(x: unknown, out: Set<Tensor>): void {
-  if (x instanceof Tensor) out.add(x);
+  if (isTensor(x)) out.add(x);
   else if (Array.isArray(x)) for (const y of x) collect(y, out);
   else if (x && typeof x === 'object' && Object.getPrototypeOf(x) === Object.prototype) {
     for (const y of Object.values(x)) collect(y, out);
@@ -318,14 +352,14 @@ function nest(data: Float32Array, shape: readonly number[]): NestedArray {
 }
 
 function readValue(t: Tensor): Float32Array {
-  const v = t.value as Value;
+  const v = t[VALUE] as Value;
   if (v instanceof Float32Array) return v.slice();
   current().stats.readbacks++;
   return toFlat(v.toArray(), t.size);
 }
 
 async function readValueAsync(t: Tensor): Promise<Float32Array> {
-  const v = t.value as Value;
+  const v = t[VALUE] as Value;
   if (v instanceof Float32Array) return v.slice();
   current().stats.readbacks++;
   return toFlat(await v.toArray(), t.size);
@@ -358,8 +392,8 @@ interface Step {
 }
 
 function plan(t: Tensor, steps: Step[], planned: Set<Tensor>): void {
-  if (t.value || planned.has(t)) return;
-  const op = t.op;
+  if (t[VALUE] || planned.has(t)) return;
+  const op = t[OP];
   if (!op) throw new ValueError('realize', `tensor #${t.id} has no value (was it disposed?)`);
   planned.add(t);
   if (op.kind === 'view') {
@@ -393,8 +427,8 @@ function fuse(root: Tensor, steps: Step[], planned: Set<Tensor>): { source: stri
   const visit = (t: Tensor, depth: number): string => {
     const known = names.get(t);
     if (known) return known;
-    const op = t.op;
-    const inline = t !== root ? !t.value && op?.kind === 'ew' && depth < MAX_FUSED_DEPTH && leaves.length < MAX_FUSED_LEAVES : true;
+    const op = t[OP];
+    const inline = t !== root ? !t[VALUE] && op?.kind === 'ew' && depth < MAX_FUSED_DEPTH && leaves.length < MAX_FUSED_LEAVES : true;
     let name: string;
     if (inline && op?.kind === 'ew') {
       const args = op.inputs.map((x) => {
@@ -460,14 +494,14 @@ function sameTail(a: readonly number[], b: readonly number[]): boolean {
 }
 
 function argKinds(args: Array<Tensor | number>): ArgKind[] {
-  return args.map((x) => (typeof x === 'number' ? 'float' : x.value instanceof Float32Array ? 'host' : 'device'));
+  return args.map((x) => (typeof x === 'number' ? 'float' : x[VALUE] instanceof Float32Array ? 'host' : 'device'));
 }
 
 function argValues(args: Array<Tensor | number>): unknown[] {
   const stats = current().stats;
   return args.map((x) => {
     if (typeof x === 'number') return x;
-    const v = x.value;
+    const v = x[VALUE];
     if (!v) throw new ValueError('realize', `input tensor #${x.id} has no value`);
     if (v instanceof Float32Array) stats.uploads++;
     return v;
@@ -502,31 +536,31 @@ function finish(step: Step, out: unknown, kernel: CompiledKernel): void {
   if (step.layout) {
     s.stats.readbacks++;
     const cells = step.layout.output.reduce((p, d) => p * d, 1) * step.layout.lanes;
-    t.value = step.layout.post(rawLayoutResult(out, kernel, cells));
+    t[VALUE] = step.layout.post(rawLayoutResult(out, kernel, cells));
   } else if (out instanceof Float32Array) {
     s.stats.readbacks++;
-    t.value = out.length === t.size ? out : out.slice(0, t.size);
+    t[VALUE] = out.length === t.size ? out : out.slice(0, t.size);
   } else if (Array.isArray(out) || ArrayBuffer.isView(out)) {
     s.stats.readbacks++;
-    t.value = toFlat(out, t.size);
+    t[VALUE] = toFlat(out, t.size);
   } else {
-    t.value = out as DeviceValue;
-    hold(t, t.value);
+    t[VALUE] = out as DeviceValue;
+    hold(t, t[VALUE]);
   }
   dropOp(t);
   if (t.isDisposed) maybeFree(t);
 }
 
 function runView(step: Step): void {
-  const v = (step.view as Tensor).value;
-  step.target.value = v;
+  const v = (step.view as Tensor)[VALUE];
+  step.target[VALUE] = v;
   if (v && !(v instanceof Float32Array)) hold(step.target, v);
   dropOp(step.target);
 }
 
 function empty(step: Step): boolean {
   if (step.target.size === 0) {
-    step.target.value = new Float32Array(0);
+    step.target[VALUE] = new Float32Array(0);
     dropOp(step.target);
     return true;
   }
@@ -545,8 +579,8 @@ function pin(steps: Step[]): Tensor[] {
   const pinned: Tensor[] = [];
   for (const step of steps) {
     for (const x of step.args ?? [step.view as Tensor]) {
-      if (x instanceof Tensor) {
-        x.pending++;
+      if (isTensor(x)) {
+        x[PENDING]++;
         pinned.push(x);
       }
     }
@@ -556,7 +590,7 @@ function pin(steps: Step[]): Tensor[] {
 
 function unpin(pinned: Tensor[]): void {
   for (const x of pinned) {
-    x.pending--;
+    x[PENDING]--;
     maybeFree(x);
   }
 }
@@ -567,13 +601,13 @@ function unpin(pinned: Tensor[]): void {
  * one), so both contracts share one executor.
  */
 function* execute(t: Tensor, allowAsync: boolean): Generator<unknown, void, unknown> {
-  if (t.value) return;
+  if (t[VALUE]) return;
   const steps: Step[] = [];
   plan(t, steps, new Set());
   const pinned = pin(steps);
   try {
     for (const step of steps) {
-      if (step.target.value) continue;
+      if (step.target[VALUE]) continue;
       if (step.view) {
         runView(step);
         continue;
@@ -582,12 +616,12 @@ function* execute(t: Tensor, allowAsync: boolean): Generator<unknown, void, unkn
       const args = step.args as Array<Tensor | number>;
       if (current().info.resident) {
         for (const x of args) {
-          if (typeof x === 'number' || !(x.value instanceof Float32Array) || x.size === 0) continue;
+          if (typeof x === 'number' || !(x[VALUE] instanceof Float32Array) || x.size === 0) continue;
           const { kernel } = kernelFor(UPLOAD, x.size, ['a0'], ['host'], allowAsync);
-          const device = yield kernel(x.value);
+          const device = yield kernel(x[VALUE]);
           current().stats.uploads++;
-          x.value = device as DeviceValue;
-          hold(x, x.value);
+          x[VALUE] = device as DeviceValue;
+          hold(x, x[VALUE]);
         }
       }
       const { kernel } = kernelFor(step.source as string, step.target.size, params(args), argKinds(args), allowAsync, step.layout);
