@@ -1,4 +1,5 @@
-import { ShapeError, Tensor, ValueError, add, formatShape, keep, ones, reshape, tidy as tensorTidy } from '@sparsekit/tensor';
+import { ShapeError, type Tensor, ValueError, add, formatShape, keep, ones, reshape, tidy as tensorTidy } from '@sparsekit/tensor';
+import { PARAMETER, VARIABLE, brandedInstanceOf, checkOptions, describeValue as describe, isTensorValue } from './brand.js';
 
 /**
  * A gradient rule: given the gradient of the loss with respect to an op's output, the
@@ -9,6 +10,18 @@ export type GradientFn = (dy: Tensor) => Array<Tensor | null>;
 
 /** What the differentiable ops accept: a variable, a plain tensor (a constant), or a number. */
 export type Input = Variable | Tensor | number;
+
+/** Options of {@link Variable.backward}. */
+export interface BackwardOptions {
+  /** Seeds the gradient; needed for an output of more than one element (default: 1). */
+  gradOutput?: Tensor;
+  /**
+   * Keep the graph for another `backward()` through it (PyTorch's `retain_graph`), e.g.
+   * two losses sharing a forward pass. Default false: the graph is released, and a later
+   * `backward()` that reaches it throws.
+   */
+  retainGraph?: boolean;
+}
 
 let gradEnabled = true;
 
@@ -33,8 +46,13 @@ export class Variable {
   /** @internal */ gradFn: GradientFn | null;
   /** @internal whether dispose() releases the value */ readonly owned: boolean;
 
+  /** `instanceof` that also recognises variables of another copy of this package (ESM next to CJS). */
+  static [Symbol.hasInstance](x: unknown): boolean {
+    return brandedInstanceOf(this, Variable, VARIABLE, x);
+  }
+
   constructor(value: Tensor, options: { requiresGrad?: boolean; op?: string; owned?: boolean } = {}) {
-    if (!(value instanceof Tensor)) throw new ValueError('Variable', `value must be a Tensor, got ${describe(value)}`);
+    if (!isTensorValue(value)) throw new ValueError('Variable', `value must be a Tensor, got ${describe(value)}`);
     this.value = value;
     this.requiresGrad = options.requiresGrad ?? false;
     this.op = options.op ?? 'leaf';
@@ -61,18 +79,36 @@ export class Variable {
   }
 
   /**
-   * Reverse-mode differentiation from this node. `gradOutput` seeds the gradient and
-   * defaults to 1 for a one-element value (a loss); other shapes must pass one.
+   * Reverse-mode differentiation from this node. The gradient is seeded with `gradOutput`
+   * (a tensor of this node's shape, given directly or as `{ gradOutput }`), which defaults
+   * to 1 for a one-element value (a loss); other shapes must pass one.
    * Gradients are added into `.grad` of the leaves that require one (so they accumulate
    * across calls, as in PyTorch: zero them between steps). Intermediate gradients are
-   * disposed and the graph is released, so call it once per forward pass.
+   * disposed and, unless `retainGraph` is set, the graph is released: a second
+   * `backward()` reaching any node of it throws a `ValueError` before changing anything,
+   * rather than silently stopping there. To backpropagate two losses that share a forward
+   * pass, pass `{ retainGraph: true }` to the first call, or call `backward()` on their sum.
    */
-  backward(gradOutput?: Tensor): void {
+  backward(options?: Tensor | BackwardOptions): void {
+    let gradOutput: Tensor | undefined;
+    let retainGraph = false;
+    if (isTensorValue(options)) gradOutput = options;
+    else if (options !== undefined) {
+      checkOptions('backward', options, ['gradOutput', 'retainGraph']);
+      gradOutput = options.gradOutput;
+      if (options.retainGraph !== undefined && typeof options.retainGraph !== 'boolean') {
+        throw new ValueError('backward', `options.retainGraph must be true or false, got ${describe(options.retainGraph)}`);
+      }
+      retainGraph = options.retainGraph ?? false;
+    }
+    if (releasedGraph.has(this)) {
+      throw new ValueError('backward', `backward() was already called on this ${this.op} node and its graph was released; recompute the forward pass, or pass { retainGraph: true } to the first backward()`);
+    }
     if (!this.requiresGrad) {
       throw new ValueError('backward', `this ${this.op} node does not require a gradient (no parameter or grad input reaches it)`);
     }
     if (gradOutput !== undefined) {
-      if (!(gradOutput instanceof Tensor)) throw new ValueError('backward', `gradOutput must be a Tensor, got ${describe(gradOutput)}`);
+      if (!isTensorValue(gradOutput)) throw new ValueError('backward', `gradOutput must be a Tensor, got ${describe(gradOutput)}`);
       if (!sameShape(gradOutput.shape, this.shape)) {
         throw new ShapeError('backward', `gradOutput must have the output's shape ${formatShape(this.shape)}, got ${formatShape(gradOutput.shape)}`);
       }
@@ -80,6 +116,12 @@ export class Variable {
       throw new ShapeError('backward', `a gradOutput is needed for a non-scalar output of shape ${formatShape(this.shape)}`);
     }
     const order = topologicalOrder(this);
+    // Checked before any gradient is written, so a rejected call changes nothing.
+    for (const node of order) {
+      if (releasedGraph.has(node)) {
+        throw new ValueError('backward', `this graph reaches a ${node.op} node (shape ${formatShape(node.shape)}) whose graph an earlier backward() released, so its gradient would be lost; pass { retainGraph: true } to the earlier backward(), or call backward() once on the sum of the losses`);
+      }
+    }
     const grads = new Map<Variable, Tensor>();
     // The seed is owned here (a copy-free view would alias the caller's tensor).
     grads.set(this, gradOutput ? add(gradOutput, 0) : ones(this.shape));
@@ -125,6 +167,7 @@ export class Variable {
         } else node.grad = keep(g);
       }
     }
+    if (retainGraph) return;
     for (const node of order) {
       if (node.gradFn) {
         node.gradFn = null;
@@ -171,7 +214,13 @@ const releasedGraph = new WeakSet<Variable>();
  * `.grad` accumulates until {@link Parameter.zeroGrad}.
  */
 export class Parameter extends Variable {
+  /** `instanceof` that also recognises parameters of another copy of this package (ESM next to CJS). */
+  static override [Symbol.hasInstance](x: unknown): boolean {
+    return brandedInstanceOf(this, Parameter, PARAMETER, x);
+  }
+
   constructor(value: Tensor) {
+    if (!isTensorValue(value)) throw new ValueError('Parameter', `value must be a Tensor, got ${describe(value)}`);
     super(keep(value), { requiresGrad: true, op: 'parameter' });
   }
 
@@ -180,7 +229,7 @@ export class Parameter extends Variable {
    * The new tensor must have the same shape; the old one is disposed.
    */
   assign(value: Tensor): void {
-    if (!(value instanceof Tensor)) throw new ValueError('Parameter.assign', `value must be a Tensor, got ${describe(value)}`);
+    if (!isTensorValue(value)) throw new ValueError('Parameter.assign', `value must be a Tensor, got ${describe(value)}`);
     if (!sameShape(value.shape, this.shape)) {
       throw new ShapeError('Parameter.assign', `value must have shape ${formatShape(this.shape)}, got ${formatShape(value.shape)}`);
     }
@@ -199,6 +248,11 @@ export class Parameter extends Variable {
 
 /** A leaf that requires a gradient but is not a parameter (what {@link grad} differentiates). */
 export function variable(value: Tensor, options: { requiresGrad?: boolean } = {}): Variable {
+  checkOptions('variable', options, ['requiresGrad']);
+  if (!isTensorValue(value)) throw new ValueError('variable', `value must be a Tensor, got ${describe(value)}`);
+  if (options.requiresGrad !== undefined && typeof options.requiresGrad !== 'boolean') {
+    throw new ValueError('variable', `options.requiresGrad must be true or false, got ${describe(options.requiresGrad)}`);
+  }
   return new Variable(value, { requiresGrad: options.requiresGrad ?? true, owned: false });
 }
 
@@ -211,7 +265,7 @@ export function toVariable(op: string, name: string, x: Input): Variable {
     }
     return x;
   }
-  if (x instanceof Tensor) return new Variable(x, { owned: false });
+  if (isTensorValue(x)) return new Variable(x, { owned: false });
   throw new ValueError(op, `${name} must be a Variable or a Tensor, got ${describe(x)}`);
 }
 
@@ -239,6 +293,7 @@ export function isGradEnabled(): boolean {
  * evaluation and for optimizer updates written with the differentiable ops.
  */
 export function noGrad<T>(fn: () => T): T {
+  if (typeof fn !== 'function') throw new ValueError('noGrad', `fn must be a function, got ${describe(fn)}`);
   const prev = gradEnabled;
   gradEnabled = false;
   try {
@@ -254,6 +309,7 @@ export function noGrad<T>(fn: () => T): T {
  * value of a variable in it, in arrays or plain objects).
  */
 export function tidy<T>(fn: () => T): T {
+  if (typeof fn !== 'function') throw new ValueError('tidy', `fn must be a function, got ${describe(fn)}`);
   let result!: T;
   tensorTidy(() => {
     result = fn();
@@ -265,7 +321,7 @@ export function tidy<T>(fn: () => T): T {
 }
 
 function collectValues(x: unknown, out: Tensor[]): void {
-  if (x instanceof Tensor) out.push(x);
+  if (isTensorValue(x)) out.push(x);
   else if (x instanceof Variable) {
     out.push(x.value);
     if (x.grad) out.push(x.grad);
@@ -304,8 +360,5 @@ export function sameShape(a: readonly number[], b: readonly number[]): boolean {
   return a.length === b.length && a.every((d, i) => d === b[i]);
 }
 
-function describe(x: unknown): string {
-  if (x === null) return 'null';
-  if (typeof x === 'object') return (x as object).constructor?.name ?? 'object';
-  return typeof x;
-}
+Object.defineProperty(Variable.prototype, VARIABLE, { value: true });
+Object.defineProperty(Parameter.prototype, PARAMETER, { value: true });

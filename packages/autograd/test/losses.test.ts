@@ -54,6 +54,20 @@ describe('losses', () => {
     expect(g[3]).toBeCloseTo(0, 6);
   });
 
+  // Issue 8, item 4: out-of-range labels given as a tensor used to give a finite loss.
+  it('softmaxCrossEntropy rejects tensor labels outside [0, c), fractional or NaN, naming the first bad index', () => {
+    const z = T.tensor([[1, 2, 3], [0, 0, 0], [3, 2, 1]]);
+    expect(() => A.softmaxCrossEntropy(z, T.tensor([0, 7, 1]))).toThrow(/softmaxCrossEntropy: labels\[1\] must be an integer class in \[0, 3\), got 7/);
+    expect(() => A.softmaxCrossEntropy(z, T.tensor([0, 1, 3]))).toThrow(/labels\[2\] .* got 3/);
+    expect(() => A.softmaxCrossEntropy(z, T.tensor([-1, 1, 2]))).toThrow(/labels\[0\] .* got -1/);
+    expect(() => A.softmaxCrossEntropy(z, T.tensor([0, 1.5, 2]))).toThrow(/labels\[1\] .* got 1.5/);
+    expect(() => A.softmaxCrossEntropy(z, T.tensor([0, 1, NaN]))).toThrow(/labels\[2\] .* got NaN/);
+    expect(() => A.softmaxCrossEntropy(z, T.tensor([0, 1, 2]))).not.toThrow();
+    expect(() => A.softmaxCrossEntropy(z, [0, 7, 1])).toThrow(/labels\[1\] must be an integer in \[0, 3\), got 7/);
+    expect(() => A.softmaxCrossEntropy(z, T.tensor([0, 1, 2]), { reduce: 'sum' } as never)).toThrow(/unknown option 'reduce'/);
+    expect(() => A.softmaxCrossEntropy(z, T.tensor([0, 1, 2]), { reduction: 'avg' } as never)).toThrow(/reduction must be 'mean', 'sum' or 'none', got 'avg'/);
+  });
+
   it('losses pass gradCheck', () => {
     const z = T.randn([4, 3], { seed: 1 });
     const t = T.rand([4, 3], { seed: 2 });

@@ -72,6 +72,60 @@ describe('Variable and backward', () => {
     expect(() => A.sum(y).backward()).toThrow(/already released/);
   });
 
+  // Issue 8, item 2: a second backward() through a shared graph used to be dropped silently.
+  describe('a second backward() through a shared graph', () => {
+    const setup = () => {
+      const model = new A.Linear(2, 1, { bias: false, seed: 1 });
+      model.weight.assign(T.tensor([[0.5, -0.25]]));
+      const x = T.tensor([[1, 2]]);
+      const h = model.forward(x);
+      const la = A.sum(h);
+      const lb = A.sum(A.mul(h, 2));
+      return { model, h, la, lb };
+    };
+
+    it('throws, naming the released graph, instead of dropping the gradient', () => {
+      const { model, la, lb } = setup();
+      la.backward();
+      expect(model.weight.grad!.arraySync()).toEqual([[1, 2]]);
+      expect(() => lb.backward()).toThrow(T.ValueError);
+      expect(() => lb.backward()).toThrow(/backward: .*earlier backward\(\) released.*retainGraph/);
+      // The rejected call changed nothing.
+      expect(model.weight.grad!.arraySync()).toEqual([[1, 2]]);
+    });
+
+    it('accumulates the full gradient [3, 6] with { retainGraph: true }, as one backward of la + lb does', () => {
+      const { model, la, lb } = setup();
+      la.backward({ retainGraph: true });
+      lb.backward();
+      expect(model.weight.grad!.arraySync()).toEqual([[3, 6]]);
+      const other = setup();
+      A.add(other.la, other.lb).backward();
+      expect(other.model.weight.grad!.arraySync()).toEqual([[3, 6]]);
+    });
+
+    it('throws on backward() twice on the same loss, leaving .grad as it was', () => {
+      const { model, la } = setup();
+      la.backward();
+      expect(() => la.backward()).toThrow(/backward: backward\(\) was already called on this sum node/);
+      expect(model.weight.grad!.arraySync()).toEqual([[1, 2]]);
+    });
+
+    it('retainGraph lets the same loss be backpropagated twice (gradients add)', () => {
+      const { model, la } = setup();
+      la.backward({ retainGraph: true });
+      la.backward();
+      expect(model.weight.grad!.arraySync()).toEqual([[2, 4]]);
+    });
+
+    it('rejects unknown backward options and a non-boolean retainGraph', () => {
+      const { model, la } = setup();
+      expect(() => la.backward({ retain_graph: true } as never)).toThrow(/backward: unknown option 'retain_graph'/);
+      expect(() => la.backward({ retainGraph: 1 } as never)).toThrow(/retainGraph must be true or false/);
+      expect(model.weight.grad).toBeNull();
+    });
+  });
+
   it('Parameter.assign rejects another shape and keeps the old value', () => {
     const p = new A.Parameter(T.tensor([1, 2]));
     expect(() => p.assign(T.tensor([1, 2, 3]))).toThrow(/Parameter.assign: value must have shape \[2\], got \[3\]/);

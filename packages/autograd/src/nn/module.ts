@@ -1,4 +1,5 @@
 import { type Tensor, ValueError } from '@sparsekit/tensor';
+import { MODULE, brandedInstanceOf } from '../brand.js';
 import { Parameter, type Variable } from '../variable.js';
 
 /**
@@ -8,6 +9,11 @@ import { Parameter, type Variable } from '../variable.js';
  * the path with dots: `layers.0.weight`. Fields starting with `_` are skipped.
  */
 export abstract class Module {
+  /** `instanceof` that also recognises modules of another copy of this package (ESM next to CJS). */
+  static [Symbol.hasInstance](x: unknown): boolean {
+    return brandedInstanceOf(this, Module, MODULE, x);
+  }
+
   /** Training mode (dropout active); see {@link Module.train} and {@link Module.eval}. */
   training = true;
 
@@ -93,3 +99,5 @@ export abstract class Module {
     return this.parameters().reduce((n, p) => n + p.size, 0);
   }
 }
+
+Object.defineProperty(Module.prototype, MODULE, { value: true });
