@@ -1,4 +1,4 @@
-export { SparseKitError, ShapeError, ValueError, BackendError, formatShape } from './errors.js';
+export { SparseKitError, ShapeError, ValueError, BackendError, formatShape, describeValue, checkOptions } from './errors.js';
 export {
   setBackend,
   initBackend,

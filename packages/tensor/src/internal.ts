@@ -1,12 +1,12 @@
 import { current, type KernelLayout } from './backend.js';
-import { BackendError, ValueError } from './errors.js';
+import { BackendError, ValueError, describeValue } from './errors.js';
 import type { CodeContext } from './fastmath.js';
 import { BACKEND, OP, Tensor, VALUE, isTensor, type ElementwiseOp, type KernelOp } from './tensor.js';
 
 /** Checks that `x` is a live tensor of the current backend. @internal */
 export function assertTensor(op: string, arg: string, x: unknown): Tensor {
   if (!isTensor(x)) {
-    throw new ValueError(op, `${arg} must be a Tensor, got ${x === null ? 'null' : typeof x}`);
+    throw new ValueError(op, `${arg} must be a Tensor, got ${describeValue(x)}`);
   }
   if (x.isDisposed) throw new ValueError(op, `${arg} (tensor #${x.id}) was disposed`);
   if (x[BACKEND] !== current()) {
