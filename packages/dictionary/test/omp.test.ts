@@ -1,0 +1,84 @@
+import { ShapeError, ValueError } from '@sparsekit/tensor';
+import { describe, expect, it } from 'vitest';
+import { batchOmp, csrCodesToDense } from '../src/omp.js';
+import { abt, naiveOmp, randomMatrix } from './reference.js';
+
+const n = 16;
+const k = 40;
+const D = randomMatrix(k, n, 1, true);
+const X = randomMatrix(25, n, 2);
+const G = abt(D, D, k, k, n);
+const DtX = Float32Array.from(abt(X, D, 25, k, n));
+
+describe('batchOmp', () => {
+  it('selects the same atoms and coefficients as textbook OMP with an explicit residual', () => {
+    const codes = batchOmp(G, DtX, k, { nNonzeroCoefs: 5 });
+    for (let i = 0; i < 25; i++) {
+      const want = naiveOmp(X.subarray(i * n, (i + 1) * n), D, k, n, 5);
+      const got = new Map<number, number>();
+      for (let p = codes.indptr[i]!; p < codes.indptr[i + 1]!; p++) got.set(codes.indices[p]!, codes.values[p]!);
+      expect([...got.keys()].sort((a, b) => a - b)).toEqual([...want.keys()].sort((a, b) => a - b));
+      for (const [a, c] of want) expect(got.get(a)!).toBeCloseTo(c, 4);
+    }
+  });
+
+  it('keeps CSR rows ascending and expands them to dense codes', () => {
+    const codes = batchOmp(G, DtX, k, { nNonzeroCoefs: 4 });
+    expect(codes.indptr[25]).toBe(100);
+    for (let i = 0; i < 25; i++) {
+      for (let p = codes.indptr[i]! + 1; p < codes.indptr[i + 1]!; p++) expect(codes.indices[p]!).toBeGreaterThan(codes.indices[p - 1]!);
+    }
+    const dense = csrCodesToDense(codes, k);
+    expect(dense.length).toBe(25 * k);
+    expect(dense[codes.indices[0]!]).toBe(codes.values[0]);
+    expect([...dense].filter((v) => v !== 0).length).toBe(100);
+  });
+
+  it('stops each signal once its squared residual is within tol', () => {
+    const sq = new Float64Array(25);
+    for (let i = 0; i < 25; i++) for (let t = 0; t < n; t++) sq[i]! += X[i * n + t]! ** 2;
+    const tol = 2;
+    const codes = batchOmp(G, DtX, k, { tol, sqNorms: sq });
+    for (let i = 0; i < 25; i++) {
+      const m = codes.indptr[i + 1]! - codes.indptr[i]!;
+      const residual = (atoms: number) => {
+        const c = naiveOmp(X.subarray(i * n, (i + 1) * n), D, k, n, atoms);
+        let e = 0;
+        for (let t = 0; t < n; t++) {
+          let v = X[i * n + t]!;
+          for (const [a, g] of c) v -= g * D[a * n + t]!;
+          e += v * v;
+        }
+        return e;
+      };
+      expect(residual(m)).toBeLessThanOrEqual(tol * (1 + 1e-4));
+      if (m > 1) expect(residual(m - 1)).toBeGreaterThan(tol);
+    }
+  });
+
+  it('gives no atoms to a signal already within tol, and stops at nNonzeroCoefs when both are set', () => {
+    const codes = batchOmp(G, DtX, k, { tol: 1e9, sqNorms: new Float64Array(25).fill(1) });
+    expect(codes.indptr[25]).toBe(0);
+    const both = batchOmp(G, DtX, k, { tol: 1e-9, nNonzeroCoefs: 3, sqNorms: new Float64Array(25).fill(100) });
+    expect(both.indptr[25]).toBe(75);
+  });
+
+  it('stops early on a dependent atom instead of dividing by zero', () => {
+    // Two copies of the same atom: after one is chosen, the other has G_λλ − wᵀw = 0.
+    const D2 = new Float32Array([1, 0, 1, 0, 0, 1]);
+    const G2 = abt(D2, D2, 3, 3, 2);
+    const codes = batchOmp(G2, Float32Array.from(abt(new Float32Array([2, 0]), D2, 1, 3, 2)), 3, { nNonzeroCoefs: 3 });
+    expect(codes.indptr[1]).toBe(1);
+    expect(codes.values[0]).toBeCloseTo(2, 6);
+  });
+
+  it('rejects bad arguments with typed errors', () => {
+    expect(() => batchOmp(G, DtX, k, {})).toThrow(ValueError);
+    expect(() => batchOmp(G, DtX, k, { nNonzeroCoefs: k + 1 })).toThrow(ValueError);
+    expect(() => batchOmp(G, DtX, k, { nNonzeroCoefs: 0 })).toThrow(ValueError);
+    expect(() => batchOmp(G, DtX, k, { tol: 0, sqNorms: new Float64Array(25) })).toThrow(ValueError);
+    expect(() => batchOmp(G, DtX, k, { tol: 1 })).toThrow(ShapeError);
+    expect(() => batchOmp(G.subarray(1), DtX, k, { nNonzeroCoefs: 2 })).toThrow(ShapeError);
+    expect(() => batchOmp(G, DtX.subarray(1), k, { nNonzeroCoefs: 2 })).toThrow(ShapeError);
+  });
+});
