@@ -1,4 +1,5 @@
 import { type Tensor, Random, ShapeError, ValueError, formatShape, gather, materializeAll, sliceRows } from '@sparsekit/tensor';
+import { checkOptions, describeValue, isModule, isTensorValue } from './brand.js';
 import type { Module } from './nn/module.js';
 import { type Parameter, type Variable, tidy } from './variable.js';
 
@@ -36,8 +37,10 @@ export interface FitOptions {
   /**
    * Applies one update to the parameters, e.g. `p.assign(sub(p.value, mul(p.grad, lr)))`
    * or an optimizer's `step()`. Gradients are zeroed by `fit` before each backward pass.
+   * Returning `false` (an optimizer's `step()` under `nonFinite: 'skip'`) says the update
+   * was skipped: the batch counts in {@link FitHistory.skipped}, not in the steps or the loss.
    */
-  step: (ctx: StepContext) => void | Promise<void>;
+  step: (ctx: StepContext) => void | boolean | Promise<void | boolean>;
   /** Passes over the data (default 1). */
   epochs?: number;
   /** Samples per batch (default 32); the last batch of an epoch may be smaller. */
@@ -50,14 +53,27 @@ export interface FitOptions {
   onEpochEnd?: (info: EpochInfo) => void | boolean | Promise<void | boolean>;
   /** Called after each batch with its loss. */
   onBatchEnd?: (info: { epoch: number; batch: number; loss: number }) => void | Promise<void>;
+  /**
+   * What a batch whose loss is NaN or ±Inf does: `'throw'` (default) a `ValueError` naming
+   * the epoch and batch, before `step` runs, so the parameters keep their last finite
+   * values; or `'skip'` the batch (no step; counted in {@link FitHistory.skipped}).
+   */
+  nonFinite?: 'throw' | 'skip';
 }
+
+const FIT_OPTIONS = ['x', 'y', 'loss', 'step', 'epochs', 'batchSize', 'shuffle', 'seed', 'onEpochEnd', 'onBatchEnd', 'nonFinite'];
 
 /** What {@link fit} returns. */
 export interface FitHistory {
-  /** Mean loss per epoch. */
+  /**
+   * Mean loss per epoch over the batches that were stepped (weighted by batch size); NaN
+   * only for an epoch whose every batch was skipped.
+   */
   loss: number[];
   /** Total steps taken. */
   steps: number;
+  /** Batches skipped: a non-finite loss under `nonFinite: 'skip'`, or a step that returned false. */
+  skipped: number;
 }
 
 /**
@@ -67,28 +83,44 @@ export interface FitHistory {
  * repeat exactly. The model is in training mode during `fit` and restored afterwards.
  */
 export async function fit(model: Module, options: FitOptions): Promise<FitHistory> {
+  if (!isModule(model)) throw new ValueError('fit', `model must be a Module, got ${describeValue(model)}`);
+  if (options === null || typeof options !== 'object') throw new ValueError('fit', `options must be an object { x, y, loss, step, … }, got ${describeValue(options)}`);
+  checkOptions('fit', options, FIT_OPTIONS);
   const { x, y, loss, step } = options;
+  for (const [name, t] of [['x', x], ['y', y]] as const) {
+    if (!isTensorValue(t)) throw new ValueError('fit', `options.${name} must be a Tensor (first axis = samples), got ${describeValue(t)}`);
+    if (t.isDisposed) throw new ValueError('fit', `options.${name} has been disposed`);
+  }
   const epochs = options.epochs ?? 1;
   const batchSize = options.batchSize ?? 32;
-  if (!Number.isInteger(epochs) || epochs < 0) throw new ValueError('fit', `epochs must be a non-negative integer, got ${epochs}`);
-  if (!Number.isInteger(batchSize) || batchSize < 1) throw new ValueError('fit', `batchSize must be a positive integer, got ${batchSize}`);
-  if (typeof loss !== 'function') throw new ValueError('fit', `loss must be a function, got ${typeof loss}`);
-  if (typeof step !== 'function') throw new ValueError('fit', `step must be a function, got ${typeof step}`);
+  const nonFinite = options.nonFinite ?? 'throw';
+  if (!Number.isInteger(epochs) || epochs < 0) throw new ValueError('fit', `options.epochs must be a non-negative integer, got ${describeValue(epochs)}`);
+  if (!Number.isInteger(batchSize) || batchSize < 1) throw new ValueError('fit', `options.batchSize must be a positive integer, got ${describeValue(batchSize)}`);
+  if (typeof loss !== 'function') throw new ValueError('fit', `options.loss must be a function, got ${describeValue(loss)}`);
+  if (typeof step !== 'function') throw new ValueError('fit', `options.step must be a function, got ${describeValue(step)}`);
+  for (const name of ['onEpochEnd', 'onBatchEnd'] as const) {
+    if (options[name] !== undefined && typeof options[name] !== 'function') throw new ValueError('fit', `options.${name} must be a function, got ${describeValue(options[name])}`);
+  }
+  if (options.shuffle !== undefined && typeof options.shuffle !== 'boolean') throw new ValueError('fit', `options.shuffle must be true or false, got ${describeValue(options.shuffle)}`);
+  if (options.seed !== undefined && !Number.isInteger(options.seed)) throw new ValueError('fit', `options.seed must be an integer, got ${describeValue(options.seed)}`);
+  if (nonFinite !== 'throw' && nonFinite !== 'skip') throw new ValueError('fit', `options.nonFinite must be 'throw' or 'skip', got ${describeValue(nonFinite)}`);
   if (x.rank < 1 || y.rank < 1 || x.shape[0] !== y.shape[0]) {
     throw new ShapeError('fit', `x and y must have the same number of samples (first axis), got x ${formatShape(x.shape)} and y ${formatShape(y.shape)}`);
   }
   const n = x.shape[0];
+  if (n === 0) throw new ShapeError('fit', `x must hold at least one sample, got shape ${formatShape(x.shape)}`);
   const rng = new Random(options.seed ?? 0);
   const params = model.parameterMap();
   const paramList = [...params.values()];
   const wasTraining = model.training;
   model.train();
-  const history: FitHistory = { loss: [], steps: 0 };
+  const history: FitHistory = { loss: [], steps: 0, skipped: 0 };
   try {
     for (let epoch = 0; epoch < epochs; epoch++) {
       const started = performance.now();
       const order = options.shuffle === false ? null : rng.permutation(n);
       let total = 0;
+      let counted = 0;
       let batch = 0;
       for (let start = 0; start < n; start += batchSize, batch++) {
         const end = Math.min(n, start + batchSize);
@@ -98,20 +130,32 @@ export async function fit(model: Module, options: FitOptions): Promise<FitHistor
           const xb = idx ? gather(x, idx) : sliceRows(x, start, end);
           const yb = idx ? gather(y, idx) : sliceRows(y, start, end);
           const l = loss(model.forward(xb), yb);
+          if (l === null || typeof l !== 'object' || !isTensorValue((l as Variable).value)) {
+            throw new ValueError('fit', `options.loss must return a Variable, got ${describeValue(l)}`);
+          }
           if (l.size !== 1) throw new ShapeError('fit', `loss must return a one-element Variable, got shape ${formatShape(l.shape)}`);
           l.backward();
           return l.value;
         });
         const value = (await lossValue.data())[0];
         lossValue.dispose();
-        await tidyAsync(() => step({ params, epoch, batch, step: history.steps }));
-        history.steps++;
+        let stepped = false;
+        if (Number.isFinite(value)) {
+          stepped = (await tidyAsync(() => step({ params, epoch, batch, step: history.steps }))) !== false;
+        } else if (nonFinite === 'throw') {
+          model.zeroGrad();
+          throw new ValueError('fit', `the loss of epoch ${epoch}, batch ${batch} is ${value}; no step was taken (pass nonFinite: 'skip' to skip such batches)`);
+        }
         model.zeroGrad();
-        await materializeAll(paramList.map((p) => p.value));
-        total += value * (end - start);
+        if (stepped) {
+          history.steps++;
+          await materializeAll(paramList.map((p) => p.value));
+          total += value * (end - start);
+          counted += end - start;
+        } else history.skipped++;
         await options.onBatchEnd?.({ epoch, batch, loss: value });
       }
-      const info: EpochInfo = { epoch, loss: n > 0 ? total / n : NaN, steps: history.steps, seconds: (performance.now() - started) / 1000 };
+      const info: EpochInfo = { epoch, loss: counted > 0 ? total / counted : NaN, steps: history.steps, seconds: (performance.now() - started) / 1000 };
       history.loss.push(info.loss);
       if ((await options.onEpochEnd?.(info)) === false) break;
     }
@@ -123,10 +167,10 @@ export async function fit(model: Module, options: FitOptions): Promise<FitHistor
 
 // The step may be async (an optimizer awaiting its state); a synchronous one runs in a tidy
 // scope so its temporaries are freed, and parameter values it assigns are kept by assign().
-async function tidyAsync(fn: () => void | Promise<void>): Promise<void> {
-  let pending: void | Promise<void> = undefined;
+async function tidyAsync<R>(fn: () => R | Promise<R>): Promise<R> {
+  let pending!: R | Promise<R>;
   tidy(() => {
     pending = fn();
   });
-  await pending;
+  return await pending;
 }

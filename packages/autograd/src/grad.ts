@@ -1,4 +1,5 @@
 import { type Tensor, ShapeError, ValueError, formatShape, zeros } from '@sparsekit/tensor';
+import { describeValue, isTensorValue } from './brand.js';
 import { type Variable, tidy, variable } from './variable.js';
 
 /** A function of variables returning a one-element variable (a loss). */
@@ -10,13 +11,16 @@ export type ScalarFunction = (...xs: Variable[]) => Variable;
  * Everything else `f` created is disposed.
  */
 export function valueAndGrad(f: ScalarFunction): (...xs: Tensor[]) => { value: Tensor; grads: Tensor[] } {
-  if (typeof f !== 'function') throw new ValueError('valueAndGrad', `f must be a function, got ${typeof f}`);
+  if (typeof f !== 'function') throw new ValueError('valueAndGrad', `f must be a function, got ${describeValue(f)}`);
   return (...xs: Tensor[]) =>
     tidy(() => {
+      xs.forEach((x, i) => {
+        if (!isTensorValue(x)) throw new ValueError('valueAndGrad', `argument ${i} must be a Tensor, got ${describeValue(x)}`);
+      });
       const vars = xs.map((x) => variable(x));
       const out = f(...vars);
       if (out === null || typeof out !== 'object' || !('backward' in out)) {
-        throw new ValueError('valueAndGrad', `f must return a Variable, got ${typeof out}`);
+        throw new ValueError('valueAndGrad', `f must return a Variable, got ${describeValue(out)}`);
       }
       if (out.size !== 1) throw new ShapeError('valueAndGrad', `f must return a one-element Variable, got shape ${formatShape(out.shape)}`);
       if (out.requiresGrad) out.backward();
@@ -27,6 +31,7 @@ export function valueAndGrad(f: ScalarFunction): (...xs: Tensor[]) => { value: T
 
 /** `grad(f)(...xs)`: the gradients of a scalar function with respect to each argument. */
 export function grad(f: ScalarFunction): (...xs: Tensor[]) => Tensor[] {
+  if (typeof f !== 'function') throw new ValueError('grad', `f must be a function, got ${describeValue(f)}`);
   const vg = valueAndGrad(f);
   return (...xs: Tensor[]) => {
     const { value, grads } = vg(...xs);

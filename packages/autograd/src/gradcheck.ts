@@ -1,4 +1,5 @@
 import { type Tensor, ValueError, Random, tensor } from '@sparsekit/tensor';
+import { checkOptions, describeValue, isTensorValue } from './brand.js';
 import { noGrad, tidy, variable, type Variable } from './variable.js';
 
 /** Options of {@link gradCheck}. */
@@ -53,12 +54,19 @@ export interface GradCheckResult {
  * Needs a backend with synchronous readback (cpu, webasm, headlessgl).
  */
 export function gradCheck(f: (...xs: Variable[]) => Variable, inputs: readonly Tensor[], options: GradCheckOptions = {}): GradCheckResult {
+  if (typeof f !== 'function') throw new ValueError('gradCheck', `f must be a function of Variables returning a Variable, got ${describeValue(f)}`);
+  if (!Array.isArray(inputs)) throw new ValueError('gradCheck', `inputs must be an array of Tensors, got ${describeValue(inputs)}`);
+  inputs.forEach((x, i) => {
+    if (!isTensorValue(x)) throw new ValueError('gradCheck', `inputs[${i}] must be a Tensor, got ${describeValue(x)}`);
+  });
+  checkOptions('gradCheck', options, ['eps', 'tol', 'floor', 'seed']);
+  if (options.seed !== undefined && !Number.isInteger(options.seed)) throw new ValueError('gradCheck', `options.seed must be an integer, got ${describeValue(options.seed)}`);
   const eps = options.eps ?? 1e-2;
   const tol = options.tol ?? 1e-2;
   const floor = options.floor ?? 1e-2;
-  if (!(eps > 0)) throw new ValueError('gradCheck', `eps must be > 0, got ${eps}`);
-  if (!(tol > 0)) throw new ValueError('gradCheck', `tol must be > 0, got ${tol}`);
-  if (!(floor > 0)) throw new ValueError('gradCheck', `floor must be > 0, got ${floor}`);
+  for (const [name, v] of [['eps', eps], ['tol', tol], ['floor', floor]] as const) {
+    if (typeof v !== 'number' || !(v > 0) || !Number.isFinite(v)) throw new ValueError('gradCheck', `options.${name} must be a finite number > 0, got ${describeValue(v)}`);
+  }
   const hostInputs = inputs.map((x) => Float64Array.from(x.dataSync()));
 
   // Analytic: backward seeded with the projection weights.
@@ -66,6 +74,9 @@ export function gradCheck(f: (...xs: Variable[]) => Variable, inputs: readonly T
   const analytic = tidy(() => {
     const vars = inputs.map((x) => variable(x));
     const out = f(...vars);
+    if (out === null || typeof out !== 'object' || !isTensorValue((out as Variable).value)) {
+      throw new ValueError('gradCheck', `f must return a Variable, got ${describeValue(out)}`);
+    }
     const rng = new Random(options.seed ?? 0);
     weights = new Float32Array(out.size);
     for (let i = 0; i < weights.length; i++) weights[i] = rng.uniform() * 2 - 1;

@@ -1,4 +1,5 @@
 import { ShapeError, ValueError, formatShape, tensor } from '@sparsekit/tensor';
+import { describeValue, isModule } from './brand.js';
 import type { Module } from './nn/module.js';
 import type { Parameter } from './variable.js';
 
@@ -34,6 +35,7 @@ function pack(manifest: ParameterManifest, params: Array<[string, Parameter]>, v
 
 /** A model's parameters as a manifest + buffer (works on every backend). */
 export async function saveParameters(model: Module): Promise<SavedParameters> {
+  assertModule('saveParameters', model);
   const params = [...model.namedParameters()];
   const manifest = layout(params);
   const values = await Promise.all(params.map(([, p]) => p.value.data()));
@@ -42,6 +44,7 @@ export async function saveParameters(model: Module): Promise<SavedParameters> {
 
 /** Synchronous {@link saveParameters} (backends with synchronous readback). */
 export function saveParametersSync(model: Module): SavedParameters {
+  assertModule('saveParametersSync', model);
   const params = [...model.namedParameters()];
   return pack(layout(params), params, params.map(([, p]) => p.value.dataSync()));
 }
@@ -52,12 +55,20 @@ export function saveParametersSync(model: Module): SavedParameters {
  * throws (naming the parameter and both shapes) and the model stays as it was.
  */
 export function loadParameters(model: Module, saved: SavedParameters): void {
+  assertModule('loadParameters', model);
+  if (saved === null || typeof saved !== 'object') throw new ValueError('loadParameters', `saved must be { manifest, data }, got ${describeValue(saved)}`);
   const m = saved?.manifest;
   if (!m || m.format !== 'sparsekit-params') {
     throw new ValueError('loadParameters', `manifest.format must be 'sparsekit-params', got ${JSON.stringify(m?.format)}`);
   }
   if (m.version !== 1) throw new ValueError('loadParameters', `unsupported manifest.version ${JSON.stringify(m.version)} (this version reads 1)`);
-  if (!(saved.data instanceof Float32Array)) throw new ValueError('loadParameters', 'data must be a Float32Array');
+  if (!(saved.data instanceof Float32Array)) throw new ValueError('loadParameters', `saved.data must be a Float32Array, got ${describeValue(saved.data)}`);
+  if (!Array.isArray(m.params)) throw new ValueError('loadParameters', `manifest.params must be an array, got ${describeValue(m.params)}`);
+  m.params.forEach((e, i) => {
+    if (e === null || typeof e !== 'object' || typeof e.name !== 'string' || !Array.isArray(e.shape) || !e.shape.every((d) => Number.isInteger(d) && d >= 0)) {
+      throw new ValueError('loadParameters', `manifest.params[${i}] must be { name, shape, offset } with a string name and a shape of non-negative integers, got ${JSON.stringify(e)}`);
+    }
+  });
   const params = [...model.namedParameters()];
   const n = Math.max(params.length, m.params.length);
   for (let i = 0; i < n; i++) {
@@ -75,6 +86,12 @@ export function loadParameters(model: Module, saved: SavedParameters): void {
     if (!Number.isInteger(theirs.offset) || theirs.offset < 0 || theirs.offset + mine[1].size > saved.data.length) {
       throw new ValueError('loadParameters', `parameter '${theirs.name}' at offset ${theirs.offset} runs past the buffer of ${saved.data.length} values`);
     }
+    // A NaN or ±Inf weight would turn every later output and step into NaN: refuse it here.
+    for (let k = theirs.offset; k < theirs.offset + mine[1].size; k++) {
+      if (!Number.isFinite(saved.data[k])) {
+        throw new ValueError('loadParameters', `parameter '${theirs.name}' holds ${saved.data[k]} at element ${k - theirs.offset}; parameters must be finite`);
+      }
+    }
   }
   params.forEach(([, p], i) => {
     const { offset } = m.params[i];
@@ -84,12 +101,17 @@ export function loadParameters(model: Module, saved: SavedParameters): void {
 
 /** Encodes saved parameters as a JSON string and a separate binary buffer (little-endian float32). */
 export function encodeParameters(saved: SavedParameters): { json: string; buffer: ArrayBuffer } {
+  if (saved === null || typeof saved !== 'object' || !(saved.data instanceof Float32Array) || saved.manifest === null || typeof saved.manifest !== 'object') {
+    throw new ValueError('encodeParameters', `saved must be { manifest, data: Float32Array } (from saveParameters), got ${describeValue(saved)}`);
+  }
   const copy = saved.data.slice();
   return { json: JSON.stringify(saved.manifest), buffer: copy.buffer as ArrayBuffer };
 }
 
 /** The inverse of {@link encodeParameters}. */
 export function decodeParameters(json: string, buffer: ArrayBuffer | Uint8Array): SavedParameters {
+  if (typeof json !== 'string') throw new ValueError('decodeParameters', `json must be a string, got ${describeValue(json)}`);
+  if (!(buffer instanceof ArrayBuffer) && !(buffer instanceof Uint8Array)) throw new ValueError('decodeParameters', `buffer must be an ArrayBuffer or Uint8Array, got ${describeValue(buffer)}`);
   let manifest: ParameterManifest;
   try {
     manifest = JSON.parse(json) as ParameterManifest;
@@ -101,4 +123,8 @@ export function decodeParameters(json: string, buffer: ArrayBuffer | Uint8Array)
   const data = new Float32Array(bytes.byteLength / 4);
   new Uint8Array(data.buffer).set(bytes);
   return { manifest, data };
+}
+
+function assertModule(op: string, model: unknown): void {
+  if (!isModule(model)) throw new ValueError(op, `model must be a Module, got ${describeValue(model)}`);
 }

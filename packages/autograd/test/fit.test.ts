@@ -73,4 +73,69 @@ describe('fit', () => {
       /fit: x and y must have the same number of samples/,
     );
   });
+
+  // Issue 8, item 15.
+  it('rejects a non-tensor x or y, a non-module, unknown option keys and bad option types with a ValueError', async () => {
+    const { x, y } = blobs(8);
+    const model = A.mlp([2, 2], { seed: 1 });
+    const before = model.parameters().map((p) => Array.from(p.value.dataSync()));
+    const base = { x, y, loss: (o: A.Variable, t: T.Tensor) => A.softmaxCrossEntropy(o, t), step: sgd(0.1) };
+    await expect(A.fit(model, { ...base, x: [[1, 2]] } as never)).rejects.toThrow(/fit: options.x must be a Tensor .*got an array of length 1/);
+    await expect(A.fit(model, { ...base, y: undefined } as never)).rejects.toThrow(/fit: options.y must be a Tensor .*got undefined/);
+    await expect(A.fit({} as never, base)).rejects.toThrow(/fit: model must be a Module, got Object/);
+    await expect(A.fit(model, { ...base, batchsize: 4 } as never)).rejects.toThrow(/fit: unknown option 'batchsize'/);
+    await expect(A.fit(model, { ...base, shuffle: 'no' } as never)).rejects.toThrow(/fit: options.shuffle must be true or false/);
+    await expect(A.fit(model, { ...base, nonFinite: 'ignore' } as never)).rejects.toThrow(/fit: options.nonFinite must be 'throw' or 'skip'/);
+    await expect(A.fit(model, { ...base, onEpochEnd: 1 } as never)).rejects.toThrow(/fit: options.onEpochEnd must be a function/);
+    await expect(A.fit(model, { ...base, loss: () => 1 } as never)).rejects.toThrow(/fit: options.loss must return a Variable, got 1/);
+    expect(model.parameters().map((p) => Array.from(p.value.dataSync()))).toEqual(before);
+  });
+
+  it('refuses 0 samples with a ShapeError instead of returning [NaN]', async () => {
+    const model = A.mlp([2, 2], { seed: 1 });
+    await expect(A.fit(model, { x: T.zeros([0, 2]), y: T.zeros([0]), loss: (o, t) => A.mseLoss(o, t), step: () => {} })).rejects.toThrow(
+      /fit: x must hold at least one sample, got shape \[0, 2\]/,
+    );
+  });
+
+  it('counts a step that returned false as skipped: not in the steps, not in the loss', async () => {
+    const { x, y } = blobs(8);
+    const model = A.mlp([2, 2], { seed: 1 });
+    let calls = 0;
+    const h = await A.fit(model, {
+      x, y, epochs: 1, batchSize: 2, shuffle: false,
+      loss: (o, t) => A.softmaxCrossEntropy(o, t),
+      step: (ctx) => {
+        calls++;
+        if (ctx.batch % 2 === 1) return false;
+        sgd(0)(ctx);
+        return true;
+      },
+    });
+    expect(calls).toBe(4);
+    expect(h.steps).toBe(2);
+    expect(h.skipped).toBe(2);
+    // lr 0: the parameters never move, so the mean over batches 0 and 2 is their plain mean.
+    const losses = [0, 4].map((s) => A.noGrad(() => A.softmaxCrossEntropy(model.forward(T.sliceRows(x, s, s + 2)), T.sliceRows(y, s, s + 2)).value.itemSync()));
+    expect(h.loss[0]).toBeCloseTo((losses[0] + losses[1]) / 2, 6);
+  });
+
+  it('throws on a non-finite loss before stepping (default), or skips the batch with nonFinite: skip', async () => {
+    const x = T.tensor([[1, 0], [NaN, 0], [0, 1], [1, 1]]);
+    const y = T.tensor([0, 1, 1, 0]);
+    const loss = (o: A.Variable, t: T.Tensor) => A.softmaxCrossEntropy(o, t);
+    const model = A.mlp([2, 2], { seed: 1 });
+    let stepped = 0;
+    const step = (ctx: A.StepContext) => {
+      stepped++;
+      sgd(0.1)(ctx);
+    };
+    await expect(A.fit(model, { x, y, loss, step, batchSize: 1, shuffle: false })).rejects.toThrow(/fit: the loss of epoch 0, batch 1 is NaN; no step was taken/);
+    expect(stepped).toBe(1);
+    expect(model.parameters().every((p) => p.value.dataSync().every(Number.isFinite))).toBe(true);
+    const h = await A.fit(model, { x, y, loss, step, batchSize: 1, shuffle: false, nonFinite: 'skip' });
+    expect(h.skipped).toBe(1);
+    expect(h.steps).toBe(3);
+    expect(Number.isFinite(h.loss[0])).toBe(true);
+  });
 });

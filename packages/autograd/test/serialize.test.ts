@@ -41,4 +41,23 @@ describe('save and load', () => {
     expect(() => A.loadParameters(longer, small)).toThrow(/model parameter 'layers.3.weight' \[2, 2\] is missing/);
     expect(() => A.loadParameters(other, { ...small, manifest: { ...small.manifest, version: 2 as 1 } })).toThrow(/unsupported manifest.version 2/);
   });
+
+  it('refuses NaN or ±Inf values, naming the parameter and element, and changes nothing', () => {
+    const model = A.mlp([2, 2], { seed: 1 });
+    const saved = A.saveParametersSync(model);
+    const before = saved.data.slice();
+    for (const bad of [NaN, Infinity, -Infinity]) {
+      const data = saved.data.slice();
+      data[5] = bad;
+      expect(() => A.loadParameters(model, { ...saved, data })).toThrow(`loadParameters: parameter 'layers.0.bias' holds ${bad} at element 1; parameters must be finite`);
+    }
+    expect(A.saveParametersSync(model).data).toEqual(before);
+  });
+
+  it('saveParameters returns a Promise of { manifest, data }; saveParametersSync the object itself', async () => {
+    const model = A.mlp([2, 2], { seed: 1 });
+    const pending = A.saveParameters(model);
+    expect(pending).toBeInstanceOf(Promise);
+    expect((await pending).data).toEqual(A.saveParametersSync(model).data);
+  });
 });

@@ -1,4 +1,5 @@
-import type { Tensor } from '@sparsekit/tensor';
+import { type Tensor, ValueError } from '@sparsekit/tensor';
+import { describeValue } from '../brand.js';
 import { leakyRelu, relu, sigmoid, softplus, tanh } from '../ops.js';
 import type { Variable } from '../variable.js';
 import { Module } from './module.js';
@@ -14,6 +15,7 @@ export class ReLU extends Module {
 export class LeakyReLU extends Module {
   constructor(readonly alpha = 0.01) {
     super();
+    if (typeof alpha !== 'number' || !Number.isFinite(alpha)) throw new ValueError('LeakyReLU', `alpha must be a finite number, got ${describeValue(alpha)}`);
   }
   forward(x: Variable | Tensor): Variable {
     return leakyRelu(x, this.alpha);

@@ -1,5 +1,6 @@
 import { type Tensor, Random, ValueError, rand, greaterEqual, mul } from '@sparsekit/tensor';
 import { mul as vmul } from '../ops.js';
+import { checkOptions, describeValue } from '../brand.js';
 import { toVariable, type Variable } from '../variable.js';
 import { Module } from './module.js';
 
@@ -14,7 +15,9 @@ export class Dropout extends Module {
 
   constructor(p = 0.5, options: { seed?: number } = {}) {
     super();
-    if (!(p >= 0 && p < 1)) throw new ValueError('Dropout', `p must be in [0, 1), got ${p}`);
+    if (typeof p !== 'number' || !(p >= 0 && p < 1)) throw new ValueError('Dropout', `p must be in [0, 1), got ${describeValue(p)}`);
+    checkOptions('Dropout', options, ['seed']);
+    if (options.seed !== undefined && !Number.isInteger(options.seed)) throw new ValueError('Dropout', `options.seed must be an integer, got ${describeValue(options.seed)}`);
     this.p = p;
     this._rng = new Random(options.seed ?? 0);
   }

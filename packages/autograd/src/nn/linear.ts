@@ -1,5 +1,6 @@
 import { type Tensor, ValueError, rand, randn, zeros } from '@sparsekit/tensor';
 import { add, matmul } from '../ops.js';
+import { checkOptions, describeValue } from '../brand.js';
 import { Parameter, type Variable } from '../variable.js';
 import { Module } from './module.js';
 
@@ -29,8 +30,11 @@ export class Linear extends Module {
   constructor(inFeatures: number, outFeatures: number, options: LinearOptions = {}) {
     super();
     for (const [name, v] of [['inFeatures', inFeatures], ['outFeatures', outFeatures]] as const) {
-      if (!Number.isInteger(v) || v < 1) throw new ValueError('Linear', `${name} must be a positive integer, got ${v}`);
+      if (!Number.isInteger(v) || v < 1) throw new ValueError('Linear', `${name} must be a positive integer, got ${describeValue(v)}`);
     }
+    checkOptions('Linear', options, ['bias', 'init', 'seed']);
+    if (options.bias !== undefined && typeof options.bias !== 'boolean') throw new ValueError('Linear', `options.bias must be true or false, got ${describeValue(options.bias)}`);
+    if (options.seed !== undefined && !Number.isInteger(options.seed)) throw new ValueError('Linear', `options.seed must be an integer, got ${describeValue(options.seed)}`);
     const init = options.init ?? 'he';
     if (init !== 'he' && init !== 'xavier') throw new ValueError('Linear', `init must be 'he' or 'xavier', got ${String(init)}`);
     const seed = options.seed ?? nextSeed++;
