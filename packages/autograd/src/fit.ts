@@ -1,5 +1,5 @@
-import { type Tensor, Random, ShapeError, ValueError, formatShape, gather, materializeAll, sliceRows } from '@sparsekit/tensor';
-import { checkOptions, describeValue, isModule, isTensorValue } from './brand.js';
+import { type Tensor, Random, ShapeError, ValueError, formatShape, gather, materializeAll, sliceRows, isTensor } from '@sparsekit/tensor';
+import { checkOptions, describeValue, isModule} from './brand.js';
 import type { Module } from './nn/module.js';
 import { type Parameter, type Variable, tidy } from './variable.js';
 
@@ -88,7 +88,7 @@ export async function fit(model: Module, options: FitOptions): Promise<FitHistor
   checkOptions('fit', options, FIT_OPTIONS);
   const { x, y, loss, step } = options;
   for (const [name, t] of [['x', x], ['y', y]] as const) {
-    if (!isTensorValue(t)) throw new ValueError('fit', `options.${name} must be a Tensor (first axis = samples), got ${describeValue(t)}`);
+    if (!isTensor(t)) throw new ValueError('fit', `options.${name} must be a Tensor (first axis = samples), got ${describeValue(t)}`);
     if (t.isDisposed) throw new ValueError('fit', `options.${name} has been disposed`);
   }
   const epochs = options.epochs ?? 1;
@@ -130,7 +130,7 @@ export async function fit(model: Module, options: FitOptions): Promise<FitHistor
           const xb = idx ? gather(x, idx) : sliceRows(x, start, end);
           const yb = idx ? gather(y, idx) : sliceRows(y, start, end);
           const l = loss(model.forward(xb), yb);
-          if (l === null || typeof l !== 'object' || !isTensorValue((l as Variable).value)) {
+          if (l === null || typeof l !== 'object' || !isTensor((l as Variable).value)) {
             throw new ValueError('fit', `options.loss must return a Variable, got ${describeValue(l)}`);
           }
           if (l.size !== 1) throw new ShapeError('fit', `loss must return a one-element Variable, got shape ${formatShape(l.shape)}`);

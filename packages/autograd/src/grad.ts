@@ -1,5 +1,5 @@
-import { type Tensor, ShapeError, ValueError, formatShape, zeros } from '@sparsekit/tensor';
-import { describeValue, isTensorValue } from './brand.js';
+import { type Tensor, ShapeError, ValueError, formatShape, zeros, isTensor } from '@sparsekit/tensor';
+import { describeValue} from './brand.js';
 import { type Variable, tidy, variable } from './variable.js';
 
 /** A function of variables returning a one-element variable (a loss). */
@@ -15,7 +15,7 @@ export function valueAndGrad(f: ScalarFunction): (...xs: Tensor[]) => { value: T
   return (...xs: Tensor[]) =>
     tidy(() => {
       xs.forEach((x, i) => {
-        if (!isTensorValue(x)) throw new ValueError('valueAndGrad', `argument ${i} must be a Tensor, got ${describeValue(x)}`);
+        if (!isTensor(x)) throw new ValueError('valueAndGrad', `argument ${i} must be a Tensor, got ${describeValue(x)}`);
       });
       const vars = xs.map((x) => variable(x));
       const out = f(...vars);

@@ -1,5 +1,5 @@
-import { type Tensor, ValueError, Random, tensor } from '@sparsekit/tensor';
-import { checkOptions, describeValue, isTensorValue } from './brand.js';
+import { type Tensor, ValueError, Random, tensor, isTensor } from '@sparsekit/tensor';
+import { checkOptions, describeValue} from './brand.js';
 import { noGrad, tidy, variable, type Variable } from './variable.js';
 
 /** Options of {@link gradCheck}. */
@@ -57,7 +57,7 @@ export function gradCheck(f: (...xs: Variable[]) => Variable, inputs: readonly T
   if (typeof f !== 'function') throw new ValueError('gradCheck', `f must be a function of Variables returning a Variable, got ${describeValue(f)}`);
   if (!Array.isArray(inputs)) throw new ValueError('gradCheck', `inputs must be an array of Tensors, got ${describeValue(inputs)}`);
   inputs.forEach((x, i) => {
-    if (!isTensorValue(x)) throw new ValueError('gradCheck', `inputs[${i}] must be a Tensor, got ${describeValue(x)}`);
+    if (!isTensor(x)) throw new ValueError('gradCheck', `inputs[${i}] must be a Tensor, got ${describeValue(x)}`);
   });
   checkOptions('gradCheck', options, ['eps', 'tol', 'floor', 'seed']);
   if (options.seed !== undefined && !Number.isInteger(options.seed)) throw new ValueError('gradCheck', `options.seed must be an integer, got ${describeValue(options.seed)}`);
@@ -74,7 +74,7 @@ export function gradCheck(f: (...xs: Variable[]) => Variable, inputs: readonly T
   const analytic = tidy(() => {
     const vars = inputs.map((x) => variable(x));
     const out = f(...vars);
-    if (out === null || typeof out !== 'object' || !isTensorValue((out as Variable).value)) {
+    if (out === null || typeof out !== 'object' || !isTensor((out as Variable).value)) {
       throw new ValueError('gradCheck', `f must return a Variable, got ${describeValue(out)}`);
     }
     const rng = new Random(options.seed ?? 0);

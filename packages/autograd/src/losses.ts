@@ -1,6 +1,6 @@
 import * as T from '@sparsekit/tensor';
-import { type Tensor, ShapeError, ValueError, formatShape, oneHot } from '@sparsekit/tensor';
-import { checkOptions, describeValue, isTensorValue } from './brand.js';
+import { type Tensor, ShapeError, ValueError, formatShape, oneHot, isTensor } from '@sparsekit/tensor';
+import { checkOptions, describeValue} from './brand.js';
 import { mean, mul, softplus, softmaxCrossEntropyRows, square, sub, sum } from './ops.js';
 import { type Variable, toVariable } from './variable.js';
 
@@ -62,7 +62,7 @@ export function softmaxCrossEntropy(logits: Variable | Tensor, labels: Variable 
   if (z.rank !== 2) throw new ShapeError(op, `logits must be 2-D [n, classes], got ${formatShape(z.shape)}`);
   const [n, c] = z.shape;
   let target: Variable | Tensor;
-  if (Array.isArray(labels) || (isTensorValue(labels) && labels.rank === 1)) {
+  if (Array.isArray(labels) || (isTensor(labels) && labels.rank === 1)) {
     const count = Array.isArray(labels) ? labels.length : (labels as Tensor).size;
     if (count !== n) throw new ShapeError(op, `labels must have one class per row (${n}), got ${count}`);
     if (Array.isArray(labels)) {
@@ -72,7 +72,7 @@ export function softmaxCrossEntropy(logits: Variable | Tensor, labels: Variable 
       target = oneHot(labels as number[], c);
     } else target = checkedOneHot(op, labels as Tensor, n, c);
   } else {
-    if (!isTensorValue(labels) && !(labels !== null && typeof labels === 'object' && isTensorValue((labels as Variable).value))) {
+    if (!isTensor(labels) && !(labels !== null && typeof labels === 'object' && isTensor((labels as Variable).value))) {
       throw new ValueError(op, `labels must be integer classes (an array or 1-D tensor) or [n, c] target rows, got ${describeValue(labels)}`);
     }
     target = toVariable(op, 'labels', labels as Variable | Tensor);

@@ -1,5 +1,5 @@
 import * as T from '@sparsekit/tensor';
-import { type ReduceOptions, type MatmulOptions, Tensor, ValueError } from '@sparsekit/tensor';
+import { type ReduceOptions, type MatmulOptions, Tensor, ValueError, isTensor } from '@sparsekit/tensor';
 import { absGrad } from './gradients/abs.js';
 import { addGrad } from './gradients/add.js';
 import { clipGrad } from './gradients/clip.js';
@@ -42,7 +42,7 @@ import { tanhGrad } from './gradients/tanh.js';
 import { transposeGrad } from './gradients/transpose.js';
 import type { GradRule } from './gradients/types.js';
 import { whereGrad } from './gradients/where.js';
-import { isTensorValue } from './brand.js';
+import {} from './brand.js';
 import { type Input, Variable, record, toVariable } from './variable.js';
 
 type Raw = Tensor | number;
@@ -189,7 +189,7 @@ export function reshape(x: Variable | Tensor, shape: readonly number[]): Variabl
 /** Permutes axes (default: reversed). */
 export function transpose(x: Variable | Tensor, perm?: readonly number[]): Variable {
   const v = x instanceof Variable ? x.value : x;
-  const r = isTensorValue(v) ? v.rank : 0;
+  const r = isTensor(v) ? v.rank : 0;
   const p = perm ? perm.map((a) => (a < 0 ? a + r : a)) : [...Array(r).keys()].reverse();
   return node('transpose', [x], ([a]) => T.transpose(a as Tensor, perm), transposeGrad, { perm: p });
 }
@@ -201,7 +201,7 @@ export function sliceRows(x: Variable | Tensor, start: number, end: number): Var
 
 /** Slices at integer indices along `axis`; repeated indices add their gradients. */
 export function gather(x: Variable | Tensor, indices: Tensor | readonly number[], axis = 0): Variable {
-  const idx = isTensorValue(indices) ? indices : T.tensor(Array.from(indices));
+  const idx = isTensor(indices) ? indices : T.tensor(Array.from(indices));
   return node('gather', [x, idx], ([a, i]) => T.gather(a as Tensor, i as Tensor, axis), gatherGrad, { axis });
 }
 

@@ -1,5 +1,5 @@
-import { ShapeError, type Tensor, ValueError, add, formatShape, keep, ones, reshape, tidy as tensorTidy } from '@sparsekit/tensor';
-import { PARAMETER, VARIABLE, brandedInstanceOf, checkOptions, describeValue as describe, isTensorValue } from './brand.js';
+import { ShapeError, type Tensor, ValueError, add, formatShape, keep, ones, reshape, tidy as tensorTidy, isTensor } from '@sparsekit/tensor';
+import { PARAMETER, VARIABLE, brandedInstanceOf, checkOptions, describeValue as describe} from './brand.js';
 
 /**
  * A gradient rule: given the gradient of the loss with respect to an op's output, the
@@ -52,7 +52,7 @@ export class Variable {
   }
 
   constructor(value: Tensor, options: { requiresGrad?: boolean; op?: string; owned?: boolean } = {}) {
-    if (!isTensorValue(value)) throw new ValueError('Variable', `value must be a Tensor, got ${describe(value)}`);
+    if (!isTensor(value)) throw new ValueError('Variable', `value must be a Tensor, got ${describe(value)}`);
     this.value = value;
     this.requiresGrad = options.requiresGrad ?? false;
     this.op = options.op ?? 'leaf';
@@ -92,7 +92,7 @@ export class Variable {
   backward(options?: Tensor | BackwardOptions): void {
     let gradOutput: Tensor | undefined;
     let retainGraph = false;
-    if (isTensorValue(options)) gradOutput = options;
+    if (isTensor(options)) gradOutput = options;
     else if (options !== undefined) {
       checkOptions('backward', options, ['gradOutput', 'retainGraph']);
       gradOutput = options.gradOutput;
@@ -108,7 +108,7 @@ export class Variable {
       throw new ValueError('backward', `this ${this.op} node does not require a gradient (no parameter or grad input reaches it)`);
     }
     if (gradOutput !== undefined) {
-      if (!isTensorValue(gradOutput)) throw new ValueError('backward', `gradOutput must be a Tensor, got ${describe(gradOutput)}`);
+      if (!isTensor(gradOutput)) throw new ValueError('backward', `gradOutput must be a Tensor, got ${describe(gradOutput)}`);
       if (!sameShape(gradOutput.shape, this.shape)) {
         throw new ShapeError('backward', `gradOutput must have the output's shape ${formatShape(this.shape)}, got ${formatShape(gradOutput.shape)}`);
       }
@@ -220,7 +220,7 @@ export class Parameter extends Variable {
   }
 
   constructor(value: Tensor) {
-    if (!isTensorValue(value)) throw new ValueError('Parameter', `value must be a Tensor, got ${describe(value)}`);
+    if (!isTensor(value)) throw new ValueError('Parameter', `value must be a Tensor, got ${describe(value)}`);
     super(keep(value), { requiresGrad: true, op: 'parameter' });
   }
 
@@ -229,7 +229,7 @@ export class Parameter extends Variable {
    * The new tensor must have the same shape; the old one is disposed.
    */
   assign(value: Tensor): void {
-    if (!isTensorValue(value)) throw new ValueError('Parameter.assign', `value must be a Tensor, got ${describe(value)}`);
+    if (!isTensor(value)) throw new ValueError('Parameter.assign', `value must be a Tensor, got ${describe(value)}`);
     if (!sameShape(value.shape, this.shape)) {
       throw new ShapeError('Parameter.assign', `value must have shape ${formatShape(this.shape)}, got ${formatShape(value.shape)}`);
     }
@@ -249,7 +249,7 @@ export class Parameter extends Variable {
 /** A leaf that requires a gradient but is not a parameter (what {@link grad} differentiates). */
 export function variable(value: Tensor, options: { requiresGrad?: boolean } = {}): Variable {
   checkOptions('variable', options, ['requiresGrad']);
-  if (!isTensorValue(value)) throw new ValueError('variable', `value must be a Tensor, got ${describe(value)}`);
+  if (!isTensor(value)) throw new ValueError('variable', `value must be a Tensor, got ${describe(value)}`);
   if (options.requiresGrad !== undefined && typeof options.requiresGrad !== 'boolean') {
     throw new ValueError('variable', `options.requiresGrad must be true or false, got ${describe(options.requiresGrad)}`);
   }
@@ -265,7 +265,7 @@ export function toVariable(op: string, name: string, x: Input): Variable {
     }
     return x;
   }
-  if (isTensorValue(x)) return new Variable(x, { owned: false });
+  if (isTensor(x)) return new Variable(x, { owned: false });
   throw new ValueError(op, `${name} must be a Variable or a Tensor, got ${describe(x)}`);
 }
 
@@ -321,7 +321,7 @@ export function tidy<T>(fn: () => T): T {
 }
 
 function collectValues(x: unknown, out: Tensor[]): void {
-  if (isTensorValue(x)) out.push(x);
+  if (isTensor(x)) out.push(x);
   else if (x instanceof Variable) {
     out.push(x.value);
     if (x.grad) out.push(x.grad);

@@ -80,14 +80,14 @@ describe('fit', () => {
     const model = A.mlp([2, 2], { seed: 1 });
     const before = model.parameters().map((p) => Array.from(p.value.dataSync()));
     const base = { x, y, loss: (o: A.Variable, t: T.Tensor) => A.softmaxCrossEntropy(o, t), step: sgd(0.1) };
-    await expect(A.fit(model, { ...base, x: [[1, 2]] } as never)).rejects.toThrow(/fit: options.x must be a Tensor .*got an array of length 1/);
+    await expect(A.fit(model, { ...base, x: [[1, 2]] } as never)).rejects.toThrow(/fit: options.x must be a Tensor .*got array of length 1/);
     await expect(A.fit(model, { ...base, y: undefined } as never)).rejects.toThrow(/fit: options.y must be a Tensor .*got undefined/);
-    await expect(A.fit({} as never, base)).rejects.toThrow(/fit: model must be a Module, got Object/);
+    await expect(A.fit({} as never, base)).rejects.toThrow(/fit: model must be a Module, got object {}/);
     await expect(A.fit(model, { ...base, batchsize: 4 } as never)).rejects.toThrow(/fit: unknown option 'batchsize'/);
     await expect(A.fit(model, { ...base, shuffle: 'no' } as never)).rejects.toThrow(/fit: options.shuffle must be true or false/);
     await expect(A.fit(model, { ...base, nonFinite: 'ignore' } as never)).rejects.toThrow(/fit: options.nonFinite must be 'throw' or 'skip'/);
     await expect(A.fit(model, { ...base, onEpochEnd: 1 } as never)).rejects.toThrow(/fit: options.onEpochEnd must be a function/);
-    await expect(A.fit(model, { ...base, loss: () => 1 } as never)).rejects.toThrow(/fit: options.loss must return a Variable, got 1/);
+    await expect(A.fit(model, { ...base, loss: () => 1 } as never)).rejects.toThrow(/fit: options.loss must return a Variable, got number 1/);
     expect(model.parameters().map((p) => Array.from(p.value.dataSync()))).toEqual(before);
   });
 

@@ -37,7 +37,7 @@ describe('nn', () => {
     expect(std(w)).toBeCloseTo(bound / Math.sqrt(3), 2);
     expect(new A.Linear(400, 300, { seed: 1 }).weight.value.dataSync()).toEqual(he.weight.value.dataSync());
     expect(he.bias!.value.dataSync().every((v) => v === 0)).toBe(true);
-    expect(() => new A.Linear(0, 3)).toThrow(/Linear: inFeatures must be a positive integer, got 0/);
+    expect(() => new A.Linear(0, 3)).toThrow(/Linear: inFeatures must be a positive integer, got number 0/);
   });
 
   it('Linear computes x·Wᵀ + b', () => {
@@ -68,7 +68,7 @@ describe('nn', () => {
     expect(new A.Dropout(0.3, { seed: 4 }).forward(x).value.dataSync()).toEqual(y);
     d.eval();
     expect(d.forward(x).value.dataSync().every((v) => v === 1)).toBe(true);
-    expect(() => new A.Dropout(1)).toThrow(/Dropout: p must be in \[0, 1\), got 1/);
+    expect(() => new A.Dropout(1)).toThrow(/Dropout: p must be in \[0, 1\), got number 1/);
   });
 
   it('train() and eval() reach every sub-module', () => {
