@@ -1,4 +1,6 @@
-import { ShapeError, ValueError } from '@sparsekit/tensor';
+import { ShapeError, type Tensor, ValueError, tensor } from '@sparsekit/tensor';
+import { correlations, gramMatrix, rowSquaredNorms } from './gram.js';
+import { type MatrixInput, checkInteger, checkOptions, checkPositive, checkSameWidth, toMatrix } from './validate.js';
 
 /**
  * Sparse codes of a batch of signals in CSR form over the samples: the codes of sample `i`
@@ -243,4 +245,68 @@ export function csrCodesToDense(codes: CsrCodes, nComponents: number): Float32Ar
     for (let p = codes.indptr[s]!; p < codes.indptr[s + 1]!; p++) out[off + codes.indices[p]!] = codes.values[p]!;
   }
   return out;
+}
+
+/** Options of {@link orthogonalMatchingPursuit}. */
+export interface OmpOptions {
+  /**
+   * Largest number of atoms per signal, in [1, nComponents]. Default, as scikit-learn:
+   * max(⌊0.1·nFeatures⌋, 1) when `tol` is not given either.
+   */
+  nNonzeroCoefs?: number;
+  /**
+   * Target squared residual norm ‖xᵢ − γᵢD‖² per signal, > 0. With `nNonzeroCoefs` as well,
+   * each signal stops at whichever is reached first (scikit-learn ignores `n_nonzero_coefs`
+   * when `tol` is set).
+   */
+  tol?: number;
+}
+
+/**
+ * Orthogonal matching pursuit for every row of X over the atoms (rows) of D: greedily picks
+ * the atom most correlated with the residual, then re-fits all picked atoms by least squares
+ * (Pati, Rezaiifar & Krishnaprasad 1993). Runs as Batch-OMP (Rubinstein, Zibulevsky & Elad
+ * 2008): the correlations X·Dᵀ for all signals in one tensor kernel, the Gram matrix DDᵀ once,
+ * then per signal progressive Cholesky updates on the host that never touch the signal again.
+ * Picks the same atoms and coefficients as scikit-learn's `orthogonal_mp_gram` (tested).
+ *
+ * @param X signals as rows, nSamples × nFeatures.
+ * @param D dictionary, atoms as rows, nComponents × nFeatures (unit-norm atoms are usual but
+ *   not required).
+ * @returns the codes, an nSamples × nComponents tensor with at most `nNonzeroCoefs` non-zeros
+ *   per row, so X ≈ codes · D.
+ * @throws ShapeError when D's width differs from X's; ValueError on NaN/Inf, `nNonzeroCoefs`
+ *   outside [1, nComponents], `tol` ≤ 0 or an unknown option.
+ */
+export function orthogonalMatchingPursuit(X: MatrixInput, D: MatrixInput, options: OmpOptions = {}): Tensor {
+  const codes = ompCodes('orthogonalMatchingPursuit', X, D, options);
+  return tensor(csrCodesToDense(codes.codes, codes.nComponents), [codes.nSamples, codes.nComponents]);
+}
+
+/** Validates and runs OMP; shared by {@link orthogonalMatchingPursuit} and `sparseEncode`. @internal */
+export function ompCodes(
+  fn: string,
+  Xin: unknown,
+  Din: unknown,
+  options: unknown,
+  extraKeys: readonly string[] = [],
+): { codes: CsrCodes; nSamples: number; nComponents: number } {
+  checkOptions(fn, options, ['nNonzeroCoefs', 'tol', ...extraKeys]);
+  const X = toMatrix(fn, 'X', Xin);
+  const D = toMatrix(fn, 'D', Din);
+  checkSameWidth(fn, X, D);
+  const opts = (options ?? {}) as OmpOptions;
+  const k = D.rows;
+  if (opts.nNonzeroCoefs !== undefined) checkInteger(fn, 'nNonzeroCoefs', opts.nNonzeroCoefs, 1, k);
+  if (opts.tol !== undefined) checkPositive(fn, 'tol', opts.tol);
+  const nNonzeroCoefs =
+    opts.nNonzeroCoefs ?? (opts.tol === undefined ? Math.min(k, Math.max(Math.floor(0.1 * X.cols), 1)) : undefined);
+  const G = gramMatrix(D.data, k, D.cols);
+  const DtX = correlations(X.data, X.rows, D.data, k, D.cols);
+  const codes = batchOmp(G, DtX, k, {
+    nNonzeroCoefs,
+    tol: opts.tol,
+    sqNorms: opts.tol === undefined ? undefined : rowSquaredNorms(X.data, X.rows, X.cols),
+  });
+  return { codes, nSamples: X.rows, nComponents: k };
 }

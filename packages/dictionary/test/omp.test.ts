@@ -1,6 +1,7 @@
-import { ShapeError, ValueError } from '@sparsekit/tensor';
+import { readFileSync } from 'node:fs';
+import { ShapeError, ValueError, tensor } from '@sparsekit/tensor';
 import { describe, expect, it } from 'vitest';
-import { batchOmp, csrCodesToDense } from '../src/omp.js';
+import { type OmpOptions, batchOmp, csrCodesToDense, orthogonalMatchingPursuit } from '../src/omp.js';
 import { abt, naiveOmp, randomMatrix } from './reference.js';
 
 const n = 16;
@@ -80,5 +81,73 @@ describe('batchOmp', () => {
     expect(() => batchOmp(G, DtX, k, { tol: 1 })).toThrow(ShapeError);
     expect(() => batchOmp(G.subarray(1), DtX, k, { nNonzeroCoefs: 2 })).toThrow(ShapeError);
     expect(() => batchOmp(G, DtX.subarray(1), k, { nNonzeroCoefs: 2 })).toThrow(ShapeError);
+  });
+});
+
+const fixture = JSON.parse(readFileSync(new URL('./fixtures/omp.json', import.meta.url), 'utf8')) as {
+  D: number[][];
+  X: number[][];
+  nNonzeroCoefs: number;
+  codes: number[][];
+  tol: number;
+  codesTol: number[][];
+};
+
+function expectSameCodes(got: Float32Array, want: number[][]): void {
+  const k = want[0]!.length;
+  want.forEach((row, i) => {
+    const gotSupport = row.map((_, j) => j).filter((j) => got[i * k + j] !== 0);
+    const wantSupport = row.map((_, j) => j).filter((j) => row[j] !== 0);
+    expect(gotSupport, `support of signal ${i}`).toEqual(wantSupport);
+    row.forEach((v, j) => expect(Math.abs(got[i * k + j]! - v), `code [${i}][${j}]`).toBeLessThan(1e-5 * Math.max(1, Math.abs(v))));
+  });
+}
+
+describe('orthogonalMatchingPursuit', () => {
+  it("matches scikit-learn's orthogonal_mp_gram with nNonzeroCoefs (supports and coefficients)", () => {
+    const codes = orthogonalMatchingPursuit(fixture.X, fixture.D, { nNonzeroCoefs: fixture.nNonzeroCoefs });
+    expect(codes.shape).toEqual([fixture.X.length, fixture.D.length]);
+    expectSameCodes(codes.dataSync(), fixture.codes);
+  });
+
+  it("matches scikit-learn's orthogonal_mp_gram with an error target tol", () => {
+    const codes = orthogonalMatchingPursuit(fixture.X, fixture.D, { tol: fixture.tol });
+    expectSameCodes(codes.dataSync(), fixture.codesTol);
+  });
+
+  it('accepts tensors and { data, shape } the same as nested arrays', () => {
+    const Xf = Float32Array.from(fixture.X.flat());
+    const Df = Float32Array.from(fixture.D.flat());
+    const a = orthogonalMatchingPursuit({ data: Xf, shape: [fixture.X.length, 20] }, tensor(Df, [fixture.D.length, 20]), { nNonzeroCoefs: 3 });
+    const b = orthogonalMatchingPursuit(fixture.X, fixture.D, { nNonzeroCoefs: 3 });
+    expect(a.dataSync()).toEqual(b.dataSync());
+  });
+
+  it("defaults to scikit-learn's max(⌊0.1·nFeatures⌋, 1) atoms", () => {
+    const codes = orthogonalMatchingPursuit(fixture.X, fixture.D).dataSync();
+    for (let i = 0; i < fixture.X.length; i++) {
+      expect(codes.subarray(i * 48, (i + 1) * 48).filter((v) => v !== 0).length).toBe(2);
+    }
+  });
+
+  it('rejects misuse with typed errors and leaves the inputs untouched', () => {
+    const X = fixture.X.map((r) => [...r]);
+    const before = JSON.stringify(X);
+    const f = (x: unknown, d: unknown, o?: unknown) => () => orthogonalMatchingPursuit(x as number[][], d as number[][], o as OmpOptions);
+    expect(f(X, fixture.D.map((r) => r.slice(1)), { nNonzeroCoefs: 2 })).toThrow(ShapeError);
+    expect(f(X, fixture.D.map((r) => r.slice(1)))).toThrow(/D must have as many columns as X.*X is 12×20, D is 48×19/);
+    expect(f(X, fixture.D, { nNonzeroCoefs: 49 })).toThrow(ValueError);
+    expect(f(X, fixture.D, { nNonzeroCoefs: 49 })).toThrow(/nNonzeroCoefs must be an integer in \[1, 48\], got 49/);
+    expect(f(X, fixture.D, { nNonzeroCoefs: 1.5 })).toThrow(ValueError);
+    expect(f(X, fixture.D, { tol: 0 })).toThrow(/tol must be a finite number > 0, got 0/);
+    expect(f(X, fixture.D, { tol: -1 })).toThrow(ValueError);
+    expect(f(X, fixture.D, { nNonZeroCoefs: 2 })).toThrow(/unknown option 'nNonZeroCoefs'/);
+    const withNaN = X.map((r) => [...r]);
+    withNaN[3]![7] = Number.NaN;
+    expect(f(withNaN, fixture.D, { nNonzeroCoefs: 2 })).toThrow(/X\[3\]\[7\] must be a finite number, got NaN/);
+    expect(f(X, [[1, 2], [3]])).toThrow(ShapeError);
+    expect(f('X', fixture.D)).toThrow(ValueError);
+    expect(f(X, fixture.D, 3)).toThrow(ValueError);
+    expect(JSON.stringify(X)).toBe(before);
   });
 });

@@ -1,0 +1,159 @@
+import { ShapeError, Tensor, ValueError, formatShape } from '@sparsekit/tensor';
+
+/**
+ * A matrix argument: a 2-D {@link Tensor} (read synchronously, so not on WebGPU), an array
+ * of equal-length rows, or row-major `data` with its `shape` `[rows, cols]`.
+ */
+export type MatrixInput = Tensor | ArrayLike<ArrayLike<number>> | { data: ArrayLike<number>; shape: readonly number[] };
+
+/** A vector argument: a 1-D {@link Tensor} or an array-like of numbers. */
+export type VectorInput = Tensor | ArrayLike<number>;
+
+/** A validated matrix: a private row-major float64 copy, so callers' data is never touched. @internal */
+export interface HostMatrix {
+  data: Float64Array;
+  rows: number;
+  cols: number;
+}
+
+/** A short description of a value for error messages. @internal */
+export function describe(x: unknown): string {
+  if (x === null) return 'null';
+  if (x === undefined) return 'undefined';
+  if (x instanceof Tensor) return `a Tensor of shape ${formatShape(x.shape)}`;
+  if (Array.isArray(x)) return `an array of length ${x.length}`;
+  if (ArrayBuffer.isView(x)) return `a ${x.constructor.name}`;
+  if (typeof x === 'object') return `an object with keys ${Object.keys(x as object).join(', ') || '(none)'}`;
+  if (typeof x === 'string') return `the string ${JSON.stringify(x.length > 20 ? `${x.slice(0, 20)}…` : x)}`;
+  return String(x);
+}
+
+/**
+ * Rejects an options argument that is not a plain object, and option keys `fn` does not
+ * know: in plain JavaScript a typo such as `nNonZeroCoefs` would otherwise be ignored.
+ * @internal
+ */
+export function checkOptions(fn: string, options: unknown, known: readonly string[], arg = 'options'): void {
+  if (options === undefined) return;
+  if (options === null || typeof options !== 'object' || Array.isArray(options) || options instanceof Tensor) {
+    throw new ValueError(fn, `${arg} must be a plain object, got ${describe(options)}`);
+  }
+  for (const key of Object.keys(options)) {
+    if (!known.includes(key)) throw new ValueError(fn, `unknown option '${key}' in ${arg}; expected one of ${known.join(', ')}`);
+  }
+}
+
+function finiteCopy(fn: string, arg: string, src: ArrayLike<number>, cols: number): Float64Array {
+  const out = new Float64Array(src.length);
+  for (let i = 0; i < src.length; i++) {
+    const v = src[i];
+    // `v - v` is 0 for every finite number and NaN for NaN, ±Infinity and non-numbers.
+    if (typeof v !== 'number' || v - v !== 0) {
+      const where = cols > 0 ? `[${Math.floor(i / cols)}][${i % cols}]` : `[${i}]`;
+      throw new ValueError(fn, `${arg}${where} must be a finite number, got ${describe(v)}`);
+    }
+    out[i] = v;
+  }
+  return out;
+}
+
+/** Validates a {@link MatrixInput}: 2-D, at least one row and column, every value finite. @internal */
+export function toMatrix(fn: string, arg: string, x: unknown): HostMatrix {
+  let flat: ArrayLike<number>;
+  let rows: number;
+  let cols: number;
+  if (x instanceof Tensor) {
+    if (x.rank !== 2) throw new ShapeError(fn, `${arg} must be a 2-D tensor, got shape ${formatShape(x.shape)}`);
+    [rows, cols] = x.shape as [number, number];
+    flat = x.dataSync();
+  } else if (x !== null && typeof x === 'object' && 'shape' in x && 'data' in x) {
+    const { data, shape } = x as { data: unknown; shape: unknown };
+    if (!Array.isArray(shape) || shape.length !== 2 || !shape.every((d) => Number.isInteger(d) && d >= 0)) {
+      throw new ShapeError(fn, `${arg}.shape must be [rows, cols], got ${describe(shape)}`);
+    }
+    [rows, cols] = shape as [number, number];
+    if (data === null || typeof data !== 'object' || typeof (data as ArrayLike<number>).length !== 'number') {
+      throw new ValueError(fn, `${arg}.data must be an array-like of numbers, got ${describe(data)}`);
+    }
+    flat = data as ArrayLike<number>;
+    if (flat.length !== rows * cols) {
+      throw new ShapeError(fn, `${arg}.data must hold ${rows}×${cols} = ${rows * cols} values for shape ${formatShape(shape)}, got ${flat.length}`);
+    }
+  } else if (x !== null && typeof x === 'object' && typeof (x as ArrayLike<unknown>).length === 'number' && !ArrayBuffer.isView(x)) {
+    const arr = x as ArrayLike<unknown>;
+    rows = arr.length;
+    const first = arr[0];
+    if (rows === 0 || first === null || typeof first !== 'object' || typeof (first as ArrayLike<number>).length !== 'number') {
+      throw new ValueError(fn, `${arg} must be a 2-D matrix (rows of numbers, a Tensor, or { data, shape }), got ${describe(x)}`);
+    }
+    cols = (first as ArrayLike<number>).length;
+    const out = new Float64Array(rows * cols);
+    for (let r = 0; r < rows; r++) {
+      const row = arr[r] as ArrayLike<number> | null;
+      if (row === null || typeof row !== 'object' || row.length !== cols) {
+        throw new ShapeError(fn, `${arg} must have rows of equal length ${cols}, got row ${r} ${describe(row)}`);
+      }
+      for (let c = 0; c < cols; c++) out[r * cols + c] = row[c] as number;
+      // Non-numbers became NaN in `out`; the finiteness pass below names them.
+      for (let c = 0; c < cols; c++) if (typeof row[c] !== 'number') out[r * cols + c] = Number.NaN;
+    }
+    flat = out;
+  } else {
+    throw new ValueError(fn, `${arg} must be a 2-D matrix (rows of numbers, a Tensor, or { data, shape }), got ${describe(x)}`);
+  }
+  if (rows === 0 || cols === 0) throw new ShapeError(fn, `${arg} must have at least one row and one column, got ${rows}×${cols}`);
+  return { data: finiteCopy(fn, arg, flat, cols), rows, cols };
+}
+
+/** Validates a {@link VectorInput} of finite numbers and returns a float64 copy. @internal */
+export function toVector(fn: string, arg: string, x: unknown): Float64Array {
+  if (x instanceof Tensor) {
+    if (x.rank !== 1) throw new ShapeError(fn, `${arg} must be a 1-D tensor, got shape ${formatShape(x.shape)}`);
+    return finiteCopy(fn, arg, x.dataSync(), 0);
+  }
+  if (x === null || typeof x !== 'object' || typeof (x as ArrayLike<number>).length !== 'number') {
+    throw new ValueError(fn, `${arg} must be a vector (an array-like of numbers or a 1-D Tensor), got ${describe(x)}`);
+  }
+  return finiteCopy(fn, arg, x as ArrayLike<number>, 0);
+}
+
+/** An integer in [min, max]. @internal */
+export function checkInteger(fn: string, name: string, v: unknown, min: number, max = Number.MAX_SAFE_INTEGER): number {
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) {
+    const range = max === Number.MAX_SAFE_INTEGER ? `>= ${min}` : `in [${min}, ${max}]`;
+    throw new ValueError(fn, `${name} must be an integer ${range}, got ${describe(v)}`);
+  }
+  return v;
+}
+
+/** A finite number > 0 (or ≥ 0 with `allowZero`). @internal */
+export function checkPositive(fn: string, name: string, v: unknown, allowZero = false): number {
+  if (typeof v !== 'number' || !Number.isFinite(v) || (allowZero ? v < 0 : v <= 0)) {
+    throw new ValueError(fn, `${name} must be a finite number ${allowZero ? '>= 0' : '> 0'}, got ${describe(v)}`);
+  }
+  return v;
+}
+
+/** A finite number in [lo, hi]. @internal */
+export function checkRange(fn: string, name: string, v: unknown, lo: number, hi: number): number {
+  if (typeof v !== 'number' || !Number.isFinite(v) || v < lo || v > hi) {
+    throw new ValueError(fn, `${name} must be a finite number in [${lo}, ${hi}], got ${describe(v)}`);
+  }
+  return v;
+}
+
+/** A boolean. @internal */
+export function checkBoolean(fn: string, name: string, v: unknown): boolean {
+  if (typeof v !== 'boolean') throw new ValueError(fn, `${name} must be true or false, got ${describe(v)}`);
+  return v;
+}
+
+/** The signals X and the dictionary D (atoms as rows) must have the same width. @internal */
+export function checkSameWidth(fn: string, X: HostMatrix, D: HostMatrix): void {
+  if (X.cols !== D.cols) {
+    throw new ShapeError(
+      fn,
+      `D must have as many columns as X (atoms are rows of D, signals rows of X): X is ${X.rows}×${X.cols}, D is ${D.rows}×${D.cols}`,
+    );
+  }
+}
