@@ -1,66 +1,111 @@
-import { ShapeError, ValueError, formatShape } from './errors.js';
+import { ShapeError, ValueError, checkOptions, describeValue, formatShape } from './errors.js';
 import { Random } from './random.js';
 import { checkFinite, checkShape, sizeOf } from './shape.js';
-import { Tensor, type NestedArray } from './tensor.js';
+import { Tensor } from './tensor.js';
 
-/** Data accepted by {@link tensor}: a number, nested arrays, or a flat array / typed array with a shape. */
-export type TensorData = number | NestedArray | ArrayLike<number>;
+/** Typed arrays {@link tensor} reads natively (BigInt arrays are not: convert them to numbers first). */
+export type NumericArray =
+  | Float32Array
+  | Float64Array
+  | Int8Array
+  | Int16Array
+  | Int32Array
+  | Uint8Array
+  | Uint8ClampedArray
+  | Uint16Array
+  | Uint32Array;
+
+/** Nested rows of numbers or booleans; a typed array may stand for a row. */
+export type NestedData = number | boolean | NumericArray | readonly NestedData[];
+
+/**
+ * Data accepted by {@link tensor}: a number or boolean, nested arrays of them, or a typed
+ * array. Booleans become 1 and 0 (masks). Anything else is rejected, never coerced.
+ */
+export type TensorData = NestedData;
 
 function host(shape: number[], data: Float32Array): Tensor {
   return new Tensor(shape, data, null);
 }
 
+function isBigIntArray(x: unknown): boolean {
+  return (typeof BigInt64Array === 'function' && x instanceof BigInt64Array) || (typeof BigUint64Array === 'function' && x instanceof BigUint64Array);
+}
+
+function isNumericArray(x: unknown): x is NumericArray {
+  return ArrayBuffer.isView(x) && !(x instanceof DataView) && !isBigIntArray(x);
+}
+
+function badElement(path: string, x: unknown): ValueError {
+  const hint = isBigIntArray(x) ? ' (BigInt arrays are not read: convert with Float64Array.from(x, Number))' : '';
+  return new ValueError('tensor', `${path} must be a number or boolean, got ${describeValue(x)}${hint}`);
+}
+
 /**
- * A tensor from data. Nested arrays give their own shape (ragged arrays are rejected);
- * flat arrays and typed arrays need `shape` (default: 1-D). Values are rounded to float32.
+ * A tensor from data. Nested arrays give their own shape (ragged nesting is a
+ * {@link ShapeError}); a flat array or typed array takes `shape` (default: 1-D). Numbers
+ * (NaN and ±Infinity included) are rounded to float32; booleans become 1 and 0. Every other
+ * element — a string, `null`, a hole, an object — is a {@link ValueError} naming its path,
+ * e.g. `tensor: data[1][2] must be a number or boolean, got string "abc"`.
  */
 export function tensor(data: TensorData, shape?: readonly number[]): Tensor {
-  if (typeof data === 'number') {
-    const s = shape ? checkShape('tensor', shape) : [];
-    if (sizeOf(s) !== 1) throw new ShapeError('tensor', `a single number needs a shape of size 1, got ${formatShape(s)}`);
-    return host(s, Float32Array.of(data));
+  const s = shape === undefined ? undefined : checkShape('tensor', shape);
+  if (typeof data === 'number' || typeof data === 'boolean') {
+    const dims = s ?? [];
+    if (sizeOf(dims) !== 1) throw new ShapeError('tensor', `a single number needs a shape of size 1, got ${formatShape(dims)}`);
+    return host(dims, Float32Array.of(Number(data)));
   }
-  if (Array.isArray(data) && data.some((x) => Array.isArray(x))) {
-    const inferred = inferShape(data);
-    const flat = new Float32Array(sizeOf(inferred));
-    let k = 0;
-    const walk = (x: NestedArray, depth: number, path: string): void => {
-      if (Array.isArray(x)) {
-        if (depth >= inferred.length || x.length !== inferred[depth]) {
-          throw new ShapeError('tensor', `ragged nested array at ${path || 'root'}: expected length ${inferred[depth]}, got ${x.length}`);
+  if (isNumericArray(data)) {
+    const dims = s ?? [data.length];
+    if (sizeOf(dims) !== data.length) throw new ShapeError('tensor', `shape ${formatShape(dims)} needs ${sizeOf(dims)} values, got ${data.length}`);
+    // Typed arrays convert natively; Float32Array.from() walks them generically (~5× slower).
+    return host(dims, data instanceof Float32Array ? data.slice() : new Float32Array(data));
+  }
+  if (!Array.isArray(data)) {
+    throw new ValueError('tensor', `data must be a number, a boolean, (nested) arrays of them, or a typed array, got ${describeValue(data)}${isBigIntArray(data) ? ' (convert BigInt arrays with Float64Array.from(x, Number))' : ''}`);
+  }
+  const inferred = inferShape(data);
+  const flat = new Float32Array(sizeOf(inferred));
+  let k = 0;
+  const walk = (x: unknown, depth: number, path: string): void => {
+    if (depth < inferred.length) {
+      const row = Array.isArray(x) || isNumericArray(x) ? (x as ArrayLike<unknown>) : null;
+      if (row === null) {
+        if (typeof x === 'number' || typeof x === 'boolean') {
+          throw new ShapeError('tensor', `ragged nested array: ${path} is a number where an array of length ${inferred[depth]} was expected`);
         }
-        x.forEach((y, i) => walk(y, depth + 1, `${path}[${i}]`));
-      } else {
-        if (depth !== inferred.length) throw new ShapeError('tensor', `ragged nested array at ${path}: number where an array was expected`);
-        if (typeof x !== 'number') throw new ValueError('tensor', `data${path} must be a number, got ${typeof x}`);
-        flat[k++] = x;
+        throw badElement(path, x);
       }
-    };
-    walk(data, 0, '');
-    if (shape && sizeOf(checkShape('tensor', shape)) !== flat.length) {
-      throw new ShapeError('tensor', `shape ${formatShape(shape)} does not match data of shape ${formatShape(inferred)}`);
+      if (row.length !== inferred[depth]) {
+        throw new ShapeError('tensor', `ragged nested array: ${path} has length ${row.length}, expected ${inferred[depth]} (like ${pathAt(depth)})`);
+      }
+      for (let i = 0; i < row.length; i++) walk(row[i], depth + 1, `${path}[${i}]`);
+      return;
     }
-    return host(shape ? shape.slice() : inferred, flat);
+    if (typeof x === 'number') flat[k++] = x;
+    else if (typeof x === 'boolean') flat[k++] = x ? 1 : 0;
+    else if (Array.isArray(x) || isNumericArray(x)) {
+      throw new ShapeError('tensor', `ragged nested array: ${path} is an array where a number was expected (like ${pathAt(depth)})`);
+    } else throw badElement(path, x);
+  };
+  const pathAt = (depth: number): string => `data${'[0]'.repeat(depth)}`;
+  walk(data, 0, 'data');
+  if (s === undefined) return host(inferred, flat);
+  if (sizeOf(s) !== flat.length) {
+    throw new ShapeError('tensor', `shape ${formatShape(s)} needs ${sizeOf(s)} values, got data of shape ${formatShape(inferred)} (${flat.length} values)`);
   }
-  const arr = data as ArrayLike<number>;
-  if (arr === null || typeof arr !== 'object' || typeof arr.length !== 'number') {
-    throw new ValueError('tensor', `data must be a number, nested arrays, or an array-like of numbers, got ${String(data)}`);
-  }
-  const s = shape ? checkShape('tensor', shape) : [arr.length];
-  if (sizeOf(s) !== arr.length) {
-    throw new ShapeError('tensor', `shape ${formatShape(s)} needs ${sizeOf(s)} values, got ${arr.length}`);
-  }
-  // Typed arrays convert natively; Float32Array.from() walks them generically (~5× slower).
-  const flat = arr instanceof Float32Array ? arr.slice() : ArrayBuffer.isView(arr) ? new Float32Array(arr as unknown as ArrayLike<number>) : Float32Array.from(arr);
   return host(s, flat);
 }
 
-function inferShape(data: NestedArray): number[] {
+// The shape is read along the first element of every level; the walk then checks the rest.
+function inferShape(data: unknown): number[] {
   const s: number[] = [];
-  let x: NestedArray = data;
-  while (Array.isArray(x)) {
-    s.push(x.length);
-    x = x[0];
+  let x: unknown = data;
+  while (Array.isArray(x) || isNumericArray(x)) {
+    const row = x as ArrayLike<unknown>;
+    s.push(row.length);
+    if (row.length === 0) break;
+    x = row[0];
   }
   return s;
 }
@@ -68,7 +113,7 @@ function inferShape(data: NestedArray): number[] {
 /** A tensor filled with `value`. */
 export function full(shape: readonly number[], value: number): Tensor {
   const s = checkShape('full', shape);
-  if (typeof value !== 'number') throw new ValueError('full', `value must be a number, got ${typeof value}`);
+  if (typeof value !== 'number') throw new ValueError('full', `value must be a number, got ${describeValue(value)}`);
   return host(s, new Float32Array(sizeOf(s)).fill(value));
 }
 
@@ -117,19 +162,21 @@ export interface RandomOptions {
   seed?: number;
 }
 
-function rng(op: string, options: RandomOptions | undefined): Random {
-  const seed = options?.seed ?? 0;
-  if (!Number.isFinite(seed)) throw new ValueError(op, `seed must be a finite number, got ${seed}`);
+// Checks the options object (unknown keys included) and the seed before anything is drawn.
+function rng(op: string, options: unknown, keys: readonly string[]): Random {
+  checkOptions(op, options, keys);
+  const seed = (options as RandomOptions | undefined)?.seed ?? 0;
+  if (typeof seed !== 'number' || !Number.isFinite(seed)) throw new ValueError(op, `seed must be a finite number, got ${describeValue(seed)}`);
   return new Random(seed);
 }
 
 /** Uniform values in [low, high) (default [0, 1)). */
 export function rand(shape: readonly number[], options: RandomOptions & { low?: number; high?: number } = {}): Tensor {
   const s = checkShape('rand', shape);
+  const r = rng('rand', options, ['seed', 'low', 'high']);
   const low = checkFinite('rand', 'low', options.low ?? 0);
   const high = checkFinite('rand', 'high', options.high ?? 1);
   if (!(high > low)) throw new ValueError('rand', `high must be > low, got low=${low}, high=${high}`);
-  const r = rng('rand', options);
   const d = new Float32Array(sizeOf(s));
   for (let i = 0; i < d.length; i++) d[i] = low + (high - low) * r.uniform();
   return host(s, d);
@@ -138,22 +185,33 @@ export function rand(shape: readonly number[], options: RandomOptions & { low?: 
 /** Normal values with the given mean (default 0) and standard deviation (default 1). */
 export function randn(shape: readonly number[], options: RandomOptions & { mean?: number; std?: number } = {}): Tensor {
   const s = checkShape('randn', shape);
+  const r = rng('randn', options, ['seed', 'mean', 'std']);
   const mean = checkFinite('randn', 'mean', options.mean ?? 0);
   const std = checkFinite('randn', 'std', options.std ?? 1);
   if (std < 0) throw new ValueError('randn', `std must be >= 0, got ${std}`);
-  const r = rng('randn', options);
   const d = new Float32Array(sizeOf(s));
   for (let i = 0; i < d.length; i++) d[i] = mean + std * r.normal();
   return host(s, d);
 }
 
-/** Uniform integers in [low, high), stored as float32. */
+// float32 holds every integer of magnitude ≤ 2^24 and only even ones just above: a draw from
+// [0, 2^25) would come back rounded to even numbers, so such ranges are refused.
+const MAX_EXACT_INT = 2 ** 24;
+
+/**
+ * Uniform integers in [low, high), stored as float32. Draws are unbiased (rejection sampling on
+ * 32 random bits, see {@link Random.int}); the range must lie within ±2^24, where float32
+ * represents every integer exactly.
+ */
 export function randint(low: number, high: number, shape: readonly number[], options: RandomOptions = {}): Tensor {
   const s = checkShape('randint', shape);
-  if (!Number.isInteger(low) || !Number.isInteger(high) || high <= low) {
-    throw new ValueError('randint', `need integers low < high, got low=${low}, high=${high}`);
+  if (!Number.isInteger(low)) throw new ValueError('randint', `low must be an integer, got ${describeValue(low)}`);
+  if (!Number.isInteger(high)) throw new ValueError('randint', `high must be an integer, got ${describeValue(high)}`);
+  if (high <= low) throw new ValueError('randint', `high must be > low, got low=${low}, high=${high}`);
+  if (low < -MAX_EXACT_INT || high - 1 > MAX_EXACT_INT) {
+    throw new ValueError('randint', `[low, high) must lie within [-2^24, 2^24] (float32 stores integers exactly only up to 2^24 = 16777216), got low=${low}, high=${high}`);
   }
-  const r = rng('randint', options);
+  const r = rng('randint', options, ['seed']);
   const d = new Float32Array(sizeOf(s));
   for (let i = 0; i < d.length; i++) d[i] = r.int(low, high);
   return host(s, d);
@@ -161,6 +219,6 @@ export function randint(low: number, high: number, shape: readonly number[], opt
 
 /** A random permutation of 0..n-1 as a plain `Int32Array` (for index shuffling). */
 export function permutation(n: number, options: RandomOptions = {}): Int32Array {
-  if (!Number.isInteger(n) || n < 0) throw new ValueError('permutation', `n must be a non-negative integer, got ${n}`);
-  return rng('permutation', options).permutation(n);
+  if (!Number.isInteger(n) || n < 0) throw new ValueError('permutation', `n must be a non-negative integer, got ${describeValue(n)}`);
+  return rng('permutation', options, ['seed']).permutation(n);
 }

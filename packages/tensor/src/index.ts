@@ -10,7 +10,7 @@ export {
   type BackendInfo,
   type KernelStats,
 } from './backend.js';
-export { Tensor, isTensor, memory, tidy, keep, materializeAll, materializeAllSync, type NestedArray, type MemoryInfo } from './tensor.js';
+export { Tensor, isTensor, memory, tidy, tidyAsync, keep, materializeAll, materializeAllSync, type NestedArray, type MemoryInfo } from './tensor.js';
 export { Random } from './random.js';
 export {
   tensor,
@@ -25,6 +25,8 @@ export {
   randint,
   permutation,
   type TensorData,
+  type NestedData,
+  type NumericArray,
   type RandomOptions,
 } from './creation.js';
 export {

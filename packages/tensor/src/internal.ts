@@ -1,5 +1,5 @@
 import { current, type KernelLayout } from './backend.js';
-import { BackendError, ValueError, describeValue } from './errors.js';
+import { BackendError, ShapeError, ValueError, checkOptions, describeValue, formatShape } from './errors.js';
 import type { CodeContext } from './fastmath.js';
 import { BACKEND, OP, Tensor, VALUE, isTensor, type ElementwiseOp, type KernelOp } from './tensor.js';
 
@@ -44,4 +44,41 @@ export function lit(x: number): string {
   if (!Number.isFinite(x)) return x > 0 ? '3.4028234663852886e38' : '-3.4028234663852886e38';
   const s = String(x);
   return /[.eE]/.test(s) ? s : `${s}.0`;
+}
+
+/** A parsed axis argument: the non-negative axis (undefined: every element) and keepDims. @internal */
+export interface AxisSpec {
+  axis: number | undefined;
+  keepDims: boolean;
+}
+
+/**
+ * Parses the axis argument every reduction shares: a number (NumPy's and TensorFlow.js's
+ * positional axis) or an options object `{ axis, keepDims }` whose keys are checked against
+ * `keys`. Negative axes count from the end as in NumPy; an axis outside [−rank, rank) is a
+ * {@link ShapeError}, a non-integer one a {@link ValueError}. `x` must already be checked.
+ * @internal
+ */
+export function axisArg(op: string, x: Tensor, arg: unknown, keys: readonly string[], defaultAxis?: number): AxisSpec {
+  let axis: unknown = defaultAxis;
+  let keepDims: unknown = false;
+  if (typeof arg === 'number') axis = arg;
+  else if (arg !== undefined) {
+    if (typeof arg !== 'object' || arg === null || Array.isArray(arg) || isTensor(arg)) {
+      throw new ValueError(op, `axis must be an integer or an options object { ${keys.join(', ')} }, got ${describeValue(arg)}`);
+    }
+    checkOptions(op, arg, keys);
+    const o = arg as { axis?: unknown; keepDims?: unknown };
+    if (o.axis !== undefined) axis = o.axis;
+    if (o.keepDims !== undefined) keepDims = o.keepDims;
+  }
+  if (typeof keepDims !== 'boolean') throw new ValueError(op, `keepDims must be a boolean, got ${describeValue(keepDims)}`);
+  if (axis === undefined) return { axis: undefined, keepDims };
+  if (typeof axis !== 'number' || !Number.isInteger(axis)) throw new ValueError(op, `axis must be an integer, got ${describeValue(axis)}`);
+  const rank = x.rank;
+  if (axis < -rank || axis >= rank) {
+    const range = rank === 0 ? 'none: x is a scalar (omit the axis)' : `an integer in [${-rank}, ${rank - 1}]`;
+    throw new ShapeError(op, `axis ${axis} is out of range for x of shape ${formatShape(x.shape)}; expected ${range}`);
+  }
+  return { axis: axis < 0 ? axis + rank : axis, keepDims };
 }

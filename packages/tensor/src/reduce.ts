@@ -1,11 +1,11 @@
 import { ValueError } from './errors.js';
-import { elementwise, assertTensor, kernelOp, view } from './internal.js';
+import { elementwise, assertTensor, axisArg, kernelOp, view } from './internal.js';
 import { normalizeAxis } from './shape.js';
 import { backendName } from './backend.js';
 import { codeContext, expOf } from './fastmath.js';
 import type { Tensor } from './tensor.js';
 
-/** Options of the reductions. */
+/** Options of the reductions; unknown keys are rejected. */
 export interface ReduceOptions {
   /** Reduce over this axis only (negative counts from the end); omitted: over all elements. */
   axis?: number;
@@ -108,8 +108,17 @@ function buildWebasmSource(r: Reducer, len: number, finish: string): string {
   return `function(a0) {\n  ${lines.join('\n  ')}\n}`;
 }
 
-function reduce(op: string, x: Tensor, options: ReduceOptions, r: Reducer, combine: Reducer, finish: (acc: string, len: number) => string): Tensor {
+/**
+ * The axis of a reduction: a number (`sum(x, 1)`, `sum(x, -1)`) or options
+ * (`sum(x, { axis: 1, keepDims: true })`); omitted, the reduction runs over every element.
+ */
+export type AxisArg = number | ReduceOptions;
+
+const REDUCE_KEYS = ['axis', 'keepDims'] as const;
+
+function reduce(op: string, x: Tensor, arg: AxisArg | undefined, r: Reducer, combine: Reducer, finish: (acc: string, len: number) => string): Tensor {
   assertTensor(op, 'x', x);
+  const options = axisArg(op, x, arg, REDUCE_KEYS);
   const p = plan(op, x, options);
   if (p.len === 0) {
     if (r === SUM) return elementwise(p.outShape, [0], () => finish('0.0', 0));
@@ -149,27 +158,27 @@ function reduce(op: string, x: Tensor, options: ReduceOptions, r: Reducer, combi
 const id = (acc: string): string => acc;
 
 /** Sum over all elements or one axis. */
-export const sum = (x: Tensor, options: ReduceOptions = {}): Tensor => reduce('sum', x, options, SUM, SUM, id);
+export const sum = (x: Tensor, axis?: AxisArg): Tensor => reduce('sum', x, axis, SUM, SUM, id);
 /** Arithmetic mean over all elements or one axis. */
-export const mean = (x: Tensor, options: ReduceOptions = {}): Tensor =>
-  reduce('mean', x, options, SUM, SUM, (acc, len) => `(${acc} / ${len}.0)`);
+export const mean = (x: Tensor, axis?: AxisArg): Tensor =>
+  reduce('mean', x, axis, SUM, SUM, (acc, len) => `(${acc} / ${len}.0)`);
 /** Maximum over all elements or one axis (NaN if any is NaN). */
-export const max = (x: Tensor, options: ReduceOptions = {}): Tensor => reduce('max', x, options, MAX, MAX, id);
+export const max = (x: Tensor, axis?: AxisArg): Tensor => reduce('max', x, axis, MAX, MAX, id);
 /** Minimum over all elements or one axis (NaN if any is NaN). */
-export const min = (x: Tensor, options: ReduceOptions = {}): Tensor => reduce('min', x, options, MIN, MIN, id);
+export const min = (x: Tensor, axis?: AxisArg): Tensor => reduce('min', x, axis, MIN, MIN, id);
 /** ‖x‖₁ = Σ|xᵢ| over all elements or one axis. */
-export const normL1 = (x: Tensor, options: ReduceOptions = {}): Tensor =>
-  reduce('normL1', x, options, { ...SUM, map: (v) => `Math.abs(${v})` }, SUM, id);
+export const normL1 = (x: Tensor, axis?: AxisArg): Tensor =>
+  reduce('normL1', x, axis, { ...SUM, map: (v) => `Math.abs(${v})` }, SUM, id);
 /** ‖x‖₂ = √Σxᵢ² over all elements or one axis. */
-export const normL2 = (x: Tensor, options: ReduceOptions = {}): Tensor =>
-  reduce('normL2', x, options, { ...SUM, map: (v) => `(${v} * ${v})` }, SUM, (acc) => `Math.sqrt(${acc})`);
+export const normL2 = (x: Tensor, axis?: AxisArg): Tensor =>
+  reduce('normL2', x, axis, { ...SUM, map: (v) => `(${v} * ${v})` }, SUM, (acc) => `Math.sqrt(${acc})`);
 /** ‖x‖∞ = max|xᵢ| over all elements or one axis. */
-export const normLInf = (x: Tensor, options: ReduceOptions = {}): Tensor =>
-  reduce('normLInf', x, options, { ...MAX, map: (v) => `Math.abs(${v})` }, MAX, id);
+export const normLInf = (x: Tensor, axis?: AxisArg): Tensor =>
+  reduce('normLInf', x, axis, { ...MAX, map: (v) => `Math.abs(${v})` }, MAX, id);
 
-function argReduce(op: string, x: Tensor, axis: number, better: '>' | '<'): Tensor {
+function argReduce(op: string, x: Tensor, arg: AxisArg | undefined, better: '>' | '<'): Tensor {
   assertTensor(op, 'x', x);
-  const p = plan(op, x, { axis });
+  const p = plan(op, x, axisArg(op, x, arg, REDUCE_KEYS, -1));
   if (p.len === 0) throw new ValueError(op, `cannot reduce an empty axis (shape [${x.shape.join(', ')}])`);
   // NaN counts as the extreme (PyTorch's convention); ties go to the first index.
   const lines = [
@@ -187,24 +196,18 @@ function argReduce(op: string, x: Tensor, axis: number, better: '>' | '<'): Tens
   return kernelOp(p.outShape, `function(a0) {\n  ${lines.join('\n  ')}\n}`, [x]);
 }
 
-/** An axis given positionally (TensorFlow.js style) or as `{ axis }` like the reductions. */
-export type AxisArg = number | { axis?: number };
-const axisOf = (a: AxisArg | undefined): number => (typeof a === 'number' ? a : (a?.axis ?? -1));
-
 /** Index of the maximum along `axis` (default last; first on ties; NaN wins), as float32 values. */
-export const argmax = (x: Tensor, axis: AxisArg = -1): Tensor => argReduce('argmax', x, axisOf(axis), '>');
+export const argmax = (x: Tensor, axis?: AxisArg): Tensor => argReduce('argmax', x, axis, '>');
 /** Index of the minimum along `axis` (default last; first on ties; NaN wins), as float32 values. */
-export const argmin = (x: Tensor, axis: AxisArg = -1): Tensor => argReduce('argmin', x, axisOf(axis), '<');
+export const argmin = (x: Tensor, axis?: AxisArg): Tensor => argReduce('argmin', x, axis, '<');
 
 /**
  * log Σ exp(x) along `axis` (default last), stable: m + log Σ exp(x − m) with m the
  * maximum, in one kernel with two passes over each slice. ±Inf maxima pass through.
  */
-export function logSumExp(x: Tensor, options: { axis?: number; keepDims?: boolean } = {}): Tensor {
+export function logSumExp(x: Tensor, axis?: AxisArg): Tensor {
   assertTensor('logSumExp', 'x', x);
-  const axis = options.axis ?? -1;
-  if (x.rank === 0) throw new ValueError('logSumExp', 'x must have at least one dimension');
-  const p = plan('logSumExp', x, { axis, keepDims: options.keepDims });
+  const p = plan('logSumExp', x, axisArg('logSumExp', x, axis, REDUCE_KEYS, -1));
   if (p.len === 0) throw new ValueError('logSumExp', `cannot reduce an empty axis (shape [${x.shape.join(', ')}])`);
   const lines = [
     'const o = this.thread.x;',
@@ -226,16 +229,18 @@ export function logSumExp(x: Tensor, options: { axis?: number; keepDims?: boolea
 }
 
 /** softmax along `axis` (default last): exp(x − logSumExp(x)), stable for large inputs. */
-export function softmax(x: Tensor, axis: AxisArg = -1): Tensor {
-  const lse = logSumExp(x, { axis: axisOf(axis), keepDims: true });
+export function softmax(x: Tensor, axis?: number | { axis?: number }): Tensor {
+  assertTensor('softmax', 'x', x);
+  const lse = logSumExp(x, { axis: axisArg('softmax', x, axis, ['axis'], -1).axis, keepDims: true });
   const out = elementwise(x.shape, [x, lse], ([v, l], ctx) => expOf(ctx, `${v} - ${l}`));
   lse.dispose();
   return out;
 }
 
 /** log softmax along `axis` (default last): x − logSumExp(x). */
-export function logSoftmax(x: Tensor, axis: AxisArg = -1): Tensor {
-  const lse = logSumExp(x, { axis: axisOf(axis), keepDims: true });
+export function logSoftmax(x: Tensor, axis?: number | { axis?: number }): Tensor {
+  assertTensor('logSoftmax', 'x', x);
+  const lse = logSumExp(x, { axis: axisArg('logSoftmax', x, axis, ['axis'], -1).axis, keepDims: true });
   const out = elementwise(x.shape, [x, lse], ([v, l]) => `(${v} - ${l})`);
   lse.dispose();
   return out;

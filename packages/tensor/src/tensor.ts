@@ -1,6 +1,7 @@
 import { current, kernelFor, noteFallback, type ArgKind, type CompiledKernel, type KernelLayout } from './backend.js';
-import { BackendError, ValueError } from './errors.js';
+import { BackendError, ValueError, describeValue } from './errors.js';
 import { codeContext, type CodeContext } from './fastmath.js';
+import { formatValues, formatWithout } from './format.js';
 import { shared } from './registry.js';
 import { sizeOf } from './shape.js';
 
@@ -225,8 +226,37 @@ export class Tensor {
     }
   }
 
+  /**
+   * The values, NumPy/PyTorch style: `Tensor([[1, 2],\n        [3, 4]], shape=[2, 2])`,
+   * summarised with `...` past 1000 elements. An unrealised tensor is computed first on a
+   * backend with synchronous readback; on WebGPU the text says to `await t.data()` instead.
+   * Never throws: a tensor that cannot be read says why.
+   */
   toString(): string {
-    return `Tensor(#${this.id}, shape=[${this.shape.join(', ')}], ${this[VALUE] ? 'realized' : 'lazy'})`;
+    if (this[DISPOSED]) return formatWithout('disposed', this.shape);
+    if (this[BACKEND] !== current()) return formatWithout('belongs to a backend replaced by setBackend()', this.shape);
+    const v = this[VALUE];
+    if (!(v instanceof Float32Array) && !current().info.syncReadback) {
+      return formatWithout(`on ${current().info.name}: values need await t.data()`, this.shape);
+    }
+    try {
+      return formatValues(v instanceof Float32Array ? v : this.dataSync(), this.shape);
+    } catch (e) {
+      return formatWithout(`unreadable: ${e instanceof Error ? e.message : String(e)}`, this.shape);
+    }
+  }
+
+  /** Prints {@link Tensor.toString} with `console.log`. */
+  print(): void {
+    console.log(this.toString());
+  }
+
+  /**
+   * What Node's `console.log` and `util.inspect` show: the values, not the internals. Keyed by
+   * the registered symbol Node looks up, so browsers load this module without `node:util`.
+   */
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    return this.toString();
   }
 }
 
@@ -289,12 +319,41 @@ export function memory(): MemoryInfo {
   return { liveTensors: live.count, liveBytes: live.bytes };
 }
 
+function isThenable(x: unknown): boolean {
+  return (typeof x === 'object' || typeof x === 'function') && x !== null && typeof (x as { then?: unknown }).then === 'function';
+}
+
+function checkFunction(op: string, fn: unknown): void {
+  if (typeof fn !== 'function') throw new ValueError(op, `fn must be a function, got ${describeValue(fn)}`);
+}
+
+// Removes `scope` wherever it sits: an async scope need not be on top when it ends.
+function leave(scope: Scope): void {
+  const i = scopes.lastIndexOf(scope);
+  if (i >= 0) scopes.splice(i, 1);
+}
+
+// Disposes what the scope made but `result` does not hold; what it holds moves to the parent scope.
+function close(scope: Scope, result: unknown): void {
+  const kept = new Set<Tensor>();
+  collect(result, kept);
+  const parent = scopes[scopes.length - 1];
+  for (const t of scope.tensors) {
+    if (kept.has(t)) {
+      if (parent) parent.tensors.push(t);
+    } else t.dispose();
+  }
+}
+
 /**
  * Runs `fn` and disposes every tensor it created except those it returns (a tensor, or
  * an array or plain object of tensors). Tensors still needed by a returned lazy result
- * keep their data until it is realised.
+ * keep their data until it is realised. `fn` must be synchronous: one that returns a Promise
+ * is rejected with a {@link ValueError} (its tensors would be disposed before it awaited
+ * them, as TensorFlow.js also refuses) — use {@link tidyAsync} for async work.
  */
 export function tidy<T>(fn: () => T): T {
+  checkFunction('tidy', fn);
   const scope: Scope = { tensors: [] };
   scopes.push(scope);
   let result: T;
@@ -302,24 +361,51 @@ export function tidy<T>(fn: () => T): T {
     result = fn();
   } catch (e) {
     // A failed computation leaves nothing behind: what it made so far is released.
-    scopes.pop();
+    leave(scope);
     for (const t of scope.tensors) t.dispose();
     throw e;
   }
-  scopes.pop();
-  const keep = new Set<Tensor>();
-  collect(result, keep);
-  const parent = scopes[scopes.length - 1];
-  for (const t of scope.tensors) {
-    if (keep.has(t)) {
-      if (parent) parent.tensors.push(t);
-    } else t.dispose();
+  leave(scope);
+  if (isThenable(result)) {
+    for (const t of scope.tensors) t.dispose();
+    // The async function goes on without its tensors; its failure is reported here, not as an unhandled rejection.
+    (result as unknown as PromiseLike<unknown>).then(undefined, () => undefined);
+    throw new ValueError('tidy', 'fn returned a Promise; tidy() is synchronous and would dispose the tensors the async function still awaits. Use await tidyAsync(async () => …) instead');
   }
+  close(scope, result);
+  return result;
+}
+
+/**
+ * The async form of {@link tidy}: awaits `fn`, then disposes every tensor created while it
+ * ran except those its result holds (and those passed to {@link keep}); on rejection it
+ * disposes them all and rethrows. Every tensor created while `fn` is pending belongs to the
+ * scope, whichever code creates it, so one tidyAsync runs at a time and not inside
+ * {@link tidy}: a call that would overlap is rejected with a {@link ValueError}.
+ */
+export async function tidyAsync<T>(fn: () => Promise<T>): Promise<T> {
+  checkFunction('tidyAsync', fn);
+  if (scopes.length > 0) {
+    throw new ValueError('tidyAsync', `cannot start inside tidy() or while another tidyAsync() is pending (${scopes.length} scope(s) open); await the first one, or nest a synchronous tidy() inside instead`);
+  }
+  const scope: Scope = { tensors: [] };
+  scopes.push(scope);
+  let result: T;
+  try {
+    result = await fn();
+  } catch (e) {
+    leave(scope);
+    for (const t of scope.tensors) t.dispose();
+    throw e;
+  }
+  leave(scope);
+  close(scope, result);
   return result;
 }
 
 /** Excludes `t` from the enclosing {@link tidy} scopes, so it survives them. */
 export function keep<T extends Tensor>(t: T): T {
+  if (!isTensor(t)) throw new ValueError('keep', `t must be a Tensor, got ${describeValue(t)}`);
   for (const s of scopes) {
     const i = s.tensors.indexOf(t);
     if (i >= 0) s.tensors.splice(i, 1);
