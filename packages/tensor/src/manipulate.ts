@@ -1,4 +1,4 @@
-import { ShapeError, ValueError, formatShape } from './errors.js';
+import { ShapeError, ValueError, checkOptions, describeValue, formatShape } from './errors.js';
 import { Random } from './random.js';
 import { assertTensor, kernelOp, view } from './internal.js';
 import { normalizeAxis, sizeOf, stridesOf } from './shape.js';
@@ -174,7 +174,10 @@ function hostTensor(shape: number[], data: Float32Array): Tensor {
 /** Rows of `x` in a seeded random order (a permutation along the first axis). */
 export function shuffle(x: Tensor, options: { seed?: number } = {}): Tensor {
   assertTensor('shuffle', 'x', x);
+  checkOptions('shuffle', options, ['seed']);
+  const seed = options.seed ?? 0;
+  if (typeof seed !== 'number' || !Number.isFinite(seed)) throw new ValueError('shuffle', `options.seed must be a finite number, got ${describeValue(seed)}`);
   if (x.rank < 1) throw new ShapeError('shuffle', 'x must have at least one dimension');
-  const p = new Random(options.seed ?? 0).permutation(x.shape[0]);
+  const p = new Random(seed).permutation(x.shape[0]);
   return gather(x, Array.from(p), 0);
 }

@@ -1,5 +1,5 @@
 import { backendName } from './backend.js';
-import { ShapeError, formatShape } from './errors.js';
+import { ShapeError, ValueError, checkOptions, describeValue, formatShape } from './errors.js';
 import { assertTensor, kernelOp } from './internal.js';
 import type { Tensor } from './tensor.js';
 
@@ -11,6 +11,8 @@ export interface MatmulOptions {
   transposeB?: boolean;
 }
 
+const MATMUL_KEYS = ['transposeA', 'transposeB'] as const;
+
 /**
  * Matrix product. 2-D: [m, k] · [k, n] → [m, n]. 3-D (batched): [B, m, k] · [B, k, n] →
  * [B, m, n], where a 2-D operand is shared by every batch. Transpose flags apply to the last
@@ -20,6 +22,11 @@ export interface MatmulOptions {
 export function matmul(a: Tensor, b: Tensor, options: MatmulOptions = {}): Tensor {
   assertTensor('matmul', 'a', a);
   assertTensor('matmul', 'b', b);
+  checkOptions('matmul', options, MATMUL_KEYS);
+  for (const key of MATMUL_KEYS) {
+    const v = options[key];
+    if (v !== undefined && typeof v !== 'boolean') throw new ValueError('matmul', `options.${key} must be a boolean, got ${describeValue(v)}`);
+  }
   const ta = options.transposeA === true;
   const tb = options.transposeB === true;
   if (a.rank < 2 || a.rank > 3 || b.rank < 2 || b.rank > 3) {

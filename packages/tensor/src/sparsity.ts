@@ -1,7 +1,7 @@
-import { ValueError } from './errors.js';
-import { assertTensor, elementwise, kernelOp } from './internal.js';
+import { ValueError, describeValue } from './errors.js';
+import { assertTensor, axisArg, elementwise, kernelOp } from './internal.js';
 import { normL2 } from './reduce.js';
-import { normalizeAxis, sizeOf } from './shape.js';
+import { sizeOf } from './shape.js';
 import type { Tensor } from './tensor.js';
 
 // Groups up to this size rank each cell against its group directly (O(n²) per group, one
@@ -15,13 +15,13 @@ const DIRECT_RANK_MAX = 2048;
  * rank each cell against the group in one kernel; large ones (e.g. a whole 784×128 layer)
  * are sorted by a bitonic network of kernels, then compared with the k-th entry.
  */
-export function topKMask(x: Tensor, k: number, options: { axis?: number } = {}): Tensor {
+export function topKMask(x: Tensor, k: number, axis?: number | { axis?: number }): Tensor {
   assertTensor('topKMask', 'x', x);
-  if (!Number.isInteger(k) || k < 0) throw new ValueError('topKMask', `k must be a non-negative integer, got ${k}`);
+  if (!Number.isInteger(k) || k < 0) throw new ValueError('topKMask', `k must be a non-negative integer, got ${describeValue(k)}`);
+  const ax = axisArg('topKMask', x, axis, ['axis']).axis;
   let len = x.size;
   let inner = 1;
-  if (options.axis !== undefined) {
-    const ax = normalizeAxis('topKMask', options.axis, x.rank);
+  if (ax !== undefined) {
     len = x.shape[ax];
     inner = sizeOf(x.shape.slice(ax + 1));
   }
