@@ -6,9 +6,12 @@
  *   u = θ − lr·d          (d: the gradient, or its momentum)
  *   θ ← u ⊙ topK(|u|, k)  per group
  *
- * Exactly min(k, group size) coordinates per group stay non-zero (ties keep the lower index).
+ * Exactly k coordinates per group stay non-zero (ties keep the lower index). A k larger than
+ * a group (a tensor's size, or a row's length) is refused with a `ValueError` when the state
+ * is made: it would keep everything and silently enforce no sparsity at all. Give parameters
+ * of different sizes their own k through parameter groups.
  */
-import { type Tensor, add, mul, reshape, sub, topKMask } from '@sparsekit/tensor';
+import { type Tensor, ValueError, add, formatShape, mul, reshape, sub, topKMask } from '@sparsekit/tensor';
 import { pureForm, type OptimizerOptions, type OptimizerParams } from './define.js';
 import { Optimizer, type GradientTransformation, type OptimizerSpec, type Schedule } from './optimizer.js';
 import { chain, scaleByLearningRate, trace, type CountState } from './transforms.js';
@@ -25,11 +28,22 @@ export interface IHTOptions {
   momentum: number;
 }
 
-/** Keeps the k largest magnitudes of θ + u per group, as an update. */
-export function hardTopK(k: number, groups: 'tensor' | 'rows'): GradientTransformation<CountState> {
+/** Keeps the k largest magnitudes of θ + u per group, as an update; `op` names it in errors. */
+export function hardTopK(k: number, groups: 'tensor' | 'rows', op = 'hardTopK'): GradientTransformation<CountState> {
+  if (!Number.isInteger(k) || k < 1) throw new ValueError(op, `k must be an integer >= 1, got ${k}`);
+  if (groups !== 'tensor' && groups !== 'rows') throw new ValueError(op, `groups must be 'tensor' or 'rows', got ${String(groups)}`);
   return {
     name: 'hardTopK',
-    init: () => ({ count: 0 }),
+    init: (params) => {
+      params.forEach((p, i) => {
+        const size = groups === 'rows' && p.rank >= 1 ? p.size / p.shape[0] : p.size;
+        if (k > size) {
+          const what = groups === 'rows' && p.rank >= 1 ? `a row of params[${i}] (shape ${formatShape(p.shape)}) holds ${size}` : `params[${i}] (shape ${formatShape(p.shape)}) holds ${size}`;
+          throw new ValueError(op, `k must be at most the size of each group, got k = ${k} where ${what}; give it its own k in a parameter group`);
+        }
+      });
+      return { count: 0 };
+    },
     update(updates, state, params) {
       const out = params.map((p, i) => {
         const u = add(p, updates[i]);
@@ -54,7 +68,7 @@ export const IHT_SPEC: OptimizerSpec<IHTOptions> = {
     check.oneOf('groups', ['tensor', 'rows'] as const);
     check.rate('momentum');
   },
-  transformation: (o) => chain(...(o.momentum > 0 ? [trace({ momentum: o.momentum })] : []), scaleByLearningRate(o.lr), hardTopK(o.k, o.groups)),
+  transformation: (o) => chain(...(o.momentum > 0 ? [trace({ momentum: o.momentum })] : []), scaleByLearningRate(o.lr), hardTopK(o.k, o.groups, 'IHT')),
 };
 
 /** Iterative hard thresholding as a pure transformation (see {@link IHT}). */

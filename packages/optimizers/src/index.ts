@@ -1,6 +1,10 @@
 export {
   Optimizer,
   applyUpdates,
+  applyStep,
+  applyStepAsync,
+  type StepResult,
+  type ApplyStepOptions,
   nonFiniteProbe,
   disposeState,
   stateTensors,

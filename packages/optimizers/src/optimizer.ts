@@ -1,4 +1,4 @@
-import { ShapeError, Tensor, ValueError, add, formatShape, keep, maximum, normLInf, tensor, tidy } from '@sparsekit/tensor';
+import { ShapeError, type Tensor, ValueError, add, checkOptions, describeValue, formatShape, isTensor, keep, maximum, normLInf, tensor, tidy } from '@sparsekit/tensor';
 import { HyperparameterCheck } from './validate.js';
 
 /**
@@ -39,6 +39,135 @@ export function applyUpdates(params: readonly Tensor[], updates: readonly Tensor
   return params.map((p, i) => add(p, updates[i]));
 }
 
+/** What {@link applyStep} returns: the new parameters and state, realised. */
+export interface StepResult<S extends StateTree = StateTree> {
+  params: Tensor[];
+  state: S;
+}
+
+/** Options of {@link applyStep}. */
+export interface ApplyStepOptions {
+  /**
+   * What a NaN or ±Inf gradient does: `'throw'` (default) a `ValueError`, or `'skip'` the
+   * step (the inputs come back unchanged). Either way nothing is consumed.
+   */
+  nonFinite?: 'throw' | 'skip';
+}
+
+/**
+ * One step of the pure core done right: `tx.update`, then θ + u, with the new parameters
+ * and state realised together (synchronous kernels; every backend but WebGPU, use
+ * {@link applyStepAsync} there) and the old ones disposed. The `params` and `state` passed in
+ * are consumed — keep only what it returns:
+ *
+ * ```js
+ * ({ params, state } = applyStep(tx, grads, state, params));
+ * ```
+ *
+ * Written by hand, a loop must realise the new values every step (else the update fuses into
+ * the next step's kernels, which then compile anew) and free the old state and parameters
+ * (else ~10 tensors per parameter leak per step); this helper does both. Gradients stay the
+ * caller's. Everything is checked before anything is consumed: one gradient per parameter of
+ * its shape, finite (one reduction per gradient, one readback).
+ */
+export function applyStep<S extends StateTree>(tx: GradientTransformation<S>, grads: readonly Tensor[], state: S, params: readonly Tensor[], options: ApplyStepOptions = {}): StepResult<S> {
+  const nonFinite = checkStepInputs('applyStep', tx as GradientTransformation<never>, grads, state, params, options);
+  const probe = nonFiniteProbe(grads);
+  let finite: boolean;
+  try {
+    finite = Number.isFinite(probe.itemSync());
+  } finally {
+    probe.dispose();
+  }
+  if (!finite) return rejectPure('applyStep', nonFinite, state, params);
+  const next = computePure(tx, grads, state, params);
+  try {
+    for (const t of [...stateTensors(next.state), ...next.params]) t.materializeSync();
+  } catch (e) {
+    discardPure(next, state);
+    throw e;
+  }
+  return commitPure(next, state, params);
+}
+
+/** {@link applyStep} with asynchronous kernels: works on every backend, WebGPU included. */
+export async function applyStepAsync<S extends StateTree>(tx: GradientTransformation<S>, grads: readonly Tensor[], state: S, params: readonly Tensor[], options: ApplyStepOptions = {}): Promise<StepResult<S>> {
+  const nonFinite = checkStepInputs('applyStepAsync', tx as GradientTransformation<never>, grads, state, params, options);
+  const probe = nonFiniteProbe(grads);
+  let finite: boolean;
+  try {
+    finite = Number.isFinite(await probe.item());
+  } finally {
+    probe.dispose();
+  }
+  if (!finite) return rejectPure('applyStepAsync', nonFinite, state, params);
+  const next = computePure(tx, grads, state, params);
+  try {
+    for (const t of [...stateTensors(next.state), ...next.params]) await t.materialize();
+  } catch (e) {
+    discardPure(next, state);
+    throw e;
+  }
+  return commitPure(next, state, params);
+}
+
+function checkStepInputs(op: string, tx: GradientTransformation<never>, grads: readonly Tensor[], state: StateTree, params: readonly Tensor[], options: ApplyStepOptions): 'throw' | 'skip' {
+  if (tx === null || typeof tx !== 'object' || typeof tx.update !== 'function' || typeof tx.init !== 'function') {
+    throw new ValueError(op, `tx must be a gradient transformation (init, update), got ${describeValue(tx)}`);
+  }
+  checkOptions(op, options, ['nonFinite']);
+  const nonFinite = options.nonFinite ?? 'throw';
+  if (nonFinite !== 'throw' && nonFinite !== 'skip') throw new ValueError(op, `options.nonFinite must be 'throw' or 'skip', got ${describeValue(nonFinite)}`);
+  if (!Array.isArray(params)) throw new ValueError(op, `params must be an array of Tensors, got ${describeValue(params)}`);
+  if (!Array.isArray(grads)) throw new ValueError(op, `grads must be an array of Tensors, got ${describeValue(grads)}`);
+  if (grads.length !== params.length) throw new ValueError(op, `expected one gradient per parameter (${params.length}), got ${grads.length}`);
+  params.forEach((p, i) => {
+    if (!isTensor(p)) throw new ValueError(op, `params[${i}] must be a Tensor, got ${describeValue(p)}`);
+    if (p.isDisposed) throw new ValueError(op, `params[${i}] was disposed (a previous applyStep consumed it: use the params it returned)`);
+    const g = grads[i];
+    if (!isTensor(g)) throw new ValueError(op, `grads[${i}] must be a Tensor, got ${describeValue(g)}`);
+    if (!sameShape(g.shape, p.shape)) throw new ShapeError(op, `grads[${i}] must have the shape of params[${i}] ${formatShape(p.shape)}, got ${formatShape(g.shape)}`);
+  });
+  for (const t of stateTensors(state)) {
+    if (t.isDisposed) throw new ValueError(op, 'state holds a disposed tensor (a previous applyStep consumed it: use the state it returned)');
+  }
+  return nonFinite;
+}
+
+function rejectPure<S extends StateTree>(op: string, nonFinite: 'throw' | 'skip', state: S, params: readonly Tensor[]): StepResult<S> {
+  if (nonFinite === 'skip') return { params: params.slice(), state };
+  throw new ValueError(op, "a gradient holds NaN or Inf; the step was rejected and nothing changed (pass nonFinite: 'skip' to skip such steps)");
+}
+
+function computePure<S extends StateTree>(tx: GradientTransformation<S>, grads: readonly Tensor[], state: S, params: readonly Tensor[]): StepResult<S> {
+  const owned = new Set<Tensor>([...params, ...grads]);
+  const r = tidy(() => {
+    const res = tx.update(grads, state, params);
+    if (!Array.isArray(res?.updates) || res.updates.length !== params.length) {
+      throw new ValueError('applyStep', `transformation ${tx.name} returned ${Array.isArray(res?.updates) ? res.updates.length : 'no'} updates for ${params.length} parameters`);
+    }
+    // A state that holds a parameter or gradient tensor itself would see it freed after the step.
+    const next = mapState(res.state, (t) => (owned.has(t) ? add(t, 0) : t));
+    return { params: applyUpdates(params, res.updates), state: next as never };
+  }) as { params: Tensor[]; state: S };
+  for (const t of r.params) keep(t);
+  keepState(r.state);
+  return r;
+}
+
+function discardPure(next: StepResult, old: StateTree): void {
+  const keepOld = new Set(stateTensors(old));
+  for (const t of stateTensors(next.state)) if (!keepOld.has(t)) t.dispose();
+  for (const t of next.params) t.dispose();
+}
+
+function commitPure<S extends StateTree>(next: StepResult<S>, old: S, params: readonly Tensor[]): StepResult<S> {
+  const survivors = new Set([...stateTensors(next.state), ...next.params]);
+  for (const t of stateTensors(old)) if (!survivors.has(t)) t.dispose();
+  for (const p of params) if (!survivors.has(p)) p.dispose();
+  return next;
+}
+
 /**
  * A lazy scalar that is finite exactly when every gradient is: the largest magnitude over
  * all of them (the max reduction propagates NaN, and ±Inf stays infinite). One reduction
@@ -62,7 +191,7 @@ export function disposeState(state: StateTree): void {
 
 /** Every tensor in a state tree, depth first. */
 export function stateTensors(state: StateTree, out: Tensor[] = []): Tensor[] {
-  if (state instanceof Tensor) out.push(state);
+  if (isTensor(state)) out.push(state);
   else if (Array.isArray(state)) for (const x of state) stateTensors(x, out);
   else if (state !== null && typeof state === 'object') for (const x of Object.values(state)) stateTensors(x as StateTree, out);
   return out;
@@ -70,7 +199,7 @@ export function stateTensors(state: StateTree, out: Tensor[] = []): Tensor[] {
 
 /** Rebuilds a state tree with every tensor replaced by `f(tensor)`. */
 export function mapState(state: StateTree, f: (t: Tensor) => Tensor): StateTree {
-  if (state instanceof Tensor) return f(state);
+  if (isTensor(state)) return f(state);
   if (Array.isArray(state)) return state.map((x) => mapState(x, f));
   if (state !== null && typeof state === 'object') {
     const out: Record<string, StateTree> = {};
@@ -325,9 +454,15 @@ export class Optimizer<H extends Hyperparameters = Hyperparameters> {
         }
       });
       const options = { ...g.options } as Record<string, HyperValue>;
+      if (saved.options !== undefined && (saved.options === null || typeof saved.options !== 'object' || Array.isArray(saved.options))) {
+        throw new ValueError(op, `paramGroups[${gi}].options must be an object, got ${describe(saved.options)}`);
+      }
       for (const [k, v] of Object.entries(saved.options ?? {})) {
         if (!(k in this.spec.defaults)) throw new ValueError(op, `paramGroups[${gi}] has unknown option '${k}'`);
-        if (isSerialisable((g.options as Record<string, unknown>)[k]) && isSerialisable(v)) options[k] = v;
+        if (!isSerialisable((g.options as Record<string, unknown>)[k])) continue;
+        // A NaN or ±Inf hyperparameter would be a silent wrong step, not a value to skip.
+        if (!isSerialisable(v)) throw new ValueError(op, `paramGroups[${gi}].options.${k} must be a finite number, a flag or a name, got ${describeValue(v)}`);
+        options[k] = v;
       }
       this.spec.validate(new HyperparameterCheck(op, options, `paramGroups[${gi}].`), options as H);
       const transform = this.spec.transformation(options as H);
@@ -367,7 +502,7 @@ export class Optimizer<H extends Hyperparameters = Hyperparameters> {
         if (grad === null || grad === undefined) {
           throw new ValueError(this.name, `paramGroups[${gi}].params[${pi}] (shape ${formatShape(p.value.shape)}) has no gradient: run backward() first, or leave parameters that get none out of the optimizer`);
         }
-        if (!(grad instanceof Tensor)) throw new ValueError(this.name, `paramGroups[${gi}].params[${pi}].grad must be a Tensor, got ${describe(grad)}`);
+        if (!isTensor(grad)) throw new ValueError(this.name, `paramGroups[${gi}].params[${pi}].grad must be a Tensor, got ${describe(grad)}`);
         if (!sameShape(grad.shape, p.value.shape)) {
           throw new ShapeError(this.name, `paramGroups[${gi}].params[${pi}] has shape ${formatShape(p.value.shape)} but its gradient ${formatShape(grad.shape)}`);
         }
@@ -439,7 +574,7 @@ export interface EncodedTensor {
 }
 
 function encodeState(state: StateTree, read: (t: Tensor) => Float32Array): unknown {
-  if (state instanceof Tensor) return { $tensor: { shape: [...state.shape], data: read(state) } };
+  if (isTensor(state)) return { $tensor: { shape: [...state.shape], data: read(state) } };
   if (Array.isArray(state)) return state.map((x) => encodeState(x, read));
   if (state !== null && typeof state === 'object') {
     return Object.fromEntries(Object.entries(state).map(([k, v]) => [k, encodeState(v as StateTree, read)]));
@@ -459,7 +594,7 @@ function decodeState(x: unknown): StateTree {
 }
 
 function checkLayout(op: string, path: string, saved: unknown, template: StateTree): void {
-  if (template instanceof Tensor) {
+  if (isTensor(template)) {
     if (!isEncodedTensor(saved)) throw new ValueError(op, `${path} should be a tensor of shape ${formatShape(template.shape)}, got ${describe(saved)}`);
     const { shape, data } = saved.$tensor;
     if (!Array.isArray(shape) || !sameShape(shape, template.shape)) {
@@ -467,6 +602,12 @@ function checkLayout(op: string, path: string, saved: unknown, template: StateTr
     }
     if (!data || typeof (data as ArrayLike<number>).length !== 'number' || (data as ArrayLike<number>).length !== template.size) {
       throw new ValueError(op, `${path} should hold ${template.size} values, got ${data && typeof (data as ArrayLike<number>).length === 'number' ? (data as ArrayLike<number>).length : describe(data)}`);
+    }
+    // A NaN or ±Inf moment would make the next step write NaN into the parameters.
+    const values = data as ArrayLike<unknown>;
+    for (let i = 0; i < values.length; i++) {
+      const v = values[i];
+      if (typeof v !== 'number' || !Number.isFinite(v)) throw new ValueError(op, `${path} must hold finite numbers, got ${describeValue(v)} at element ${i}`);
     }
     return;
   }
@@ -489,12 +630,25 @@ function checkLayout(op: string, path: string, saved: unknown, template: StateTr
 
 /** A state dict as JSON text (tensor data as number arrays; float32 values survive exactly). */
 export function stateDictToJSON(dict: OptimizerStateDict): string {
+  if (dict === null || typeof dict !== 'object' || (dict as { format?: unknown }).format !== 'sparsekit-optimizer') {
+    throw new ValueError('stateDictToJSON', `dict must be a state dict from stateDict(), got ${describeValue(dict)}`);
+  }
   return JSON.stringify(dict, (_k, v) => (v instanceof Float32Array ? Array.from(v) : v));
 }
 
 /** Parses {@link stateDictToJSON}'s text back into a state dict. */
 export function stateDictFromJSON(text: string): OptimizerStateDict {
-  return JSON.parse(text, (k, v) => (k === 'data' && Array.isArray(v) ? Float32Array.from(v) : v)) as OptimizerStateDict;
+  if (typeof text !== 'string') throw new ValueError('stateDictFromJSON', `text must be a string of JSON, got ${describeValue(text)}`);
+  let dict: unknown;
+  try {
+    dict = JSON.parse(text, (k, v) => (k === 'data' && Array.isArray(v) ? Float32Array.from(v) : v));
+  } catch (e) {
+    throw new ValueError('stateDictFromJSON', `text is not valid JSON (${(e as Error).message})`);
+  }
+  if (dict === null || typeof dict !== 'object' || (dict as { format?: unknown }).format !== 'sparsekit-optimizer') {
+    throw new ValueError('stateDictFromJSON', `text must hold a state dict with format 'sparsekit-optimizer', got ${describeValue(dict)}`);
+  }
+  return dict as OptimizerStateDict;
 }
 
 // ---------------------------------------------------------------------------------------
@@ -526,7 +680,7 @@ function isSerialisable(v: unknown): v is number | boolean | string {
 }
 
 function isParameterLike(p: unknown): p is ParameterLike {
-  return p !== null && typeof p === 'object' && (p as ParameterLike).value instanceof Tensor && typeof (p as ParameterLike).assign === 'function';
+  return p !== null && typeof p === 'object' && isTensor((p as ParameterLike).value) && typeof (p as ParameterLike).assign === 'function';
 }
 
 function isGroupList(x: unknown): boolean {

@@ -2,7 +2,7 @@ import { Linear, Parameter, fit, mseLoss } from '@sparsekit/autograd';
 import { ShapeError, Tensor, ValueError, kernelStats, matmul, memory, randn, setBackend, tensor } from '@sparsekit/tensor';
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as all from '../src/index.js';
-import { Adam, SGD, adam, applyUpdates, disposeState, stateDictFromJSON, stateDictToJSON, stateTensors } from '../src/index.js';
+import { Adam, IHT, SGD, adam, applyStep, applyStepAsync, applyUpdates, disposeState, iht, stateDictFromJSON, stateDictToJSON, stateTensors } from '../src/index.js';
 import { params, setGrads, values } from './helpers.js';
 
 beforeAll(() => {
@@ -190,10 +190,12 @@ describe('Optimizer: steps', () => {
       ['HSPG', { lambda: 0.1, proxSteps: 2 }],
       ['IHT', { k: 2, groups: 'rows' }],
     ];
+    // IHT's k must fit every group: the bias [2] gets its own (k = 1 per one-element row).
+    const grouped = (name: string, ps: Parameter[]) => (name === 'IHT' ? [{ params: [ps[0]] }, { params: [ps[1]], k: 1 }] : ps);
     for (const [name, options] of classes) {
       const ps = params(START, SHAPES);
       const Ctor = (all as unknown as Record<string, new (p: Parameter[], o: object) => { step(): boolean; dispose(): void }>)[name];
-      const opt = new Ctor(ps, { lr: 0.01, ...options });
+      const opt = new Ctor(grouped(name, ps) as Parameter[], { lr: 0.01, ...options });
       train(opt, ps, 4);
       const compiled = kernelStats().compiled;
       train(opt, ps, 6);
@@ -253,6 +255,146 @@ describe('Optimizer: state dicts', () => {
     expect(() => opt.loadStateDict(wrongShape.stateDict())).toThrow(ShapeError);
     expect(() => opt.loadStateDict({ format: 'nope' } as never)).toThrow(/format/);
     expect(stateDictToJSON(opt.stateDict())).toBe(before);
+  });
+});
+
+// Issue 8, item 6: a loaded state dict with NaN/Inf used to be accepted, and the next step wrote NaN.
+describe('Optimizer: loadStateDict checks values, not only shapes and layout', () => {
+  const trained = () => {
+    const ps = params(START, SHAPES);
+    const opt = new Adam(ps, { lr: 0.05 });
+    train(opt, ps, 3);
+    return { ps, opt };
+  };
+
+  it.each([
+    ['NaN in a first moment', (d: any) => (d.state[0][1].mu[0].$tensor.data[2] = NaN), /state\[0\]\[1\]\.mu\[0\] must hold finite numbers, got number NaN at element 2/],
+    ['+Inf in a second moment', (d: any) => (d.state[0][1].nu[1].$tensor.data[0] = Infinity), /state\[0\]\[1\]\.nu\[1\] must hold finite numbers, got number Infinity at element 0/],
+    ['-Inf in a second moment', (d: any) => (d.state[0][1].nu[0].$tensor.data[5] = -Infinity), /got number -Infinity at element 5/],
+    ['a NaN step count', (d: any) => (d.state[0][1].count = NaN), /state\[0\]\[1\]\.count should be a number/],
+    ['a NaN learning rate', (d: any) => (d.paramGroups[0].options.lr = NaN), /paramGroups\[0\]\.options\.lr must be a finite number, a flag or a name, got number NaN/],
+    ['a string in tensor data', (d: any) => (d.state[0][1].mu[0].$tensor.data = ['1', 0, 0, 0, 0, 0]), /must hold finite numbers, got string "1" at element 0/],
+  ])('rejects %s with a ValueError and changes nothing', (_what, corrupt, message) => {
+    const { ps, opt } = trained();
+    const dict = opt.stateDict();
+    corrupt(dict);
+    const before = stateDictToJSON(opt.stateDict());
+    const fresh = new Adam(params(START, SHAPES), { lr: 0.05 });
+    const freshBefore = stateDictToJSON(fresh.stateDict());
+    expect(() => fresh.loadStateDict(dict)).toThrow(ValueError);
+    expect(() => fresh.loadStateDict(dict)).toThrow(message);
+    expect(stateDictToJSON(fresh.stateDict())).toBe(freshBefore);
+    expect(stateDictToJSON(opt.stateDict())).toBe(before);
+    // The rejected load did not poison the next step.
+    setGrads(ps, gradOf);
+    expect(opt.step()).toBe(true);
+    expect(values(ps).every((v) => v.every(Number.isFinite))).toBe(true);
+  });
+
+  it('stateDictFromJSON turns bad text into a ValueError, not a raw SyntaxError', () => {
+    expect(() => stateDictFromJSON('not json')).toThrow(ValueError);
+    expect(() => stateDictFromJSON('not json')).toThrow(/stateDictFromJSON: text is not valid JSON/);
+    expect(() => stateDictFromJSON('{"a":1}')).toThrow(/stateDictFromJSON: text must hold a state dict with format 'sparsekit-optimizer', got object \{a\}/);
+    expect(() => stateDictFromJSON(5 as never)).toThrow(/stateDictFromJSON: text must be a string of JSON, got number 5/);
+  });
+});
+
+// Issue 8, item 11: the pure-core loop, followed as documented, leaked ~10 tensors per
+// parameter per step and recompiled kernels. applyStep realises and frees in one call.
+describe('applyStep: the pure core used correctly', () => {
+  it('gives exactly what the stateful Adam gives, bit for bit', () => {
+    const ps = params(START, SHAPES);
+    const opt = new Adam(ps, { lr: 0.05, weightDecay: 0.01 });
+    train(opt, ps, 10);
+    const tx = adam({ lr: 0.05, weightDecay: 0.01 });
+    let theta = START.map((d, i) => tensor(Float32Array.from(d), SHAPES[i]));
+    let state = tx.init(theta);
+    for (let t = 0; t < 10; t++) {
+      const grads = gradOf(theta.map((x) => x.dataSync())).map((g, i) => tensor(g, SHAPES[i]));
+      ({ params: theta, state } = applyStep(tx, grads, state, theta));
+      grads.forEach((g) => g.dispose());
+    }
+    expect(bits(values(theta), values(ps))).toBe(true);
+  });
+
+  it('keeps live tensors and compiled kernels flat over 500 steps', () => {
+    const tx = adam({ lr: 0.01 });
+    let theta = START.map((d, i) => tensor(Float32Array.from(d), SHAPES[i]));
+    let state = tx.init(theta);
+    let live = 0;
+    let compiled = 0;
+    for (let t = 0; t < 500; t++) {
+      if (t === 5) {
+        live = memory().liveTensors;
+        compiled = kernelStats().compiled;
+      }
+      const grads = theta.map((x) => all.applyUpdates([x], [x])[0]);
+      ({ params: theta, state } = applyStep(tx, grads, state, theta));
+      grads.forEach((g) => g.dispose());
+    }
+    expect(memory().liveTensors).toBe(live);
+    expect(kernelStats().compiled).toBe(compiled);
+    // 2 parameters + m and v for each: nothing else survives.
+    expect(theta.length + stateTensors(state).length).toBe(6);
+  });
+
+  it('consumes the params and state it was given, and says so when they are reused', () => {
+    const tx = adam({ lr: 0.01 });
+    const theta = [tensor([1, 2])];
+    const state = tx.init(theta);
+    const grads = [tensor([0.5, -0.5])];
+    const next = applyStep(tx, grads, state, theta);
+    expect(theta[0].isDisposed).toBe(true);
+    expect(stateTensors(state).every((t) => t.isDisposed)).toBe(true);
+    expect(grads[0].isDisposed).toBe(false);
+    expect(() => applyStep(tx, grads, next.state, theta)).toThrow(/applyStep: params\[0\] was disposed \(a previous applyStep consumed it/);
+    expect(() => applyStep(tx, grads, state, next.params)).toThrow(/applyStep: state holds a disposed tensor/);
+  });
+
+  it('rejects NaN/Inf gradients (or skips with nonFinite: skip) and bad arguments before consuming anything', async () => {
+    const tx = adam({ lr: 0.01 });
+    const theta = [tensor([1, 2])];
+    const state = tx.init(theta);
+    const live = memory().liveTensors;
+    expect(() => applyStep(tx, [tensor([NaN, 0])], state, theta)).toThrow(/applyStep: a gradient holds NaN or Inf/);
+    const skipped = applyStep(tx, [tensor([Infinity, 0])], state, theta, { nonFinite: 'skip' });
+    expect(skipped.params[0]).toBe(theta[0]);
+    expect(skipped.state).toBe(state);
+    expect(() => applyStep(tx, [tensor([1, 2, 3])], state, theta)).toThrow(ShapeError);
+    expect(() => applyStep(tx, [], state, theta)).toThrow(/expected one gradient per parameter \(1\), got 0/);
+    expect(() => applyStep({} as never, [tensor([1, 2])], state, theta)).toThrow(/applyStep: tx must be a gradient transformation/);
+    expect(() => applyStep(tx, [[1, 2]] as never, state, theta)).toThrow(/applyStep: grads\[0\] must be a Tensor, got array of length 2/);
+    expect(() => applyStep(tx, [tensor([1, 2])], state, theta, { nonfinite: 'skip' } as never)).toThrow(/unknown option 'nonfinite'/);
+    await expect(applyStepAsync(tx, [tensor([NaN, 0])], state, theta)).rejects.toThrow(/applyStepAsync: a gradient holds NaN or Inf/);
+    expect(theta[0].isDisposed).toBe(false);
+    expect(stateTensors(state).every((t) => !t.isDisposed)).toBe(true);
+    expect(memory().liveTensors).toBeGreaterThanOrEqual(live);
+  });
+
+  it('applyStepAsync gives exactly what applyStep gives', async () => {
+    const tx = adam({ lr: 0.05 });
+    const run = async (async: boolean) => {
+      let theta = START.map((d, i) => tensor(Float32Array.from(d), SHAPES[i]));
+      let state = tx.init(theta);
+      for (let t = 0; t < 5; t++) {
+        const grads = gradOf(theta.map((x) => x.dataSync())).map((g, i) => tensor(g, SHAPES[i]));
+        ({ params: theta, state } = async ? await applyStepAsync(tx, grads, state, theta) : applyStep(tx, grads, state, theta));
+        grads.forEach((g) => g.dispose());
+      }
+      return values(theta);
+    };
+    expect(bits(await run(true), await run(false))).toBe(true);
+  });
+});
+
+// Issue 8, item 15: IHT used to accept a k larger than the tensor (a silent no-op projection).
+describe('IHT: k must fit each group', () => {
+  it('refuses k larger than a tensor (groups: tensor) or a row (groups: rows), in the class and the pure form', () => {
+    const ps = params(START, SHAPES);
+    expect(() => new IHT(ps, { k: 3 })).toThrow(/IHT: k must be at most the size of each group, got k = 3 where params\[1\] \(shape \[2\]\) holds 2/);
+    expect(() => new IHT([ps[0]], { k: 4, groups: 'rows' })).toThrow(/IHT: .*got k = 4 where a row of params\[0\] \(shape \[2, 3\]\) holds 3/);
+    expect(() => iht({ k: 7 }).init([tensor([1, 2, 3, 4, 5, 6])])).toThrow(ValueError);
+    expect(() => new IHT([{ params: [ps[0]], k: 6 }, { params: [ps[1]], k: 2 }])).not.toThrow();
   });
 });
 
