@@ -1,0 +1,319 @@
+import { Random, ValueError, describeValue } from '@sparsekit/tensor';
+import {
+  DictionaryLearner,
+  checkInt,
+  checkNumber,
+  checkOptionKeys,
+  initialDictionary,
+  readCodingRule,
+  readInit,
+  replaceAtoms,
+  residualSqErrors,
+  rmsError,
+  sparseCodes,
+  type CodingRule,
+  type DictionaryInit,
+  type Matrix,
+  type ProgressCallback,
+} from './learning.js';
+
+/** Hyperparameters of {@link KSVD}. Give `nNonzeroCoefs`, `codingTol`, or both. */
+export interface KSVDOptions {
+  /** Number of atoms k. */
+  nComponents: number;
+  /** Atoms per signal in the sparse-coding step (a cap when `codingTol` is also given). */
+  nNonzeroCoefs?: number;
+  /** Target squared residual ‖x − γD‖² per signal in the sparse-coding step (OMP's `tol`). */
+  codingTol?: number;
+  /** Iterations (sparse coding + dictionary update). Default 10. */
+  maxIter?: number;
+  /** Stop when the RMS error changes by at most `tol` relative to the previous iteration. Default 1e-6; 0 runs `maxIter`. */
+  tol?: number;
+  /** Starting atoms: k random signals (`'data'`, default), Gaussian directions (`'random'`) or a k×n matrix. */
+  init?: DictionaryInit;
+  /** Approximate K-SVD (one power step per atom, Rubinstein et al. 2008) instead of the exact rank-1 SVD. Default false. */
+  approximate?: boolean;
+  /** Seed of the initialisation and of atom replacement. Default 0. */
+  seed?: number;
+  /** Called after every iteration; returning `false` stops the fit. */
+  onProgress?: ProgressCallback;
+}
+
+const KEYS = ['nComponents', 'nNonzeroCoefs', 'codingTol', 'maxIter', 'tol', 'init', 'approximate', 'seed', 'onProgress'] as const;
+
+/** Power-iteration limits of the exact rank-1 step: stop when 1 − ⟨vₜ, vₜ₋₁⟩ < RANK1_TOL. */
+const RANK1_TOL = 1e-15;
+const RANK1_MAX_ITER = 1000;
+
+/**
+ * Best rank-1 approximation g·dᵀ of E (m×n, row-major) with ‖d‖ = 1: d is E's leading right
+ * singular vector and g = Ed (so gᵢ = σ₁uᵢ). Power iteration on the Gram matrix of the
+ * smaller side (EᵀE when m ≥ n, else EEᵀ), started from `start` (the atom being updated, a
+ * good guess) and run to convergence. Writes d into `d` (n) and g into `g` (m). @internal
+ */
+export function rank1(E: Float64Array, m: number, n: number, start: Float64Array, d: Float64Array, g: Float64Array): void {
+  const tall = m >= n;
+  const s = tall ? n : m;
+  const M = new Float64Array(s * s);
+  if (tall) {
+    for (let r = 0; r < m; r++) {
+      const o = r * n;
+      for (let a = 0; a < n; a++) {
+        const ea = E[o + a]!;
+        if (ea === 0) continue;
+        for (let b = a; b < n; b++) M[a * n + b] += ea * E[o + b]!;
+      }
+    }
+  } else {
+    for (let a = 0; a < m; a++) {
+      for (let b = a; b < m; b++) {
+        let t = 0;
+        for (let c = 0; c < n; c++) t += E[a * n + c]! * E[b * n + c]!;
+        M[a * m + b] = t;
+      }
+    }
+  }
+  for (let a = 0; a < s; a++) for (let b = 0; b < a; b++) M[a * s + b] = M[b * s + a]!;
+  let v = new Float64Array(s);
+  let w = new Float64Array(s);
+  if (tall) v.set(start);
+  else for (let r = 0; r < m; r++) for (let c = 0; c < n; c++) v[r] += E[r * n + c]! * start[c]!;
+  const unit = (x: Float64Array): number => {
+    let q = 0;
+    for (let i = 0; i < s; i++) q += x[i]! * x[i]!;
+    const norm = Math.sqrt(q);
+    if (norm > 0) for (let i = 0; i < s; i++) x[i]! /= norm;
+    return norm;
+  };
+  if (unit(v) === 0) {
+    v.fill(1);
+    unit(v);
+  }
+  for (let it = 0; it < RANK1_MAX_ITER; it++) {
+    for (let a = 0; a < s; a++) {
+      let t = 0;
+      for (let b = 0; b < s; b++) t += M[a * s + b]! * v[b]!;
+      w[a] = t;
+    }
+    if (unit(w) === 0) break;
+    let dot = 0;
+    for (let i = 0; i < s; i++) dot += w[i]! * v[i]!;
+    [v, w] = [w, v];
+    if (1 - dot < RANK1_TOL) break;
+  }
+  if (tall) d.set(v);
+  else {
+    d.fill(0);
+    for (let r = 0; r < m; r++) for (let c = 0; c < n; c++) d[c] += v[r]! * E[r * n + c]!;
+    let q = 0;
+    for (let c = 0; c < n; c++) q += d[c]! * d[c]!;
+    const norm = Math.sqrt(q);
+    if (norm > 0) for (let c = 0; c < n; c++) d[c]! /= norm;
+    else d.set(start);
+  }
+  for (let r = 0; r < m; r++) {
+    let t = 0;
+    for (let c = 0; c < n; c++) t += E[r * n + c]! * d[c]!;
+    g[r] = t;
+  }
+}
+
+/** Codes in CSR over samples with float64 values the atom updates rewrite in place. */
+interface WorkingCodes {
+  indptr: Int32Array;
+  indices: Int32Array;
+  values: Float64Array;
+}
+
+/**
+ * The K-SVD dictionary update, atom by atom in place (Aharon, Elad & Bruckstein 2006, §IV):
+ * for atom j and the signals I that use it, the residual without it, E = X_I − Σ_{k≠j} γ_{I,k}dₖ,
+ * is replaced by its best rank-1 fit g·dⱼᵀ, which updates the atom and its coefficients
+ * together and keeps the support. `approximate` takes one power step instead (Rubinstein,
+ * Zibulevsky & Elad 2008, Algorithm 5): dⱼ ∝ Eᵀg, g = Edⱼ, computed without forming E.
+ * Returns the number of signals using each atom. @internal
+ */
+export function updateAtoms(X: Matrix, D: Float64Array, k: number, codes: WorkingCodes, approximate: boolean): Int32Array {
+  const { rows: N, cols: n, data: x } = X;
+  const { indptr, indices, values } = codes;
+  const nnz = indices.length;
+  // Transpose of the support: which (sample, position) pairs use each atom.
+  const atomPtr = new Int32Array(k + 1);
+  for (let p = 0; p < nnz; p++) atomPtr[indices[p]! + 1]!++;
+  for (let j = 0; j < k; j++) atomPtr[j + 1]! += atomPtr[j]!;
+  const fill = atomPtr.slice(0, k);
+  const userSample = new Int32Array(nnz);
+  const userPos = new Int32Array(nnz);
+  for (let i = 0; i < N; i++) {
+    for (let p = indptr[i]!; p < indptr[i + 1]!; p++) {
+      const slot = fill[indices[p]!]!++;
+      userSample[slot] = i;
+      userPos[slot] = p;
+    }
+  }
+  const usage = new Int32Array(k);
+  const d = new Float64Array(n);
+  const start = new Float64Array(n);
+  const w = new Float64Array(k);
+  const touched = new Int32Array(k);
+  const mark = new Uint8Array(k);
+  let E = new Float64Array(0);
+  let g = new Float64Array(0);
+  for (let j = 0; j < k; j++) {
+    const u0 = atomPtr[j]!;
+    const m = atomPtr[j + 1]! - u0;
+    if (m === 0) continue;
+    const dj = j * n;
+    if (approximate) {
+      // d = Σᵢ gᵢxᵢ − Σ_{k≠j} wₖdₖ with wₖ = Σᵢ gᵢγᵢₖ.
+      d.fill(0);
+      let nt = 0;
+      for (let u = u0; u < u0 + m; u++) {
+        const i = userSample[u]!;
+        const gi = values[userPos[u]!]!;
+        const xo = i * n;
+        for (let t = 0; t < n; t++) d[t] += gi * x[xo + t]!;
+        for (let p = indptr[i]!; p < indptr[i + 1]!; p++) {
+          const a = indices[p]!;
+          if (a === j) continue;
+          if (!mark[a]) {
+            mark[a] = 1;
+            w[a] = 0;
+            touched[nt++] = a;
+          }
+          w[a] += gi * values[p]!;
+        }
+      }
+      for (let q = 0; q < nt; q++) {
+        const a = touched[q]!;
+        const wa = w[a]!;
+        const ao = a * n;
+        for (let t = 0; t < n; t++) d[t] -= wa * D[ao + t]!;
+      }
+      let sq = 0;
+      for (let t = 0; t < n; t++) sq += d[t]! * d[t]!;
+      const norm = Math.sqrt(sq);
+      if (!(norm > 0)) {
+        for (let q = 0; q < nt; q++) mark[touched[q]!] = 0;
+        continue;
+      }
+      for (let t = 0; t < n; t++) d[t]! /= norm;
+      // g = X_I d − Γ_I (D d), with (D d)ₖ needed only for the atoms these signals use.
+      for (let q = 0; q < nt; q++) {
+        const a = touched[q]!;
+        const ao = a * n;
+        let s = 0;
+        for (let t = 0; t < n; t++) s += D[ao + t]! * d[t]!;
+        w[a] = s;
+      }
+      for (let u = u0; u < u0 + m; u++) {
+        const i = userSample[u]!;
+        const xo = i * n;
+        let s = 0;
+        for (let t = 0; t < n; t++) s += x[xo + t]! * d[t]!;
+        for (let p = indptr[i]!; p < indptr[i + 1]!; p++) {
+          const a = indices[p]!;
+          if (a !== j) s -= values[p]! * w[a]!;
+        }
+        values[userPos[u]!] = s;
+      }
+      for (let q = 0; q < nt; q++) mark[touched[q]!] = 0;
+      for (let t = 0; t < n; t++) D[dj + t] = d[t]!;
+    } else {
+      if (E.length < m * n) E = new Float64Array(m * n);
+      if (g.length < m) g = new Float64Array(m);
+      for (let r = 0; r < m; r++) {
+        const i = userSample[u0 + r]!;
+        const xo = i * n;
+        const eo = r * n;
+        for (let t = 0; t < n; t++) E[eo + t] = x[xo + t]!;
+        for (let p = indptr[i]!; p < indptr[i + 1]!; p++) {
+          const a = indices[p]!;
+          if (a === j) continue;
+          const c = values[p]!;
+          const ao = a * n;
+          for (let t = 0; t < n; t++) E[eo + t] -= c * D[ao + t]!;
+        }
+      }
+      for (let t = 0; t < n; t++) start[t] = D[dj + t]!;
+      rank1(E, m, n, start, d, g);
+      for (let t = 0; t < n; t++) D[dj + t] = d[t]!;
+      for (let r = 0; r < m; r++) values[userPos[u0 + r]!] = g[r]!;
+    }
+    for (let u = u0; u < u0 + m; u++) if (values[userPos[u]!] !== 0) usage[j]!++;
+  }
+  return usage;
+}
+
+/**
+ * K-SVD dictionary learning (Aharon, Elad & Bruckstein 2006, "K-SVD: An Algorithm for
+ * Designing Overcomplete Dictionaries for Sparse Representation", IEEE TSP 54(11)). It
+ * minimises ‖X − CD‖²_F subject to ‖cᵢ‖₀ ≤ s (or ‖xᵢ − cᵢD‖² ≤ ε) by alternating
+ *
+ * 1. sparse coding of every signal with Batch-OMP over the current atoms, and
+ * 2. the atom-by-atom update: for atom j and the signals I using it, the best rank-1 fit of
+ *    the residual without it, E_I = X_I − Σ_{k≠j} C_{I,k}dₖ ≈ g·dⱼᵀ (exact: power iteration to
+ *    convergence on the small Gram matrix of E_I; `approximate`: a single power step,
+ *    Rubinstein, Zibulevsky & Elad 2008), so supports are kept and coefficients refreshed.
+ *
+ * Before each coding step, atoms used by no signal or with |⟨dⱼ, dₖ⟩| > 0.99 are replaced by
+ * the worst-represented signals (as in KSVD-Box). Signals are the rows of X; atoms are the
+ * rows of `components`, normalised to unit ℓ2 norm.
+ *
+ * @example
+ * const ksvd = new KSVD({ nComponents: 50, nNonzeroCoefs: 3, maxIter: 20, seed: 1 }).fit(X);
+ * const codes = ksvd.transform(X); // CsrTensor, nSamples×50
+ */
+export class KSVD extends DictionaryLearner {
+  protected readonly op = 'KSVD';
+  protected readonly nComponentsValue: number;
+  protected readonly rule: CodingRule;
+  protected readonly maxIterValue: number;
+  protected readonly tolValue: number;
+  protected readonly onProgress: ProgressCallback | undefined;
+  protected readonly initValue: 'data' | 'random' | Matrix;
+  private readonly approximate: boolean;
+  private readonly seed: number;
+
+  constructor(options: KSVDOptions) {
+    checkOptionKeys('KSVD', options, KEYS);
+    const k = checkInt('KSVD', 'nComponents', options.nComponents, 1);
+    const rule = readCodingRule('KSVD', options, k);
+    const maxIter = checkInt('KSVD', 'maxIter', options.maxIter ?? 10, 1);
+    const tol = checkNumber('KSVD', 'tol', options.tol ?? 1e-6, 0, true);
+    const init = readInit('KSVD', options.init ?? 'data', k);
+    if (options.approximate !== undefined && typeof options.approximate !== 'boolean') {
+      throw new ValueError('KSVD', `approximate must be a boolean, got ${describeValue(options.approximate)}`);
+    }
+    const seed = checkNumber('KSVD', 'seed', options.seed ?? 0, -Infinity, true);
+    if (options.onProgress !== undefined && typeof options.onProgress !== 'function') {
+      throw new ValueError('KSVD', `onProgress must be a function, got ${describeValue(options.onProgress)}`);
+    }
+    super();
+    this.nComponentsValue = k;
+    this.rule = rule;
+    this.maxIterValue = maxIter;
+    this.tolValue = tol;
+    this.initValue = init;
+    this.approximate = options.approximate ?? false;
+    this.seed = seed;
+    this.onProgress = options.onProgress;
+  }
+
+  protected *iterations(X: Matrix): Generator<number, void, void> {
+    const k = this.nComponentsValue;
+    const rng = new Random(this.seed);
+    const D = initialDictionary(X, k, this.initValue, rng);
+    this.dict = D;
+    let last: { errors: Float64Array; usage: Int32Array } | null = null;
+    for (let it = 0; it < this.maxIterValue; it++) {
+      if (last) replaceAtoms(D, k, X, last.errors, last.usage, rng);
+      const raw = sparseCodes(X, D, k, this.rule);
+      const codes: WorkingCodes = { indptr: raw.indptr, indices: raw.indices, values: Float64Array.from(raw.values) };
+      const usage = updateAtoms(X, D, k, codes, this.approximate);
+      const errors = residualSqErrors(X, D, codes);
+      last = { errors, usage };
+      yield rmsError(errors, X.cols);
+    }
+  }
+}

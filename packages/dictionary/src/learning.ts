@@ -1,0 +1,349 @@
+import { Random, ShapeError, Tensor, ValueError, checkOptions, describeValue, tensor } from '@sparsekit/tensor';
+import { correlations, gramMatrix, rowSquaredNorms } from './gram.js';
+import { batchOmp, csrCodesToDense, ompCodes, type CsrCodes } from './omp.js';
+import { toMatrix, type HostMatrix, type MatrixInput } from './validate.js';
+
+/** Row-major host matrices in float64, as `validate.ts` reads them. @internal */
+export type Matrix = HostMatrix;
+
+/** What a progress callback receives after each iteration (epoch for online learning). */
+export interface ProgressEvent {
+  /** 1-based number of the iteration just finished. */
+  iteration: number;
+  /** The iteration budget of this fit. */
+  maxIter: number;
+  /** Root-mean-square representation error ‖X − CD‖_F / √(nSamples·nFeatures) after it. */
+  error: number;
+}
+
+/** Called after every iteration of a fit; returning `false` stops the fit there, keeping what it learned. */
+export type ProgressCallback = (event: ProgressEvent) => boolean | void;
+
+/** Why the last fit ended. */
+export type StopReason = 'maxIter' | 'converged' | 'callback' | 'aborted';
+
+/** Options of `fit` / `fitAsync`. */
+export interface FitOptions {
+  /** Stops the fit between iterations once aborted; what was learned so far is kept. */
+  signal?: AbortSignal;
+}
+
+/** Options objects are required where hyperparameters have no defaults; unknown keys are rejected. @internal */
+export function checkOptionKeys(op: string, options: unknown, known: readonly string[]): void {
+  if (options === undefined) throw new ValueError(op, `options must be an object, got ${describeValue(options)}`);
+  checkOptions(op, options, known);
+}
+
+/** An integer option in [min, max]. @internal */
+export function checkInt(op: string, name: string, value: unknown, min: number, max = Number.MAX_SAFE_INTEGER): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
+    throw new ValueError(op, `${name} must be an integer in [${min}, ${max === Number.MAX_SAFE_INTEGER ? '∞' : max}], got ${describeValue(value)}`);
+  }
+  return value;
+}
+
+/** A finite number option with `value > min` (or `>= min` when `inclusive`). @internal */
+export function checkNumber(op: string, name: string, value: unknown, min: number, inclusive: boolean, max = Infinity): number {
+  if (typeof value !== 'number' || !Number.isFinite(value) || (inclusive ? value < min : value <= min) || value > max) {
+    throw new ValueError(op, `${name} must be a finite number ${inclusive ? '>=' : '>'} ${min}${max < Infinity ? ` and <= ${max}` : ''}, got ${describeValue(value)}`);
+  }
+  return value;
+}
+
+/** The sparse-coding rule of a learner: a fixed number of atoms, an error target, or both. @internal */
+export interface CodingRule {
+  nNonzeroCoefs?: number;
+  /** Target squared residual per signal. */
+  tol?: number;
+}
+
+/** Reads `nNonzeroCoefs` / `codingTol` (at least one) into a coding rule. @internal */
+export function readCodingRule(op: string, options: { nNonzeroCoefs?: unknown; codingTol?: unknown }, k: number): CodingRule {
+  if (options.nNonzeroCoefs === undefined && options.codingTol === undefined) {
+    throw new ValueError(op, 'expected nNonzeroCoefs or codingTol (the sparse-coding stopping rule), got neither');
+  }
+  const rule: CodingRule = {};
+  if (options.nNonzeroCoefs !== undefined) rule.nNonzeroCoefs = checkInt(op, 'nNonzeroCoefs', options.nNonzeroCoefs, 1, k);
+  if (options.codingTol !== undefined) rule.tol = checkNumber(op, 'codingTol', options.codingTol, 0, false);
+  return rule;
+}
+
+/** Batch-OMP codes of the rows of X over the dictionary D (k×n). @internal */
+export function sparseCodes(X: Matrix, D: Float64Array, k: number, rule: CodingRule): CsrCodes {
+  const G = gramMatrix(D, k, X.cols);
+  const DtX = correlations(X.data, X.rows, D, k, X.cols);
+  return batchOmp(G, DtX, k, {
+    nNonzeroCoefs: rule.nNonzeroCoefs,
+    tol: rule.tol,
+    sqNorms: rule.tol !== undefined ? rowSquaredNorms(X.data, X.rows, X.cols) : undefined,
+  });
+}
+
+/** Squared representation errors ‖xᵢ − γᵢD‖² per signal. @internal */
+export function residualSqErrors(
+  X: Matrix,
+  D: Float64Array,
+  codes: { indptr: Int32Array; indices: Int32Array; values: ArrayLike<number> },
+): Float64Array {
+  const { rows: N, cols: n, data: x } = X;
+  const out = new Float64Array(N);
+  const r = new Float64Array(n);
+  for (let i = 0; i < N; i++) {
+    for (let t = 0; t < n; t++) r[t] = x[i * n + t]!;
+    for (let p = codes.indptr[i]!; p < codes.indptr[i + 1]!; p++) {
+      const g = codes.values[p]!;
+      const o = codes.indices[p]! * n;
+      for (let t = 0; t < n; t++) r[t] -= g * D[o + t]!;
+    }
+    let s = 0;
+    for (let t = 0; t < n; t++) s += r[t]! * r[t]!;
+    out[i] = s;
+  }
+  return out;
+}
+
+/** RMS of the representation error, √(Σ errᵢ / (N·n)). @internal */
+export function rmsError(sqErrors: Float64Array, nFeatures: number): number {
+  let s = 0;
+  for (let i = 0; i < sqErrors.length; i++) s += sqErrors[i]!;
+  return Math.sqrt(s / (sqErrors.length * nFeatures));
+}
+
+/** Scales row j of D to unit ℓ2 norm; returns its former norm. @internal */
+export function normalizeRow(D: Float64Array, j: number, n: number): number {
+  let s = 0;
+  for (let t = j * n; t < (j + 1) * n; t++) s += D[t]! * D[t]!;
+  const norm = Math.sqrt(s);
+  if (norm > 0) for (let t = j * n; t < (j + 1) * n; t++) D[t]! /= norm;
+  return norm;
+}
+
+/** Fills row j of D with a seeded Gaussian direction of unit norm. @internal */
+export function randomAtom(D: Float64Array, j: number, n: number, rng: Random): void {
+  do {
+    for (let t = j * n; t < (j + 1) * n; t++) D[t] = rng.normal();
+  } while (normalizeRow(D, j, n) === 0);
+}
+
+/** The `init` option: start from random signals, random Gaussian atoms, or a given k×n dictionary. */
+export type DictionaryInit = 'data' | 'random' | MatrixInput;
+
+/** Reads `init` once at construction: the explicit dictionary (checked later against X), or the mode. @internal */
+export function readInit(op: string, init: unknown, k: number): 'data' | 'random' | Matrix {
+  if (init === 'data' || init === 'random') return init;
+  if (typeof init === 'string') throw new ValueError(op, `init must be 'data', 'random' or a ${k}-row matrix, got '${init}'`);
+  const m = toMatrix(op, 'init', init);
+  if (m.rows !== k) throw new ShapeError(op, `init must have nComponents = ${k} rows, got ${m.rows}`);
+  return m;
+}
+
+/**
+ * The starting dictionary (k×n, unit rows): `'data'` takes k distinct signals drawn by the
+ * seeded generator (zero signals and any shortfall below k signals become random atoms),
+ * `'random'` Gaussian directions, or a given matrix, normalised. @internal
+ */
+export function initialDictionary(X: Matrix, k: number, init: 'data' | 'random' | Matrix, rng: Random): Float64Array {
+  const n = X.cols;
+  const D = new Float64Array(k * n);
+  if (init === 'random') {
+    for (let j = 0; j < k; j++) randomAtom(D, j, n, rng);
+  } else if (init === 'data') {
+    const perm = rng.permutation(X.rows);
+    for (let j = 0; j < k; j++) {
+      if (j < X.rows) {
+        const o = perm[j]! * n;
+        for (let t = 0; t < n; t++) D[j * n + t] = X.data[o + t]!;
+        if (normalizeRow(D, j, n) > 0) continue;
+      }
+      randomAtom(D, j, n, rng);
+    }
+  } else {
+    for (let t = 0; t < k * n; t++) D[t] = init.data[t]!;
+    for (let j = 0; j < k; j++) if (normalizeRow(D, j, n) === 0) randomAtom(D, j, n, rng);
+  }
+  return D;
+}
+
+/**
+ * Replaces unused and near-duplicate atoms (Rubinstein's KSVD-Box `cleardict`): an atom used
+ * by fewer than `minUse` signals, or whose |⟨dⱼ, dₖ⟩| exceeds `muThresh` for another atom,
+ * becomes the normalised signal that is currently worst represented; that signal's error is
+ * then zeroed so it seeds at most one atom. Returns the number of atoms replaced. @internal
+ */
+export function replaceAtoms(
+  D: Float64Array,
+  k: number,
+  X: Matrix,
+  sqErrors: Float64Array,
+  usage: Int32Array,
+  rng: Random,
+  { muThresh = 0.99, minUse = 1 }: { muThresh?: number; minUse?: number } = {},
+): number {
+  const n = X.cols;
+  const err = Float64Array.from(sqErrors);
+  let replaced = 0;
+  for (let j = 0; j < k; j++) {
+    let dup = false;
+    for (let b = 0; b < k && !dup; b++) {
+      if (b === j) continue;
+      let s = 0;
+      for (let t = 0; t < n; t++) s += D[j * n + t]! * D[b * n + t]!;
+      dup = Math.abs(s) > muThresh;
+    }
+    if (!dup && usage[j]! >= minUse) continue;
+    let worst = -1;
+    let worstErr = 0;
+    for (let i = 0; i < err.length; i++) {
+      if (err[i]! > worstErr) {
+        worstErr = err[i]!;
+        worst = i;
+      }
+    }
+    if (worst >= 0) {
+      for (let t = 0; t < n; t++) D[j * n + t] = X.data[worst * n + t]!;
+      err[worst] = 0;
+      if (normalizeRow(D, j, n) === 0) randomAtom(D, j, n, rng);
+    } else {
+      randomAtom(D, j, n, rng);
+    }
+    replaced++;
+  }
+  return replaced;
+}
+
+/** How many signals use each atom. @internal */
+export function atomUsage(codes: CsrCodes, k: number): Int32Array {
+  const usage = new Int32Array(k);
+  for (let p = 0; p < codes.indices.length; p++) if (codes.values[p] !== 0) usage[codes.indices[p]!]!++;
+  return usage;
+}
+
+/**
+ * Shared surface of the dictionary learners (scikit-learn style): hyperparameters are read
+ * once in the constructor, `fit` learns `components` (nComponents×nFeatures, unit-norm rows)
+ * and records `errorHistory`, `nIter` and `stopReason`; `transform` sparse-codes new
+ * signals over the learned atoms with Batch-OMP.
+ *
+ * One iteration generator drives both `fit` (synchronously) and `fitAsync` (yielding to the
+ * event loop between iterations, so an `AbortSignal` or a timer can stop it).
+ */
+export abstract class DictionaryLearner {
+  /**
+   * Learned atoms as rows, `{ data, shape: [nComponents, nFeatures] }` row-major (a matrix
+   * every SparseKit function accepts, e.g. as the D of `orthogonalMatchingPursuit`); `null`
+   * before the first fit.
+   */
+  components: { data: Float32Array; shape: [number, number] } | null = null;
+  /** RMS representation error after each iteration of the last fit. */
+  errorHistory: number[] = [];
+  /** Iterations the last fit ran. */
+  nIter = 0;
+  /** Why the last fit ended. */
+  stopReason: StopReason | null = null;
+
+  protected abstract readonly op: string;
+  protected abstract readonly nComponentsValue: number;
+  protected abstract readonly rule: CodingRule;
+  protected abstract readonly maxIterValue: number;
+  protected abstract readonly tolValue: number;
+  protected abstract readonly onProgress: ProgressCallback | undefined;
+  protected abstract readonly initValue: 'data' | 'random' | Matrix;
+  /** Working dictionary in float64 (k×n). */
+  protected dict: Float64Array | null = null;
+
+  /** One fit as a generator that yields the RMS error after each iteration. */
+  protected abstract iterations(X: Matrix): Generator<number, void, void>;
+
+  /** Validates X against the learner (before anything changes). */
+  protected prepare(X: unknown, options: unknown, op: string): { matrix: Matrix; signal?: AbortSignal } {
+    checkOptionKeys(op, options, ['signal']);
+    const { signal } = options as FitOptions;
+    if (signal !== undefined && !(signal instanceof AbortSignal)) {
+      throw new ValueError(op, `signal must be an AbortSignal, got ${describeValue(signal)}`);
+    }
+    const matrix = toMatrix(op, 'X', X);
+    this.checkFitMatrix(matrix, op);
+    return { matrix, signal };
+  }
+
+  /** Learner-specific checks of X (shape of an explicit init, …). */
+  protected checkFitMatrix(X: Matrix, op: string): void {
+    const init = this.initValue;
+    if (typeof init === 'object' && init.cols !== X.cols) {
+      throw new ShapeError(op, `X must have as many columns as the init dictionary (${init.cols}), got ${X.cols}`);
+    }
+  }
+
+  /** Publishes the working dictionary as `components`. */
+  protected publish(n: number): void {
+    this.components = { data: Float32Array.from(this.dict!), shape: [this.nComponentsValue, n] };
+  }
+
+  private *drive(X: Matrix, signal: AbortSignal | undefined): Generator<void, this, void> {
+    this.errorHistory = [];
+    this.nIter = 0;
+    this.stopReason = 'maxIter';
+    if (signal?.aborted) {
+      this.stopReason = 'aborted';
+      return this;
+    }
+    for (const error of this.iterations(X)) {
+      this.nIter++;
+      this.errorHistory.push(error);
+      this.publish(X.cols);
+      const prev = this.errorHistory.length > 1 ? this.errorHistory[this.errorHistory.length - 2]! : Infinity;
+      if (this.onProgress?.({ iteration: this.nIter, maxIter: this.maxIterValue, error }) === false) {
+        this.stopReason = 'callback';
+        break;
+      }
+      if (signal?.aborted) {
+        this.stopReason = 'aborted';
+        break;
+      }
+      if (Math.abs(prev - error) <= this.tolValue * prev) {
+        this.stopReason = 'converged';
+        break;
+      }
+      yield;
+    }
+    return this;
+  }
+
+  /**
+   * Learns the dictionary from the rows of X (nSamples×nFeatures). Stops after `maxIter`
+   * iterations, when the RMS error changes by at most `tol` relative to the previous
+   * iteration, when `onProgress` returns `false`, or when `options.signal` is aborted; the
+   * atoms learned up to that point are kept.
+   */
+  fit(X: MatrixInput, options: FitOptions = {}): this {
+    const { matrix, signal } = this.prepare(X, options, `${this.op}.fit`);
+    const run = this.drive(matrix, signal);
+    let step = run.next();
+    while (!step.done) step = run.next();
+    return this;
+  }
+
+  /** {@link fit} that yields to the event loop between iterations, so a signal aborted by a timer or another task stops it. */
+  async fitAsync(X: MatrixInput, options: FitOptions = {}): Promise<this> {
+    const { matrix, signal } = this.prepare(X, options, `${this.op}.fitAsync`);
+    const run = this.drive(matrix, signal);
+    let step = run.next();
+    while (!step.done) {
+      await new Promise<void>((resolve) => setTimeout(resolve, 0));
+      step = run.next();
+    }
+    return this;
+  }
+
+  /**
+   * Sparse codes of the rows of X over the learned atoms: Batch-OMP with the learner's
+   * `nNonzeroCoefs` / `codingTol`, exactly `orthogonalMatchingPursuit(X, components, …)`.
+   * Returns an nSamples×nComponents tensor, so X ≈ codes · components.
+   */
+  transform(X: MatrixInput): Tensor {
+    const op = `${this.op}.transform`;
+    if (this.components === null) throw new ValueError(op, 'the learner has not been fitted; call fit(X) first');
+    const { codes, nSamples, nComponents } = ompCodes(op, X, this.components, { nNonzeroCoefs: this.rule.nNonzeroCoefs, tol: this.rule.tol });
+    return tensor(csrCodesToDense(codes, nComponents), [nSamples, nComponents]);
+  }
+}
