@@ -1,5 +1,6 @@
 import { ShapeError, ValueError, formatShape } from './errors.js';
-import { assertTensor, kernelOp } from './internal.js';
+import { assertTensor, elementwise, kernelOp } from './internal.js';
+import { divmod } from './shape.js';
 import { Tensor } from './tensor.js';
 
 /**
@@ -128,14 +129,15 @@ export function spmm(a: CsrTensor, b: Tensor): Tensor {
     throw new ShapeError('spmm', `b must be [${k}, n] to multiply a ${formatShape(a.shape)}, got ${formatShape(b.shape)}`);
   }
   const n = b.shape[1];
-  const vals = new Tensor([Math.max(a.nnz, 1)], a.nnz ? a.values : new Float32Array(1), null);
-  const cols = new Tensor([Math.max(a.nnz, 1)], a.nnz ? Float32Array.from(a.colIndices) : new Float32Array(1), null);
+  // No stored entries (k = 0 included): zeros, with no kernel reading empty inputs.
+  if (a.nnz === 0) return elementwise([m, n], [0], ([zero]) => zero);
+  const vals = new Tensor([a.nnz], a.values, null);
+  const cols = new Tensor([a.nnz], Float32Array.from(a.colIndices), null);
   const ptr = new Tensor([m + 1], Float32Array.from(a.rowPtr), null);
   const bound = a.maxRowNnz;
   const lines = [
     'const o = this.thread.x;',
-    `const row = Math.floor((o + 0.5) / ${n});`,
-    `const col = o - row * ${n};`,
+    ...divmod('row', 'col', 'o', n, m * n),
     'const start = a2[row];',
     'const end = a2[row + 1];',
     'let sum = 0.0;',

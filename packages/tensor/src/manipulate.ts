@@ -1,7 +1,7 @@
 import { ShapeError, ValueError, checkOptions, describeValue, formatShape } from './errors.js';
 import { Random } from './random.js';
 import { assertTensor, kernelOp, view } from './internal.js';
-import { normalizeAxis, sizeOf, stridesOf } from './shape.js';
+import { divmod, normalizeAxis, sizeOf, stridesOf } from './shape.js';
 import { Tensor } from './tensor.js';
 
 /** The same data under a new shape; one dimension may be −1 (inferred). No kernel runs. */
@@ -31,10 +31,9 @@ export function transpose(x: Tensor, perm?: readonly number[]): Tensor {
   if (p.every((a, i) => a === i)) return view(outShape, x);
   const inStrides = stridesOf(x.shape);
   const outStrides = stridesOf(outShape);
-  const lines = ['let rem = this.thread.x;', 'let idx = 0.0;'];
+  const lines = ['const rem0 = this.thread.x;', 'let idx = 0.0;'];
   for (let d = 0; d < r; d++) {
-    lines.push(`const c${d} = Math.floor((rem + 0.5) / ${outStrides[d]});`);
-    lines.push(`rem = rem - c${d} * ${outStrides[d]};`);
+    lines.push(...divmod(`c${d}`, `rem${d + 1}`, `rem${d}`, outStrides[d], x.size));
     lines.push(`idx += c${d} * ${inStrides[p[d]]};`);
   }
   lines.push('return a0[idx];');
@@ -78,13 +77,15 @@ export function gather(x: Tensor, indices: Tensor | readonly number[], axis = 0)
   const outer = sizeOf(x.shape.slice(0, ax));
   const inner = sizeOf(x.shape.slice(ax + 1));
   const k = idx.size;
+  if (len === 0 && k > 0 && outer * inner > 0) {
+    if (Array.isArray(indices)) idx.dispose();
+    throw new ShapeError('gather', `cannot gather ${k} indices from axis ${ax} of length 0 (x ${formatShape(x.shape)})`);
+  }
   const shape = [...x.shape.slice(0, ax), k, ...x.shape.slice(ax + 1)];
   const lines = [
     'const o = this.thread.x;',
-    `const a = Math.floor((o + 0.5) / ${k * inner});`,
-    `const r = o - a * ${k * inner};`,
-    `const j = Math.floor((r + 0.5) / ${inner});`,
-    `const c = r - j * ${inner};`,
+    ...divmod('a', 'r', 'o', k * inner, sizeOf(shape)),
+    ...divmod('j', 'c', 'r', inner, sizeOf(shape)),
     `let g = Math.floor(a1[j] + 0.5);`,
     `if (g < 0.0) { g = 0.0; }`,
     `if (g > ${len - 1}.0) { g = ${len - 1}.0; }`,
@@ -121,21 +122,20 @@ export function concat(tensors: readonly Tensor[], axis = 0): Tensor {
   const shape = first.shape.map((d, j) => (j === ax ? total : d));
   const lines = [
     'const o = this.thread.x;',
-    `const a = Math.floor((o + 0.5) / ${total * inner});`,
-    `const r = o - a * ${total * inner};`,
-    `const j = Math.floor((r + 0.5) / ${inner});`,
-    `const c = r - j * ${inner};`,
+    ...divmod('a', 'r', 'o', total * inner, sizeOf(shape)),
+    ...divmod('j', 'c', 'r', inner, sizeOf(shape)),
   ];
+  // Empty pieces add nothing and are not kernel arguments (an empty array is no valid input).
+  const pieces = tensors.filter((t) => t.size > 0);
   let offset = 0;
-  tensors.forEach((_, i) => {
-    const l = lens[i];
-    if (l === 0) return;
+  pieces.forEach((t, i) => {
+    const l = t.shape[ax];
     lines.push(`if (j < ${offset + l}.0) { return a${i}[a * ${l * inner} + (j - ${offset}) * ${inner} + c]; }`);
     offset += l;
   });
   lines.push('return 0.0;');
-  const args = tensors.map((_, i) => `a${i}`).join(', ');
-  return kernelOp(shape, `function(${args}) {\n  ${lines.join('\n  ')}\n}`, [...tensors]);
+  const args = pieces.map((_, i) => `a${i}`).join(', ');
+  return kernelOp(shape, `function(${args}) {\n  ${lines.join('\n  ')}\n}`, pieces);
 }
 
 /**
@@ -158,8 +158,7 @@ export function oneHot(indices: Tensor | readonly number[], depth: number): Tens
   }
   const lines = [
     'const o = this.thread.x;',
-    `const r = Math.floor((o + 0.5) / ${depth});`,
-    `const c = o - r * ${depth};`,
+    ...divmod('r', 'c', 'o', depth, idx.size * depth),
     'return Math.floor(a0[r] + 0.5) == c ? 1.0 : 0.0;',
   ];
   const out = kernelOp([idx.size, depth], `function(a0) {\n  ${lines.join('\n  ')}\n}`, [idx]);

@@ -1,6 +1,7 @@
 import { backendName } from './backend.js';
 import { ShapeError, ValueError, checkOptions, describeValue, formatShape } from './errors.js';
-import { assertTensor, kernelOp } from './internal.js';
+import { assertTensor, elementwise, kernelOp } from './internal.js';
+import { divmod } from './shape.js';
 import type { Tensor } from './tensor.js';
 
 /** Options of {@link matmul}. */
@@ -49,20 +50,22 @@ export function matmul(a: Tensor, b: Tensor, options: MatmulOptions = {}): Tenso
       `inner dimensions differ: a${ta ? 'ᵀ' : ''} is ${m}×${k} (a ${formatShape(a.shape)}), b${tb ? 'ᵀ' : ''} is ${kb}×${n} (b ${formatShape(b.shape)})`,
     );
   }
-  const batch = Math.max(batchA, batchB);
+  // A 2-D operand is shared by every batch of the other, including an empty batch.
+  const batch = a.rank === 3 ? batchA : batchB;
   const outShape = a.rank === 3 || b.rank === 3 ? [batch, m, n] : [m, n];
+  // An empty inner dimension is an empty sum: zeros, with no kernel reading empty inputs.
+  if (k === 0) return elementwise(outShape, [0], ([zero]) => zero);
   if (batch === 1 && outShape.length === 2 && m % 4 === 0 && k % 4 === 0 && k > 0 && backendName() === 'webasm') {
     return webasmMatmul(a, b, m, n, k, ta, tb);
   }
   const mn = m * n;
   const aIdx = ta ? `aBase + p * ${m} + row` : `aBase + row * ${k} + p`;
   const bIdx = tb ? `bBase + col * ${k} + p` : `bBase + p * ${n} + col`;
+  const cells = batch * mn;
   const lines = [
     'const o = this.thread.x;',
-    batch > 1 ? `const bi = Math.floor((o + 0.5) / ${mn});` : 'const bi = 0;',
-    `const r = o - bi * ${mn};`,
-    `const row = Math.floor((r + 0.5) / ${n});`,
-    `const col = r - row * ${n};`,
+    ...(batch > 1 ? divmod('bi', 'r', 'o', mn, cells) : ['const bi = 0;', 'const r = o;']),
+    ...divmod('row', 'col', 'r', n, cells),
     `const aBase = ${batchA > 1 ? `bi * ${m * k}` : '0'};`,
     `const bBase = ${batchB > 1 ? `bi * ${k * n}` : '0'};`,
     'let sum = 0.0;',

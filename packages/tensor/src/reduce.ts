@@ -1,6 +1,6 @@
-import { ValueError } from './errors.js';
+import { ShapeError, ValueError } from './errors.js';
 import { elementwise, assertTensor, axisArg, kernelOp, view } from './internal.js';
-import { normalizeAxis } from './shape.js';
+import { divmod, normalizeAxis, sizeOf } from './shape.js';
 import { backendName } from './backend.js';
 import { codeContext, expOf } from './fastmath.js';
 import type { Tensor } from './tensor.js';
@@ -50,12 +50,11 @@ function plan(op: string, x: Tensor, options: ReduceOptions): Plan {
   return { len: x.shape[ax], inner, outShape };
 }
 
-function source(r: Reducer, len: number, inner: number, finish: string): string {
+function source(r: Reducer, len: number, inner: number, finish: string, cells: number): string {
   const map = r.map ?? ((v: string) => v);
   const lines = [
     'const o = this.thread.x;',
-    `const outer = Math.floor((o + 0.5) / ${inner});`,
-    `const base = outer * ${len * inner} + (o - outer * ${inner});`,
+    ...sliceBase(len, inner, cells),
     `let v = ${map(`a0[base]`)};`,
     `let acc = ${r.init};`,
     `for (let p = 1; p < ${len}; p++) {`,
@@ -65,6 +64,11 @@ function source(r: Reducer, len: number, inner: number, finish: string): string 
     `return ${finish};`,
   ];
   return `function(a0) {\n  ${lines.join('\n  ')}\n}`;
+}
+
+// Output cell o reduces the slice starting at `base`, stepping by `inner` (exact past 2²³ cells).
+function sliceBase(len: number, inner: number, cells: number): string[] {
+  return [...divmod('outer', 'innerAt', 'o', inner, cells), `const base = outer * ${len * inner} + innerAt;`];
 }
 
 const webasmSources = new Map<string, string>();
@@ -121,8 +125,10 @@ function reduce(op: string, x: Tensor, arg: AxisArg | undefined, r: Reducer, com
   const options = axisArg(op, x, arg, REDUCE_KEYS);
   const p = plan(op, x, options);
   if (p.len === 0) {
-    if (r === SUM) return elementwise(p.outShape, [0], () => finish('0.0', 0));
-    throw new ValueError(op, `cannot reduce an empty axis (shape [${x.shape.join(', ')}])`);
+    // An empty sum is 0 (and so are its norms); the mean of nothing is NaN, as in NumPy and
+    // PyTorch. A maximum or minimum of nothing has no value.
+    if (r.step === SUM.step) return elementwise(p.outShape, [op === 'mean' ? NaN : 0], ([v]) => v);
+    throw new ShapeError(op, `cannot reduce an empty axis: x has shape [${x.shape.join(', ')}], expected at least one element to reduce`);
   }
   if (p.inner === 1 && backendName() === 'webasm') {
     return kernelOp(p.outShape, webasmSource(r, p.len, finish('acc', p.len)), [x]);
@@ -145,14 +151,14 @@ function reduce(op: string, x: Tensor, arg: AxisArg | undefined, r: Reducer, com
       'return acc;',
     ];
     const partial = kernelOp([parts], `function(a0) {\n  ${lines.join('\n  ')}\n}`, [x]);
-    const total = kernelOp([1], source(combine, parts, 1, finish('acc', p.len)), [partial]);
+    const total = kernelOp([1], source(combine, parts, 1, finish('acc', p.len), 1), [partial]);
     partial.dispose();
     if (p.outShape.length === 1 && p.outShape[0] === 1) return total;
     const out = view(p.outShape, total);
     total.dispose();
     return out;
   }
-  return kernelOp(p.outShape, source(r, p.len, p.inner, finish('acc', p.len)), [x]);
+  return kernelOp(p.outShape, source(r, p.len, p.inner, finish('acc', p.len), sizeOf(p.outShape)), [x]);
 }
 
 const id = (acc: string): string => acc;
@@ -179,12 +185,11 @@ export const normLInf = (x: Tensor, axis?: AxisArg): Tensor =>
 function argReduce(op: string, x: Tensor, arg: AxisArg | undefined, better: '>' | '<'): Tensor {
   assertTensor(op, 'x', x);
   const p = plan(op, x, axisArg(op, x, arg, REDUCE_KEYS, -1));
-  if (p.len === 0) throw new ValueError(op, `cannot reduce an empty axis (shape [${x.shape.join(', ')}])`);
+  if (p.len === 0) throw new ShapeError(op, `cannot reduce an empty axis: x has shape [${x.shape.join(', ')}], expected at least one element to reduce`);
   // NaN counts as the extreme (PyTorch's convention); ties go to the first index.
   const lines = [
     'const o = this.thread.x;',
-    `const outer = Math.floor((o + 0.5) / ${p.inner});`,
-    `const base = outer * ${p.len * p.inner} + (o - outer * ${p.inner});`,
+    ...sliceBase(p.len, p.inner, sizeOf(p.outShape)),
     'let best = a0[base];',
     'let at = 0;',
     `for (let p = 1; p < ${p.len}; p++) {`,
@@ -208,11 +213,11 @@ export const argmin = (x: Tensor, axis?: AxisArg): Tensor => argReduce('argmin',
 export function logSumExp(x: Tensor, axis?: AxisArg): Tensor {
   assertTensor('logSumExp', 'x', x);
   const p = plan('logSumExp', x, axisArg('logSumExp', x, axis, REDUCE_KEYS, -1));
-  if (p.len === 0) throw new ValueError('logSumExp', `cannot reduce an empty axis (shape [${x.shape.join(', ')}])`);
+  // log Σ over nothing is log 0 = −Inf (PyTorch's logsumexp), so softmax of an empty axis is empty.
+  if (p.len === 0) return elementwise(p.outShape, [-Infinity], ([v]) => v);
   const lines = [
     'const o = this.thread.x;',
-    `const outer = Math.floor((o + 0.5) / ${p.inner});`,
-    `const base = outer * ${p.len * p.inner} + (o - outer * ${p.inner});`,
+    ...sliceBase(p.len, p.inner, sizeOf(p.outShape)),
     'let m = a0[base];',
     `for (let p = 1; p < ${p.len}; p++) {`,
     `  const v = a0[base + p * ${p.inner}];`,

@@ -59,3 +59,37 @@ export function stridesOf(shape: readonly number[]): number[] {
   }
   return s;
 }
+
+/**
+ * Flat indices below this are exact integers in float32, the arithmetic kernels index in on
+ * webasm (gpu.js keeps declared locals in f32), WebGL and WebGPU. @internal
+ */
+export const F32_EXACT_INDEX = 2 ** 24;
+
+// Below 2²³, `i + 0.5` is exact in float32 and ⌊(i + 0.5) / d⌋ stays exact under GL's
+// approximate division (the quotient sits half a step away from every integer). From 2²³ on
+// `i + 0.5` rounds to i or i + 1, which floored the last column of a row into the next row.
+const HALF_STEP_EXACT = 2 ** 23;
+
+/**
+ * Kernel statements binding `q = ⌊num / d⌋` and (when `r` is given) `r = num − q·d`, exact
+ * in float32 for integers 0 ≤ num < `bound` ≤ 2²⁴ on every backend. Below 2²³ it is the
+ * half-step floor; above, that estimate (off by at most a few units) is corrected once with
+ * the remainder, whose own half-step floor is exact because it is small. `num` is read more
+ * than once, so pass a name or `this.thread.x`. @internal
+ */
+export function divmod(q: string, r: string | null, num: string, d: number | string, bound: number): string[] {
+  if (bound <= HALF_STEP_EXACT) {
+    const lines = [`const ${q} = Math.floor((${num} + 0.5) / ${d});`];
+    if (r !== null) lines.push(`const ${r} = ${num} - ${q} * ${d};`);
+    return lines;
+  }
+  const lines = [
+    `const ${q}_e = Math.floor((${num} + 0.5) / ${d});`,
+    `const ${q}_r = ${num} - ${q}_e * ${d};`,
+    `const ${q}_c = Math.floor((${q}_r + 0.5) / ${d});`,
+    `const ${q} = ${q}_e + ${q}_c;`,
+  ];
+  if (r !== null) lines.push(`const ${r} = ${q}_r - ${q}_c * ${d};`);
+  return lines;
+}

@@ -1,7 +1,7 @@
 import { ValueError, describeValue } from './errors.js';
 import { assertTensor, axisArg, elementwise, kernelOp } from './internal.js';
 import { normL2 } from './reduce.js';
-import { sizeOf } from './shape.js';
+import { divmod, sizeOf } from './shape.js';
 import type { Tensor } from './tensor.js';
 
 // Groups up to this size rank each cell against its group directly (O(n²) per group, one
@@ -36,10 +36,9 @@ const key = (v: string): string => `(${v} != ${v} ? s0 : Math.abs(${v}))`;
 function rankDirect(x: Tensor, k: number, len: number, inner: number): Tensor {
   const lines = [
     'const o = this.thread.x;',
-    `const outer = Math.floor((o + 0.5) / ${len * inner});`,
-    `const rest = o - outer * ${len * inner};`,
-    `const j = Math.floor((rest + 0.5) / ${inner});`,
-    `const base = outer * ${len * inner} + (rest - j * ${inner});`,
+    ...divmod('outer', 'rest', 'o', len * inner, x.size),
+    ...divmod('j', 'jr', 'rest', inner, x.size),
+    `const base = outer * ${len * inner} + jr;`,
     `const m = ${key('a0[o]')};`,
     'let rank = 0.0;',
     `for (let p = 0; p < ${len}; p++) {`,
@@ -58,7 +57,7 @@ function rankBySort(x: Tensor, k: number, len: number, inner: number): Tensor {
   while (P < len) P *= 2;
   // Cell (g, l) of the sort buffers holds element l of group g; padding sorts last (key −1).
   const at = (g: string, l: string): string => `Math.floor((${g} + 0.5) / ${inner}) * ${len * inner} + ${l} * ${inner} + (${g} - Math.floor((${g} + 0.5) / ${inner}) * ${inner})`;
-  const head = ['const c = this.thread.x;', `const g = Math.floor((c + 0.5) / ${P});`, `const l = c - g * ${P};`];
+  const head = ['const c = this.thread.x;', ...divmod('g', 'l', 'c', P, groups * P)];
   const initKey = `function(a0, s0) {\n  ${[...head, `if (l >= ${len}) { return -1.0; }`, `const v = a0[${at('g', 'l')}];`, `return ${key('v')};`].join('\n  ')}\n}`;
   let keys = kernelOp([groups * P], initKey, [x], [Infinity]);
   let idx = kernelOp([groups * P], `function(a0) {\n  ${[...head, 'return l;'].join('\n  ')}\n}`, [x]);
@@ -67,8 +66,13 @@ function rankBySort(x: Tensor, k: number, len: number, inner: number): Tensor {
   const pass = (want: 'key' | 'index'): string =>
     `function(a0, a1, s0, s1) {\n  ${[
       ...head,
-      'const up = Math.floor((l + 0.5) / s1) - Math.floor((Math.floor((l + 0.5) / s1) + 0.5) / 2.0) * 2.0 < 0.5;',
-      'const lowHalf = Math.floor((l + 0.5) / s0) - Math.floor((Math.floor((l + 0.5) / s0) + 0.5) / 2.0) * 2.0 < 0.5;',
+      // Which half of its block (size s1) and of its pair (distance s0) the cell is in.
+      ...divmod('blk', null, 'l', 's1', P),
+      ...divmod('blkHalf', 'blkOdd', 'blk', '2.0', P),
+      'const up = blkOdd < 0.5;',
+      ...divmod('pair', null, 'l', 's0', P),
+      ...divmod('pairHalf', 'pairOdd', 'pair', '2.0', P),
+      'const lowHalf = pairOdd < 0.5;',
       'const p = lowHalf ? l + s0 : l - s0;',
       'const ka = a0[c];',
       'const kb = a0[c + p - l];',
@@ -93,10 +97,9 @@ function rankBySort(x: Tensor, k: number, len: number, inner: number): Tensor {
   // Keep x where its key beats the k-th entry of its group's sorted order.
   const mask = [
     'const o = this.thread.x;',
-    `const outer = Math.floor((o + 0.5) / ${len * inner});`,
-    `const rest = o - outer * ${len * inner};`,
-    `const j = Math.floor((rest + 0.5) / ${inner});`,
-    `const g = outer * ${inner} + (rest - j * ${inner});`,
+    ...divmod('outer', 'rest', 'o', len * inner, x.size),
+    ...divmod('j', 'jr', 'rest', inner, x.size),
+    `const g = outer * ${inner} + jr;`,
     `const t = a1[g * ${P} + ${k - 1}];`,
     `const ti = a2[g * ${P} + ${k - 1}];`,
     `const m = ${key('a0[o]')};`,

@@ -3,7 +3,7 @@ import { BackendError, ValueError, describeValue } from './errors.js';
 import { codeContext, type CodeContext } from './fastmath.js';
 import { formatValues, formatWithout } from './format.js';
 import { shared } from './registry.js';
-import { sizeOf } from './shape.js';
+import { divmod, sizeOf } from './shape.js';
 
 /** A nested array of numbers, as returned by {@link Tensor.array}. */
 export type NestedArray = number | NestedArray[];
@@ -532,7 +532,7 @@ function fuse(root: Tensor, steps: Step[], planned: Set<Tensor>): { source: stri
       const k = leaves.length;
       leaves.push(t);
       name = `r${k}`;
-      lines.push(`const ${name} = a${k}[${broadcastIndex(t.shape, root.shape)}];`);
+      lines.push(`const ${name} = a${k}[${broadcastIndex(t.shape, root.shape, 'this.thread.x', { lines, prefix: `i${k}_` })}];`);
     }
     names.set(t, name);
     return name;
@@ -545,14 +545,22 @@ function fuse(root: Tensor, steps: Step[], planned: Set<Tensor>): { source: stri
 
 /**
  * The flat index into a tensor of shape `from` that broadcasts to element `i` of a tensor
- * of shape `to`. Divisions are floored at i + 0.5 so GL's float arithmetic stays exact.
+ * of shape `to`. Divisions are floored at i + 0.5 so GL's float arithmetic stays exact; past
+ * 2²³ output cells that is no longer exact in float32, and the coordinates are computed by
+ * {@link divmod}'s corrected statements, appended to `emit.lines`.
  * @internal
  */
 // `this.thread.x` is written inline: webasm keeps a declared integer local in f32 and pays a
 // conversion on every indexed read (measured 1.5× on a 1e6-element kernel).
-export function broadcastIndex(from: readonly number[], to: readonly number[], i = 'this.thread.x'): string {
+export function broadcastIndex(
+  from: readonly number[],
+  to: readonly number[],
+  i = 'this.thread.x',
+  emit?: { lines: string[]; prefix: string },
+): string {
   const size = sizeOf(from);
-  if (size === sizeOf(to) && from.length <= to.length && sameTail(from, to)) return i;
+  const total = sizeOf(to);
+  if (size === total && from.length <= to.length && sameTail(from, to)) return i;
   if (size === 1) return '0';
   const r = to.length;
   const padded = [...new Array(r - from.length).fill(1), ...from];
@@ -563,13 +571,25 @@ export function broadcastIndex(from: readonly number[], to: readonly number[], i
     inStrides[d] = padded[d] === 1 ? 0 : inStride;
     inStride *= padded[d];
   }
-  let outStride = sizeOf(to);
+  const exactInline = total <= 2 ** 23;
+  if (!exactInline && !emit) throw new Error(`broadcastIndex: ${total} cells need statement lines`);
+  let outStride = total;
   let rem = i;
   for (let d = 0; d < r; d++) {
     outStride /= to[d];
-    const coord = outStride === 1 ? rem : `Math.floor((${rem} + 0.5) / ${outStride})`;
+    let coord = rem;
+    if (outStride !== 1) {
+      if (exactInline) {
+        coord = `Math.floor((${rem} + 0.5) / ${outStride})`;
+        rem = `(${rem} - Math.floor((${rem} + 0.5) / ${outStride}) * ${outStride})`;
+      } else {
+        const { lines, prefix } = emit as { lines: string[]; prefix: string };
+        lines.push(...divmod(`${prefix}q${d}`, `${prefix}r${d}`, rem, outStride, total));
+        coord = `${prefix}q${d}`;
+        rem = `${prefix}r${d}`;
+      }
+    }
     if (inStrides[d] !== 0) terms.push(inStrides[d] === 1 ? `(${coord})` : `(${coord}) * ${inStrides[d]}`);
-    if (outStride !== 1) rem = `(${rem} - Math.floor((${rem} + 0.5) / ${outStride}) * ${outStride})`;
   }
   return terms.length ? terms.join(' + ') : '0';
 }

@@ -399,6 +399,69 @@ export function parityCases(T: T): ParityCase[] {
     await check('rand seed 42', T.add(T.rand([3], { seed: 42 }), 0), dense([3], [rng.uniform(), rng.uniform(), rng.uniform()]), EXACT);
   });
 
+  // Empty dimensions: every op gives the empty (or, for an empty sum, the identity) result that
+  // the reference gives, on every backend, with no kernel reading an empty input.
+  add('empty shapes: elementwise, broadcasting, transpose, reshape', async () => {
+    for (const shape of [[0], [3, 0], [0, 4], [2, 0, 3]]) {
+      const x = randomDense(shape);
+      await check(`exp ${JSON.stringify(shape)}`, T.exp(up(x)), map([x], Math.exp), EXACT);
+      await check(`add ${JSON.stringify(shape)}`, T.add(up(x), 1), map([x], (v) => v + 1), EXACT);
+    }
+    const a = randomDense([3, 0]);
+    const b = randomDense([1, 1]);
+    await check('add [3,0] + [1,1]', T.add(up(a), up(b)), map([a, b], (u, v) => u + v), EXACT);
+    const c = randomDense([0, 1]);
+    await check('mul [0,1] · [1,5]', T.mul(up(c), up(randomDense([1, 5]))), { shape: [0, 5], data: new Float64Array(0) }, EXACT);
+    await check('transpose [2,0,3]', T.transpose(up(randomDense([2, 0, 3])), [2, 0, 1]), transposeRef(randomDense([2, 0, 3]), [2, 0, 1]), EXACT);
+    await check('reshape [3,0] → [0,-1]', T.reshape(up(a), [0, 5]), { shape: [0, 5], data: new Float64Array(0) }, EXACT);
+  });
+  add('empty shapes: matmul with an empty inner dimension is zeros; empty outer dimensions are empty', async () => {
+    const MM0: Array<[number[], number[], boolean, boolean]> = [
+      [[3, 0], [0, 4], false, false],
+      [[4, 0], [0, 8], false, false], // the webasm four-row kernel's shape class, k = 0
+      [[0, 3], [0, 5], true, false],
+      [[0, 3], [3, 4], false, false],
+      [[3, 4], [4, 0], false, false],
+      [[2, 3, 0], [2, 0, 5], false, false],
+      [[0, 3, 2], [2, 4], false, false],
+      [[5, 0], [7, 0], false, true],
+    ];
+    for (const [sa, sb, ta, tb] of MM0) {
+      const a = randomDense(sa);
+      const b = randomDense(sb);
+      await check(`matmul ${JSON.stringify(sa)}·${JSON.stringify(sb)}`, T.matmul(up(a), up(b), { transposeA: ta, transposeB: tb }), matmulRef(a, b, ta, tb), EXACT);
+    }
+  });
+  add('empty shapes: sums of nothing are 0, means NaN, logSumExp −Inf, softmax empty', async () => {
+    const x = randomDense([3, 0]);
+    await check('sum all of [3,0]', T.sum(up(x), {}), reduceRef(x, undefined, sumRef), EXACT);
+    await check('sum axis 1 of [3,0]', T.sum(up(x), { axis: 1 }), reduceRef(x, 1, sumRef), EXACT);
+    await check('sum axis 0 of [3,0]', T.sum(up(x), { axis: 0 }), reduceRef(x, 0, sumRef), EXACT);
+    await check('normL1 axis 1 of [3,0]', T.normL1(up(x), { axis: 1 }), reduceRef(x, 1, (v) => sumRef(v.map(Math.abs))), EXACT);
+    await check('normL2 axis 1 of [3,0]', T.normL2(up(x), { axis: 1, keepDims: true }), reduceRef(x, 1, (v) => Math.sqrt(sumRef(v.map((u) => u * u))), true), EXACT);
+    if (ieee()) await check('mean axis 1 of [3,0]', T.mean(up(x), { axis: 1 }), reduceRef(x, 1, (v) => sumRef(v) / v.length), EXACT);
+    await check('max axis 0 of [3,0]', T.max(up(x), { axis: 0 }), reduceRef(x, 0, maxRef), EXACT);
+    await check('argmax axis 0 of [3,0]', T.argmax(up(x), 0), reduceRef(x, 0, argRef((a, b) => a > b)), EXACT);
+    if (ieee()) await check('logSumExp axis 1 of [3,0]', T.logSumExp(up(x), { axis: 1 }), reduceRef(x, 1, lseRef), EXACT);
+    await check('softmax axis 1 of [3,0]', T.softmax(up(x), 1), { shape: [3, 0], data: new Float64Array(0) }, EXACT);
+  });
+  add('empty shapes: gather, concat, sliceRows, oneHot, topKMask, CSR', async () => {
+    const x = randomDense([4, 3]);
+    await check('gather no rows', T.gather(up(x), []), { shape: [0, 3], data: new Float64Array(0) }, EXACT);
+    await check('gather from [0,3]', T.gather(up(randomDense([0, 3])), [1, 0], 1), { shape: [0, 2], data: new Float64Array(0) }, EXACT);
+    const e = randomDense([4, 0]);
+    await check('concat with an empty piece', T.concat([up(e), up(x), up(e)], 1), x, EXACT);
+    await check('concat of empty pieces', T.concat([up(e), up(e)], 0), { shape: [8, 0], data: new Float64Array(0) }, EXACT);
+    await check('sliceRows 2..2', T.sliceRows(up(x), 2, 2), { shape: [0, 3], data: new Float64Array(0) }, EXACT);
+    await check('oneHot of no labels', T.oneHot([], 4), { shape: [0, 4], data: new Float64Array(0) }, EXACT);
+    await check('topKMask of [0]', T.topKMask(up(randomDense([0])), 2), { shape: [0], data: new Float64Array(0) }, EXACT);
+    await check('topKMask rows of [0,5]', T.topKMask(up(randomDense([0, 5])), 2, { axis: -1 }), { shape: [0, 5], data: new Float64Array(0) }, EXACT);
+    const none = T.CsrTensor.fromArray(new Float32Array(0), [3, 0]);
+    await check('spmm with k = 0', T.spmm(none, up(randomDense([0, 4]))), matmulRef(randomDense([3, 0]), randomDense([0, 4])), EXACT);
+    const zeroRows = T.CsrTensor.fromArray(new Float32Array(6), [2, 3]);
+    await check('spmm of an all-zero CSR', T.spmm(zeroRows, up(randomDense([3, 4]))), { shape: [2, 4], data: new Float64Array(8) }, EXACT);
+  });
+
   // No waste: kernels compile once per op × shape, and data stays on the device between ops.
   add('a chain of 10 elementwise ops costs one upload, one launch and one readback', async () => {
     const x = T.rand([1000], { seed: 3 });

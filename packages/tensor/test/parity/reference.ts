@@ -96,7 +96,8 @@ export const binaryRef: Record<string, (a: number, b: number) => number> = {
 
 export function matmulRef(a: Dense, b: Dense, ta = false, tb = false): Dense {
   const batched = a.shape.length === 3 || b.shape.length === 3;
-  const B = batched ? Math.max(a.shape.length === 3 ? a.shape[0] : 1, b.shape.length === 3 ? b.shape[0] : 1) : 1;
+  // A 2-D operand is shared by every batch of the other (an empty batch included).
+  const B = a.shape.length === 3 ? a.shape[0] : b.shape.length === 3 ? b.shape[0] : 1;
   const [ar, ac] = a.shape.slice(-2);
   const [br, bc] = b.shape.slice(-2);
   const m = ta ? ac : ar;
