@@ -1,14 +1,29 @@
-import { ShapeError, ValueError } from '@sparsekit/tensor';
+import { ShapeError, ValueError, checkOptions } from '@sparsekit/tensor';
 import { describe, hostMatrix, nonEmptyVector, pairedVectors, type MatrixLike } from './input.js';
 
 /** Options of the metrics over class labels. */
 export interface ClassOptions {
   /**
    * Number of classes C; labels are integers in [0, C). Default: 1 + the largest label
-   * seen in either argument.
+   * seen in either argument. At most {@link MAX_CLASSES} (a confusion matrix: at most
+   * {@link MAX_CONFUSION_CLASSES}); a larger C, given or inferred from a stray label,
+   * is refused with a `ValueError` before anything is allocated.
    */
   nClasses?: number;
 }
+
+/**
+ * The most classes {@link precisionRecallF1} accepts (its per-class arrays are O(C)): 2¹⁶.
+ * A label of 1e9 would otherwise allocate arrays of a billion entries.
+ */
+export const MAX_CLASSES = 65_536;
+
+/**
+ * The most classes {@link confusionMatrix} accepts: 4096, i.e. a C×C matrix of at most
+ * 2²⁴ cells. `confusionMatrix([0, 1, 100000], …)` would otherwise build 10¹⁰ cells and
+ * run the process out of memory.
+ */
+export const MAX_CONFUSION_CLASSES = 4_096;
 
 /** Options of {@link precisionRecallF1}. */
 export interface PrecisionRecallOptions extends ClassOptions {
@@ -96,7 +111,7 @@ export function topKAccuracy(yTrue: ArrayLike<number>, scores: MatrixLike, k: nu
  * integers in [0, nClasses).
  */
 export function confusionMatrix(yTrue: ArrayLike<number>, yPred: ArrayLike<number>, options: ClassOptions = {}): number[][] {
-  const { t, p, nClasses } = labelPair('confusionMatrix', yTrue, yPred, options);
+  const { t, p, nClasses } = labelPair('confusionMatrix', yTrue, yPred, options, MAX_CONFUSION_CLASSES);
   const m = Array.from({ length: nClasses }, () => new Array<number>(nClasses).fill(0));
   for (let i = 0; i < t.length; i++) m[t[i]][p[i]]++;
   return m;
@@ -116,9 +131,10 @@ export function precisionRecallF1(
   options: PrecisionRecallOptions = {},
 ): ClassificationScores {
   const op = 'precisionRecallF1';
-  const zero = options.zeroDivision ?? 0;
+  checkOptions(op, options, ['nClasses', 'zeroDivision']);
+  const zero = options?.zeroDivision ?? 0;
   if (zero !== 0 && zero !== 1) throw new ValueError(op, `options.zeroDivision must be 0 or 1, got ${describe(zero)}`);
-  const { t, p, nClasses } = labelPair(op, yTrue, yPred, options);
+  const { t, p, nClasses } = labelPair(op, yTrue, yPred, options, MAX_CLASSES);
   const tp = new Array<number>(nClasses).fill(0);
   const predicted = new Array<number>(nClasses).fill(0);
   const support = new Array<number>(nClasses).fill(0);
@@ -182,17 +198,34 @@ function labelPair(
   yTrue: ArrayLike<number>,
   yPred: ArrayLike<number>,
   options: ClassOptions,
+  maxClasses: number,
 ): { t: ArrayLike<number>; p: ArrayLike<number>; nClasses: number } {
+  checkOptions(op, options, op === 'precisionRecallF1' ? ['nClasses', 'zeroDivision'] : ['nClasses']);
   const [t0, p0] = pairedVectors(op, ['yTrue', yTrue], ['yPred', yPred]);
-  let n = options.nClasses;
-  if (n !== undefined && (!Number.isInteger(n) || n < 1)) {
-    throw new ValueError(op, `options.nClasses must be a positive integer, got ${describe(n)}`);
+  const given = options.nClasses;
+  if (given !== undefined) {
+    if (!Number.isInteger(given) || given < 1) throw new ValueError(op, `options.nClasses must be a positive integer, got ${describe(given)}`);
+    if (given > maxClasses) throw new ValueError(op, `options.nClasses must be at most ${maxClasses}, got ${given}`);
   }
-  const t = labelVector(op, 'yTrue', t0, n);
-  const p = labelVector(op, 'yPred', p0, n);
-  if (n === undefined) {
-    n = 0;
-    for (let i = 0; i < t.length; i++) n = Math.max(n, t[i] + 1, p[i] + 1);
+  const t = labelVector(op, 'yTrue', t0, given);
+  const p = labelVector(op, 'yPred', p0, given);
+  if (given !== undefined) return { t, p, nClasses: given };
+  // Inferred from the largest label present; checked before anything of size C is made.
+  let n = 0;
+  let where = '';
+  for (const [arg, y] of [['yTrue', t], ['yPred', p]] as const) {
+    for (let i = 0; i < y.length; i++) {
+      if (y[i] + 1 > n) {
+        n = y[i] + 1;
+        where = `${arg}[${i}]`;
+      }
+    }
+  }
+  if (n > maxClasses) {
+    throw new ValueError(
+      op,
+      `the largest label, ${where} = ${n - 1}, implies ${n} classes, more than the ${maxClasses} this function handles; if it is a stray label fix it, else relabel the classes present as 0…k−1`,
+    );
   }
   return { t, p, nClasses: n };
 }

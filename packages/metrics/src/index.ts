@@ -21,6 +21,8 @@ export {
   topKAccuracy,
   confusionMatrix,
   precisionRecallF1,
+  MAX_CLASSES,
+  MAX_CONFUSION_CLASSES,
   type ClassOptions,
   type PrecisionRecallOptions,
   type ClassificationScores,

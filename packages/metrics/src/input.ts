@@ -1,4 +1,4 @@
-import { ShapeError, ValueError, formatShape, type Tensor } from '@sparsekit/tensor';
+import { ShapeError, ValueError, formatShape, isTensor, type Tensor } from '@sparsekit/tensor';
 
 /**
  * A host matrix: row-major `data` with a 2-D `shape` `[rows, cols]`, or an array of
@@ -12,19 +12,6 @@ export interface HostMatrix {
   data: ArrayLike<number>;
   rows: number;
   cols: number;
-}
-
-/**
- * Whether `x` is a tensor, judged by its shape rather than `instanceof`, so tensors from
- * another copy of `@sparsekit/tensor` (ESM next to CJS) are recognised too.
- */
-export function isTensor(x: unknown): x is Tensor {
-  return (
-    typeof x === 'object' &&
-    x !== null &&
-    typeof (x as Tensor).data === 'function' &&
-    Array.isArray((x as Tensor).shape)
-  );
 }
 
 /** A short description of a bad value for error messages. */

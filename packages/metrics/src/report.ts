@@ -1,7 +1,7 @@
-import { ShapeError, ValueError, formatShape, type Tensor } from '@sparsekit/tensor';
+import { ShapeError, ValueError, formatShape, isTensor, type Tensor } from '@sparsekit/tensor';
 import { giniOf } from './gini.js';
 import { hoyerOf } from './hoyer.js';
-import { describe, finiteVector, isTensor, tolerance } from './input.js';
+import { describe, finiteVector, tolerance } from './input.js';
 
 /**
  * A model, structurally: anything listing its parameters by name, such as

@@ -1,6 +1,6 @@
 import { ShapeError, ValueError } from '@sparsekit/tensor';
 import { describe, expect, it } from 'vitest';
-import { accuracy, confusionMatrix, precisionRecallF1, topKAccuracy } from '../src/index.js';
+import { MAX_CLASSES, MAX_CONFUSION_CLASSES, accuracy, confusionMatrix, precisionRecallF1, topKAccuracy } from '../src/index.js';
 import fixtures from './fixtures/sklearn.json';
 
 describe('accuracy', () => {
@@ -125,5 +125,33 @@ describe('precisionRecallF1', () => {
     expect(() => precisionRecallF1([0], [0], { zeroDivision: 'warn' as never })).toThrow(
       new ValueError('precisionRecallF1', 'options.zeroDivision must be 0 or 1, got the string "warn"'),
     );
+  });
+});
+
+// Issue 8, item 7: one stray label used to allocate C×C (or C) cells and kill the process.
+describe('class counts are bounded before anything is allocated', () => {
+  it('confusionMatrix([0, 1, 100000], [0, 1, 1]) throws at once, naming the stray label', () => {
+    expect(() => confusionMatrix([0, 1, 100000], [0, 1, 1])).toThrow(
+      new ValueError(
+        'confusionMatrix',
+        'the largest label, yTrue[2] = 100000, implies 100001 classes, more than the 4096 this function handles; if it is a stray label fix it, else relabel the classes present as 0…k−1',
+      ),
+    );
+  });
+
+  it('precisionRecallF1 with a label of 1e9 throws at once, naming it', () => {
+    expect(() => precisionRecallF1([0, 1], [0, 1e9])).toThrow(/precisionRecallF1: the largest label, yPred\[1\] = 1000000000, implies 1000000001 classes, more than the 65536/);
+  });
+
+  it('refuses an nClasses over the limit, and accepts one at it', () => {
+    expect(() => confusionMatrix([0], [0], { nClasses: MAX_CONFUSION_CLASSES + 1 })).toThrow('confusionMatrix: options.nClasses must be at most 4096, got 4097');
+    expect(() => precisionRecallF1([0], [0], { nClasses: MAX_CLASSES + 1 })).toThrow('precisionRecallF1: options.nClasses must be at most 65536, got 65537');
+    expect(confusionMatrix([0], [4095])[0][4095]).toBe(1);
+    expect(precisionRecallF1([0], [0], { nClasses: MAX_CLASSES }).support).toHaveLength(MAX_CLASSES);
+  });
+
+  it('rejects unknown option keys', () => {
+    expect(() => confusionMatrix([0], [0], { numClasses: 2 } as never)).toThrow(/confusionMatrix: unknown option 'numClasses' in options \(did you mean 'nClasses'\?\)/);
+    expect(() => precisionRecallF1([0], [0], { zero_division: 1 } as never)).toThrow(/precisionRecallF1: unknown option 'zero_division'/);
   });
 });

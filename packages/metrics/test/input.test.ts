@@ -1,18 +1,19 @@
 import { ShapeError, ValueError, disposeBackend, setBackend, tensor } from '@sparsekit/tensor';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { finiteVector, hostMatrix, isTensor } from '../src/input.js';
+import { finiteVector, hostMatrix } from '../src/input.js';
 import { topKAccuracy } from '../src/index.js';
 
 describe('input checks', () => {
   beforeAll(() => setBackend('cpu'));
   afterAll(() => disposeBackend());
 
-  it('recognises tensors by shape, not by class', () => {
-    expect(isTensor(tensor([1], [1]))).toBe(true);
-    expect(isTensor({ shape: [2], data: async () => new Float32Array(2) })).toBe(true);
-    expect(isTensor({ shape: [2], data: [1, 2] })).toBe(false);
-    expect(isTensor([1, 2])).toBe(false);
-    expect(isTensor(null)).toBe(false);
+  it('recognises tensors by the tensor package brand (any loaded copy), not by class', () => {
+    const hint = /read a tensor first with \{ data: await t.data\(\), shape: t.shape \}/;
+    expect(() => hostMatrix('op', 'm', tensor([1], [1]))).toThrow(hint);
+    // A tensor of another copy of @sparsekit/tensor (its CJS build, say) carries the same brand.
+    const foreign = { [Symbol.for('sparsekit.tensor')]: true, shape: [2], data: async () => new Float32Array(2) };
+    expect(() => hostMatrix('op', 'm', foreign)).toThrow(hint);
+    expect(() => hostMatrix('op', 'm', { shape: [1, 2], data: [1, 2] })).not.toThrow();
   });
 
   it('accepts every numeric array-like and names the first bad index', () => {
