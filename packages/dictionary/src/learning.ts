@@ -280,13 +280,10 @@ export abstract class DictionaryLearner {
   }
 
   private *drive(X: Matrix, signal: AbortSignal | undefined): Generator<void, this, void> {
+    if (signal?.aborted) return this;
     this.errorHistory = [];
     this.nIter = 0;
     this.stopReason = 'maxIter';
-    if (signal?.aborted) {
-      this.stopReason = 'aborted';
-      return this;
-    }
     for (const error of this.iterations(X)) {
       this.nIter++;
       this.errorHistory.push(error);
@@ -300,11 +297,15 @@ export abstract class DictionaryLearner {
         this.stopReason = 'aborted';
         break;
       }
-      if (Math.abs(prev - error) <= this.tolValue * prev) {
+      if (this.errorHistory.length > 1 && Math.abs(prev - error) <= this.tolValue * prev) {
         this.stopReason = 'converged';
         break;
       }
       yield;
+      if (signal?.aborted) {
+        this.stopReason = 'aborted';
+        break;
+      }
     }
     return this;
   }
@@ -313,7 +314,7 @@ export abstract class DictionaryLearner {
    * Learns the dictionary from the rows of X (nSamples×nFeatures). Stops after `maxIter`
    * iterations, when the RMS error changes by at most `tol` relative to the previous
    * iteration, when `onProgress` returns `false`, or when `options.signal` is aborted; the
-   * atoms learned up to that point are kept.
+   * atoms learned up to that point are kept. A signal already aborted changes nothing.
    */
   fit(X: MatrixInput, options: FitOptions = {}): this {
     const { matrix, signal } = this.prepare(X, options, `${this.op}.fit`);
