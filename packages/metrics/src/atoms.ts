@@ -1,4 +1,4 @@
-import { ShapeError, ValueError } from '@sparsekit/tensor';
+import { ShapeError, ValueError, checkOptions } from '@sparsekit/tensor';
 import { describe, hostMatrix, type HostMatrix, type MatrixLike } from './input.js';
 
 /** Options of {@link atomRecovery}. */
@@ -36,6 +36,7 @@ export interface AtomRecovery {
  */
 export function atomRecovery(trueAtoms: MatrixLike, learnedAtoms: MatrixLike, options: AtomRecoveryOptions = {}): AtomRecovery {
   const op = 'atomRecovery';
+  checkOptions(op, options, ['threshold']);
   const threshold = options.threshold ?? 0.01;
   if (typeof threshold !== 'number' || !(threshold > 0 && threshold <= 1)) {
     throw new ValueError(op, `options.threshold must be a number in (0, 1], got ${describe(threshold)}`);

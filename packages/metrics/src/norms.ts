@@ -1,4 +1,4 @@
-import type { Tensor } from '@sparsekit/tensor';
+import { type Tensor, checkOptions } from '@sparsekit/tensor';
 import { finiteVector, measureInput, nonEmptyVector, onHostOrTensor, tolerance } from './input.js';
 
 /** Options of the counting measures. */
@@ -75,6 +75,7 @@ export function l0(x: ArrayLike<number>, options?: ToleranceOptions): number;
 /** ℓ0 of a tensor's values (read with `await t.data()`). */
 export function l0(x: Tensor, options?: ToleranceOptions): Promise<number>;
 export function l0(x: ArrayLike<number> | Tensor, options: ToleranceOptions = {}): number | Promise<number> {
+  checkOptions('l0', options, ['tol']);
   return onHostOrTensor(x, (v) => {
     const tol = tolerance('l0', options.tol);
     return countNonZeros(finiteVector('l0', 'x', v), tol);
@@ -93,6 +94,7 @@ export function sparsityRatio(x: ArrayLike<number>, options?: ToleranceOptions):
 /** Sparsity ratio of a tensor's values (read with `await t.data()`). */
 export function sparsityRatio(x: Tensor, options?: ToleranceOptions): Promise<number>;
 export function sparsityRatio(x: ArrayLike<number> | Tensor, options: ToleranceOptions = {}): number | Promise<number> {
+  checkOptions('sparsityRatio', options, ['tol']);
   return onHostOrTensor(x, (v) => {
     const tol = tolerance('sparsityRatio', options.tol);
     const vec = nonEmptyVector('sparsityRatio', 'x', v);

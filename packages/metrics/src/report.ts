@@ -1,4 +1,4 @@
-import { ShapeError, ValueError, formatShape, isTensor, type Tensor } from '@sparsekit/tensor';
+import { ShapeError, ValueError, checkOptions, formatShape, isTensor, type Tensor } from '@sparsekit/tensor';
 import { giniOf } from './gini.js';
 import { hoyerOf } from './hoyer.js';
 import { describe, finiteVector, tolerance } from './input.js';
@@ -119,6 +119,7 @@ interface Parameter {
  */
 export async function sparsityReport(source: ReportSource, options: SparsityReportOptions = {}): Promise<SparsityReport> {
   const op = 'sparsityReport';
+  checkOptions(op, options, ['tol', 'filter']);
   const tol = tolerance(op, options.tol);
   const keep = filterOf(op, options.filter);
   const params: Parameter[] = [];
