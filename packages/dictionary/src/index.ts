@@ -1,4 +1,8 @@
-export {};
+export { orthogonalMatchingPursuit, type OmpOptions } from './omp.js';
+export { Lasso, lassoPath, type LassoOptions, type LassoPathOptions, type LassoPathResult } from './lasso.js';
+export { fista, type FistaOptions } from './fista.js';
+export { sparseEncode, type SparseEncodeAlgorithm, type SparseEncodeOptions } from './sparse-encode.js';
+export type { MatrixInput, VectorInput } from './validate.js';
 export {
   type DictionaryInit,
   type FitOptions,

@@ -1,6 +1,6 @@
 import { ShapeError, type Tensor, ValueError, tensor } from '@sparsekit/tensor';
 import { correlations, gramMatrix, rowSquaredNorms } from './gram.js';
-import { type MatrixInput, checkInteger, checkOptions, checkPositive, checkSameWidth, toMatrix } from './validate.js';
+import { type MatrixInput, checkInteger, checkOptions, checkPositive, readCoding } from './validate.js';
 
 /**
  * Sparse codes of a batch of signals in CSR form over the samples: the codes of sample `i`
@@ -292,9 +292,7 @@ export function ompCodes(
   extraKeys: readonly string[] = [],
 ): { codes: CsrCodes; nSamples: number; nComponents: number } {
   checkOptions(fn, options, ['nNonzeroCoefs', 'tol', ...extraKeys]);
-  const X = toMatrix(fn, 'X', Xin);
-  const D = toMatrix(fn, 'D', Din);
-  checkSameWidth(fn, X, D);
+  const { X, D } = readCoding(fn, Xin, Din);
   const opts = (options ?? {}) as OmpOptions;
   const k = D.rows;
   if (opts.nNonzeroCoefs !== undefined) checkInteger(fn, 'nNonzeroCoefs', opts.nNonzeroCoefs, 1, k);

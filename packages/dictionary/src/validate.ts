@@ -157,3 +157,11 @@ export function checkSameWidth(fn: string, X: HostMatrix, D: HostMatrix): void {
     );
   }
 }
+
+/** Validates the signals X and the dictionary D of a sparse-coding call. @internal */
+export function readCoding(fn: string, X: unknown, D: unknown): { X: HostMatrix; D: HostMatrix } {
+  const x = toMatrix(fn, 'X', X);
+  const d = toMatrix(fn, 'D', D);
+  checkSameWidth(fn, x, d);
+  return { X: x, D: d };
+}
