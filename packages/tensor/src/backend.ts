@@ -23,7 +23,32 @@ export interface BackendInfo {
   readonly resident: boolean;
   /** Kernels that gpu.js silently degraded to another backend, with its reason. */
   readonly fallbacks: readonly string[];
+  /**
+   * The most elements one tensor may have here (see {@link MAX_ELEMENTS}); every creation
+   * function and op refuses a larger result with a `ShapeError` before allocating anything.
+   */
+  readonly maxElements: number;
 }
+
+/**
+ * The per-tensor element limit of each backend: 2²⁴ = 16,777,216 everywhere.
+ * - webasm: gpu.js's WebAssembly code keeps every declared local, flat indices included, in
+ *   float32, whose integers are exact only up to 2²⁴ (its wasm memory, 4 GiB, would allow more).
+ * - webgl2, webgl, headlessgl: shaders index in highp float (float32), the same 2²⁴; a device
+ *   whose MAX_TEXTURE_SIZE² is smaller fails in gpu.js's texture allocation instead.
+ * - webgpu: the generated WGSL indexes in f32 as well.
+ * - cpu: indices are float64 there, but cpu is the reference the others are checked against,
+ *   so it keeps their limit: a program that runs on cpu runs unchanged on every backend.
+ * @internal
+ */
+export const MAX_ELEMENTS: Readonly<Record<BackendName, number>> = {
+  webgpu: 2 ** 24,
+  webgl2: 2 ** 24,
+  webgl: 2 ** 24,
+  headlessgl: 2 ** 24,
+  webasm: 2 ** 24,
+  cpu: 2 ** 24,
+};
 
 /** Counters that make waste visible: compilations, calls and host↔device transfers. */
 export interface KernelStats {
@@ -127,6 +152,7 @@ function create(name: BackendName, req: BackendName | 'auto', reason: string): B
     syncReadback: name !== 'webgpu',
     resident: GL.has(name) || name === 'webgpu',
     fallbacks,
+    maxElements: MAX_ELEMENTS[name],
   };
   return {
     info,

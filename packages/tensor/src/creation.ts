@@ -1,6 +1,7 @@
 import { ShapeError, ValueError, checkOptions, describeValue, formatShape } from './errors.js';
 import { Random } from './random.js';
-import { checkFinite, checkShape, sizeOf } from './shape.js';
+import { elementwise } from './internal.js';
+import { checkFinite, checkShape, checkSize, sizeOf } from './shape.js';
 import { Tensor } from './tensor.js';
 
 /** Typed arrays {@link tensor} reads natively (BigInt arrays are not: convert them to numbers first). */
@@ -58,6 +59,7 @@ export function tensor(data: TensorData, shape?: readonly number[]): Tensor {
   if (isNumericArray(data)) {
     const dims = s ?? [data.length];
     if (sizeOf(dims) !== data.length) throw new ShapeError('tensor', `shape ${formatShape(dims)} needs ${sizeOf(dims)} values, got ${data.length}`);
+    checkSize('tensor', 'data of shape', dims);
     // Typed arrays convert natively; Float32Array.from() walks them generically (~5× slower).
     return host(dims, data instanceof Float32Array ? data.slice() : new Float32Array(data));
   }
@@ -65,6 +67,7 @@ export function tensor(data: TensorData, shape?: readonly number[]): Tensor {
     throw new ValueError('tensor', `data must be a number, a boolean, (nested) arrays of them, or a typed array, got ${describeValue(data)}${isBigIntArray(data) ? ' (convert BigInt arrays with Float64Array.from(x, Number))' : ''}`);
   }
   const inferred = inferShape(data);
+  checkSize('tensor', 'data of shape', inferred);
   const flat = new Float32Array(sizeOf(inferred));
   let k = 0;
   const walk = (x: unknown, depth: number, path: string): void => {
@@ -112,15 +115,20 @@ function inferShape(data: unknown): number[] {
 
 /** A tensor filled with `value`. */
 export function full(shape: readonly number[], value: number): Tensor {
-  const s = checkShape('full', shape);
   if (typeof value !== 'number') throw new ValueError('full', `value must be a number, got ${describeValue(value)}`);
-  return host(s, new Float32Array(sizeOf(s)).fill(value));
+  return constant('full', shape, value);
 }
 
 /** A tensor of zeros. */
-export const zeros = (shape: readonly number[]): Tensor => full(shape, 0);
+export const zeros = (shape: readonly number[]): Tensor => constant('zeros', shape, 0);
 /** A tensor of ones. */
-export const ones = (shape: readonly number[]): Tensor => full(shape, 1);
+export const ones = (shape: readonly number[]): Tensor => constant('ones', shape, 1);
+
+// Lazy: no host array. Inside a fused kernel the value is a scalar argument; a buffer is made
+// only if the tensor itself is realised.
+function constant(op: string, shape: readonly number[], value: number): Tensor {
+  return elementwise(checkShape(op, shape), [value], ([v]) => v);
+}
 
 /** The n×m identity (m defaults to n). */
 export function eye(n: number, m = n): Tensor {
@@ -141,6 +149,7 @@ export function arange(start: number, stop?: number, step = 1): Tensor {
   checkFinite('arange', 'step', step);
   if (step === 0) throw new ValueError('arange', 'step must be non-zero');
   const n = Math.max(0, Math.ceil((stop - start) / step));
+  checkSize('arange', 'the result', [n]);
   const d = new Float32Array(n);
   for (let i = 0; i < n; i++) d[i] = start + i * step;
   return host([n], d);
@@ -151,6 +160,7 @@ export function linspace(start: number, stop: number, num: number): Tensor {
   checkFinite('linspace', 'start', start);
   checkFinite('linspace', 'stop', stop);
   if (!Number.isInteger(num) || num < 0) throw new ValueError('linspace', `num must be a non-negative integer, got ${num}`);
+  checkSize('linspace', 'the result', [num]);
   const d = new Float32Array(num);
   for (let i = 0; i < num; i++) d[i] = num === 1 ? start : start + ((stop - start) * i) / (num - 1);
   return host([num], d);

@@ -1,6 +1,6 @@
 import { ShapeError, ValueError, formatShape } from './errors.js';
 import { assertTensor, elementwise, kernelOp } from './internal.js';
-import { divmod } from './shape.js';
+import { checkSize, divmod } from './shape.js';
 import { Tensor } from './tensor.js';
 
 /**
@@ -106,6 +106,7 @@ export class CsrTensor {
 
   /** The dense tensor. */
   toDense(): Tensor {
+    checkSize('CsrTensor.toDense', 'the dense matrix', this.shape);
     return new Tensor([this.shape[0], this.shape[1]], this.toArray(), null);
   }
 
@@ -129,6 +130,7 @@ export function spmm(a: CsrTensor, b: Tensor): Tensor {
     throw new ShapeError('spmm', `b must be [${k}, n] to multiply a ${formatShape(a.shape)}, got ${formatShape(b.shape)}`);
   }
   const n = b.shape[1];
+  checkSize('spmm', 'the result', [m, n]);
   // No stored entries (k = 0 included): zeros, with no kernel reading empty inputs.
   if (a.nnz === 0) return elementwise([m, n], [0], ([zero]) => zero);
   const vals = new Tensor([a.nnz], a.values, null);

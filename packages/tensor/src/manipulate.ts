@@ -1,7 +1,7 @@
 import { ShapeError, ValueError, checkOptions, describeValue, formatShape } from './errors.js';
 import { Random } from './random.js';
 import { assertTensor, kernelOp, view } from './internal.js';
-import { divmod, normalizeAxis, sizeOf, stridesOf } from './shape.js';
+import { checkSize, divmod, normalizeAxis, sizeOf, stridesOf } from './shape.js';
 import { Tensor } from './tensor.js';
 
 /** The same data under a new shape; one dimension may be −1 (inferred). No kernel runs. */
@@ -82,6 +82,12 @@ export function gather(x: Tensor, indices: Tensor | readonly number[], axis = 0)
     throw new ShapeError('gather', `cannot gather ${k} indices from axis ${ax} of length 0 (x ${formatShape(x.shape)})`);
   }
   const shape = [...x.shape.slice(0, ax), k, ...x.shape.slice(ax + 1)];
+  try {
+    checkSize('gather', 'the result', shape);
+  } catch (e) {
+    if (Array.isArray(indices)) idx.dispose();
+    throw e;
+  }
   const lines = [
     'const o = this.thread.x;',
     ...divmod('a', 'r', 'o', k * inner, sizeOf(shape)),
@@ -120,6 +126,7 @@ export function concat(tensors: readonly Tensor[], axis = 0): Tensor {
   const lens = tensors.map((t) => t.shape[ax]);
   const total = lens.reduce((p, d) => p + d, 0);
   const shape = first.shape.map((d, j) => (j === ax ? total : d));
+  checkSize('concat', 'the result', shape);
   const lines = [
     'const o = this.thread.x;',
     ...divmod('a', 'r', 'o', total * inner, sizeOf(shape)),
@@ -151,10 +158,12 @@ export function oneHot(indices: Tensor | readonly number[], depth: number): Tens
         throw new ValueError('oneHot', `indices must be integers in [0, ${depth}), got ${i}`);
       }
     }
+    checkSize('oneHot', 'the result', [indices.length, depth]);
     idx = hostTensor([indices.length], Float32Array.from(indices));
   } else {
     idx = assertTensor('oneHot', 'indices', indices);
     if (idx.rank !== 1) throw new ShapeError('oneHot', `indices must be 1-D, got ${formatShape(idx.shape)}`);
+    checkSize('oneHot', 'the result', [idx.size, depth]);
   }
   const lines = [
     'const o = this.thread.x;',

@@ -1,7 +1,7 @@
 import { backendName } from './backend.js';
 import { ShapeError, ValueError, checkOptions, describeValue, formatShape } from './errors.js';
 import { assertTensor, elementwise, kernelOp } from './internal.js';
-import { divmod } from './shape.js';
+import { checkSize, divmod } from './shape.js';
 import type { Tensor } from './tensor.js';
 
 /** Options of {@link matmul}. */
@@ -53,6 +53,7 @@ export function matmul(a: Tensor, b: Tensor, options: MatmulOptions = {}): Tenso
   // A 2-D operand is shared by every batch of the other, including an empty batch.
   const batch = a.rank === 3 ? batchA : batchB;
   const outShape = a.rank === 3 || b.rank === 3 ? [batch, m, n] : [m, n];
+  checkSize('matmul', 'the result', outShape);
   // An empty inner dimension is an empty sum: zeros, with no kernel reading empty inputs.
   if (k === 0) return elementwise(outShape, [0], ([zero]) => zero);
   if (batch === 1 && outShape.length === 2 && m % 4 === 0 && k % 4 === 0 && k > 0 && backendName() === 'webasm') {

@@ -1,3 +1,4 @@
+import { current } from './backend.js';
 import { ShapeError, ValueError, formatShape } from './errors.js';
 
 /** Number of elements of a shape (1 for a scalar shape `[]`). @internal */
@@ -15,7 +16,23 @@ export function checkShape(op: string, shape: readonly number[], arg = 'shape'):
       throw new ShapeError(op, `${arg} must be an array of non-negative integers, got ${formatShape(shape)}`);
     }
   }
+  checkSize(op, arg, shape);
   return shape.slice();
+}
+
+/**
+ * Refuses a tensor of `shape` larger than the backend's per-tensor limit
+ * (`getBackend().maxElements`, 2²⁴), before anything is allocated or recorded. @internal
+ */
+export function checkSize(op: string, arg: string, shape: readonly number[]): void {
+  const n = sizeOf(shape);
+  const info = current().info;
+  if (n > info.maxElements) {
+    throw new ShapeError(
+      op,
+      `${arg} ${formatShape(shape)} has ${n} elements; expected at most ${info.maxElements} (2^24) per tensor on backend '${info.name}'`,
+    );
+  }
 }
 
 /** NumPy broadcasting of two shapes, or a ShapeError naming both. @internal */
@@ -30,6 +47,7 @@ export function broadcastShapes(op: string, a: readonly number[], b: readonly nu
     }
     out[r - k] = x === 1 ? y : x;
   }
+  checkSize(op, `the broadcast of ${formatShape(a)} and ${formatShape(b)}`, out);
   return out;
 }
 

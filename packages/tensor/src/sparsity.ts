@@ -1,7 +1,7 @@
 import { ValueError, describeValue } from './errors.js';
 import { assertTensor, axisArg, elementwise, kernelOp } from './internal.js';
 import { normL2 } from './reduce.js';
-import { divmod, sizeOf } from './shape.js';
+import { checkSize, divmod, sizeOf } from './shape.js';
 import type { Tensor } from './tensor.js';
 
 // Groups up to this size rank each cell against its group directly (O(n²) per group, one
@@ -55,6 +55,7 @@ function rankBySort(x: Tensor, k: number, len: number, inner: number): Tensor {
   const groups = x.size / len;
   let P = 1;
   while (P < len) P *= 2;
+  checkSize('topKMask', `the sort buffers (${groups} groups of ${len} padded to ${P}), shape`, [groups, P]);
   // Cell (g, l) of the sort buffers holds element l of group g; padding sorts last (key −1).
   const at = (g: string, l: string): string => `Math.floor((${g} + 0.5) / ${inner}) * ${len * inner} + ${l} * ${inner} + (${g} - Math.floor((${g} + 0.5) / ${inner}) * ${inner})`;
   const head = ['const c = this.thread.x;', ...divmod('g', 'l', 'c', P, groups * P)];
@@ -123,8 +124,9 @@ export function columnNorms(x: Tensor): Tensor {
  * (default 1e-12) are left as they are instead of blowing up.
  */
 export function normalizeColumns(x: Tensor, eps = 1e-12): Tensor {
+  // Checked before columnNorms creates anything: a rejected call leaves nothing behind.
+  if (typeof eps !== 'number' || !(eps >= 0) || eps === Infinity) throw new ValueError('normalizeColumns', `eps must be a finite number >= 0, got ${describeValue(eps)}`);
   const norms = columnNorms(x);
-  if (!(eps >= 0)) throw new ValueError('normalizeColumns', `eps must be >= 0, got ${eps}`);
   const out = elementwise(x.shape, [x, norms, eps], ([v, n, e]) => `(${n} > ${e} ? ${v} / ${n} : ${v})`);
   norms.dispose();
   return out;

@@ -35,28 +35,41 @@ export function broadcastShape(a: readonly number[], b: readonly number[]): numb
   return out;
 }
 
-/** Value of `x` at output index `i` of shape `to` under broadcasting. */
-function at(x: Dense, to: readonly number[], i: number): number {
+/** Flat index into `x` of every element of shape `to` under broadcasting (stride 0 on size-1 dims). */
+function broadcastOffsets(x: Dense, to: readonly number[]): Int32Array | Float64Array {
   const r = to.length;
   const padded = [...new Array(r - x.shape.length).fill(1), ...x.shape];
-  const xs = strides(padded);
-  let rem = i;
+  const xs = strides(padded).map((st, d) => (padded[d] === 1 ? 0 : st));
+  const n = sizeOf(to);
+  const out = n < 2 ** 31 ? new Int32Array(n) : new Float64Array(n);
+  // Odometer over the output's coordinates: no division per element, so references of
+  // 2²⁴-element broadcasts stay fast enough for the fuzz suite.
+  const coord = new Array<number>(r).fill(0);
   let idx = 0;
-  const os = strides(to);
-  for (let d = 0; d < r; d++) {
-    const c = Math.floor(rem / os[d]);
-    rem -= c * os[d];
-    if (padded[d] !== 1) idx += c * xs[d];
+  for (let i = 0; i < n; i++) {
+    out[i] = idx;
+    for (let d = r - 1; d >= 0; d--) {
+      coord[d]++;
+      idx += xs[d];
+      if (coord[d] < to[d]) break;
+      idx -= xs[d] * coord[d];
+      coord[d] = 0;
+    }
   }
-  return x.data[idx];
+  return out;
 }
 
 export function map(xs: Dense[], f: (...v: number[]) => number): Dense {
   let shape: number[] = xs[0].shape;
   for (const x of xs.slice(1)) shape = broadcastShape(shape, x.shape);
   const n = sizeOf(shape);
+  const offsets = xs.map((x) => broadcastOffsets(x, shape));
   const out = new Float64Array(n);
-  for (let i = 0; i < n; i++) out[i] = f(...xs.map((x) => at(x, shape, i)));
+  const args = new Array<number>(xs.length);
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < xs.length; j++) args[j] = xs[j].data[offsets[j][i]];
+    out[i] = f(...args);
+  }
   return { shape, data: out };
 }
 
