@@ -1,5 +1,5 @@
 import { current } from './backend.js';
-import { ShapeError, ValueError, formatShape } from './errors.js';
+import { ShapeError, ValueError, describeValue, formatShape } from './errors.js';
 
 /** Number of elements of a shape (1 for a scalar shape `[]`). @internal */
 export function sizeOf(shape: readonly number[]): number {
@@ -51,10 +51,14 @@ export function broadcastShapes(op: string, a: readonly number[], b: readonly nu
   return out;
 }
 
-/** Resolves a possibly negative axis against a rank. @internal */
+/**
+ * Resolves a possibly negative axis against a rank (NumPy's rule): a non-integer is a
+ * ValueError, an axis outside [−rank, rank) a ShapeError, as in the reductions. @internal
+ */
 export function normalizeAxis(op: string, axis: number, rank: number): number {
-  if (!Number.isInteger(axis) || axis < -rank || axis >= rank) {
-    throw new ValueError(op, `axis must be an integer in [${-rank}, ${rank - 1}], got ${axis}`);
+  if (typeof axis !== 'number' || !Number.isInteger(axis)) throw new ValueError(op, `axis must be an integer, got ${describeValue(axis)}`);
+  if (axis < -rank || axis >= rank) {
+    throw new ShapeError(op, `axis ${axis} is out of range for rank ${rank}; expected an integer in [${-rank}, ${rank - 1}]`);
   }
   return axis < 0 ? axis + rank : axis;
 }
