@@ -768,10 +768,18 @@ export async function realize(t: Tensor, allowAsync: boolean): Promise<void> {
  * costs a host pass; so each tensor keeps its own fused kernel.
  */
 export async function materializeAll(tensors: readonly Tensor[]): Promise<void> {
-  for (const t of tensors) {
-    t.assertLive('materializeAll');
-    await realize(t, true);
-  }
+  for (const t of liveList('materializeAll', tensors)) await realize(t, true);
+}
+
+// Every entry is checked before any is computed, so a rejected call runs no kernel.
+function liveList(op: string, tensors: unknown): readonly Tensor[] {
+  if (!Array.isArray(tensors)) throw new ValueError(op, `tensors must be an array of tensors, got ${describeValue(tensors)}`);
+  tensors.forEach((t: unknown, i) => {
+    if (!isTensor(t)) throw new ValueError(op, `tensors[${i}] must be a Tensor, got ${describeValue(t)}`);
+    if (t.isDisposed) throw new ValueError(op, `tensors[${i}] (tensor #${t.id}, shape [${t.shape.join(', ')}]) was disposed`);
+    t.assertLive(op);
+  });
+  return tensors as readonly Tensor[];
 }
 
 /** Synchronous {@link materializeAll} (not on WebGPU). */
@@ -779,9 +787,6 @@ export function materializeAllSync(tensors: readonly Tensor[]): void {
   if (!current().info.syncReadback) {
     throw new BackendError('materializeAllSync', `backend '${current().info.name}' runs kernels asynchronously; use await materializeAll()`);
   }
-  for (const t of tensors) {
-    t.assertLive('materializeAllSync');
-    realizeSync(t);
-  }
+  for (const t of liveList('materializeAllSync', tensors)) realizeSync(t);
 }
 

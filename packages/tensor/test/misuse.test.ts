@@ -166,11 +166,24 @@ const cases: Case[] = [
     u.dispose();
     return u.dataSync();
   }),
-  c('materializeAllSync', 'tensor', V, 'a disposed tensor in the list', [v3], (t) => {
+  c('materializeAllSync', 'tensors[1]', V, 'a disposed tensor in the list', [v3], (t) => {
     const u = T.mul(t, 2);
     u.dispose();
     return T.materializeAllSync([t, u]);
   }),
+  c('materializeAllSync', 'tensors[0]', V, 'a number in the list', [], () => T.materializeAllSync([3] as never)),
+  c('materializeAll', 'tensors', V, 'a tensor instead of a list', [v3], (t) => T.materializeAll(t as never)),
+  c('materialize', 'tensor', V, 'a disposed tensor', [v3], (t) => {
+    const u = T.add(t, 1);
+    u.dispose();
+    return u.materialize();
+  }),
+  c('data', 'tensor', V, 'a disposed tensor', [v3], (t) => {
+    const u = T.exp(t);
+    u.dispose();
+    return u.data();
+  }),
+  c('initBackend', 'webgpu', T.BackendError, 'webgpu where no adapter exists', [], () => T.initBackend('webgpu')),
   // Backends and the generator.
   c('setBackend', 'backend', T.BackendError, 'an unknown name', [], () => T.setBackend('metal' as never)),
   c('Random', 'seed', V, 'a NaN seed', [], () => new T.Random(NaN)),
