@@ -1,4 +1,4 @@
-import { ShapeError, ValueError, formatShape } from './errors.js';
+import { ShapeError, ValueError, describeValue, formatShape } from './errors.js';
 import { assertTensor, elementwise, kernelOp } from './internal.js';
 import { checkSize, divmod } from './shape.js';
 import { Tensor } from './tensor.js';
@@ -9,7 +9,20 @@ import { Tensor } from './tensor.js';
  * stored as int32 on the host; the product kernel receives them as float32, exact for
  * dimensions below 2²⁴.
  */
+// Registered, like the tensor brand: a CsrTensor from another loaded copy of the package passes.
+const CSR_BRAND = Symbol.for('sparsekit.csr');
+
 export class CsrTensor {
+  /** @internal */
+  get [CSR_BRAND](): true {
+    return true;
+  }
+
+  /** Answers by the brand, so a CsrTensor from another copy of the package passes `instanceof CsrTensor`. */
+  static [Symbol.hasInstance](x: unknown): x is CsrTensor {
+    return typeof x === 'object' && x !== null && (x as { [CSR_BRAND]?: unknown })[CSR_BRAND] === true;
+  }
+
   /** [rows, cols]. */
   readonly shape: readonly [number, number];
   readonly values: Float32Array;
@@ -123,7 +136,7 @@ export class CsrTensor {
  * cell walks only its row's non-zeros, so the work is nnz·n instead of m·k·n.
  */
 export function spmm(a: CsrTensor, b: Tensor): Tensor {
-  if (!(a instanceof CsrTensor)) throw new ValueError('spmm', 'a must be a CsrTensor');
+  if (!(a instanceof CsrTensor)) throw new ValueError('spmm', `a must be a CsrTensor, got ${describeValue(a)}`);
   assertTensor('spmm', 'b', b);
   const [m, k] = a.shape;
   if (b.rank !== 2 || b.shape[0] !== k) {

@@ -130,7 +130,7 @@ export class Tensor {
   }
 
   /** Answers by the brand, so a tensor from another copy of the package passes `instanceof Tensor`. */
-  static [Symbol.hasInstance](x: unknown): boolean {
+  static [Symbol.hasInstance](x: unknown): x is Tensor {
     return isTensor(x);
   }
 

@@ -27,6 +27,7 @@ describe('ESM and CJS builds in one process', () => {
     expect(out.cjsOp).toEqual([10, 40, 90]);
     expect(out.chained).toEqual([60 - 12]);
     expect(out.printed).toBe('Tensor([2, 3, 4], shape=[3])');
+    expect(out.spmmAcrossCopies).toEqual([2, 2, 3, 3]);
     expect(out.memory[0]).toBe(out.memory[1]);
     expect(out.tidyAcrossCopies).toEqual({ netNewTensors: 1, kept: [2, 2] });
     expect(out.crossErrors).toMatchObject({
