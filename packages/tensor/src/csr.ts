@@ -144,6 +144,7 @@ export function spmm(a: CsrTensor, b: Tensor): Tensor {
   }
   const n = b.shape[1];
   checkSize('spmm', 'the result', [m, n]);
+  checkSize('spmm', 'the stored entries of a', [a.nnz]);
   // No stored entries (k = 0 included): zeros, with no kernel reading empty inputs.
   if (a.nnz === 0) return elementwise([m, n], [0], ([zero]) => zero);
   const vals = new Tensor([a.nnz], a.values, null);
