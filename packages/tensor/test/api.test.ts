@@ -272,6 +272,21 @@ describe('printing (issue 8, item 14)', () => {
     expect(String(gone)).toBe('Tensor(<disposed>, shape=[1])');
   });
 
+  it('on a backend without synchronous readback (WebGPU) says the values need await, and reads nothing', () => {
+    const t = T.add(T.tensor([1, 2]), 1);
+    const info = T.getBackend() as { syncReadback: boolean };
+    const readbacks = T.kernelStats().readbacks;
+    // The WebGPU branch is the one where info.syncReadback is false; the browser lane runs it for real.
+    info.syncReadback = false;
+    try {
+      expect(String(t)).toBe('Tensor(<on cpu: values need await t.data()>, shape=[2])');
+    } finally {
+      info.syncReadback = true;
+    }
+    expect(T.kernelStats().readbacks).toBe(readbacks);
+    expect(String(t)).toBe('Tensor([2, 3], shape=[2])');
+  });
+
   it('console.log and util.inspect show the values, not the internals', () => {
     const t = T.mul(T.tensor([[1, 2], [3, 4]]), 2);
     expect(inspect(t)).toBe('Tensor([[2, 4],\n        [6, 8]], shape=[2, 2])');
