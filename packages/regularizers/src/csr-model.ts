@@ -1,4 +1,4 @@
-import { CsrTensor, type Tensor, ValueError, add, spmm, tensor, tidy, transpose } from '@sparsekit/tensor';
+import { CsrTensor, type Tensor, ValueError, add, reshape, spmm, tensor, tidy, transpose } from '@sparsekit/tensor';
 import { Dropout, type Module, noGrad } from '@sparsekit/autograd';
 import { readAffineLayers } from './compact.js';
 
@@ -60,14 +60,16 @@ export class CsrModel {
     }
     return tidy(() =>
       noGrad(() => {
-        let h = transpose(x);
+        // With one sample the transpose is a reshape (a view): no kernel, no copy.
+        const flip = (t: Tensor): Tensor => (t.shape[1] === 1 || t.shape[0] === 1 ? reshape(t, [t.shape[1], t.shape[0]]) : transpose(t));
+        let h = flip(x);
         let b = 0;
         for (const layer of this.layers) {
           h = spmm(layer.weight, h);
           if (layer.bias) h = add(h, this._biases[b++]);
           for (const act of layer.activations) h = act.forward(h).value;
         }
-        return transpose(h);
+        return flip(h);
       }),
     );
   }
