@@ -23,7 +23,8 @@ export function reshape(x: Tensor, shape: readonly number[]): Tensor {
 export function transpose(x: Tensor, perm?: readonly number[]): Tensor {
   assertTensor('transpose', 'x', x);
   const r = x.rank;
-  const p = perm ? perm.map((a) => normalizeAxis('transpose', a, r)) : [...Array(r).keys()].reverse();
+  if (perm !== undefined && !Array.isArray(perm)) throw new ValueError('transpose', `perm must be an array of axes, got ${describeValue(perm)}`);
+  const p = perm ? perm.map((a, i) => normalizeAxis('transpose', a, r, `perm[${i}]`)) : [...Array(r).keys()].reverse();
   if (p.length !== r || new Set(p).size !== r) {
     throw new ValueError('transpose', `perm must be a permutation of 0..${r - 1}, got ${formatShape(perm ?? [])}`);
   }

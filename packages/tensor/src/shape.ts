@@ -55,10 +55,10 @@ export function broadcastShapes(op: string, a: readonly number[], b: readonly nu
  * Resolves a possibly negative axis against a rank (NumPy's rule): a non-integer is a
  * ValueError, an axis outside [−rank, rank) a ShapeError, as in the reductions. @internal
  */
-export function normalizeAxis(op: string, axis: number, rank: number): number {
-  if (typeof axis !== 'number' || !Number.isInteger(axis)) throw new ValueError(op, `axis must be an integer, got ${describeValue(axis)}`);
+export function normalizeAxis(op: string, axis: number, rank: number, arg = 'axis'): number {
+  if (typeof axis !== 'number' || !Number.isInteger(axis)) throw new ValueError(op, `${arg} must be an integer, got ${describeValue(axis)}`);
   if (axis < -rank || axis >= rank) {
-    throw new ShapeError(op, `axis ${axis} is out of range for rank ${rank}; expected an integer in [${-rank}, ${rank - 1}]`);
+    throw new ShapeError(op, `${arg} ${axis} is out of range for rank ${rank}; expected an integer in [${-rank}, ${rank - 1}]`);
   }
   return axis < 0 ? axis + rank : axis;
 }
