@@ -1,6 +1,6 @@
 import { ShapeError, ValueError, checkOptions, describeValue, formatShape } from './errors.js';
 import { Random } from './random.js';
-import { elementwise } from './internal.js';
+import { kernelOp } from './internal.js';
 import { checkFinite, checkShape, checkSize, sizeOf } from './shape.js';
 import { Tensor } from './tensor.js';
 
@@ -124,10 +124,12 @@ export const zeros = (shape: readonly number[]): Tensor => constant('zeros', sha
 /** A tensor of ones. */
 export const ones = (shape: readonly number[]): Tensor => constant('ones', shape, 1);
 
-// Lazy: no host array. Inside a fused kernel the value is a scalar argument; a buffer is made
-// only if the tensor itself is realised.
+// Lazy: nothing is allocated until the tensor is first used, when one fill kernel writes it.
+// A kernel of its own, not an inlined scalar: its consumers then compile the same kernels as
+// for any realised input, so a model's first step compiles what every later step uses.
+const FILL = 'function(s0) {\n  return s0;\n}';
 function constant(op: string, shape: readonly number[], value: number): Tensor {
-  return elementwise(checkShape(op, shape), [value], ([v]) => v);
+  return kernelOp(checkShape(op, shape), FILL, [], [value]);
 }
 
 /** The n×m identity (m defaults to n). */
