@@ -88,6 +88,9 @@ export function softmaxCrossEntropy(logits: Variable | Tensor, labels: Variable 
 function checkedOneHot(op: string, labels: Tensor, n: number, c: number): Tensor {
   const target = oneHot(labels, c);
   if (n === 0) return target;
+  // Realised once, here: the check and the loss then both read it as data, so every step
+  // runs the same kernels (left lazy, it fuses differently into the first step than the next).
+  if (T.getBackend().syncReadback) target.materializeSync();
   const firstBad = T.tidy(() => {
     const encoded = T.sum(T.mul(target, T.arange(c)), { axis: -1 });
     const bad = T.sub(1, T.equal(encoded, labels));

@@ -201,8 +201,17 @@ export function sliceRows(x: Variable | Tensor, start: number, end: number): Var
 
 /** Slices at integer indices along `axis`; repeated indices add their gradients. */
 export function gather(x: Variable | Tensor, indices: Tensor | readonly number[], axis = 0): Variable {
-  const idx = isTensor(indices) ? indices : T.tensor(Array.from(indices));
-  return node('gather', [x, idx], ([a, i]) => T.gather(a as Tensor, i as Tensor, axis), gatherGrad, { axis });
+  if (isTensor(indices)) return node('gather', [x, indices], ([a, i]) => T.gather(a as Tensor, i as Tensor, axis), gatherGrad, { axis });
+  if (!Array.isArray(indices)) throw new ValueError('gather', `indices must be an array of integers or a 1-D Tensor, got ${T.describeValue(indices)}`);
+  // The array goes to the tensor op, which checks every index on the host; the rule needs it as a tensor.
+  const list = indices as readonly number[];
+  const idx = T.tensor(list.map(Number));
+  try {
+    return node('gather', [x, idx], ([a]) => T.gather(a as Tensor, list, axis), gatherGrad, { axis });
+  } catch (e) {
+    idx.dispose();
+    throw e;
+  }
 }
 
 /** Joins along `axis`. */
