@@ -4,6 +4,7 @@
  * f(θ) + λ Σ_g ‖θ_g‖₂, with groups of rows, columns or whole tensors:
  *
  *   first `proxSteps` steps (Prox-SG):  u = θ − lr·∇f(θ);  θ_g ← u_g · max(0, 1 − lr·λ/‖u_g‖)
+ *                                       (`@sparsekit/regularizers`' `groupLasso` prox)
  *   then half-space steps, per non-zero group:
  *     θ̃_g = θ_g − lr·(∇f(θ)_g + λ·θ_g/‖θ_g‖)
  *     θ_g ← 0 if θ̃_gᵀθ_g < ε·‖θ_g‖², else θ̃_g          (zero groups stay zero)
@@ -11,9 +12,9 @@
  * The half-space test removes whole groups that the prox steps only shrank, which is what
  * gives structured (neuron- or feature-level) sparsity.
  */
-import { add, div, greater, greaterEqual, mul, relu, sub, where } from '@sparsekit/tensor';
+import { GROUPINGS, type Grouping, groupLasso, groupNorm, groupSum } from '@sparsekit/regularizers';
+import { add, div, greater, greaterEqual, mul, sub, where } from '@sparsekit/tensor';
 import { pureForm, type OptimizerOptions, type OptimizerParams } from './define.js';
-import { GROUPINGS, type Grouping, groupNorm, groupSum } from './groups.js';
 import { Optimizer, type GradientTransformation, type OptimizerSpec, type Schedule } from './optimizer.js';
 import { type CountState, learningRateAt } from './transforms.js';
 
@@ -32,6 +33,7 @@ export interface HSPGOptions {
 }
 
 function hspgTransformation(o: HSPGOptions): GradientTransformation<CountState> {
+  const penalty = groupLasso(o.lambda, { groups: o.groups });
   return {
     name: 'hspg',
     init: () => ({ count: 0 }),
@@ -40,12 +42,7 @@ function hspgTransformation(o: HSPGOptions): GradientTransformation<CountState> 
       const proxPhase = state.count < o.proxSteps;
       const updates = params.map((p, i) => {
         const g = grads[i];
-        if (proxPhase) {
-          const u = sub(p, mul(g, lr));
-          const norm = groupNorm(u, o.groups);
-          const factor = where(greater(norm, 0), relu(sub(1, div(lr * o.lambda, norm))), 0);
-          return sub(mul(u, factor), p);
-        }
+        if (proxPhase) return sub(penalty.prox(sub(p, mul(g, lr)), lr), p);
         const norm = groupNorm(p, o.groups);
         const alive = greater(norm, 0);
         const trial = sub(p, mul(add(g, mul(div(p, norm), o.lambda)), lr));

@@ -3,14 +3,15 @@
  * Method for ℓ1-Regularized Optimization", ECML-PKDD 2020) on f(θ) + λ‖θ‖₁. Steps alternate
  * between `proxSteps` proximal-SGD steps and `orthantSteps` orthant steps:
  *
- *   Prox-SG:  θ ← sign(u)·max(|u| − lr·λ, 0),  u = θ − lr·∇f(θ)
+ *   Prox-SG:  θ ← sign(u)·max(|u| − lr·λ, 0),  u = θ − lr·∇f(θ)   (`@sparsekit/regularizers`' `l1` prox)
  *   Orthant:  on the orthant face of θ (zeros stay zero), ψ's gradient is ∇f(θ) + λ·sign(θ);
  *             θ̃ = θ − lr·(∇f(θ) + λ·sign(θ));  θ ← θ̃ where sign(θ̃) = sign(θ), else 0
  *
  * The orthant step keeps the sparsity the prox steps found and promotes more of it: any
  * coordinate that would cross zero is set to zero.
  */
-import { add, greater, mul, sign, softThreshold, sub, where } from '@sparsekit/tensor';
+import { l1 } from '@sparsekit/regularizers';
+import { add, greater, mul, sign, sub, where } from '@sparsekit/tensor';
 import { pureForm, type OptimizerOptions, type OptimizerParams } from './define.js';
 import { Optimizer, type GradientTransformation, type OptimizerSpec, type Schedule } from './optimizer.js';
 import { type CountState, learningRateAt } from './transforms.js';
@@ -28,6 +29,7 @@ export interface OBProxSGOptions {
 }
 
 function obproxTransformation(o: OBProxSGOptions): GradientTransformation<CountState> {
+  const penalty = l1(o.lambda);
   return {
     name: 'obproxSg',
     init: () => ({ count: 0 }),
@@ -36,7 +38,7 @@ function obproxTransformation(o: OBProxSGOptions): GradientTransformation<CountS
       const proxPhase = state.count % (o.proxSteps + o.orthantSteps) < o.proxSteps;
       const updates = params.map((p, i) => {
         const g = grads[i];
-        if (proxPhase) return sub(softThreshold(sub(p, mul(g, lr)), lr * o.lambda), p);
+        if (proxPhase) return sub(penalty.prox(sub(p, mul(g, lr)), lr), p);
         const s = sign(p);
         const trial = sub(p, mul(add(g, mul(s, o.lambda)), lr));
         return sub(where(greater(mul(s, trial), 0), trial, 0), p);

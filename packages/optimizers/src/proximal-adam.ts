@@ -39,7 +39,7 @@ export interface ProximalAdamOptions {
   lambda: number;
   /** The built-in penalty: `'l1'` (default), `'l0'` or `'l1/2'`. */
   penalty: Penalty;
-  /** Any proximal operator (called as prox(u, lr, 1/denom)); replaces `penalty` and `lambda`. */
+  /** Any proximal operator — a `@sparsekit/regularizers` penalty or projection, or any `{ prox(w, step, scale?) }` (called as prox(u, lr, 1/denom)); replaces `penalty` and `lambda`. */
   prox: Prox | null;
 }
 

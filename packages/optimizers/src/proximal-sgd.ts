@@ -21,7 +21,7 @@ export interface ProximalSGDOptions {
   lambda: number;
   /** The built-in penalty: `'l1'` (default), `'l0'` or `'l1/2'`. */
   penalty: Penalty;
-  /** Any proximal operator; replaces `penalty` and `lambda` when given. */
+  /** Any proximal operator — a `@sparsekit/regularizers` penalty or projection, or any `{ prox(w, step, scale?) }`; replaces `penalty` and `lambda` when given. */
   prox: Prox | null;
   /** Momentum μ in [0, 1) on the smooth gradient (default 0). */
   momentum: number;
