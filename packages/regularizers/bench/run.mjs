@@ -104,11 +104,14 @@ mkdirSync(new URL('../bench-results/', import.meta.url), { recursive: true });
 writeFileSync(new URL('../bench-results/regularizers-payoff.json', import.meta.url), JSON.stringify(out, null, 2));
 
 const f = (v) => (v < 1 ? v.toFixed(3) : v.toFixed(2));
-console.log(`784-300-100-10 MLP, ${SPARSITY * 100}% unstructured (per layer); neuron-compacted = 90% of hidden neurons pruned`);
-console.log('backend | batch | dense ms | CSR ms | CSR speed-up | neuron-compacted ms | speed-up | size ratio');
+console.log(`784-300-100-10 MLP, ${SPARSITY * 100}% unstructured (per layer); neuron-compacted = ${SPARSITY * 100}% of hidden neurons pruned, then compact()`);
+console.log('| backend | batch | dense ms | CSR ms | CSR speed-up | neuron-compacted ms | speed-up (size ratio ' + f(results[0].timings.batch1.neuronCompactedSizeRatio) + '×) |');
+console.log('|---|---|---|---|---|---|---|');
 for (const r of results) {
   for (const [k, t] of Object.entries(r.timings)) {
-    console.log(`${r.backend} | ${k.slice(5)} | ${f(t.denseMs)} | ${f(t.csrMs)} | ${f(t.csrSpeedup)}× | ${f(t.neuronCompactedMs)} | ${f(t.neuronCompactedSpeedup)}× | ${f(t.neuronCompactedSizeRatio)}×`);
+    console.log(`| ${r.backend} | ${k.slice(5)} | ${f(t.denseMs)} | ${f(t.csrMs)} | ${f(t.csrSpeedup)}× | ${f(t.neuronCompactedMs)} | ${f(t.neuronCompactedSpeedup)}× |`);
   }
-  console.log(`${r.backend}: params ${r.parameters}, CSR nnz ${r.csrNonZeros}, bytes dense ${r.bytes.dense} / CSR ${r.bytes.csr} / compacted(unstructured) ${r.bytes.compactedFromUnstructured} / neuron-compacted ${r.bytes.neuronCompacted}; max |Δ| ${r.maxAbsDifferenceDenseCsrCompacted.toExponential(2)}`);
+}
+for (const r of results) {
+  console.log(`${r.backend}: params ${r.parameters}, CSR nnz ${r.csrNonZeros}, bytes dense ${r.bytes.dense} / CSR ${r.bytes.csr} / compacted from unstructured ${r.bytes.compactedFromUnstructured} / neuron-compacted ${r.bytes.neuronCompacted}; max |dense − CSR|, |dense − compacted| = ${r.maxAbsDifferenceDenseCsrCompacted.toExponential(2)}`);
 }
