@@ -8,6 +8,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import * as T from '@sparsekit/tensor';
 import * as A from '@sparsekit/autograd';
 import { compact, magnitudePrune, toCsr } from '@sparsekit/regularizers';
+import { denseForward, medianMs, readBack } from './timing.mjs';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 2);
 const BACKENDS = (process.env.BENCH_BACKENDS ?? 'webasm,cpu').split(',');
@@ -15,31 +16,6 @@ const SIZES = [784, 300, 100, 10];
 const SPARSITY = 0.9;
 
 const log = (msg) => process.stderr.write(`${msg}\n`);
-
-/** Median milliseconds of `fn` over repeated runs for about SECONDS (after a warm-up). */
-function time(fn) {
-  for (let i = 0; i < 5; i++) fn();
-  const samples = [];
-  const t0 = performance.now();
-  while (performance.now() - t0 < SECONDS * 1000 || samples.length < 10) {
-    const t = performance.now();
-    fn();
-    samples.push(performance.now() - t);
-  }
-  samples.sort((a, b) => a - b);
-  return samples[samples.length >> 1];
-}
-
-const denseRun = (model, x) => () => {
-  const y = A.noGrad(() => A.tidy(() => model.forward(x).value));
-  y.dataSync();
-  y.dispose();
-};
-const csrRun = (csr, x) => () => {
-  const y = csr.predict(x);
-  y.dataSync();
-  y.dispose();
-};
 
 async function onBackend(backend) {
   T.setBackend(backend);
@@ -71,11 +47,11 @@ async function onBackend(backend) {
   for (const batch of [1, 64]) {
     const x = T.rand([batch, 784], { seed: batch }).materializeSync();
     log(`[${backend}] batch ${batch}: dense`);
-    const denseMs = time(denseRun(dense, x));
+    const denseMs = medianMs(readBack(denseForward(dense), x), SECONDS);
     log(`[${backend}] batch ${batch}: csr`);
-    const csrMs = time(csrRun(csr, x));
+    const csrMs = medianMs(readBack((v) => csr.predict(v), x), SECONDS);
     log(`[${backend}] batch ${batch}: neuron-compacted`);
-    const compactMs = time(denseRun(compacted, x));
+    const compactMs = medianMs(readBack(denseForward(compacted), x), SECONDS);
     timings[`batch${batch}`] = {
       denseMs,
       csrMs,

@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import * as T from '@sparsekit/tensor';
 import * as A from '@sparsekit/autograd';
 import { GatedLinear, GradualPruner, compact, expectedL0, l1, toCsr } from '@sparsekit/regularizers';
+import { denseForward, medianMs, readBack } from './timing.mjs';
 
 const BACKEND = process.env.BENCH_BACKEND ?? 'webasm';
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 1);
@@ -92,26 +93,6 @@ function accuracy(predict) {
   return test.y.filter((c, i) => p[i] === c).length / test.n;
 }
 
-function time(fn) {
-  for (let i = 0; i < 5; i++) fn();
-  const samples = [];
-  const t0 = performance.now();
-  while (performance.now() - t0 < SECONDS * 1000 || samples.length < 10) {
-    const t = performance.now();
-    fn();
-    samples.push(performance.now() - t);
-  }
-  samples.sort((a, b) => a - b);
-  return samples[samples.length >> 1];
-}
-
-const denseForward = (model) => (x) => A.noGrad(() => A.tidy(() => model.forward(x).value));
-const run = (predict, x) => () => {
-  const y = predict(x);
-  y.dataSync();
-  y.dispose();
-};
-
 async function report(name, model) {
   // Inference time does not depend on the weights: an untrained MLP of the same sizes is the dense baseline.
   const baseline = A.mlp(SIZES, { seed: 0 }).eval();
@@ -133,9 +114,9 @@ async function report(name, model) {
   for (const batch of [1, 64]) {
     const x = T.tensor(test.x.subarray(0, batch * 64), [batch, 64]).materializeSync();
     row.ms[`batch${batch}`] = {
-      dense: time(run(denseForward(baseline), x)),
-      csr: time(run((v) => csr.predict(v), x)),
-      compacted: time(run(denseForward(small), x)),
+      dense: medianMs(readBack(denseForward(baseline), x), SECONDS),
+      csr: medianMs(readBack((v) => csr.predict(v), x), SECONDS),
+      compacted: medianMs(readBack(denseForward(small), x), SECONDS),
     };
     x.dispose();
   }

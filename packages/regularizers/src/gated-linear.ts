@@ -35,11 +35,15 @@ export interface CompactLinear {
  * removes them. Parameters are named `weight`, `bias` and `gate.logAlpha`.
  */
 export class GatedLinear extends Module {
+  /** [out, in], PyTorch's layout, as in `Linear`. */
   readonly weight: Parameter;
+  /** [out], or null without bias. */
   readonly bias: Parameter | null;
+  /** One gate per input feature (`gating: 'input'`) or per output neuron. */
   readonly gate: HardConcreteGate;
   readonly inFeatures: number;
   readonly outFeatures: number;
+  /** What the gates switch off. */
   readonly gating: 'input' | 'output';
 
   constructor(inFeatures: number, outFeatures: number, options: GatedLinearOptions = {}) {
@@ -48,10 +52,16 @@ export class GatedLinear extends Module {
     const gating = options.gate ?? 'input';
     if (gating !== 'input' && gating !== 'output') throw new ValueError('GatedLinear', `gate must be 'input' or 'output', got ${String(gating)}`);
     const { gate: _g, bias, init, ...gateOptions } = options;
+    // Linear validates sizes and init before it draws (or advances its default seed counter);
+    // the gate validates the rest before the layer exists.
+    if (!Number.isInteger(inFeatures) || !Number.isInteger(outFeatures) || inFeatures < 1 || outFeatures < 1) {
+      throw new ValueError('GatedLinear', `inFeatures and outFeatures must be positive integers, got ${inFeatures} and ${outFeatures}`);
+    }
+    const gate = new HardConcreteGate(gating === 'input' ? inFeatures : outFeatures, gateOptions);
     const linear = new Linear(inFeatures, outFeatures, { bias, init, seed: options.seed });
     this.weight = linear.weight;
     this.bias = linear.bias;
-    this.gate = new HardConcreteGate(gating === 'input' ? inFeatures : outFeatures, gateOptions);
+    this.gate = gate;
     this.inFeatures = inFeatures;
     this.outFeatures = outFeatures;
     this.gating = gating;

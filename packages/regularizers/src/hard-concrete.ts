@@ -89,10 +89,15 @@ export function expectedL0Gates(logAlpha: Variable | Tensor, parameters: HardCon
 export class HardConcreteGate extends Module {
   /** log α, one per gate. */
   readonly logAlpha: Parameter;
+  /** Number of gates. */
   readonly size: number;
+  /** Temperature β. */
   readonly beta: number;
+  /** Lower end γ of the stretched interval. */
   readonly gamma: number;
+  /** Upper end ζ of the stretched interval. */
   readonly zeta: number;
+  /** Noise is drawn from U(ε, 1 − ε). */
   readonly epsilon: number;
   private readonly _rng: Random;
 
