@@ -163,6 +163,21 @@ describe('GradualPruner', () => {
     }
   });
 
+  it('rejects a step over non-finite weights without advancing or changing anything', async () => {
+    const model = A.mlp([5, 4, 2], { seed: 10 });
+    const pruner = new GradualPruner(model, { finalSparsity: 0.5, pruningSteps: 2 });
+    await pruner.step();
+    const w = model.parameterMap().get('layers.2.weight')!;
+    const poisoned = w.value.dataSync().slice();
+    poisoned[1] = Number.POSITIVE_INFINITY;
+    w.assign(T.tensor(poisoned, [2, 4]));
+    const before = weights(model);
+    await expect(pruner.step()).rejects.toThrow(/GradualPruner.step: parameter 'layers.2.weight' must be finite/);
+    expect(pruner.stepCount).toBe(1);
+    const after = weights(model);
+    for (const [name, v] of before) expect(Array.from(after.get(name)!)).toEqual(Array.from(v));
+  });
+
   it('rejects bad schedules, a stray sparsity option and unknown keys', () => {
     const model = A.mlp([3, 2]);
     expect(() => new GradualPruner(model, { finalSparsity: 1.2, pruningSteps: 3 })).toThrow(/cubicSparsitySchedule: finalSparsity/);
