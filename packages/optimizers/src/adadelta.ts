@@ -12,6 +12,7 @@ import { type Tensor, add, div, mul, sqrt, square, zeros } from '@sparsekit/tens
 import { pureForm, type OptimizerOptions, type OptimizerParams } from './define.js';
 import { Optimizer, type GradientTransformation, type OptimizerSpec, type Schedule } from './optimizer.js';
 import { addDecayedWeights, chain, scaleByLearningRate } from './transforms.js';
+import { transformOptions } from './validate.js';
 
 /** State of {@link scaleByAdadelta}. */
 export type AdadeltaState = {
@@ -22,7 +23,10 @@ export type AdadeltaState = {
 
 /** The Adadelta step Δ = √(a + ε) / √(s + ε) · g. */
 export function scaleByAdadelta(options: { rho?: number; eps?: number } = {}): GradientTransformation<AdadeltaState> {
-  const { rho = 0.9, eps = 1e-6 } = options;
+  const { rho, eps } = transformOptions('scaleByAdadelta', options, { rho: 0.9, eps: 1e-6 }, (c) => {
+    c.rate('rho');
+    c.positive('eps');
+  });
   return {
     name: 'scaleByAdadelta',
     init: (params) => ({ count: 0, squareAvg: params.map((p) => zeros(p.shape)), accDelta: params.map((p) => zeros(p.shape)) }),

@@ -10,6 +10,7 @@ import { type Tensor, add, div, full, mul, sqrt, square } from '@sparsekit/tenso
 import { pureForm, type OptimizerOptions, type OptimizerParams } from './define.js';
 import { Optimizer, type GradientTransformation, type OptimizerSpec, type Schedule } from './optimizer.js';
 import { addDecayedWeights, chain, scaleByLearningRate } from './transforms.js';
+import { transformOptions } from './validate.js';
 
 /** State of {@link scaleByAdagrad}. */
 export type AdagradState = {
@@ -19,7 +20,11 @@ export type AdagradState = {
 
 /** The Adagrad preconditioner g / (√s + ε), damped by 1 / (1 + (t − 1)·lrDecay). */
 export function scaleByAdagrad(options: { eps?: number; initialAccumulatorValue?: number; lrDecay?: number } = {}): GradientTransformation<AdagradState> {
-  const { eps = 1e-10, initialAccumulatorValue = 0, lrDecay = 0 } = options;
+  const { eps, initialAccumulatorValue, lrDecay } = transformOptions('scaleByAdagrad', options, { eps: 1e-10, initialAccumulatorValue: 0, lrDecay: 0 }, (c) => {
+    c.positive('eps');
+    c.nonNegative('initialAccumulatorValue');
+    c.nonNegative('lrDecay');
+  });
   return {
     name: 'scaleByAdagrad',
     init: (params) => ({ count: 0, sum: params.map((p) => full(p.shape, initialAccumulatorValue)) }),

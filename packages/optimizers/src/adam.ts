@@ -14,6 +14,7 @@ import { type Tensor, add, div, maximum, mul, sqrt, square, zeros } from '@spars
 import { pureForm, type OptimizerOptions, type OptimizerParams } from './define.js';
 import { Optimizer, type GradientTransformation, type OptimizerSpec, type Schedule } from './optimizer.js';
 import { addDecayedWeights, chain, scaleByLearningRate } from './transforms.js';
+import { transformOptions } from './validate.js';
 
 /** State of {@link scaleByAdam}: the step count and the moments per parameter (`nuMax` empty without AMSGrad). */
 export type AdamState = {
@@ -49,7 +50,12 @@ export function adamMoments(grads: readonly Tensor[], state: AdamState, b1: numb
 
 /** The Adam preconditioner: updates m̂ / (√v̂ + ε) with bias-corrected moments (optax `scale_by_adam`). */
 export function scaleByAdam(options: { b1?: number; b2?: number; eps?: number; amsgrad?: boolean } = {}): GradientTransformation<AdamState> {
-  const { b1 = 0.9, b2 = 0.999, eps = 1e-8, amsgrad = false } = options;
+  const { b1, b2, eps, amsgrad } = transformOptions('scaleByAdam', options, { b1: 0.9, b2: 0.999, eps: 1e-8, amsgrad: false }, (c) => {
+    c.rate('b1');
+    c.rate('b2');
+    c.positive('eps');
+    c.boolean('amsgrad');
+  });
   return {
     name: 'scaleByAdam',
     init: (params) => initAdamState(params, amsgrad),

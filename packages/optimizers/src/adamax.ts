@@ -9,6 +9,7 @@ import { type Tensor, abs, add, div, maximum, mul, zeros } from '@sparsekit/tens
 import { pureForm, type OptimizerOptions, type OptimizerParams } from './define.js';
 import { Optimizer, type GradientTransformation, type OptimizerSpec, type Schedule } from './optimizer.js';
 import { addDecayedWeights, chain, scaleByLearningRate } from './transforms.js';
+import { transformOptions } from './validate.js';
 
 /** State of {@link scaleByAdamax}. */
 export type AdamaxState = {
@@ -19,7 +20,11 @@ export type AdamaxState = {
 
 /** The Adamax preconditioner: (m / (1 − β₁ᵗ)) / u. */
 export function scaleByAdamax(options: { b1?: number; b2?: number; eps?: number } = {}): GradientTransformation<AdamaxState> {
-  const { b1 = 0.9, b2 = 0.999, eps = 1e-8 } = options;
+  const { b1, b2, eps } = transformOptions('scaleByAdamax', options, { b1: 0.9, b2: 0.999, eps: 1e-8 }, (c) => {
+    c.rate('b1');
+    c.rate('b2');
+    c.positive('eps');
+  });
   return {
     name: 'scaleByAdamax',
     init: (params) => ({ count: 0, mu: params.map((p) => zeros(p.shape)), infNorm: params.map((p) => zeros(p.shape)) }),

@@ -33,6 +33,15 @@ export interface GradientTransformation<S extends StateTree = StateTree> {
 
 /** `params[i] + updates[i]` for every parameter (lazy). */
 export function applyUpdates(params: readonly Tensor[], updates: readonly Tensor[]): Tensor[] {
+  if (!Array.isArray(params)) throw new ValueError('applyUpdates', `params must be an array of Tensors, got ${describeValue(params)}`);
+  if (!Array.isArray(updates)) throw new ValueError('applyUpdates', `updates must be an array of Tensors, got ${describeValue(updates)}`);
+  params.forEach((p, i) => {
+    if (!isTensor(p)) throw new ValueError('applyUpdates', `params[${i}] must be a Tensor, got ${describeValue(p)}`);
+    if (i < updates.length && !isTensor(updates[i])) throw new ValueError('applyUpdates', `updates[${i}] must be a Tensor, got ${describeValue(updates[i])}`);
+    if (i < updates.length && !sameShape(p.shape, updates[i].shape)) {
+      throw new ShapeError('applyUpdates', `updates[${i}] must have the shape of params[${i}] ${formatShape(p.shape)}, got ${formatShape(updates[i].shape)}`);
+    }
+  });
   if (params.length !== updates.length) {
     throw new ValueError('applyUpdates', `expected one update per parameter (${params.length}), got ${updates.length}`);
   }
@@ -304,6 +313,7 @@ export class Optimizer<H extends Hyperparameters = Hyperparameters> {
   constructor(spec: OptimizerSpec<H>, params: Iterable<ParameterLike> | ReadonlyArray<ParamGroupInput<H>>, options: Partial<H> & StepOptions = {}) {
     this.spec = spec;
     this.name = spec.name;
+    if (options === null || typeof options !== 'object' || Array.isArray(options)) throw new ValueError(spec.name, `options must be an object, got ${describeValue(options)}`);
     const { nonFinite = 'throw', ...hyper } = options as Partial<H> & StepOptions;
     if (nonFinite !== 'throw' && nonFinite !== 'skip') {
       throw new ValueError(spec.name, `nonFinite must be 'throw' or 'skip', got ${String(nonFinite)}`);

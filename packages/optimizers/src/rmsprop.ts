@@ -11,6 +11,7 @@ import { type Tensor, add, div, mul, sqrt, square, sub, zeros } from '@sparsekit
 import { pureForm, type OptimizerOptions, type OptimizerParams } from './define.js';
 import { Optimizer, type GradientTransformation, type OptimizerSpec, type Schedule } from './optimizer.js';
 import { addDecayedWeights, chain, scaleByLearningRate } from './transforms.js';
+import { transformOptions } from './validate.js';
 
 /** State of {@link scaleByRms}: `gradAvg` is empty unless centered, `momentum` empty unless μ > 0. */
 export type RmsState = {
@@ -22,7 +23,12 @@ export type RmsState = {
 
 /** The RMSprop preconditioner g / d, with optional centering and momentum. */
 export function scaleByRms(options: { alpha?: number; eps?: number; centered?: boolean; momentum?: number } = {}): GradientTransformation<RmsState> {
-  const { alpha = 0.99, eps = 1e-8, centered = false, momentum = 0 } = options;
+  const { alpha, eps, centered, momentum } = transformOptions('scaleByRms', options, { alpha: 0.99, eps: 1e-8, centered: false, momentum: 0 }, (c) => {
+    c.rate('alpha');
+    c.positive('eps');
+    c.boolean('centered');
+    c.rate('momentum');
+  });
   return {
     name: 'scaleByRms',
     init: (params) => ({

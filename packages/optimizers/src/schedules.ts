@@ -3,17 +3,24 @@
  * rate, accepted wherever an optimizer takes `lr`. They compose: {@link linearWarmup} wraps
  * any schedule, {@link joinSchedules} runs schedules one after another.
  */
-import { ValueError } from '@sparsekit/tensor';
+import { ValueError, checkOptions, describeValue } from '@sparsekit/tensor';
 import type { Schedule } from './optimizer.js';
 
 export type { Schedule } from './optimizer.js';
 
 function finite(op: string, name: string, v: number, check: (x: number) => boolean, expected: string): void {
-  if (typeof v !== 'number' || !Number.isFinite(v) || !check(v)) throw new ValueError(op, `${name} must be ${expected}, got ${String(v)}`);
+  if (typeof v !== 'number' || !Number.isFinite(v) || !check(v)) throw new ValueError(op, `${name} must be ${expected}, got ${describeValue(v)}`);
 }
 
 function integer(op: string, name: string, v: number, min: number): void {
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < min) throw new ValueError(op, `${name} must be an integer >= ${min}, got ${String(v)}`);
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < min) throw new ValueError(op, `${name} must be an integer >= ${min}, got ${describeValue(v)}`);
+}
+
+// Options objects are required (their lr has no default) and take only the keys listed.
+function options_<O extends object>(op: string, o: O, keys: readonly string[]): O {
+  if (o === null || typeof o !== 'object') throw new ValueError(op, `options must be an object, got ${describeValue(o)}`);
+  checkOptions(op, o, keys);
+  return o;
 }
 
 function toSchedule(op: string, s: Schedule | number): Schedule {
@@ -21,7 +28,7 @@ function toSchedule(op: string, s: Schedule | number): Schedule {
     finite(op, 'schedule', s, (x) => x >= 0, 'a finite number >= 0 or a schedule');
     return () => s;
   }
-  if (typeof s !== 'function') throw new ValueError(op, `schedule must be a function or a number, got ${typeof s}`);
+  if (typeof s !== 'function') throw new ValueError(op, `schedule must be a function or a number, got ${describeValue(s)}`);
   return s;
 }
 
@@ -33,7 +40,7 @@ export function constantSchedule(lr: number): Schedule {
 
 /** Step decay (PyTorch `StepLR`): lr · gamma^⌊t / stepSize⌋. */
 export function stepSchedule(options: { lr: number; stepSize: number; gamma?: number }): Schedule {
-  const { lr, stepSize, gamma = 0.1 } = options;
+  const { lr, stepSize, gamma = 0.1 } = options_('stepSchedule', options, ['lr', 'stepSize', 'gamma']);
   finite('stepSchedule', 'lr', lr, (x) => x >= 0, 'a finite number >= 0');
   integer('stepSchedule', 'stepSize', stepSize, 1);
   finite('stepSchedule', 'gamma', gamma, (x) => x > 0, 'a finite number > 0');
@@ -45,7 +52,8 @@ export function stepSchedule(options: { lr: number; stepSize: number; gamma?: nu
  * `staircase` lr · gamma^⌊t / decaySteps⌋; never below `minLr`.
  */
 export function exponentialSchedule(options: { lr: number; gamma: number; decaySteps?: number; staircase?: boolean; minLr?: number }): Schedule {
-  const { lr, gamma, decaySteps = 1, staircase = false, minLr = 0 } = options;
+  const { lr, gamma, decaySteps = 1, staircase = false, minLr = 0 } = options_('exponentialSchedule', options, ['lr', 'gamma', 'decaySteps', 'staircase', 'minLr']);
+  if (typeof staircase !== 'boolean') throw new ValueError('exponentialSchedule', `staircase must be true or false, got ${describeValue(staircase)}`);
   finite('exponentialSchedule', 'lr', lr, (x) => x >= 0, 'a finite number >= 0');
   finite('exponentialSchedule', 'gamma', gamma, (x) => x > 0, 'a finite number > 0');
   integer('exponentialSchedule', 'decaySteps', decaySteps, 1);
@@ -60,7 +68,8 @@ export function exponentialSchedule(options: { lr: number; gamma: number; decayS
  * `restarts: false` the rate stays at minLr after the first period (plain cosine decay).
  */
 export function cosineSchedule(options: { lr: number; period: number; minLr?: number; periodMult?: number; restarts?: boolean }): Schedule {
-  const { lr, period, minLr = 0, periodMult = 1, restarts = true } = options;
+  const { lr, period, minLr = 0, periodMult = 1, restarts = true } = options_('cosineSchedule', options, ['lr', 'period', 'minLr', 'periodMult', 'restarts']);
+  if (typeof restarts !== 'boolean') throw new ValueError('cosineSchedule', `restarts must be true or false, got ${describeValue(restarts)}`);
   finite('cosineSchedule', 'lr', lr, (x) => x >= 0, 'a finite number >= 0');
   integer('cosineSchedule', 'period', period, 1);
   finite('cosineSchedule', 'minLr', minLr, (x) => x >= 0 && x <= lr, 'a finite number in [0, lr]');
@@ -85,7 +94,7 @@ export function cosineSchedule(options: { lr: number; period: number; minLr?: nu
  * `warmupSteps` steps, then the schedule, shifted so it starts at its own step 0.
  */
 export function linearWarmup(options: { warmupSteps: number; then: Schedule | number; startLr?: number }): Schedule {
-  const { warmupSteps, startLr = 0 } = options;
+  const { warmupSteps, startLr = 0 } = options_('linearWarmup', options, ['warmupSteps', 'then', 'startLr']);
   integer('linearWarmup', 'warmupSteps', warmupSteps, 0);
   finite('linearWarmup', 'startLr', startLr, (x) => x >= 0, 'a finite number >= 0');
   const then = toSchedule('linearWarmup', options.then);

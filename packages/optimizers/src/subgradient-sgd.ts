@@ -8,13 +8,14 @@
  * result is small but dense (Shor, 1985, "Minimization Methods for Non-Differentiable
  * Functions"; see proximal SGD for the route that gives exact zeros).
  */
-import { add, mul, sign } from '@sparsekit/tensor';
+import { ValueError, add, describeValue, mul, sign } from '@sparsekit/tensor';
 import { pureForm, type OptimizerOptions, type OptimizerParams } from './define.js';
 import { Optimizer, type GradientTransformation, type OptimizerSpec, type Schedule } from './optimizer.js';
 import { addDecayedWeights, chain, scaleByLearningRate, trace } from './transforms.js';
 
 /** Adds the L1 subgradient λ·sign(θ) to the updates. */
 export function addL1Subgradient(lambda: number): GradientTransformation<null> {
+  if (typeof lambda !== 'number' || !(Number.isFinite(lambda) && lambda >= 0)) throw new ValueError('addL1Subgradient', `lambda must be a finite number >= 0, got ${describeValue(lambda)}`);
   return {
     name: 'addL1Subgradient',
     init: () => null,

@@ -3,7 +3,7 @@
  * `chain`, `scale_by_learning_rate`, `add_decayed_weights`, `clip_by_global_norm`, `trace`).
  * Every one is a pure `init` / `update` pair over lists of lazy tensors.
  */
-import { type Tensor, ValueError, add, div, maximum, mul, sqrt, sub, sum, tidy, zeros } from '@sparsekit/tensor';
+import { type Tensor, ValueError, add, checkOptions, describeValue, div, maximum, mul, sqrt, sub, sum, tidy, zeros } from '@sparsekit/tensor';
 import type { GradientTransformation, Schedule, StateTree, UpdateResult } from './optimizer.js';
 import type { Prox } from './prox.js';
 
@@ -20,7 +20,7 @@ export type CountState = {
 export function chain(...transforms: GradientTransformation[]): GradientTransformation<StateTree[]> {
   transforms.forEach((t, i) => {
     if (!t || typeof t.init !== 'function' || typeof t.update !== 'function') {
-      throw new ValueError('chain', `argument ${i} must be a gradient transformation (init, update), got ${t === null ? 'null' : typeof t}`);
+      throw new ValueError('chain', `argument ${i} must be a gradient transformation (init, update), got ${describeValue(t)}`);
     }
   });
   return {
@@ -46,7 +46,7 @@ export function identity(): GradientTransformation<null> {
 
 /** Multiplies the updates by a constant. */
 export function scale(factor: number): GradientTransformation<null> {
-  if (!Number.isFinite(factor)) throw new ValueError('scale', `factor must be a finite number, got ${factor}`);
+  if (typeof factor !== 'number' || !Number.isFinite(factor)) throw new ValueError('scale', `factor must be a finite number, got ${describeValue(factor)}`);
   return { name: 'scale', init: () => null, update: (grads) => ({ updates: grads.map((g) => mul(g, factor)), state: null }) };
 }
 
@@ -66,7 +66,7 @@ export function learningRateAt(lr: number | Schedule, count: number, op = 'sched
  */
 export function scaleByLearningRate(lr: number | Schedule): GradientTransformation<CountState> {
   if (typeof lr !== 'function' && !(typeof lr === 'number' && Number.isFinite(lr) && lr > 0)) {
-    throw new ValueError('scaleByLearningRate', `lr must be a finite number > 0 or a schedule, got ${String(lr)}`);
+    throw new ValueError('scaleByLearningRate', `lr must be a finite number > 0 or a schedule, got ${describeValue(lr)}`);
   }
   return {
     name: 'scaleByLearningRate',
@@ -84,8 +84,8 @@ export function scaleByLearningRate(lr: number | Schedule): GradientTransformati
  * rate, decoupled weight decay (AdamW).
  */
 export function addDecayedWeights(weightDecay: number): GradientTransformation<null> {
-  if (!(Number.isFinite(weightDecay) && weightDecay >= 0)) {
-    throw new ValueError('addDecayedWeights', `weightDecay must be a finite number >= 0, got ${weightDecay}`);
+  if (typeof weightDecay !== 'number' || !(Number.isFinite(weightDecay) && weightDecay >= 0)) {
+    throw new ValueError('addDecayedWeights', `weightDecay must be a finite number >= 0, got ${describeValue(weightDecay)}`);
   }
   return {
     name: 'addDecayedWeights',
@@ -102,7 +102,7 @@ export function addDecayedWeights(weightDecay: number): GradientTransformation<n
  * u ← u · min(1, maxNorm / ‖u‖₂). The norm stays on the device (a lazy scalar).
  */
 export function clipByGlobalNorm(maxNorm: number): GradientTransformation<null> {
-  if (!(Number.isFinite(maxNorm) && maxNorm > 0)) throw new ValueError('clipByGlobalNorm', `maxNorm must be a finite number > 0, got ${maxNorm}`);
+  if (typeof maxNorm !== 'number' || !(Number.isFinite(maxNorm) && maxNorm > 0)) throw new ValueError('clipByGlobalNorm', `maxNorm must be a finite number > 0, got ${describeValue(maxNorm)}`);
   return {
     name: 'clipByGlobalNorm',
     init: () => null,
@@ -129,7 +129,12 @@ export function clipByGlobalNorm(maxNorm: number): GradientTransformation<null> 
  * step); the update is b, or g + μ·b with Nesterov momentum (Sutskever et al., 2013).
  */
 export function trace(options: { momentum: number; dampening?: number; nesterov?: boolean }): GradientTransformation<{ count: number; momentum: Tensor[] }> {
+  if (options === null || typeof options !== 'object') throw new ValueError('trace', `options must be an object { momentum, dampening?, nesterov? }, got ${describeValue(options)}`);
+  checkOptions('trace', options, ['momentum', 'dampening', 'nesterov']);
   const { momentum, dampening = 0, nesterov = false } = options;
+  if (typeof momentum !== 'number' || !(momentum >= 0 && momentum < 1)) throw new ValueError('trace', `momentum must be a finite number >= 0 and < 1, got ${describeValue(momentum)}`);
+  if (typeof dampening !== 'number' || !(dampening >= 0 && dampening <= 1)) throw new ValueError('trace', `dampening must be a number in [0, 1], got ${describeValue(dampening)}`);
+  if (typeof nesterov !== 'boolean') throw new ValueError('trace', `nesterov must be true or false, got ${describeValue(nesterov)}`);
   return {
     name: 'trace',
     init: (params) => ({ count: 0, momentum: params.map((p) => zeros(p.shape)) }),

@@ -1,4 +1,4 @@
-import { ValueError } from '@sparsekit/tensor';
+import { ValueError, checkOptions, describeValue } from '@sparsekit/tensor';
 
 /**
  * Checks an optimizer's hyperparameters in one place, each failure a `ValueError` that
@@ -90,4 +90,20 @@ function show(v: unknown): string {
   if (v === null) return 'null';
   if (typeof v === 'object') return (v as object).constructor?.name ?? 'object';
   return String(v);
+}
+
+/**
+ * The options of a building-block transformation (`scaleByAdam({ b1, b2, eps })`, …): only
+ * the known keys, merged over the defaults, then checked with a {@link HyperparameterCheck}
+ * named after the transformation, so its messages read like an optimizer's. @internal
+ */
+export function transformOptions<O extends object>(op: string, options: Partial<O> | undefined, defaults: O, validate: (check: HyperparameterCheck) => void): O {
+  if (options !== undefined && (options === null || typeof options !== 'object' || Array.isArray(options))) {
+    throw new ValueError(op, `options must be an object, got ${describeValue(options)}`);
+  }
+  checkOptions(op, options, Object.keys(defaults));
+  const merged = { ...defaults } as Record<string, unknown>;
+  for (const [k, v] of Object.entries(options ?? {})) if (v !== undefined) merged[k] = v;
+  validate(new HyperparameterCheck(op, merged));
+  return merged as O;
 }
