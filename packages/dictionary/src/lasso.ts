@@ -37,58 +37,160 @@ export interface CdResult {
 }
 
 /**
- * Elastic-net coordinate descent on min_w ½‖y − Xw‖² + l1·‖w‖₁ + ½·l2·‖w‖², the loop of
+ * A regression design read in place: X row-major n×p, seen as X − 1·meansᵀ when `means` is
+ * given (centring without a centred copy), with ‖x̃ⱼ‖² per column in `norms`.
+ * @internal
+ */
+export interface Design {
+  X: Float64Array;
+  n: number;
+  p: number;
+  means: Float64Array | null;
+  norms: Float64Array;
+  /** X̃ᵀy for the `y` given to {@link makeDesign}, which the first gap of a cold start needs. */
+  xty: { y: Float64Array; value: Float64Array } | null;
+}
+
+/**
+ * Builds a {@link Design} in one row-major pass: column means (when `center`), the squared
+ * norms of the (centred) columns from sums shifted by the first row so large offsets do not
+ * cancel, and, given `y`, X̃ᵀy.
+ * @internal
+ */
+export function makeDesign(X: Float64Array, n: number, p: number, center: boolean, y?: Float64Array): Design {
+  const s1 = new Float64Array(p);
+  const s2 = new Float64Array(p);
+  const s3 = new Float64Array(p);
+  const yv = y ?? new Float64Array(n);
+  // Four rows at a time: a quarter of the read-modify-writes of s1 and s2.
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const a = i * p;
+    const b = a + p;
+    const c = b + p;
+    const e = c + p;
+    const y0 = yv[i]!;
+    const y1 = yv[i + 1]!;
+    const y2 = yv[i + 2]!;
+    const y3 = yv[i + 3]!;
+    for (let j = 0; j < p; j++) {
+      const K = X[j]!;
+      const d0 = X[a + j]! - K;
+      const d1 = X[b + j]! - K;
+      const d2 = X[c + j]! - K;
+      const d3 = X[e + j]! - K;
+      s1[j]! += d0 + d1 + (d2 + d3);
+      s2[j]! += d0 * d0 + d1 * d1 + (d2 * d2 + d3 * d3);
+      s3[j]! += d0 * y0 + d1 * y1 + (d2 * y2 + d3 * y3);
+    }
+  }
+  for (; i < n; i++) {
+    const row = i * p;
+    const yi = yv[i]!;
+    for (let j = 0; j < p; j++) {
+      const d = X[row + j]! - X[j]!;
+      s1[j]! += d;
+      s2[j]! += d * d;
+      s3[j]! += d * yi;
+    }
+  }
+  let ySum = 0;
+  for (let t = 0; t < n; t++) ySum += yv[t]!;
+  const means = center ? new Float64Array(p) : null;
+  const norms = new Float64Array(p);
+  // Σ(x − K)y = xᵀy − KΣy, and x̃ᵀy = xᵀy − mΣy.
+  const xty = new Float64Array(p);
+  for (let j = 0; j < p; j++) xty[j] = s3[j]! + X[j]! * ySum - (center ? X[j]! + s1[j]! / n : 0) * ySum;
+  for (let j = 0; j < p; j++) {
+    if (means) {
+      means[j] = X[j]! + s1[j]! / n;
+      norms[j] = Math.max(0, s2[j]! - (s1[j]! * s1[j]!) / n);
+    } else {
+      // ‖x‖² = Σ(x − K)² + 2KΣ(x − K) + nK² with K the first row's value.
+      const K = X[j]!;
+      norms[j] = s2[j]! + 2 * K * s1[j]! + n * K * K;
+    }
+  }
+  return { X, n, p, means, norms, xty: y ? { y, value: xty } : null };
+}
+
+/**
+ * Elastic-net coordinate descent on min_w ½‖y − X̃w‖² + l1·‖w‖₁ + ½·l2·‖w‖², the update of
  * scikit-learn's `cd_fast.enet_coordinate_descent` (Friedman, Hastie & Tibshirani 2010,
  * "Regularization paths for generalized linear models via coordinate descent"):
  *
- *   wⱼ ← S(xⱼᵀ(r + xⱼwⱼ), l1) / (‖xⱼ‖² + l2),   S(z, t) = sign z · max(|z| − t, 0)
+ *   wⱼ ← S(x̃ⱼᵀ(r + x̃ⱼwⱼ), l1) / (‖x̃ⱼ‖² + l2),   S(z, t) = sign z · max(|z| − t, 0)
  *
- * with the residual r = y − Xw kept up to date. Whenever the largest coordinate change of a
- * sweep is below `tol` relative to the largest |wⱼ|, it computes the duality gap and stops
- * when it is below tol·‖y‖². Between full sweeps it sweeps only the non-zero coordinates
- * until they settle (the active-set strategy of glmnet): that changes the order of updates,
- * not the fixed point or the stopping rule, and skips most of the work on sparse solutions.
+ * with the residual r = y − X̃w kept up to date, and scikit-learn's stopping rule: the run
+ * ends when the duality gap over all features is below tol·‖y‖². What differs is which
+ * coordinates are swept, which changes the work, not the optimum or that certificate:
+ * - a working set (after Massias, Gramfort & Salmon 2018, "Celer", ICML): the features
+ *   non-zero so far plus those most correlated with the residual, copied out as contiguous
+ *   columns; sweeps run over it until its own gap is small, then one row-major pass over X
+ *   computes the full gap and adds the features that break |x̃ⱼᵀr| ≤ l1, doubling the set;
+ * - inside it, the active-set strategy of glmnet: sweeps over the non-zero coordinates only,
+ *   until they settle, between sweeps over the whole working set.
+ * `nIter` counts sweeps of either kind.
  *
- * @param Xc X column-major: column j is `Xc[j·n .. (j+1)·n]`.
  * @param w starting point, updated in place.
  * @internal
  */
 export function enetCoordinateDescent(
-  Xc: Float64Array,
-  n: number,
-  p: number,
+  design: Design,
   y: Float64Array,
   w: Float64Array,
   l1: number,
   l2: number,
   maxIter: number,
   tol: number,
-  colNorms: Float64Array = columnSquaredNorms(Xc, n, p),
 ): CdResult {
+  const { X, n, p, means, norms } = design;
+  // Contiguous copies of the working-set columns (centred), `slot[j]` = their place.
+  let cap = Math.min(p, 32);
+  let cols = new Float64Array(cap * n);
+  const slot = new Int32Array(p).fill(-1);
+  let nCols = 0;
+  const column = (j: number): number => {
+    if (slot[j]! >= 0) return slot[j]! * n;
+    if (nCols === cap) {
+      cap = Math.min(p, 2 * cap);
+      const grown = new Float64Array(cap * n);
+      grown.set(cols);
+      cols = grown;
+    }
+    const off = nCols * n;
+    const m = means ? means[j]! : 0;
+    for (let i = 0; i < n; i++) cols[off + i] = X[i * p + j]! - m;
+    slot[j] = nCols++;
+    return off;
+  };
   const R = Float64Array.from(y);
   for (let j = 0; j < p; j++) {
     const wj = w[j]!;
-    if (wj !== 0) axpy(R, -wj, Xc, j * n, n);
+    if (wj !== 0) axpy(R, -wj, cols, column(j), n);
   }
-  const gapTol = tol * dot(y, y, 0, n);
+  const yy = dot(y, y, 0, n);
+  const gapTol = tol * yy;
+  const ws = new Int32Array(p);
+  const inWs = new Uint8Array(p);
   const active = new Int32Array(p);
-  let gap = Number.POSITIVE_INFINITY;
+  const corr = new Float64Array(p);
   let nIter = 0;
-  // A coordinate sweep over the listed features; returns [largest |Δwⱼ|, largest |wⱼ|].
-  const sweep = (list: Int32Array | null, count: number): [number, number] => {
+  // A coordinate sweep over list[0 .. count); returns [largest |Δwⱼ|, largest |wⱼ|].
+  const sweep = (list: Int32Array, count: number): [number, number] => {
     let dMax = 0;
     let wMax = 0;
     for (let q = 0; q < count; q++) {
-      const j = list === null ? q : list[q]!;
-      const nj = colNorms[j]!;
+      const j = list[q]!;
+      const nj = norms[j]!;
       if (nj === 0) continue;
-      const off = j * n;
+      const off = slot[j]! * n;
       const old = w[j]!;
-      const z = dot(Xc, R, off, n) + nj * old;
+      const z = dot(cols, R, off, n) + nj * old;
       const shrunk = Math.abs(z) - l1;
       const next = shrunk > 0 ? (z > 0 ? shrunk : -shrunk) / (nj + l2) : 0;
       if (next !== old) {
-        axpy(R, old - next, Xc, off, n);
+        axpy(R, old - next, cols, off, n);
         w[j] = next;
       }
       const d = Math.abs(next - old);
@@ -97,66 +199,128 @@ export function enetCoordinateDescent(
     }
     return [dMax, wMax];
   };
+  // x̃ⱼᵀR for every j in one row-major pass: X̃ᵀR = XᵀR − means·ΣR.
+  const correlateAll = (): void => {
+    corr.fill(0);
+    let rSum = 0;
+    let i = 0;
+    for (; i + 4 <= n; i += 4) {
+      const r0 = R[i]!;
+      const r1 = R[i + 1]!;
+      const r2 = R[i + 2]!;
+      const r3 = R[i + 3]!;
+      rSum += r0 + r1 + (r2 + r3);
+      const a = i * p;
+      const b = a + p;
+      const c = b + p;
+      const e = c + p;
+      for (let j = 0; j < p; j++) corr[j]! += r0 * X[a + j]! + r1 * X[b + j]! + (r2 * X[c + j]! + r3 * X[e + j]!);
+    }
+    for (; i < n; i++) {
+      const r = R[i]!;
+      rSum += r;
+      const row = i * p;
+      for (let j = 0; j < p; j++) corr[j]! += r * X[row + j]!;
+    }
+    if (means) for (let j = 0; j < p; j++) corr[j]! -= means[j]! * rSum;
+  };
+  // The gap from x̃ⱼᵀR over list[0 .. count) (all features for the true gap).
+  const gapOver = (list: Int32Array | null, count: number): number => {
+    let dualNorm = 0;
+    let l1Norm = 0;
+    let wNorm2 = 0;
+    for (let j = 0; j < p; j++) {
+      const wj = w[j]!;
+      l1Norm += Math.abs(wj);
+      wNorm2 += wj * wj;
+    }
+    for (let q = 0; q < count; q++) {
+      const j = list === null ? q : list[q]!;
+      const v = Math.abs(corr[j]! - l2 * w[j]!);
+      if (v > dualNorm) dualNorm = v;
+    }
+    return dualityGap(dot(R, R, 0, n), dot(R, y, 0, n), dualNorm, l1Norm, wNorm2, l1, l2);
+  };
+  // Adds to the working set the non-zero features, then up to `size` in all by decreasing
+  // |x̃ⱼᵀr| among those violating |x̃ⱼᵀr| ≤ l1; returns how many it added.
+  let nWs = 0;
+  const grow = (size: number): number => {
+    let added = 0;
+    const push = (j: number) => {
+      inWs[j] = 1;
+      ws[nWs++] = j;
+      column(j);
+      added++;
+    };
+    for (let j = 0; j < p; j++) if (!inWs[j] && w[j] !== 0) push(j);
+    const cand: number[] = [];
+    for (let j = 0; j < p; j++) if (!inWs[j] && norms[j]! > 0 && Math.abs(corr[j]!) > l1) cand.push(j);
+    if (cand.length > size - nWs) cand.sort((a, b) => Math.abs(corr[b]!) - Math.abs(corr[a]!));
+    for (let q = 0; q < cand.length && nWs < size; q++) push(cand[q]!);
+    return added;
+  };
+  if (nnzOf(w) === 0 && design.xty?.y === y) corr.set(design.xty.value);
+  else correlateAll();
+  let gap = gapOver(null, p);
+  if (gap < gapTol) return { gap, nIter, converged: true };
+  grow(Math.min(p, Math.max(16, 2 * nnzOf(w))));
+  // Each working-set subproblem is solved to a fraction of the remaining full gap, so early
+  // sets are not over-solved and the last one is solved to tol.
+  let subTol = Math.max(gapTol, 0.3 * gap);
   let converged = false;
   while (nIter < maxIter) {
-    const [dMax, wMax] = sweep(null, p);
-    nIter++;
-    if (wMax === 0 || dMax / wMax < tol || nIter === maxIter) {
-      gap = dualityGap(Xc, n, p, y, R, w, l1, l2);
-      if (gap < gapTol) {
-        converged = true;
-        break;
+    for (;;) {
+      const [dMax, wMax] = sweep(ws, nWs);
+      nIter++;
+      if (nIter >= maxIter) break;
+      if (wMax === 0 || dMax / wMax < tol) {
+        for (let q = 0; q < nWs; q++) corr[ws[q]!] = dot(cols, R, slot[ws[q]!]! * n, n);
+        if (gapOver(ws, nWs) < subTol) break;
+      }
+      let count = 0;
+      for (let q = 0; q < nWs; q++) if (w[ws[q]!] !== 0) active[count++] = ws[q]!;
+      if (count === 0 || count === nWs) continue;
+      while (nIter < maxIter - 1) {
+        const [da, wa] = sweep(active, count);
+        nIter++;
+        if (wa === 0 || da / wa < tol) break;
       }
     }
-    let count = 0;
-    for (let j = 0; j < p; j++) if (w[j] !== 0) active[count++] = j;
-    if (count === 0 || count === p) continue;
-    while (nIter < maxIter - 1) {
-      const [da, wa] = sweep(active, count);
-      nIter++;
-      if (wa === 0 || da / wa < tol) break;
+    correlateAll();
+    gap = gapOver(null, p);
+    if (gap < gapTol) {
+      converged = true;
+      break;
     }
+    if (nIter >= maxIter) break;
+    subTol = Math.max(gapTol, 0.3 * gap);
+    if (nWs === p || grow(Math.min(p, 2 * nWs)) === 0) subTol = gapTol;
   }
   return { gap, nIter, converged };
 }
 
 /**
- * The duality gap of the elastic net at w with residual R = y − Xw, as scikit-learn's
- * `cd_fast` computes it: the dual point is R scaled into the feasible set
- * ‖Xᵀθ − l2·w‖_∞ ≤ l1.
+ * The elastic-net duality gap as scikit-learn's `cd_fast` computes it, from ‖r‖², rᵀy,
+ * ‖X̃ᵀr − l2·w‖_∞, ‖w‖₁ and ‖w‖²: the dual point is r scaled by c = min(1, l1 / that norm)
+ * into the feasible set.
  * @internal
  */
 export function dualityGap(
-  Xc: Float64Array,
-  n: number,
-  p: number,
-  y: Float64Array,
-  R: Float64Array,
-  w: Float64Array,
+  rNorm2: number,
+  rDotY: number,
+  dualNorm: number,
+  l1Norm: number,
+  wNorm2: number,
   l1: number,
   l2: number,
 ): number {
-  let dualNorm = 0;
-  let l1Norm = 0;
-  let wNorm2 = 0;
-  for (let j = 0; j < p; j++) {
-    const wj = w[j]!;
-    const v = Math.abs(dot(Xc, R, j * n, n) - l2 * wj);
-    if (v > dualNorm) dualNorm = v;
-    l1Norm += Math.abs(wj);
-    wNorm2 += wj * wj;
-  }
-  const rNorm2 = dot(R, R, 0, n);
-  let c: number;
-  let gap: number;
+  let c = 1;
+  let gap = rNorm2;
   if (dualNorm > l1) {
     c = l1 / dualNorm;
     gap = 0.5 * (rNorm2 + rNorm2 * c * c);
-  } else {
-    c = 1;
-    gap = rNorm2;
   }
-  return gap + l1 * l1Norm - c * dot(R, y, 0, n) + 0.5 * l2 * (1 + c * c) * wNorm2;
+  return gap + l1 * l1Norm - c * rDotY + 0.5 * l2 * (1 + c * c) * wNorm2;
 }
 
 /** Σₜ a[off + t]·b[t] for t < n, four accumulators for instruction-level parallelism. */
@@ -176,43 +340,20 @@ function dot(a: Float64Array, b: Float64Array, off: number, n: number): number {
   return s0 + s1 + (s2 + s3);
 }
 
+function nnzOf(w: Float64Array): number {
+  let c = 0;
+  for (let j = 0; j < w.length; j++) if (w[j] !== 0) c++;
+  return c;
+}
+
 /** r[t] += c·x[off + t] for t < n. */
 function axpy(r: Float64Array, c: number, x: Float64Array, off: number, n: number): void {
   for (let t = 0; t < n; t++) r[t]! += c * x[off + t]!;
 }
 
-/** ‖xⱼ‖² of every column of column-major Xc. @internal */
-export function columnSquaredNorms(Xc: Float64Array, n: number, p: number): Float64Array {
-  const out = new Float64Array(p);
-  for (let j = 0; j < p; j++) {
-    const off = j * n;
-    let s = 0;
-    for (let t = 0; t < n; t++) s += Xc[off + t]! * Xc[off + t]!;
-    out[j] = s;
-  }
-  return out;
-}
-
-/** Row-major n×p into column-major, optionally subtracting each column's mean. @internal */
-export function toColumnMajor(data: Float64Array, n: number, p: number, center: boolean): { Xc: Float64Array; means: Float64Array } {
-  const Xc = new Float64Array(n * p);
-  const means = new Float64Array(p);
-  for (let i = 0; i < n; i++) for (let j = 0; j < p; j++) Xc[j * n + i] = data[i * p + j]!;
-  if (center) {
-    for (let j = 0; j < p; j++) {
-      const off = j * n;
-      let s = 0;
-      for (let t = 0; t < n; t++) s += Xc[off + t]!;
-      const m = s / n;
-      means[j] = m;
-      for (let t = 0; t < n; t++) Xc[off + t]! -= m;
-    }
-  }
-  return { Xc, means };
-}
-
 function readProblem(fn: string, Xin: unknown, yin: unknown): { X: ReturnType<typeof toMatrix>; y: Float64Array } {
-  const X = toMatrix(fn, 'X', Xin);
+  // X is only read (then transposed into a private copy), so a Float64Array is not copied.
+  const X = toMatrix(fn, 'X', Xin, false);
   const y = toVector(fn, 'y', yin);
   if (y.length !== X.rows) {
     throw new ShapeError(fn, `y must have one value per row of X (${X.rows}), got length ${y.length}`);
@@ -270,7 +411,6 @@ export class Lasso {
     const p = readProblem('Lasso.fit', X, y);
     const n = p.X.rows;
     const f = p.X.cols;
-    const { Xc, means } = toColumnMajor(p.X.data, n, f, this.fitIntercept);
     let yMean = 0;
     const yc = Float64Array.from(p.y);
     if (this.fitIntercept) {
@@ -278,12 +418,14 @@ export class Lasso {
       yMean /= n;
       for (let i = 0; i < n; i++) yc[i]! -= yMean;
     }
+    const design = makeDesign(p.X.data, n, f, this.fitIntercept, yc);
+    const means = design.means;
     const w = new Float64Array(f);
-    const r = enetCoordinateDescent(Xc, n, f, yc, w, this.alpha * this.l1Ratio * n, this.alpha * (1 - this.l1Ratio) * n, this.maxIter, this.tol);
+    const r = enetCoordinateDescent(design, yc, w, this.alpha * this.l1Ratio * n, this.alpha * (1 - this.l1Ratio) * n, this.maxIter, this.tol);
     let b = 0;
     if (this.fitIntercept) {
       b = yMean;
-      for (let j = 0; j < f; j++) b -= means[j]! * w[j]!;
+      for (let j = 0; j < f; j++) b -= means![j]! * w[j]!;
     }
     this.coef = w;
     this.intercept = b;
@@ -368,13 +510,13 @@ export function lassoPath(X: MatrixInput, y: VectorInput, options: LassoPathOpti
   const p = readProblem(fn, X, y);
   const n = p.X.rows;
   const f = p.X.cols;
-  const { Xc } = toColumnMajor(p.X.data, n, f, false);
+  const design = makeDesign(p.X.data, n, f, false, p.y);
   let alphas: Float64Array;
   if (given !== null) {
     alphas = Float64Array.from(given).sort().reverse();
   } else {
     let maxCorr = 0;
-    for (let j = 0; j < f; j++) maxCorr = Math.max(maxCorr, Math.abs(dot(Xc, p.y, j * n, n)));
+    for (const c of design.xty!.value) maxCorr = Math.max(maxCorr, Math.abs(c));
     const alphaMax = maxCorr / (n * l1Ratio);
     alphas = new Float64Array(nAlphas);
     // numpy.logspace(log10(eps·α_max), log10(α_max), nAlphas), reversed.
@@ -384,13 +526,12 @@ export function lassoPath(X: MatrixInput, y: VectorInput, options: LassoPathOpti
       alphas[i] = nAlphas === 1 ? alphaMax : 10 ** (hi - ((hi - lo) * i) / (nAlphas - 1));
     }
   }
-  const colNorms = columnSquaredNorms(Xc, n, f);
   const w = new Float64Array(f);
   const coefs: Float64Array[] = [];
   const dualGaps = new Float64Array(alphas.length);
   const nIters = new Int32Array(alphas.length);
   alphas.forEach((a, i) => {
-    const r = enetCoordinateDescent(Xc, n, f, p.y, w, a * l1Ratio * n, a * (1 - l1Ratio) * n, maxIter, tol, colNorms);
+    const r = enetCoordinateDescent(design, p.y, w, a * l1Ratio * n, a * (1 - l1Ratio) * n, maxIter, tol);
     coefs.push(Float64Array.from(w));
     dualGaps[i] = r.gap / n;
     nIters[i] = r.nIter;

@@ -1,6 +1,6 @@
 import { type Tensor, ValueError, matmul, softThreshold, tensor, tidy } from '@sparsekit/tensor';
 import { FISTA_KEYS, fistaCodes } from './fista.js';
-import { enetCoordinateDescent, columnSquaredNorms } from './lasso.js';
+import { enetCoordinateDescent, makeDesign } from './lasso.js';
 import { csrCodesToDense, ompCodes } from './omp.js';
 import { type MatrixInput, checkInteger, checkOptions, checkPositive, describe, readCoding } from './validate.js';
 
@@ -86,11 +86,7 @@ export function sparseEncode(X: MatrixInput, D: MatrixInput, options: SparseEnco
   return tensor(lassoCodes(p.X.data, p.X.rows, p.D.data, p.D.rows, p.D.cols, alpha, maxIter, tol), [p.X.rows, p.D.rows]);
 }
 
-/**
- * Per-signal Lasso codes by coordinate descent. The design matrix is Dᵀ (nFeatures ×
- * nComponents), whose column j is atom j: D row-major is already Dᵀ column-major.
- * @internal
- */
+/** Per-signal Lasso codes by coordinate descent; the design matrix is Dᵀ (nFeatures × nComponents). @internal */
 export function lassoCodes(
   X: Float64Array,
   nSamples: number,
@@ -102,11 +98,13 @@ export function lassoCodes(
   tol: number,
 ): Float32Array {
   const out = new Float32Array(nSamples * k);
-  const norms = columnSquaredNorms(D, n, k);
+  const Dt = new Float64Array(n * k);
+  for (let j = 0; j < k; j++) for (let t = 0; t < n; t++) Dt[t * k + j] = D[j * n + t]!;
+  const design = makeDesign(Dt, n, k, false);
   const w = new Float64Array(k);
   for (let i = 0; i < nSamples; i++) {
     w.fill(0);
-    enetCoordinateDescent(D, n, k, X.subarray(i * n, (i + 1) * n), w, alpha, 0, maxIter, tol, norms);
+    enetCoordinateDescent(design, X.subarray(i * n, (i + 1) * n), w, alpha, 0, maxIter, tol);
     for (let j = 0; j < k; j++) out[i * k + j] = w[j]!;
   }
   return out;

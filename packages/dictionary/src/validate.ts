@@ -43,22 +43,41 @@ export function checkOptions(fn: string, options: unknown, known: readonly strin
   }
 }
 
-function finiteCopy(fn: string, arg: string, src: ArrayLike<number>, cols: number): Float64Array {
-  const out = new Float64Array(src.length);
-  for (let i = 0; i < src.length; i++) {
-    const v = src[i];
-    // `v - v` is 0 for every finite number and NaN for NaN, ±Infinity and non-numbers.
-    if (typeof v !== 'number' || v - v !== 0) {
-      const where = cols > 0 ? `[${Math.floor(i / cols)}][${i % cols}]` : `[${i}]`;
-      throw new ValueError(fn, `${arg}${where} must be a finite number, got ${describe(v)}`);
+function finiteCopy(fn: string, arg: string, src: ArrayLike<number>, cols: number, copy = true): Float64Array {
+  let out: Float64Array;
+  if (src instanceof Float64Array || src instanceof Float32Array) {
+    // Typed input converts in one native pass; the check below then runs on one array type.
+    out = src instanceof Float64Array && !copy ? src : new Float64Array(src);
+  } else {
+    out = new Float64Array(src.length);
+    for (let i = 0; i < src.length; i++) {
+      const v = src[i];
+      out[i] = typeof v === 'number' ? v : Number.NaN;
     }
-    out[i] = v;
+  }
+  // v·0 is 0 for every finite v and NaN for NaN and ±Infinity, so one branch-free sum
+  // finds out whether anything is bad; only then is the first bad index looked for.
+  let probe = 0;
+  for (let i = 0; i < out.length; i++) probe += out[i]! * 0;
+  if (probe !== 0) {
+    for (let i = 0; i < out.length; i++) {
+      const v = out[i]!;
+      if (v - v !== 0) {
+        const where = cols > 0 ? `[${Math.floor(i / cols)}][${i % cols}]` : `[${i}]`;
+        throw new ValueError(fn, `${arg}${where} must be a finite number, got ${describe(src[i])}`);
+      }
+    }
   }
   return out;
 }
 
-/** Validates a {@link MatrixInput}: 2-D, at least one row and column, every value finite. @internal */
-export function toMatrix(fn: string, arg: string, x: unknown): HostMatrix {
+/**
+ * Validates a {@link MatrixInput}: 2-D, at least one row and column, every value finite.
+ * The result is a private copy unless `copy` is false and the input already holds a
+ * Float64Array, which is then returned as is, for callers that only read it.
+ * @internal
+ */
+export function toMatrix(fn: string, arg: string, x: unknown, copy = true): HostMatrix {
   let flat: ArrayLike<number>;
   let rows: number;
   let cols: number;
@@ -93,16 +112,19 @@ export function toMatrix(fn: string, arg: string, x: unknown): HostMatrix {
       if (row === null || typeof row !== 'object' || row.length !== cols) {
         throw new ShapeError(fn, `${arg} must have rows of equal length ${cols}, got row ${r} ${describe(row)}`);
       }
-      for (let c = 0; c < cols; c++) out[r * cols + c] = row[c] as number;
-      // Non-numbers became NaN in `out`; the finiteness pass below names them.
-      for (let c = 0; c < cols; c++) if (typeof row[c] !== 'number') out[r * cols + c] = Number.NaN;
+      for (let c = 0; c < cols; c++) {
+        const v = row[c];
+        if (typeof v !== 'number') throw new ValueError(fn, `${arg}[${r}][${c}] must be a finite number, got ${describe(v)}`);
+        out[r * cols + c] = v;
+      }
     }
     flat = out;
+    copy = false;
   } else {
     throw new ValueError(fn, `${arg} must be a 2-D matrix (rows of numbers, a Tensor, or { data, shape }), got ${describe(x)}`);
   }
   if (rows === 0 || cols === 0) throw new ShapeError(fn, `${arg} must have at least one row and one column, got ${rows}×${cols}`);
-  return { data: finiteCopy(fn, arg, flat, cols), rows, cols };
+  return { data: finiteCopy(fn, arg, flat, cols, copy), rows, cols };
 }
 
 /** Validates a {@link VectorInput} of finite numbers and returns a float64 copy. @internal */
