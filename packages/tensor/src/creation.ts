@@ -70,29 +70,42 @@ export function tensor(data: TensorData, shape?: readonly number[]): Tensor {
   checkSize('tensor', 'data of shape', inferred);
   const flat = new Float32Array(sizeOf(inferred));
   let k = 0;
-  const walk = (x: unknown, depth: number, path: string): void => {
-    if (depth < inferred.length) {
-      const row = Array.isArray(x) || isNumericArray(x) ? (x as ArrayLike<unknown>) : null;
-      if (row === null) {
-        if (typeof x === 'number' || typeof x === 'boolean') {
-          throw new ShapeError('tensor', `ragged nested array: ${path} is a number where an array of length ${inferred[depth]} was expected`);
-        }
-        throw badElement(path, x);
+  // Paths are spelled out only for an error: building one per element cost 20× the copy.
+  const at: number[] = [];
+  const path = (...more: number[]): string => `data${[...at, ...more].map((i) => `[${i}]`).join('')}`;
+  const like = (depth: number): string => `data${'[0]'.repeat(depth)}`;
+  const walk = (x: unknown, depth: number): void => {
+    const row = Array.isArray(x) || isNumericArray(x) ? (x as ArrayLike<unknown>) : null;
+    if (row === null) {
+      if (typeof x === 'number' || typeof x === 'boolean') {
+        throw new ShapeError('tensor', `ragged nested array: ${path()} is a number where an array of length ${inferred[depth]} was expected`);
       }
-      if (row.length !== inferred[depth]) {
-        throw new ShapeError('tensor', `ragged nested array: ${path} has length ${row.length}, expected ${inferred[depth]} (like ${pathAt(depth)})`);
-      }
-      for (let i = 0; i < row.length; i++) walk(row[i], depth + 1, `${path}[${i}]`);
-      return;
+      throw badElement(path(), x);
     }
-    if (typeof x === 'number') flat[k++] = x;
-    else if (typeof x === 'boolean') flat[k++] = x ? 1 : 0;
-    else if (Array.isArray(x) || isNumericArray(x)) {
-      throw new ShapeError('tensor', `ragged nested array: ${path} is an array where a number was expected (like ${pathAt(depth)})`);
-    } else throw badElement(path, x);
+    if (row.length !== inferred[depth]) {
+      throw new ShapeError('tensor', `ragged nested array: ${path()} has length ${row.length}, expected ${inferred[depth]} (like ${like(depth)})`);
+    }
+    if (depth < inferred.length - 1) {
+      for (let i = 0; i < row.length; i++) {
+        at.push(i);
+        walk(row[i], depth + 1);
+        at.pop();
+      }
+    } else if (isNumericArray(row)) {
+      flat.set(row, k);
+      k += row.length;
+    } else {
+      for (let i = 0; i < row.length; i++) {
+        const v = row[i];
+        if (typeof v === 'number') flat[k++] = v;
+        else if (typeof v === 'boolean') flat[k++] = v ? 1 : 0;
+        else if (Array.isArray(v) || isNumericArray(v)) {
+          throw new ShapeError('tensor', `ragged nested array: ${path(i)} is an array where a number was expected (like ${like(depth + 1)})`);
+        } else throw badElement(path(i), v);
+      }
+    }
   };
-  const pathAt = (depth: number): string => `data${'[0]'.repeat(depth)}`;
-  walk(data, 0, 'data');
+  walk(data, 0);
   if (s === undefined) return host(inferred, flat);
   if (sizeOf(s) !== flat.length) {
     throw new ShapeError('tensor', `shape ${formatShape(s)} needs ${sizeOf(s)} values, got data of shape ${formatShape(inferred)} (${flat.length} values)`);
