@@ -1,4 +1,4 @@
-import { CsrTensor, type Tensor, ValueError, add, reshape, spmm, tensor, tidy, transpose } from '@sparsekit/tensor';
+import { CsrTensor, type Tensor, ValueError, add, keep, reshape, spmm, tensor, tidy, transpose } from '@sparsekit/tensor';
 import { Dropout, type Module, noGrad } from '@sparsekit/autograd';
 import { readAffineLayers } from './compact.js';
 
@@ -25,7 +25,8 @@ export class CsrModel {
   /** @internal Built by {@link toCsr}. */
   constructor(layers: CsrLayer[]) {
     this.layers = layers;
-    this._biases = layers.map((l) => (l.bias ? tensor(l.bias, [l.bias.length, 1]) : null)).filter((b): b is Tensor => b !== null);
+    // Kept: a model built inside someone's tidy scope must outlive it.
+    this._biases = layers.map((l) => (l.bias ? keep(tensor(l.bias, [l.bias.length, 1])) : null)).filter((b): b is Tensor => b !== null);
   }
 
   /** Input features. */

@@ -42,6 +42,16 @@ describe('toCsr', () => {
     csr.predict(x).dataSync().forEach((v, i) => expect(Math.abs(v - dense[i])).toBeLessThanOrEqual(1e-5));
   });
 
+  it('outlives a tidy scope it was built in', async () => {
+    const model = A.mlp([3, 2], { seed: 6 });
+    let csr!: CsrModel;
+    await T.tidyAsync(async () => {
+      csr = await toCsr(model);
+    });
+    const x = T.tensor([[1, 2, 3]]);
+    expect(Array.from(csr.predict(x).dataSync())).toEqual(Array.from(model.forward(x).value.dataSync()));
+  });
+
   it('rejects wrong inputs with typed errors', async () => {
     const csr = await toCsr(A.mlp([3, 2]));
     expect(() => csr.predict(T.zeros([2, 4]))).toThrow(/CsrModel.predict: x must be a \[batch, 3\] tensor, got \[2, 4\]/);
