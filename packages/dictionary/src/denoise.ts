@@ -1,7 +1,8 @@
-import { Random, ShapeError, ValueError, describeValue } from '@sparsekit/tensor';
+import { Random, ShapeError, ValueError } from '@sparsekit/tensor';
 import { KSVD } from './ksvd.js';
-import { checkInt, checkNumber, checkOptionKeys, sparseCodes, type CodingRule } from './learning.js';
+import { checkCallback, checkOptionKeys, sparseCodes, type CodingRule } from './learning.js';
 import { patchOrigins, readPatchGeometry, scatterPatches, toImage, type GrayImage, type HostImage } from './patches.js';
+import { checkBoolean, checkInteger, checkPositive } from './validate.js';
 
 /** What {@link denoise}'s progress callback receives: K-SVD iterations, then chunks of patches denoised. */
 export type DenoiseProgress =
@@ -168,29 +169,25 @@ export function denoise(image: GrayImage, options: DenoiseOptions): DenoiseResul
   const op = 'denoise';
   checkOptionKeys(op, options, KEYS);
   const img = toImage(op, 'image', image);
-  const sigma = checkNumber(op, 'sigma', options.sigma, 0, false);
+  const sigma = checkPositive(op, 'sigma', options.sigma);
   const { p, stride } = readPatchGeometry(op, options, img.width, img.height);
   if (stride > p) throw new ValueError(op, `stride must be <= patchSize (${p}) so every pixel is covered, got ${stride}`);
   const d = p * p;
-  const k = checkInt(op, 'nComponents', options.nComponents ?? 256, 1);
-  const maxIter = checkInt(op, 'maxIter', options.maxIter ?? 10, 1);
-  const trainingPatches = checkInt(op, 'trainingPatches', options.trainingPatches ?? 40000, 1);
-  const gain = checkNumber(op, 'gain', options.gain ?? 1.15, 0, false);
-  const lambda = checkNumber(op, 'lambda', options.lambda ?? 30 / sigma, 0, true);
-  const maxAtoms = checkInt(op, 'maxAtoms', options.maxAtoms ?? Math.max(1, Math.min(k, Math.floor(d / 2))), 1, k);
-  if (options.approximate !== undefined && typeof options.approximate !== 'boolean') {
-    throw new ValueError(op, `approximate must be a boolean, got ${describeValue(options.approximate)}`);
-  }
-  const seed = checkNumber(op, 'seed', options.seed ?? 0, -Infinity, true);
-  const peak = checkNumber(op, 'peak', options.peak ?? 255, 0, false);
+  const k = checkInteger(op, 'nComponents', options.nComponents ?? 256, 1);
+  const maxIter = checkInteger(op, 'maxIter', options.maxIter ?? 10, 1);
+  const trainingPatches = checkInteger(op, 'trainingPatches', options.trainingPatches ?? 40000, 1);
+  const gain = checkPositive(op, 'gain', options.gain ?? 1.15);
+  const lambda = checkPositive(op, 'lambda', options.lambda ?? 30 / sigma, true);
+  const maxAtoms = checkInteger(op, 'maxAtoms', options.maxAtoms ?? Math.max(1, Math.min(k, Math.floor(d / 2))), 1, k);
+  if (options.approximate !== undefined) checkBoolean(op, 'approximate', options.approximate);
+  const seed = checkInteger(op, 'seed', options.seed ?? 0, Number.MIN_SAFE_INTEGER);
+  const peak = checkPositive(op, 'peak', options.peak ?? 255);
   const clean = options.clean === undefined ? undefined : toImage(op, 'clean', options.clean);
   if (clean && (clean.width !== img.width || clean.height !== img.height)) {
     throw new ShapeError(op, `clean must be ${img.width}×${img.height} like the image, got ${clean.width}×${clean.height}`);
   }
   const onProgress = options.onProgress;
-  if (onProgress !== undefined && typeof onProgress !== 'function') {
-    throw new ValueError(op, `onProgress must be a function, got ${describeValue(onProgress)}`);
-  }
+  checkCallback(op, 'onProgress', onProgress);
 
   const rows = patchOrigins(img.height, p, stride);
   const cols = patchOrigins(img.width, p, stride);

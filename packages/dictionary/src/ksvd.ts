@@ -1,8 +1,7 @@
-import { Random, ValueError, describeValue } from '@sparsekit/tensor';
+import { Random } from '@sparsekit/tensor';
 import {
   DictionaryLearner,
-  checkInt,
-  checkNumber,
+  checkCallback,
   checkOptionKeys,
   initialDictionary,
   readCodingRule,
@@ -16,6 +15,7 @@ import {
   type Matrix,
   type ProgressCallback,
 } from './learning.js';
+import { checkBoolean, checkInteger, checkPositive } from './validate.js';
 
 /** Hyperparameters of {@link KSVD}. Give `nNonzeroCoefs`, `codingTol`, or both. */
 export interface KSVDOptions {
@@ -249,18 +249,14 @@ export class KSVD extends DictionaryLearner {
 
   constructor(options: KSVDOptions) {
     checkOptionKeys('KSVD', options, KEYS);
-    const k = checkInt('KSVD', 'nComponents', options.nComponents, 1);
+    const k = checkInteger('KSVD', 'nComponents', options.nComponents, 1);
     const rule = readCodingRule('KSVD', options, k);
-    const maxIter = checkInt('KSVD', 'maxIter', options.maxIter ?? 10, 1);
-    const tol = checkNumber('KSVD', 'tol', options.tol ?? 1e-6, 0, true);
+    const maxIter = checkInteger('KSVD', 'maxIter', options.maxIter ?? 10, 1);
+    const tol = checkPositive('KSVD', 'tol', options.tol ?? 1e-6, true);
     const init = readInit('KSVD', options.init ?? 'data', k);
-    if (options.approximate !== undefined && typeof options.approximate !== 'boolean') {
-      throw new ValueError('KSVD', `approximate must be a boolean, got ${describeValue(options.approximate)}`);
-    }
-    const seed = checkNumber('KSVD', 'seed', options.seed ?? 0, -Infinity, true);
-    if (options.onProgress !== undefined && typeof options.onProgress !== 'function') {
-      throw new ValueError('KSVD', `onProgress must be a function, got ${describeValue(options.onProgress)}`);
-    }
+    if (options.approximate !== undefined) checkBoolean('KSVD', 'approximate', options.approximate);
+    const seed = checkInteger('KSVD', 'seed', options.seed ?? 0, Number.MIN_SAFE_INTEGER);
+    checkCallback('KSVD', 'onProgress', options.onProgress);
     super();
     this.nComponentsValue = k;
     this.rule = rule;

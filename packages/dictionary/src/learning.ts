@@ -1,7 +1,7 @@
 import { Random, ShapeError, Tensor, ValueError, checkOptions, describeValue, tensor } from '@sparsekit/tensor';
 import { correlations, gramMatrix, rowSquaredNorms } from './gram.js';
 import { batchOmp, csrCodesToDense, ompCodes, type CsrCodes } from './omp.js';
-import { toMatrix, type HostMatrix, type MatrixInput } from './validate.js';
+import { checkInteger, checkPositive, toMatrix, type HostMatrix, type MatrixInput } from './validate.js';
 
 /** Row-major host matrices in float64, as `validate.ts` reads them. @internal */
 export type Matrix = HostMatrix;
@@ -34,19 +34,9 @@ export function checkOptionKeys(op: string, options: unknown, known: readonly st
   checkOptions(op, options, known);
 }
 
-/** An integer option in [min, max]. @internal */
-export function checkInt(op: string, name: string, value: unknown, min: number, max = Number.MAX_SAFE_INTEGER): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
-    throw new ValueError(op, `${name} must be an integer in [${min}, ${max === Number.MAX_SAFE_INTEGER ? '∞' : max}], got ${describeValue(value)}`);
-  }
-  return value;
-}
-
-/** A finite number option with `value > min` (or `>= min` when `inclusive`). @internal */
-export function checkNumber(op: string, name: string, value: unknown, min: number, inclusive: boolean, max = Infinity): number {
-  if (typeof value !== 'number' || !Number.isFinite(value) || (inclusive ? value < min : value <= min) || value > max) {
-    throw new ValueError(op, `${name} must be a finite number ${inclusive ? '>=' : '>'} ${min}${max < Infinity ? ` and <= ${max}` : ''}, got ${describeValue(value)}`);
-  }
+/** A callback option: a function, or absent. @internal */
+export function checkCallback<T>(op: string, name: string, value: T): T {
+  if (value !== undefined && typeof value !== 'function') throw new ValueError(op, `${name} must be a function, got ${describeValue(value)}`);
   return value;
 }
 
@@ -63,8 +53,8 @@ export function readCodingRule(op: string, options: { nNonzeroCoefs?: unknown; c
     throw new ValueError(op, 'expected nNonzeroCoefs or codingTol (the sparse-coding stopping rule), got neither');
   }
   const rule: CodingRule = {};
-  if (options.nNonzeroCoefs !== undefined) rule.nNonzeroCoefs = checkInt(op, 'nNonzeroCoefs', options.nNonzeroCoefs, 1, k);
-  if (options.codingTol !== undefined) rule.tol = checkNumber(op, 'codingTol', options.codingTol, 0, false);
+  if (options.nNonzeroCoefs !== undefined) rule.nNonzeroCoefs = checkInteger(op, 'nNonzeroCoefs', options.nNonzeroCoefs, 1, k);
+  if (options.codingTol !== undefined) rule.tol = checkPositive(op, 'codingTol', options.codingTol);
   return rule;
 }
 

@@ -1,9 +1,8 @@
-import { Random, ValueError, describeValue } from '@sparsekit/tensor';
+import { Random } from '@sparsekit/tensor';
 import {
   DictionaryLearner,
   atomUsage,
-  checkInt,
-  checkNumber,
+  checkCallback,
   checkOptionKeys,
   initialDictionary,
   readCodingRule,
@@ -18,6 +17,7 @@ import {
   type ProgressCallback,
 } from './learning.js';
 import type { CsrCodes } from './omp.js';
+import { checkInteger, checkPositive } from './validate.js';
 
 /** Hyperparameters of {@link MOD}: those of `KSVD` without `approximate`. Give `nNonzeroCoefs`, `codingTol`, or both. */
 export interface MODOptions {
@@ -144,15 +144,13 @@ export class MOD extends DictionaryLearner {
 
   constructor(options: MODOptions) {
     checkOptionKeys('MOD', options, KEYS);
-    const k = checkInt('MOD', 'nComponents', options.nComponents, 1);
+    const k = checkInteger('MOD', 'nComponents', options.nComponents, 1);
     const rule = readCodingRule('MOD', options, k);
-    const maxIter = checkInt('MOD', 'maxIter', options.maxIter ?? 10, 1);
-    const tol = checkNumber('MOD', 'tol', options.tol ?? 1e-6, 0, true);
+    const maxIter = checkInteger('MOD', 'maxIter', options.maxIter ?? 10, 1);
+    const tol = checkPositive('MOD', 'tol', options.tol ?? 1e-6, true);
     const init = readInit('MOD', options.init ?? 'data', k);
-    const seed = checkNumber('MOD', 'seed', options.seed ?? 0, -Infinity, true);
-    if (options.onProgress !== undefined && typeof options.onProgress !== 'function') {
-      throw new ValueError('MOD', `onProgress must be a function, got ${describeValue(options.onProgress)}`);
-    }
+    const seed = checkInteger('MOD', 'seed', options.seed ?? 0, Number.MIN_SAFE_INTEGER);
+    checkCallback('MOD', 'onProgress', options.onProgress);
     super();
     this.nComponentsValue = k;
     this.rule = rule;

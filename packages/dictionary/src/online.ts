@@ -1,8 +1,7 @@
-import { Random, ShapeError, ValueError, describeValue } from '@sparsekit/tensor';
+import { Random, ShapeError } from '@sparsekit/tensor';
 import {
   DictionaryLearner,
-  checkInt,
-  checkNumber,
+  checkCallback,
   checkOptionKeys,
   initialDictionary,
   randomAtom,
@@ -15,7 +14,7 @@ import {
   type Matrix,
   type ProgressCallback,
 } from './learning.js';
-import { toMatrix, type MatrixInput } from './validate.js';
+import { checkBoolean, checkInteger, checkPositive, toMatrix, type MatrixInput } from './validate.js';
 
 /** Hyperparameters of {@link OnlineDictionaryLearning}. Give `nNonzeroCoefs`, `codingTol`, or both. */
 export interface OnlineDictionaryLearningOptions {
@@ -79,19 +78,15 @@ export class OnlineDictionaryLearning extends DictionaryLearner {
   constructor(options: OnlineDictionaryLearningOptions) {
     const op = 'OnlineDictionaryLearning';
     checkOptionKeys(op, options, KEYS);
-    const k = checkInt(op, 'nComponents', options.nComponents, 1);
+    const k = checkInteger(op, 'nComponents', options.nComponents, 1);
     const rule = readCodingRule(op, options, k);
-    const batchSize = checkInt(op, 'batchSize', options.batchSize ?? 256, 1);
-    const maxIter = checkInt(op, 'maxIter', options.maxIter ?? 10, 1);
-    const tol = checkNumber(op, 'tol', options.tol ?? 1e-6, 0, true);
+    const batchSize = checkInteger(op, 'batchSize', options.batchSize ?? 256, 1);
+    const maxIter = checkInteger(op, 'maxIter', options.maxIter ?? 10, 1);
+    const tol = checkPositive(op, 'tol', options.tol ?? 1e-6, true);
     const init = readInit(op, options.init ?? 'data', k);
-    if (options.shuffle !== undefined && typeof options.shuffle !== 'boolean') {
-      throw new ValueError(op, `shuffle must be a boolean, got ${describeValue(options.shuffle)}`);
-    }
-    const seed = checkNumber(op, 'seed', options.seed ?? 0, -Infinity, true);
-    if (options.onProgress !== undefined && typeof options.onProgress !== 'function') {
-      throw new ValueError(op, `onProgress must be a function, got ${describeValue(options.onProgress)}`);
-    }
+    if (options.shuffle !== undefined) checkBoolean(op, 'shuffle', options.shuffle);
+    const seed = checkInteger(op, 'seed', options.seed ?? 0, Number.MIN_SAFE_INTEGER);
+    checkCallback(op, 'onProgress', options.onProgress);
     super();
     this.nComponentsValue = k;
     this.rule = rule;

@@ -1,6 +1,6 @@
 import { ShapeError, ValueError, describeValue } from '@sparsekit/tensor';
-import { checkInt, checkOptionKeys } from './learning.js';
-import { toMatrix, type MatrixInput } from './validate.js';
+import { checkOptionKeys } from './learning.js';
+import { checkInteger, toMatrix, type MatrixInput } from './validate.js';
 
 /** A single-channel image: `data` holds `height` rows of `width` pixels, top row first. */
 export interface GrayImage {
@@ -36,8 +36,8 @@ export function toImage(op: string, arg: string, image: unknown): HostImage {
     throw new ValueError(op, `${arg} must be { data, width, height }, got ${describeValue(image)}`);
   }
   const { data, width, height } = image as GrayImage;
-  checkInt(op, `${arg}.width`, width, 1);
-  checkInt(op, `${arg}.height`, height, 1);
+  checkInteger(op, `${arg}.width`, width, 1);
+  checkInteger(op, `${arg}.height`, height, 1);
   if (data === null || typeof data !== 'object' || typeof data.length !== 'number') {
     throw new ValueError(op, `${arg}.data must be an array-like of numbers, got ${describeValue(data)}`);
   }
@@ -71,11 +71,11 @@ export function patchOrigins(length: number, p: number, stride: number): Int32Ar
 
 /** Reads `patchSize` / `stride` against an image's sides. @internal */
 export function readPatchGeometry(op: string, options: PatchOptions, width: number, height: number): { p: number; stride: number } {
-  const p = checkInt(op, 'patchSize', options.patchSize ?? 8, 1);
+  const p = checkInteger(op, 'patchSize', options.patchSize ?? 8, 1);
   if (p > width || p > height) {
     throw new ShapeError(op, `patchSize must fit the image (${width}×${height}), got ${p}`);
   }
-  const stride = checkInt(op, 'stride', options.stride ?? 1, 1);
+  const stride = checkInteger(op, 'stride', options.stride ?? 1, 1);
   return { p, stride };
 }
 
@@ -151,8 +151,8 @@ export function scatterPatches(
 export function reconstructFromPatches(patches: MatrixInput, options: ReconstructOptions): { data: Float32Array; width: number; height: number } {
   const op = 'reconstructFromPatches';
   checkOptionKeys(op, options, ['patchSize', 'stride', 'width', 'height']);
-  const width = checkInt(op, 'width', options.width, 1);
-  const height = checkInt(op, 'height', options.height, 1);
+  const width = checkInteger(op, 'width', options.width, 1);
+  const height = checkInteger(op, 'height', options.height, 1);
   const { p, stride } = readPatchGeometry(op, options, width, height);
   if (stride > p) throw new ValueError(op, `stride must be <= patchSize (${p}) so every pixel is covered, got ${stride}`);
   const P = toMatrix(op, 'patches', patches);

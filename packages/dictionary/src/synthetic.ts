@@ -1,5 +1,6 @@
 import { CsrTensor, Random } from '@sparsekit/tensor';
-import { checkInt, checkNumber, checkOptionKeys } from './learning.js';
+import { checkOptionKeys } from './learning.js';
+import { checkInteger, checkRange } from './validate.js';
 
 /** Options of {@link makeSparseCodedSignal}. */
 export interface SparseCodedSignalOptions {
@@ -38,12 +39,12 @@ export interface SparseCodedSignal {
 export function makeSparseCodedSignal(options: SparseCodedSignalOptions): SparseCodedSignal {
   const op = 'makeSparseCodedSignal';
   checkOptionKeys(op, options, ['nSamples', 'nComponents', 'nFeatures', 'nNonzeroCoefs', 'snr', 'seed']);
-  const N = checkInt(op, 'nSamples', options.nSamples, 1);
-  const k = checkInt(op, 'nComponents', options.nComponents, 1);
-  const n = checkInt(op, 'nFeatures', options.nFeatures, 1);
-  const s = checkInt(op, 'nNonzeroCoefs', options.nNonzeroCoefs, 1, k);
-  const snr = options.snr === undefined ? undefined : checkNumber(op, 'snr', options.snr, -Infinity, true);
-  const rng = new Random(checkNumber(op, 'seed', options.seed ?? 0, -Infinity, true));
+  const N = checkInteger(op, 'nSamples', options.nSamples, 1);
+  const k = checkInteger(op, 'nComponents', options.nComponents, 1);
+  const n = checkInteger(op, 'nFeatures', options.nFeatures, 1);
+  const s = checkInteger(op, 'nNonzeroCoefs', options.nNonzeroCoefs, 1, k);
+  const snr = options.snr === undefined ? undefined : checkRange(op, 'snr', options.snr, -300, 300);
+  const rng = new Random(checkInteger(op, 'seed', options.seed ?? 0, Number.MIN_SAFE_INTEGER));
 
   const D = new Float32Array(k * n);
   for (let j = 0; j < k; j++) {
