@@ -12,7 +12,7 @@ const P = 10;
 const SUPPORT = [0, 3, 7];
 const rng = new Random(42);
 const X = Array.from({ length: N * P }, () => rng.normal());
-const TRUE_W = Array.from({ length: P }, (_, j) => (j === 0 ? 2 : j === 3 ? -1.5 : j === 7 ? 1 : 0));
+const TRUE_W: number[] = Array.from({ length: P }, (_, j) => (j === 0 ? 2 : j === 3 ? -1.5 : j === 7 ? 1 : 0));
 const Y = Array.from({ length: N }, (_, i) => TRUE_W.reduce((a, w, j) => a + w * X[i * P + j], 0) + 0.5 * rng.normal());
 
 /** λ_max = ‖Xᵀy‖∞/m: the smallest λ whose Lasso solution (for ½/m‖Xw − y‖² + λ‖w‖₁) is 0. */
@@ -56,7 +56,7 @@ describe('regularizationPath', () => {
   it('fits one model per λ with warm starts; above λ_max = ‖Xᵀy‖∞/n the fit is exactly 0, and sparsity falls with λ', async () => {
     const lmax = lambdaMax(ALL);
     const seen: number[] = [];
-    const path = await regularizationPath([lmax * 1.01, ...LAMBDAS.filter((l) => l < lmax)], (lambda, previous) => lasso(ALL, lambda, 300, previous), {
+    const path = await regularizationPath<Tensor>([lmax * 1.01, ...LAMBDAS.filter((l) => l < lmax)], (lambda, previous) => lasso(ALL, lambda, 300, previous), {
       onProgress: ({ done, total }) => seen.push(done / total),
     });
     expect(path[0].sparsity).toBe(1);
