@@ -160,6 +160,34 @@ for (const backend of ['cpu', 'webasm'] as const) {
       );
     });
 
+    it('where, clip, soft/hard thresholds, sliceRows and oneHot', async () => {
+      const arb = shape(1).chain((s) =>
+        fc.tuple(fc.constant(s), broadcastPartner(s), fc.float({ min: 0, max: 2, noNaN: true }), fc.nat(), fc.nat(), fc.array(fc.nat(), { maxLength: 5 }), dim, seed),
+      );
+      await fc.assert(
+        fc.asyncProperty(arb, async ([s, sc, t, i0, i1, labels, depth, sd]) => {
+          const x = random(s, sd);
+          const c = random(sc, sd + 1, -1, 1);
+          const y = random(sc, sd + 2);
+          const th = Math.fround(t);
+          await expectClose('where', T.where(T.greater(up(c), 0), up(x), up(y)), map([c, x, y], (cv, xv, yv) => (cv > 0 ? xv : yv)), EXACT);
+          await expectClose('clip', T.clip(up(x), -th, th), map([x], (v) => (v < -th ? -th : v > th ? th : v)), EXACT);
+          await expectClose('softThreshold', T.softThreshold(up(x), th), map([x], (v) => Math.sign(v) * Math.max(Math.abs(v) - th, 0)), EXACT);
+          await expectClose('hardThreshold', T.hardThreshold(up(x), th), map([x], (v) => (Math.abs(v) > th ? v : 0)), EXACT);
+          const [start, end] = [i0 % (s[0] + 1), i1 % (s[0] + 1)].sort((a, b) => a - b);
+          const row = sizeOf(s.slice(1));
+          await expectClose(`sliceRows ${start}..${end}`, T.sliceRows(up(x), start, end), { shape: [end - start, ...s.slice(1)], data: x.data.slice(start * row, end * row) }, EXACT);
+          if (depth > 0) {
+            const ls = labels.map((l) => l % depth);
+            const oh = new Float64Array(ls.length * depth);
+            ls.forEach((l, r) => (oh[r * depth + l] = 1));
+            await expectClose(`oneHot depth ${depth}`, T.oneHot(ls, depth), { shape: [ls.length, depth], data: oh }, EXACT);
+          }
+        }),
+        settings(),
+      );
+    });
+
     it('matmul of any m, k, n (0 included), transposed or batched', async () => {
       const arb = fc.record({ m: dim, k: dim, n: dim, ta: fc.boolean(), tb: fc.boolean(), batch: fc.constantFrom(0, 1, 2, 3), shared: fc.constantFrom('none', 'a', 'b'), sd: seed });
       await fc.assert(

@@ -462,6 +462,21 @@ export function parityCases(T: T): ParityCase[] {
     await check('spmm of an all-zero CSR', T.spmm(zeroRows, up(randomDense([3, 4]))), { shape: [2, 4], data: new Float64Array(8) }, EXACT);
   });
 
+  // Past 2²³ output cells a float32 `i + 0.5` is no longer exact: the index arithmetic every
+  // backend runs must still floor each cell into its own row and column.
+  add('outputs past 2^23 cells: broadcast add, matmul with k = 3, transpose (2049 × 4097)', async () => {
+    const m = 2049;
+    const n = 4097;
+    const col = randomDense([m, 1]);
+    const row = randomDense([1, n]);
+    await check('add past 2^23', T.add(up(col), up(row)), map([col, row], (a, b) => a + b), EXACT);
+    const a = randomDense([m, 3], -1, 1);
+    const b = randomDense([3, n], -1, 1);
+    await check('matmul past 2^23', T.matmul(up(a), up(b)), matmulRef(a, b), ACC(3));
+    const g = randomDense([m, n]);
+    await check('transpose past 2^23', T.transpose(up(g)), transposeRef(g, [1, 0]), EXACT);
+  });
+
   // No waste: kernels compile once per op × shape, and data stays on the device between ops.
   add('a chain of 10 elementwise ops costs one upload, one launch and one readback', async () => {
     const x = T.rand([1000], { seed: 3 });
