@@ -22,28 +22,38 @@ function train(opt: { step(): boolean }, ps: Parameter[], steps: number): void {
 
 const bits = (a: Float32Array[], b: Float32Array[]) => a.every((x, k) => x.every((v, i) => Object.is(v, b[k][i])));
 
+// Ten Adam steps from START: by the stateful class, and by the pure core with one step done by `step`.
+const ADAM = { lr: 0.05, weightDecay: 0.01 };
+function statefulAdamRun(): Float32Array[] {
+  const ps = params(START, SHAPES);
+  train(new Adam(ps, ADAM), ps, 10);
+  return values(ps);
+}
+type PureStep = (tx: all.GradientTransformation, grads: Tensor[], state: all.StateTree, params: Tensor[]) => { params: Tensor[]; state: all.StateTree };
+function pureAdamRun(step: PureStep): Tensor[] {
+  const tx = adam(ADAM);
+  let theta = START.map((d, i) => tensor(Float32Array.from(d), SHAPES[i]));
+  let state = tx.init(theta);
+  for (let t = 0; t < 10; t++) {
+    const grads = gradOf(theta.map((x) => x.dataSync())).map((g, i) => tensor(g, SHAPES[i]));
+    ({ params: theta, state } = step(tx, grads, state, theta));
+    grads.forEach((g) => g.dispose());
+  }
+  return theta;
+}
+
 describe('the pure core', () => {
   it('init/update/applyUpdates give exactly what the stateful Adam gives', () => {
-    const ps = params(START, SHAPES);
-    const opt = new Adam(ps, { lr: 0.05, weightDecay: 0.01 });
-    train(opt, ps, 10);
-
-    const tx = adam({ lr: 0.05, weightDecay: 0.01 });
-    let theta = START.map((d, i) => tensor(Float32Array.from(d), SHAPES[i]));
-    let state = tx.init(theta);
-    for (let t = 0; t < 10; t++) {
-      const grads = gradOf(theta.map((x) => x.dataSync())).map((g, i) => tensor(g, SHAPES[i]));
-      const r = tx.update(grads, state, theta);
-      const next = applyUpdates(theta, r.updates);
+    const theta = pureAdamRun((tx, grads, state, params) => {
+      const r = tx.update(grads, state, params);
+      const next = applyUpdates(params, r.updates);
       // As Optimizer.step does: state first, so the new θ reads the new moments.
       for (const x of [...stateTensors(r.state), ...next]) x.materializeSync();
       disposeState(state);
-      state = r.state;
-      theta.forEach((x) => x.dispose());
-      grads.forEach((g) => g.dispose());
-      theta = next;
-    }
-    expect(bits(values(theta), values(ps))).toBe(true);
+      params.forEach((x) => x.dispose());
+      return { params: next, state: r.state };
+    });
+    expect(bits(values(theta), statefulAdamRun())).toBe(true);
   });
 
   it('a step that throws part-way (a schedule turning invalid in the second group) changes nothing and leaks nothing', () => {
@@ -303,18 +313,7 @@ describe('Optimizer: loadStateDict checks values, not only shapes and layout', (
 // parameter per step and recompiled kernels. applyStep realises and frees in one call.
 describe('applyStep: the pure core used correctly', () => {
   it('gives exactly what the stateful Adam gives, bit for bit', () => {
-    const ps = params(START, SHAPES);
-    const opt = new Adam(ps, { lr: 0.05, weightDecay: 0.01 });
-    train(opt, ps, 10);
-    const tx = adam({ lr: 0.05, weightDecay: 0.01 });
-    let theta = START.map((d, i) => tensor(Float32Array.from(d), SHAPES[i]));
-    let state = tx.init(theta);
-    for (let t = 0; t < 10; t++) {
-      const grads = gradOf(theta.map((x) => x.dataSync())).map((g, i) => tensor(g, SHAPES[i]));
-      ({ params: theta, state } = applyStep(tx, grads, state, theta));
-      grads.forEach((g) => g.dispose());
-    }
-    expect(bits(values(theta), values(ps))).toBe(true);
+    expect(bits(values(pureAdamRun(applyStep)), statefulAdamRun())).toBe(true);
   });
 
   it('keeps live tensors and compiled kernels flat over 500 steps', () => {
