@@ -5,7 +5,7 @@
  * regularizer of that package, or any object with a `prox(w, step, scale?)` method, plugs
  * into a proximal optimizer's `prox` option directly.
  */
-import { type Penalty as Regularizer, type Prox, l0, l1, l12 } from '@sparsekit/regularizers';
+import { type Penalty as StrengthPenalty, type Prox, l0, l1, l12 } from '@sparsekit/regularizers';
 import { ValueError } from '@sparsekit/tensor';
 
 export type { Prox };
@@ -16,17 +16,17 @@ export type Penalty = 'l1' | 'l0' | 'l1/2';
 export const PENALTIES: readonly Penalty[] = ['l1', 'l0', 'l1/2'];
 
 /** The L1 penalty λ‖x‖₁ (soft-thresholding): `@sparsekit/regularizers`' `l1`, tagged with its shorthand. */
-export function l1Prox(lambda: number): Regularizer & { penalty: 'l1' } {
+export function l1Prox(lambda: number): StrengthPenalty & { penalty: 'l1' } {
   return { ...l1(lambda), penalty: 'l1' };
 }
 
 /** The L0 penalty λ‖x‖₀ (hard-thresholding at √(2·λ·step·scale)): `@sparsekit/regularizers`' `l0`, tagged. */
-export function l0Prox(lambda: number): Regularizer & { penalty: 'l0' } {
+export function l0Prox(lambda: number): StrengthPenalty & { penalty: 'l0' } {
   return { ...l0(lambda), penalty: 'l0' };
 }
 
 /** The L½ penalty λ Σ|xᵢ|^½ (half-thresholding, Xu et al. 2012): `@sparsekit/regularizers`' `l12`, tagged. */
-export function l12Prox(lambda: number): Regularizer & { penalty: 'l1/2' } {
+export function l12Prox(lambda: number): StrengthPenalty & { penalty: 'l1/2' } {
   return { ...l12(lambda), penalty: 'l1/2' };
 }
 
