@@ -5,6 +5,7 @@ export { sparseEncode, type SparseEncodeAlgorithm, type SparseEncodeOptions } fr
 export type { MatrixInput, VectorInput } from './validate.js';
 export {
   type DictionaryInit,
+  type DictionaryLearnerOptions,
   type FitOptions,
   type ProgressCallback,
   type ProgressEvent,

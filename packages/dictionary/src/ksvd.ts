@@ -1,45 +1,12 @@
-import { Random } from '@sparsekit/tensor';
-import {
-  DictionaryLearner,
-  checkCallback,
-  checkOptionKeys,
-  initialDictionary,
-  readCodingRule,
-  readInit,
-  replaceAtoms,
-  residualSqErrors,
-  rmsError,
-  sparseCodes,
-  type CodingRule,
-  type DictionaryInit,
-  type Matrix,
-  type ProgressCallback,
-} from './learning.js';
-import { checkBoolean, checkInteger, checkPositive } from './validate.js';
+import { AlternatingDictionaryLearner, readLearnerSettings, type DictionaryLearnerOptions, type Matrix } from './learning.js';
+import type { CsrCodes } from './omp.js';
+import { checkBoolean } from './validate.js';
 
-/** Hyperparameters of {@link KSVD}. Give `nNonzeroCoefs`, `codingTol`, or both. */
-export interface KSVDOptions {
-  /** Number of atoms k. */
-  nComponents: number;
-  /** Atoms per signal in the sparse-coding step (a cap when `codingTol` is also given). */
-  nNonzeroCoefs?: number;
-  /** Target squared residual ‖x − γD‖² per signal in the sparse-coding step (OMP's `tol`). */
-  codingTol?: number;
-  /** Iterations (sparse coding + dictionary update). Default 10. */
-  maxIter?: number;
-  /** Stop when the RMS error changes by at most `tol` relative to the previous iteration. Default 1e-6; 0 runs `maxIter`. */
-  tol?: number;
-  /** Starting atoms: k random signals (`'data'`, default), Gaussian directions (`'random'`) or a k×n matrix. */
-  init?: DictionaryInit;
+/** Hyperparameters of {@link KSVD}: the shared ones and `approximate`. */
+export interface KSVDOptions extends DictionaryLearnerOptions {
   /** Approximate K-SVD (one power step per atom, Rubinstein et al. 2008) instead of the exact rank-1 SVD. Default false. */
   approximate?: boolean;
-  /** Seed of the initialisation and of atom replacement. Default 0. */
-  seed?: number;
-  /** Called after every iteration; returning `false` stops the fit. */
-  onProgress?: ProgressCallback;
 }
-
-const KEYS = ['nComponents', 'nNonzeroCoefs', 'codingTol', 'maxIter', 'tol', 'init', 'approximate', 'seed', 'onProgress'] as const;
 
 /** Power-iteration limits of the exact rank-1 step: stop when 1 − ⟨vₜ, vₜ₋₁⟩ < RANK1_TOL. */
 const RANK1_TOL = 1e-15;
@@ -103,9 +70,9 @@ interface WorkingCodes {
  * is replaced by its best rank-1 fit g·dⱼᵀ, which updates the atom and its coefficients
  * together and keeps the support. `approximate` takes one power step instead (Rubinstein,
  * Zibulevsky & Elad 2008, Algorithm 5): dⱼ ∝ Eᵀg, g = Edⱼ, computed without forming E.
- * Returns the number of signals using each atom. @internal
+ * @internal
  */
-export function updateAtoms(X: Matrix, D: Float64Array, k: number, codes: WorkingCodes, approximate: boolean): Int32Array {
+export function updateAtoms(X: Matrix, D: Float64Array, k: number, codes: WorkingCodes, approximate: boolean): void {
   const { rows: N, cols: n, data: x } = X;
   const { indptr, indices, values } = codes;
   const nnz = indices.length;
@@ -123,7 +90,6 @@ export function updateAtoms(X: Matrix, D: Float64Array, k: number, codes: Workin
       userPos[slot] = p;
     }
   }
-  const usage = new Int32Array(k);
   const d = new Float64Array(n);
   const start = new Float64Array(n);
   const w = new Float64Array(k);
@@ -212,9 +178,7 @@ export function updateAtoms(X: Matrix, D: Float64Array, k: number, codes: Workin
       for (let t = 0; t < n; t++) D[dj + t] = d[t]!;
       for (let r = 0; r < m; r++) values[userPos[u0 + r]!] = g[r]!;
     }
-    for (let u = u0; u < u0 + m; u++) if (values[userPos[u]!] !== 0) usage[j]!++;
   }
-  return usage;
 }
 
 /**
@@ -236,52 +200,19 @@ export function updateAtoms(X: Matrix, D: Float64Array, k: number, codes: Workin
  * const ksvd = new KSVD({ nComponents: 50, nNonzeroCoefs: 3, maxIter: 20, seed: 1 }).fit(X);
  * const codes = ksvd.transform(X); // CsrTensor, nSamples×50
  */
-export class KSVD extends DictionaryLearner {
-  protected readonly op = 'KSVD';
-  protected readonly nComponentsValue: number;
-  protected readonly rule: CodingRule;
-  protected readonly maxIterValue: number;
-  protected readonly tolValue: number;
-  protected readonly onProgress: ProgressCallback | undefined;
-  protected readonly initValue: 'data' | 'random' | Matrix;
+export class KSVD extends AlternatingDictionaryLearner {
   private readonly approximate: boolean;
-  private readonly seed: number;
 
   constructor(options: KSVDOptions) {
-    checkOptionKeys('KSVD', options, KEYS);
-    const k = checkInteger('KSVD', 'nComponents', options.nComponents, 1);
-    const rule = readCodingRule('KSVD', options, k);
-    const maxIter = checkInteger('KSVD', 'maxIter', options.maxIter ?? 10, 1);
-    const tol = checkPositive('KSVD', 'tol', options.tol ?? 1e-6, true);
-    const init = readInit('KSVD', options.init ?? 'data', k);
-    if (options.approximate !== undefined) checkBoolean('KSVD', 'approximate', options.approximate);
-    const seed = checkInteger('KSVD', 'seed', options.seed ?? 0, Number.MIN_SAFE_INTEGER);
-    checkCallback('KSVD', 'onProgress', options.onProgress);
-    super();
-    this.nComponentsValue = k;
-    this.rule = rule;
-    this.maxIterValue = maxIter;
-    this.tolValue = tol;
-    this.initValue = init;
-    this.approximate = options.approximate ?? false;
-    this.seed = seed;
-    this.onProgress = options.onProgress;
+    const settings = readLearnerSettings('KSVD', options, ['approximate']);
+    const approximate = options.approximate === undefined ? false : checkBoolean('KSVD', 'approximate', options.approximate);
+    super('KSVD', settings);
+    this.approximate = approximate;
   }
 
-  protected *iterations(X: Matrix): Generator<number, void, void> {
-    const k = this.nComponentsValue;
-    const rng = new Random(this.seed);
-    const D = initialDictionary(X, k, this.initValue, rng);
-    this.dict = D;
-    let last: { errors: Float64Array; usage: Int32Array } | null = null;
-    for (let it = 0; it < this.maxIterValue; it++) {
-      if (last) replaceAtoms(D, k, X, last.errors, last.usage, rng);
-      const raw = sparseCodes(X, D, k, this.rule);
-      const codes: WorkingCodes = { indptr: raw.indptr, indices: raw.indices, values: Float64Array.from(raw.values) };
-      const usage = updateAtoms(X, D, k, codes, this.approximate);
-      const errors = residualSqErrors(X, D, codes);
-      last = { errors, usage };
-      yield rmsError(errors, X.cols);
-    }
+  protected updateDictionary(X: Matrix, D: Float64Array, codes: CsrCodes): Float64Array {
+    const working: WorkingCodes = { indptr: codes.indptr, indices: codes.indices, values: Float64Array.from(codes.values) };
+    updateAtoms(X, D, this.settings.k, working, this.approximate);
+    return working.values;
   }
 }

@@ -202,10 +202,63 @@ export function replaceAtoms(
 }
 
 /** How many signals use each atom. @internal */
-export function atomUsage(codes: CsrCodes, k: number): Int32Array {
+export function atomUsage(codes: { indices: Int32Array; values: ArrayLike<number> }, k: number): Int32Array {
   const usage = new Int32Array(k);
   for (let p = 0; p < codes.indices.length; p++) if (codes.values[p] !== 0) usage[codes.indices[p]!]!++;
   return usage;
+}
+
+/** Hyperparameters every dictionary learner takes. Give `nNonzeroCoefs`, `codingTol`, or both. */
+export interface DictionaryLearnerOptions {
+  /** Number of atoms k. */
+  nComponents: number;
+  /** Atoms per signal in the sparse-coding step (a cap when `codingTol` is also given). */
+  nNonzeroCoefs?: number;
+  /** Target squared residual ‖x − γD‖² per signal in the sparse-coding step (OMP's `tol`). */
+  codingTol?: number;
+  /** Iterations of `fit` (epochs for the online learner). Default 10. */
+  maxIter?: number;
+  /** Stop when the RMS error changes by at most `tol` relative to the previous iteration. Default 1e-6; 0 runs `maxIter`. */
+  tol?: number;
+  /** Starting atoms: k random signals (`'data'`, default), Gaussian directions (`'random'`) or a k×n matrix. */
+  init?: DictionaryInit;
+  /** Seed of everything random (initialisation, atom replacement, shuffles). Default 0. */
+  seed?: number;
+  /** Called after every iteration; returning `false` stops the fit, keeping what it learned. */
+  onProgress?: ProgressCallback;
+}
+
+/** Hyperparameters every learner shares, read once by its constructor. @internal */
+export interface LearnerSettings {
+  k: number;
+  rule: CodingRule;
+  maxIter: number;
+  tol: number;
+  init: 'data' | 'random' | Matrix;
+  seed: number;
+  onProgress: ProgressCallback | undefined;
+}
+
+const SHARED_KEYS = ['nComponents', 'nNonzeroCoefs', 'codingTol', 'maxIter', 'tol', 'init', 'seed', 'onProgress'] as const;
+
+/**
+ * Reads the shared hyperparameters (and rejects keys outside them and `extraKeys`):
+ * `maxIter` default 10, `tol` default 1e-6, `init` default `'data'`, `seed` default 0.
+ * @internal
+ */
+export function readLearnerSettings(op: string, options: unknown, extraKeys: readonly string[]): LearnerSettings {
+  checkOptionKeys(op, options, [...SHARED_KEYS, ...extraKeys]);
+  const o = options as Record<string, unknown>;
+  const k = checkInteger(op, 'nComponents', o.nComponents, 1);
+  return {
+    k,
+    rule: readCodingRule(op, o, k),
+    maxIter: checkInteger(op, 'maxIter', o.maxIter ?? 10, 1),
+    tol: checkPositive(op, 'tol', o.tol ?? 1e-6, true),
+    init: readInit(op, o.init ?? 'data', k),
+    seed: checkInteger(op, 'seed', o.seed ?? 0, Number.MIN_SAFE_INTEGER),
+    onProgress: checkCallback(op, 'onProgress', o.onProgress as ProgressCallback | undefined),
+  };
 }
 
 /**
@@ -231,15 +284,13 @@ export abstract class DictionaryLearner {
   /** Why the last fit ended. */
   stopReason: StopReason | null = null;
 
-  protected abstract readonly op: string;
-  protected abstract readonly nComponentsValue: number;
-  protected abstract readonly rule: CodingRule;
-  protected abstract readonly maxIterValue: number;
-  protected abstract readonly tolValue: number;
-  protected abstract readonly onProgress: ProgressCallback | undefined;
-  protected abstract readonly initValue: 'data' | 'random' | Matrix;
   /** Working dictionary in float64 (k×n). */
   protected dict: Float64Array | null = null;
+
+  protected constructor(
+    protected readonly op: string,
+    protected readonly settings: LearnerSettings,
+  ) {}
 
   /** One fit as a generator that yields the RMS error after each iteration. */
   protected abstract iterations(X: Matrix): Generator<number, void, void>;
@@ -258,7 +309,7 @@ export abstract class DictionaryLearner {
 
   /** Learner-specific checks of X (shape of an explicit init, …). */
   protected checkFitMatrix(X: Matrix, op: string): void {
-    const init = this.initValue;
+    const init = this.settings.init;
     if (typeof init === 'object' && init.cols !== X.cols) {
       throw new ShapeError(op, `X must have as many columns as the init dictionary (${init.cols}), got ${X.cols}`);
     }
@@ -266,7 +317,7 @@ export abstract class DictionaryLearner {
 
   /** Publishes the working dictionary as `components`. */
   protected publish(n: number): void {
-    this.components = { data: Float32Array.from(this.dict!), shape: [this.nComponentsValue, n] };
+    this.components = { data: Float32Array.from(this.dict!), shape: [this.settings.k, n] };
   }
 
   private *drive(X: Matrix, signal: AbortSignal | undefined): Generator<void, this, void> {
@@ -279,7 +330,7 @@ export abstract class DictionaryLearner {
       this.errorHistory.push(error);
       this.publish(X.cols);
       const prev = this.errorHistory.length > 1 ? this.errorHistory[this.errorHistory.length - 2]! : Infinity;
-      if (this.onProgress?.({ iteration: this.nIter, maxIter: this.maxIterValue, error }) === false) {
+      if (this.settings.onProgress?.({ iteration: this.nIter, maxIter: this.settings.maxIter, error }) === false) {
         this.stopReason = 'callback';
         break;
       }
@@ -287,7 +338,7 @@ export abstract class DictionaryLearner {
         this.stopReason = 'aborted';
         break;
       }
-      if (this.errorHistory.length > 1 && Math.abs(prev - error) <= this.tolValue * prev) {
+      if (this.errorHistory.length > 1 && Math.abs(prev - error) <= this.settings.tol * prev) {
         this.stopReason = 'converged';
         break;
       }
@@ -334,7 +385,35 @@ export abstract class DictionaryLearner {
   transform(X: MatrixInput): Tensor {
     const op = `${this.op}.transform`;
     if (this.components === null) throw new ValueError(op, 'the learner has not been fitted; call fit(X) first');
-    const { codes, nSamples, nComponents } = ompCodes(op, X, this.components, { nNonzeroCoefs: this.rule.nNonzeroCoefs, tol: this.rule.tol });
+    const { codes, nSamples, nComponents } = ompCodes(op, X, this.components, { nNonzeroCoefs: this.settings.rule.nNonzeroCoefs, tol: this.settings.rule.tol });
     return tensor(csrCodesToDense(codes, nComponents), [nSamples, nComponents]);
+  }
+}
+
+/**
+ * The alternation K-SVD and MOD share: starting atoms from `init`; then per iteration, atoms
+ * that went unused or nearly duplicate another in the previous iteration are replaced by the
+ * worst-represented signals, every signal is Batch-OMP coded, and `updateDictionary` moves
+ * the atoms (and may refresh the coefficients). Yields the RMS error after each iteration.
+ */
+export abstract class AlternatingDictionaryLearner extends DictionaryLearner {
+  /** Updates D in place from the codes; returns the coefficients that go with the new atoms. @internal */
+  protected abstract updateDictionary(X: Matrix, D: Float64Array, codes: CsrCodes): Float64Array;
+
+  protected *iterations(X: Matrix): Generator<number, void, void> {
+    const { k, rule, maxIter, init, seed } = this.settings;
+    const rng = new Random(seed);
+    const D = initialDictionary(X, k, init, rng);
+    this.dict = D;
+    let last: { errors: Float64Array; usage: Int32Array } | null = null;
+    for (let it = 0; it < maxIter; it++) {
+      if (last) replaceAtoms(D, k, X, last.errors, last.usage, rng);
+      const codes = sparseCodes(X, D, k, rule);
+      const values = this.updateDictionary(X, D, codes);
+      const updated = { indptr: codes.indptr, indices: codes.indices, values };
+      const errors = residualSqErrors(X, D, updated);
+      last = { errors, usage: atomUsage(updated, k) };
+      yield rmsError(errors, X.cols);
+    }
   }
 }

@@ -1,45 +1,8 @@
-import { Random } from '@sparsekit/tensor';
-import {
-  DictionaryLearner,
-  atomUsage,
-  checkCallback,
-  checkOptionKeys,
-  initialDictionary,
-  readCodingRule,
-  readInit,
-  replaceAtoms,
-  residualSqErrors,
-  rmsError,
-  sparseCodes,
-  type CodingRule,
-  type DictionaryInit,
-  type Matrix,
-  type ProgressCallback,
-} from './learning.js';
+import { AlternatingDictionaryLearner, readLearnerSettings, type DictionaryLearnerOptions, type Matrix } from './learning.js';
 import type { CsrCodes } from './omp.js';
-import { checkInteger, checkPositive } from './validate.js';
 
-/** Hyperparameters of {@link MOD}: those of `KSVD` without `approximate`. Give `nNonzeroCoefs`, `codingTol`, or both. */
-export interface MODOptions {
-  /** Number of atoms k. */
-  nComponents: number;
-  /** Atoms per signal in the sparse-coding step (a cap when `codingTol` is also given). */
-  nNonzeroCoefs?: number;
-  /** Target squared residual ‖x − γD‖² per signal in the sparse-coding step (OMP's `tol`). */
-  codingTol?: number;
-  /** Iterations (sparse coding + least-squares update). Default 10. */
-  maxIter?: number;
-  /** Stop when the RMS error changes by at most `tol` relative to the previous iteration. Default 1e-6; 0 runs `maxIter`. */
-  tol?: number;
-  /** Starting atoms: k random signals (`'data'`, default), Gaussian directions (`'random'`) or a k×n matrix. */
-  init?: DictionaryInit;
-  /** Seed of the initialisation and of atom replacement. Default 0. */
-  seed?: number;
-  /** Called after every iteration; returning `false` stops the fit. */
-  onProgress?: ProgressCallback;
-}
-
-const KEYS = ['nComponents', 'nNonzeroCoefs', 'codingTol', 'maxIter', 'tol', 'init', 'seed', 'onProgress'] as const;
+/** Hyperparameters of {@link MOD}: the shared ones. */
+export type MODOptions = DictionaryLearnerOptions;
 
 /**
  * Solves A·Y = B in place of B for a symmetric positive definite A (k×k) and B (k×n), by
@@ -132,48 +95,12 @@ export function modUpdate(X: Matrix, D: Float64Array, k: number, codes: CsrCodes
  * @example
  * const mod = new MOD({ nComponents: 50, nNonzeroCoefs: 3, maxIter: 20, seed: 1 }).fit(X);
  */
-export class MOD extends DictionaryLearner {
-  protected readonly op = 'MOD';
-  protected readonly nComponentsValue: number;
-  protected readonly rule: CodingRule;
-  protected readonly maxIterValue: number;
-  protected readonly tolValue: number;
-  protected readonly onProgress: ProgressCallback | undefined;
-  protected readonly initValue: 'data' | 'random' | Matrix;
-  private readonly seed: number;
-
+export class MOD extends AlternatingDictionaryLearner {
   constructor(options: MODOptions) {
-    checkOptionKeys('MOD', options, KEYS);
-    const k = checkInteger('MOD', 'nComponents', options.nComponents, 1);
-    const rule = readCodingRule('MOD', options, k);
-    const maxIter = checkInteger('MOD', 'maxIter', options.maxIter ?? 10, 1);
-    const tol = checkPositive('MOD', 'tol', options.tol ?? 1e-6, true);
-    const init = readInit('MOD', options.init ?? 'data', k);
-    const seed = checkInteger('MOD', 'seed', options.seed ?? 0, Number.MIN_SAFE_INTEGER);
-    checkCallback('MOD', 'onProgress', options.onProgress);
-    super();
-    this.nComponentsValue = k;
-    this.rule = rule;
-    this.maxIterValue = maxIter;
-    this.tolValue = tol;
-    this.initValue = init;
-    this.seed = seed;
-    this.onProgress = options.onProgress;
+    super('MOD', readLearnerSettings('MOD', options, []));
   }
 
-  protected *iterations(X: Matrix): Generator<number, void, void> {
-    const k = this.nComponentsValue;
-    const rng = new Random(this.seed);
-    const D = initialDictionary(X, k, this.initValue, rng);
-    this.dict = D;
-    let last: { errors: Float64Array; usage: Int32Array } | null = null;
-    for (let it = 0; it < this.maxIterValue; it++) {
-      if (last) replaceAtoms(D, k, X, last.errors, last.usage, rng);
-      const codes = sparseCodes(X, D, k, this.rule);
-      const values = modUpdate(X, D, k, codes);
-      const errors = residualSqErrors(X, D, { indptr: codes.indptr, indices: codes.indices, values });
-      last = { errors, usage: atomUsage(codes, k) };
-      yield rmsError(errors, X.cols);
-    }
+  protected updateDictionary(X: Matrix, D: Float64Array, codes: CsrCodes): Float64Array {
+    return modUpdate(X, D, this.settings.k, codes);
   }
 }

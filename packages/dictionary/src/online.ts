@@ -1,46 +1,23 @@
 import { Random, ShapeError } from '@sparsekit/tensor';
 import {
   DictionaryLearner,
-  checkCallback,
-  checkOptionKeys,
   initialDictionary,
   randomAtom,
-  readCodingRule,
-  readInit,
+  readLearnerSettings,
   residualSqErrors,
   sparseCodes,
-  type CodingRule,
-  type DictionaryInit,
+  type DictionaryLearnerOptions,
   type Matrix,
-  type ProgressCallback,
 } from './learning.js';
-import { checkBoolean, checkInteger, checkPositive, toMatrix, type MatrixInput } from './validate.js';
+import { checkBoolean, checkInteger, toMatrix, type MatrixInput } from './validate.js';
 
-/** Hyperparameters of {@link OnlineDictionaryLearning}. Give `nNonzeroCoefs`, `codingTol`, or both. */
-export interface OnlineDictionaryLearningOptions {
-  /** Number of atoms k. */
-  nComponents: number;
-  /** Atoms per signal in the sparse-coding step (a cap when `codingTol` is also given). */
-  nNonzeroCoefs?: number;
-  /** Target squared residual ‖x − γD‖² per signal in the sparse-coding step (OMP's `tol`). */
-  codingTol?: number;
+/** Hyperparameters of {@link OnlineDictionaryLearning}: the shared ones (`maxIter` counts epochs of `fit`), `batchSize` and `shuffle`. */
+export interface OnlineDictionaryLearningOptions extends DictionaryLearnerOptions {
   /** Signals per mini-batch η. Default 256. */
   batchSize?: number;
-  /** Passes over X in `fit` (epochs). Default 10. */
-  maxIter?: number;
-  /** Stop when an epoch's RMS error changes by at most `tol` relative to the previous one. Default 1e-6; 0 runs `maxIter`. */
-  tol?: number;
-  /** Starting atoms: k random signals of the first data seen (`'data'`, default), Gaussian directions (`'random'`) or a k×n matrix. */
-  init?: DictionaryInit;
   /** Shuffle the signals before each epoch. Default true. */
   shuffle?: boolean;
-  /** Seed of the initialisation, the shuffles and atom resampling. Default 0. */
-  seed?: number;
-  /** Called after every epoch of `fit`; returning `false` stops it. */
-  onProgress?: ProgressCallback;
 }
-
-const KEYS = ['nComponents', 'nNonzeroCoefs', 'codingTol', 'batchSize', 'maxIter', 'tol', 'init', 'shuffle', 'seed', 'onProgress'] as const;
 
 /**
  * Online dictionary learning (Mairal, Bach, Ponce & Sapiro 2009, "Online dictionary learning
@@ -60,16 +37,8 @@ const KEYS = ['nComponents', 'nNonzeroCoefs', 'codingTol', 'batchSize', 'maxIter
  * stream can be learned from one batch at a time. Atoms have norm ≤ 1 (= 1 once used).
  */
 export class OnlineDictionaryLearning extends DictionaryLearner {
-  protected readonly op = 'OnlineDictionaryLearning';
-  protected readonly nComponentsValue: number;
-  protected readonly rule: CodingRule;
-  protected readonly maxIterValue: number;
-  protected readonly tolValue: number;
-  protected readonly onProgress: ProgressCallback | undefined;
-  protected readonly initValue: 'data' | 'random' | Matrix;
   private readonly batchSize: number;
   private readonly shuffle: boolean;
-  private readonly seed: number;
   private A: Float64Array | null = null;
   private B: Float64Array | null = null;
   private steps = 0;
@@ -77,27 +46,13 @@ export class OnlineDictionaryLearning extends DictionaryLearner {
 
   constructor(options: OnlineDictionaryLearningOptions) {
     const op = 'OnlineDictionaryLearning';
-    checkOptionKeys(op, options, KEYS);
-    const k = checkInteger(op, 'nComponents', options.nComponents, 1);
-    const rule = readCodingRule(op, options, k);
+    const settings = readLearnerSettings(op, options, ['batchSize', 'shuffle']);
     const batchSize = checkInteger(op, 'batchSize', options.batchSize ?? 256, 1);
-    const maxIter = checkInteger(op, 'maxIter', options.maxIter ?? 10, 1);
-    const tol = checkPositive(op, 'tol', options.tol ?? 1e-6, true);
-    const init = readInit(op, options.init ?? 'data', k);
-    if (options.shuffle !== undefined) checkBoolean(op, 'shuffle', options.shuffle);
-    const seed = checkInteger(op, 'seed', options.seed ?? 0, Number.MIN_SAFE_INTEGER);
-    checkCallback(op, 'onProgress', options.onProgress);
-    super();
-    this.nComponentsValue = k;
-    this.rule = rule;
+    const shuffle = options.shuffle === undefined ? true : checkBoolean(op, 'shuffle', options.shuffle);
+    super(op, settings);
     this.batchSize = batchSize;
-    this.maxIterValue = maxIter;
-    this.tolValue = tol;
-    this.initValue = init;
-    this.shuffle = options.shuffle ?? true;
-    this.seed = seed;
-    this.onProgress = options.onProgress;
-    this.rng = new Random(seed);
+    this.shuffle = shuffle;
+    this.rng = new Random(settings.seed);
   }
 
   /**
@@ -124,9 +79,9 @@ export class OnlineDictionaryLearning extends DictionaryLearner {
   }
 
   private reset(X: Matrix): void {
-    const k = this.nComponentsValue;
-    this.rng = new Random(this.seed);
-    this.dict = initialDictionary(X, k, this.initValue, this.rng);
+    const { k, init, seed } = this.settings;
+    this.rng = new Random(seed);
+    this.dict = initialDictionary(X, k, init, this.rng);
     this.A = new Float64Array(k * k);
     this.B = new Float64Array(k * X.cols);
     this.steps = 0;
@@ -134,12 +89,12 @@ export class OnlineDictionaryLearning extends DictionaryLearner {
 
   /** Folds one mini-batch in and updates the atoms; returns the batch's summed squared error before the update. */
   private step(X: Matrix): number {
-    const k = this.nComponentsValue;
+    const { k, rule } = this.settings;
     const n = X.cols;
     const D = this.dict!;
     const A = this.A!;
     const B = this.B!;
-    const codes = sparseCodes(X, D, k, this.rule);
+    const codes = sparseCodes(X, D, k, rule);
     const errors = residualSqErrors(X, D, codes);
     let total = 0;
     for (let i = 0; i < errors.length; i++) total += errors[i]!;
@@ -193,7 +148,7 @@ export class OnlineDictionaryLearning extends DictionaryLearner {
     const N = X.rows;
     const n = X.cols;
     const batch = new Float64Array(Math.min(this.batchSize, N) * n);
-    for (let epoch = 0; epoch < this.maxIterValue; epoch++) {
+    for (let epoch = 0; epoch < this.settings.maxIter; epoch++) {
       const order = this.shuffle ? this.rng.permutation(N) : Int32Array.from({ length: N }, (_, i) => i);
       let total = 0;
       for (let start = 0; start < N; start += this.batchSize) {
