@@ -1,7 +1,7 @@
 import { Random, ShapeError, ValueError } from '@sparsekit/tensor';
 import { KSVD } from './ksvd.js';
 import { checkCallback, checkOptionKeys, sparseCodes, type CodingRule } from './learning.js';
-import { patchOrigins, readPatchGeometry, scatterPatches, toImage, type GrayImage, type HostImage } from './patches.js';
+import { patchCorner, patchOrigins, readPatchGeometry, scatterPatches, toImage, type GrayImage, type HostImage } from './patches.js';
 import { checkBoolean, checkInteger, checkPositive } from './validate.js';
 
 /** What {@link denoise}'s progress callback receives: K-SVD iterations, then chunks of patches denoised. */
@@ -129,12 +129,10 @@ function gatherPatches(
 ): void {
   const d = p * p;
   for (let q = 0; q < count; q++) {
-    const idx = first + q;
-    const r = rows[Math.floor(idx / cols.length)]!;
-    const c = cols[idx % cols.length]!;
+    const corner = patchCorner(first + q, rows, cols, img.width);
     let mean = 0;
     for (let y = 0; y < p; y++) {
-      const src = (r + y) * img.width + c;
+      const src = corner + y * img.width;
       for (let x = 0; x < p; x++) {
         const v = img.data[src + x]!;
         out[q * d + y * p + x] = v;

@@ -111,6 +111,11 @@ export function extractPatches(image: GrayImage, options: PatchOptions = {}): { 
   return { data: out, shape: [rows.length * cols.length, d] };
 }
 
+/** Index of the top-left pixel of patch `idx` (raster order over the origins). @internal */
+export function patchCorner(idx: number, rows: Int32Array, cols: Int32Array, width: number): number {
+  return rows[Math.floor(idx / cols.length)]! * width + cols[idx % cols.length]!;
+}
+
 /**
  * Adds every patch back at its origin into `sum` and counts the patches covering each pixel
  * in `weight` (the shared scatter of reconstruction and denoising). @internal
@@ -128,12 +133,10 @@ export function scatterPatches(
 ): void {
   const d = p * p;
   for (let q = 0; q < count; q++) {
-    const idx = first + q;
-    const r = rows[Math.floor(idx / cols.length)]!;
-    const c = cols[idx % cols.length]!;
+    const corner = patchCorner(first + q, rows, cols, width);
     const po = q * d;
     for (let y = 0; y < p; y++) {
-      const dst = (r + y) * width + c;
+      const dst = corner + y * width;
       for (let x = 0; x < p; x++) {
         sum[dst + x] += patches[po + y * p + x]!;
         weight[dst + x]! += 1;
