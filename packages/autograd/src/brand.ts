@@ -1,5 +1,3 @@
-export { checkOptions, describeValue } from '@sparsekit/tensor';
-
 // Brands, not `instanceof`: the ESM and CJS builds (or two installed copies) of a package
 // each define their own classes, so a Parameter made by one fails `instanceof` in the other.
 // A registered symbol (`Symbol.for`) is the same in every copy.
@@ -11,17 +9,7 @@ function branded(x: unknown, brand: symbol): boolean {
   return x !== null && (typeof x === 'object' || typeof x === 'function') && (x as Record<symbol, unknown>)[brand] === true;
 }
 
-/** Whether `x` is a {@link Variable} (or a {@link Parameter}) of any loaded copy of this package. */
-export function isVariable(x: unknown): boolean {
-  return branded(x, VARIABLE);
-}
-
-/** Whether `x` is a {@link Parameter} of any loaded copy of this package. */
-export function isParameter(x: unknown): boolean {
-  return branded(x, PARAMETER);
-}
-
-/** Whether `x` is a `Module` of any loaded copy of this package. */
+/** Whether `x` is a `Module` of any loaded copy of this package (also what `instanceof Module` answers). @internal */
 export function isModule(x: unknown): boolean {
   return branded(x, MODULE);
 }

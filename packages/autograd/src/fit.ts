@@ -1,5 +1,5 @@
-import { type Tensor, Random, ShapeError, ValueError, formatShape, gather, materializeAll, sliceRows, isTensor } from '@sparsekit/tensor';
-import { checkOptions, describeValue, isModule} from './brand.js';
+import { type Tensor, Random, ShapeError, ValueError, formatShape, gather, materializeAll, sliceRows, isTensor, checkOptions, describeValue } from '@sparsekit/tensor';
+import { isModule } from './brand.js';
 import type { Module } from './nn/module.js';
 import { type Parameter, type Variable, tidy } from './variable.js';
 

@@ -1,5 +1,4 @@
-import { type Tensor, ShapeError, ValueError, formatShape, zeros, isTensor } from '@sparsekit/tensor';
-import { describeValue} from './brand.js';
+import { type Tensor, ShapeError, ValueError, formatShape, zeros, isTensor, describeValue } from '@sparsekit/tensor';
 import { type Variable, tidy, variable } from './variable.js';
 
 /** A function of variables returning a one-element variable (a loss). */

@@ -1,5 +1,4 @@
-import { type Tensor, ValueError, Random, tensor, isTensor } from '@sparsekit/tensor';
-import { checkOptions, describeValue} from './brand.js';
+import { type Tensor, ValueError, Random, tensor, isTensor, checkOptions, describeValue } from '@sparsekit/tensor';
 import { noGrad, tidy, variable, type Variable } from './variable.js';
 
 /** Options of {@link gradCheck}. */

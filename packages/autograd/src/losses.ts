@@ -1,6 +1,5 @@
 import * as T from '@sparsekit/tensor';
-import { type Tensor, ShapeError, ValueError, formatShape, oneHot, isTensor } from '@sparsekit/tensor';
-import { checkOptions, describeValue} from './brand.js';
+import { type Tensor, ShapeError, ValueError, formatShape, oneHot, isTensor, checkOptions, describeValue } from '@sparsekit/tensor';
 import { mean, mul, softplus, softmaxCrossEntropyRows, square, sub, sum } from './ops.js';
 import { type Variable, toVariable } from './variable.js';
 

@@ -1,5 +1,5 @@
-import { ShapeError, ValueError, formatShape, tensor } from '@sparsekit/tensor';
-import { describeValue, isModule } from './brand.js';
+import { ShapeError, ValueError, formatShape, tensor, describeValue } from '@sparsekit/tensor';
+import { isModule } from './brand.js';
 import type { Module } from './nn/module.js';
 import type { Parameter } from './variable.js';
 

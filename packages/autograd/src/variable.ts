@@ -1,5 +1,5 @@
-import { ShapeError, type Tensor, ValueError, add, formatShape, keep, ones, reshape, tidy as tensorTidy, isTensor } from '@sparsekit/tensor';
-import { PARAMETER, VARIABLE, brandedInstanceOf, checkOptions, describeValue as describe} from './brand.js';
+import { ShapeError, type Tensor, ValueError, add, formatShape, keep, ones, reshape, tidy as tensorTidy, isTensor, checkOptions, describeValue as describe } from '@sparsekit/tensor';
+import { PARAMETER, VARIABLE, brandedInstanceOf } from './brand.js';
 
 /**
  * A gradient rule: given the gradient of the loss with respect to an op's output, the

@@ -1,5 +1,4 @@
-import { type Tensor, ValueError } from '@sparsekit/tensor';
-import { describeValue } from '../brand.js';
+import { type Tensor, ValueError, describeValue } from '@sparsekit/tensor';
 import { leakyRelu, relu, sigmoid, softplus, tanh } from '../ops.js';
 import type { Variable } from '../variable.js';
 import { Module } from './module.js';

@@ -1,6 +1,5 @@
-import { type Tensor, Random, ValueError, rand, greaterEqual, mul } from '@sparsekit/tensor';
+import { type Tensor, Random, ValueError, rand, greaterEqual, mul, checkOptions, describeValue } from '@sparsekit/tensor';
 import { mul as vmul } from '../ops.js';
-import { checkOptions, describeValue } from '../brand.js';
 import { toVariable, type Variable } from '../variable.js';
 import { Module } from './module.js';
 

@@ -1,6 +1,5 @@
-import { type Tensor, ValueError, rand, randn, zeros } from '@sparsekit/tensor';
+import { type Tensor, ValueError, rand, randn, zeros, checkOptions, describeValue } from '@sparsekit/tensor';
 import { add, matmul } from '../ops.js';
-import { checkOptions, describeValue } from '../brand.js';
 import { Parameter, type Variable } from '../variable.js';
 import { Module } from './module.js';
 

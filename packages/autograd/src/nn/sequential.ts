@@ -1,5 +1,5 @@
-import { type Tensor, ValueError } from '@sparsekit/tensor';
-import { checkOptions, describeValue, isModule } from '../brand.js';
+import { type Tensor, ValueError, checkOptions, describeValue } from '@sparsekit/tensor';
+import { isModule } from '../brand.js';
 import { toVariable, type Variable } from '../variable.js';
 import { Module } from './module.js';
 import { Linear, type LinearOptions } from './linear.js';
