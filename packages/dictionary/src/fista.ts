@@ -47,7 +47,7 @@ export function fistaCodes(fn: string, Xin: unknown, Din: unknown, options: Fist
   const maxIter = checkInteger(fn, 'maxIter', options.maxIter ?? 1000, 1);
   const tol = checkPositive(fn, 'tol', options.tol ?? 1e-6);
   const accelerated = checkBoolean(fn, 'accelerated', options.accelerated ?? true);
-  const { X, D } = readCoding(fn, Xin, Din);
+  const { X, D } = readCoding(fn, Xin, Din, true);
   const [nSamples, n, k] = [X.rows, X.cols, D.rows];
   // Start L at max‖dⱼ‖², a lower bound on ‖D‖₂² = λ_max(DDᵀ); backtracking only raises it.
   let L = 0;
@@ -57,8 +57,8 @@ export function fistaCodes(fn: string, Xin: unknown, Din: unknown, options: Fist
     L = Math.max(L, s);
   }
   if (L === 0) L = 1;
-  const Xt = tensor(Float32Array.from(X.data), [nSamples, n]);
-  const Dt = tensor(Float32Array.from(D.data), [k, n]);
+  const Xt = tensor(X.data, [nSamples, n]);
+  const Dt = tensor(D.data, [k, n]);
   let P = zeros([nSamples, k]);
   let PD = zeros([nSamples, n]);
   let Pprev = P;

@@ -30,8 +30,13 @@ export function gramMatrix(D: ArrayLike<number>, k: number, n: number): Float64A
  */
 export function correlations(X: ArrayLike<number>, nSamples: number, D: ArrayLike<number>, k: number, n: number): Float32Array {
   return tidy(() =>
-    matmul(tensor(Float32Array.from(X), [nSamples, n]), tensor(Float32Array.from(D), [k, n]), { transposeB: true }).dataSync(),
+    matmul(tensor(typed(X), [nSamples, n]), tensor(typed(D), [k, n]), { transposeB: true }).dataSync(),
   );
+}
+
+/** Typed arrays go to `tensor()` as they are: it converts them natively (and copies). */
+function typed(x: ArrayLike<number>): Float32Array | Float64Array {
+  return x instanceof Float32Array || x instanceof Float64Array ? x : new Float64Array(x);
 }
 
 /** ‖xᵢ‖² of every row of X (nSamples×n row-major), in float64. @internal */

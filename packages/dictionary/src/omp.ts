@@ -292,7 +292,7 @@ export function ompCodes(
   extraKeys: readonly string[] = [],
 ): { codes: CsrCodes; nSamples: number; nComponents: number } {
   checkOptions(fn, options, ['nNonzeroCoefs', 'tol', ...extraKeys]);
-  const { X, D } = readCoding(fn, Xin, Din);
+  const { X, D } = readCoding(fn, Xin, Din, true);
   const opts = (options ?? {}) as OmpOptions;
   const k = D.rows;
   if (opts.nNonzeroCoefs !== undefined) checkInteger(fn, 'nNonzeroCoefs', opts.nNonzeroCoefs, 1, k);

@@ -70,10 +70,10 @@ export function sparseEncode(X: MatrixInput, D: MatrixInput, options: SparseEnco
   }
   const alpha = checkPositive(fn, 'alpha', options.alpha ?? 1, true);
   if (algorithm === 'threshold') {
-    const p = readCoding(fn, X, D);
+    const p = readCoding(fn, X, D, true);
     return tidy(() =>
       softThreshold(
-        matmul(tensor(Float32Array.from(p.X.data), [p.X.rows, p.X.cols]), tensor(Float32Array.from(p.D.data), [p.D.rows, p.D.cols]), {
+        matmul(tensor(p.X.data, [p.X.rows, p.X.cols]), tensor(p.D.data, [p.D.rows, p.D.cols]), {
           transposeB: true,
         }),
         alpha,

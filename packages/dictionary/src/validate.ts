@@ -43,23 +43,47 @@ export function checkOptions(fn: string, options: unknown, known: readonly strin
   }
 }
 
-function finiteCopy(fn: string, arg: string, src: ArrayLike<number>, cols: number, copy = true): Float64Array {
-  let out: Float64Array;
+/** A matrix as given, without a copy: typed data is only read. @internal */
+export interface HostMatrixView {
+  data: Float64Array | Float32Array;
+  rows: number;
+  cols: number;
+}
+
+/**
+ * Checks that every value is finite and returns the data as float64 (`'copy'`: always a
+ * private copy; `'float64'`: a Float64Array input as is) or, for `'view'`, a Float32Array
+ * or Float64Array input as is. Other array-likes are converted.
+ */
+function finiteData(fn: string, arg: string, src: ArrayLike<number>, cols: number, mode: 'copy' | 'float64' | 'view'): Float64Array | Float32Array {
+  let out: Float64Array | Float32Array;
   if (src instanceof Float64Array || src instanceof Float32Array) {
-    // Typed input converts in one native pass; the check below then runs on one array type.
-    out = src instanceof Float64Array && !copy ? src : new Float64Array(src);
+    const asIs = mode === 'view' || (mode === 'float64' && src instanceof Float64Array);
+    // Typed input converts in one native pass.
+    out = asIs ? src : new Float64Array(src);
   } else {
-    out = new Float64Array(src.length);
+    const f = new Float64Array(src.length);
     for (let i = 0; i < src.length; i++) {
       const v = src[i];
-      out[i] = typeof v === 'number' ? v : Number.NaN;
+      f[i] = typeof v === 'number' ? v : Number.NaN;
     }
+    out = f;
   }
   // v·0 is 0 for every finite v and NaN for NaN and ±Infinity, so one branch-free sum
   // finds out whether anything is bad; only then is the first bad index looked for.
-  let probe = 0;
-  for (let i = 0; i < out.length; i++) probe += out[i]! * 0;
-  if (probe !== 0) {
+  let p0 = 0;
+  let p1 = 0;
+  let p2 = 0;
+  let p3 = 0;
+  let i0 = 0;
+  for (; i0 + 4 <= out.length; i0 += 4) {
+    p0 += out[i0]! * 0;
+    p1 += out[i0 + 1]! * 0;
+    p2 += out[i0 + 2]! * 0;
+    p3 += out[i0 + 3]! * 0;
+  }
+  for (; i0 < out.length; i0++) p0 += out[i0]! * 0;
+  if (p0 + p1 + p2 + p3 !== 0) {
     for (let i = 0; i < out.length; i++) {
       const v = out[i]!;
       if (v - v !== 0) {
@@ -73,11 +97,20 @@ function finiteCopy(fn: string, arg: string, src: ArrayLike<number>, cols: numbe
 
 /**
  * Validates a {@link MatrixInput}: 2-D, at least one row and column, every value finite.
- * The result is a private copy unless `copy` is false and the input already holds a
+ * The result is a private float64 copy unless `copy` is false and the input already holds a
  * Float64Array, which is then returned as is, for callers that only read it.
  * @internal
  */
 export function toMatrix(fn: string, arg: string, x: unknown, copy = true): HostMatrix {
+  return readMatrix(fn, arg, x, copy ? 'copy' : 'float64') as HostMatrix;
+}
+
+/** {@link toMatrix} that also passes Float32Array data through uncopied, for callers that only read it. @internal */
+export function toMatrixView(fn: string, arg: string, x: unknown): HostMatrixView {
+  return readMatrix(fn, arg, x, 'view');
+}
+
+function readMatrix(fn: string, arg: string, x: unknown, mode: 'copy' | 'float64' | 'view'): HostMatrixView {
   let flat: ArrayLike<number>;
   let rows: number;
   let cols: number;
@@ -119,24 +152,24 @@ export function toMatrix(fn: string, arg: string, x: unknown, copy = true): Host
       }
     }
     flat = out;
-    copy = false;
+    if (mode === 'copy') mode = 'float64';
   } else {
     throw new ValueError(fn, `${arg} must be a 2-D matrix (rows of numbers, a Tensor, or { data, shape }), got ${describe(x)}`);
   }
   if (rows === 0 || cols === 0) throw new ShapeError(fn, `${arg} must have at least one row and one column, got ${rows}×${cols}`);
-  return { data: finiteCopy(fn, arg, flat, cols, copy), rows, cols };
+  return { data: finiteData(fn, arg, flat, cols, mode), rows, cols };
 }
 
 /** Validates a {@link VectorInput} of finite numbers and returns a float64 copy. @internal */
 export function toVector(fn: string, arg: string, x: unknown): Float64Array {
   if (x instanceof Tensor) {
     if (x.rank !== 1) throw new ShapeError(fn, `${arg} must be a 1-D tensor, got shape ${formatShape(x.shape)}`);
-    return finiteCopy(fn, arg, x.dataSync(), 0);
+    return finiteData(fn, arg, x.dataSync(), 0, 'copy') as Float64Array;
   }
   if (x === null || typeof x !== 'object' || typeof (x as ArrayLike<number>).length !== 'number') {
     throw new ValueError(fn, `${arg} must be a vector (an array-like of numbers or a 1-D Tensor), got ${describe(x)}`);
   }
-  return finiteCopy(fn, arg, x as ArrayLike<number>, 0);
+  return finiteData(fn, arg, x as ArrayLike<number>, 0, 'copy') as Float64Array;
 }
 
 /** An integer in [min, max]. @internal */
@@ -171,7 +204,7 @@ export function checkBoolean(fn: string, name: string, v: unknown): boolean {
 }
 
 /** The signals X and the dictionary D (atoms as rows) must have the same width. @internal */
-export function checkSameWidth(fn: string, X: HostMatrix, D: HostMatrix): void {
+export function checkSameWidth(fn: string, X: HostMatrixView, D: HostMatrixView): void {
   if (X.cols !== D.cols) {
     throw new ShapeError(
       fn,
@@ -180,10 +213,16 @@ export function checkSameWidth(fn: string, X: HostMatrix, D: HostMatrix): void {
   }
 }
 
-/** Validates the signals X and the dictionary D of a sparse-coding call. @internal */
-export function readCoding(fn: string, X: unknown, D: unknown): { X: HostMatrix; D: HostMatrix } {
-  const x = toMatrix(fn, 'X', X);
-  const d = toMatrix(fn, 'D', D);
+/**
+ * Validates the signals X and the dictionary D of a sparse-coding call, as float64 copies or,
+ * with `view`, as given when typed (for callers that only read them).
+ * @internal
+ */
+export function readCoding(fn: string, X: unknown, D: unknown): { X: HostMatrix; D: HostMatrix };
+export function readCoding(fn: string, X: unknown, D: unknown, view: true): { X: HostMatrixView; D: HostMatrixView };
+export function readCoding(fn: string, X: unknown, D: unknown, view = false): { X: HostMatrixView; D: HostMatrixView } {
+  const x = view ? toMatrixView(fn, 'X', X) : toMatrix(fn, 'X', X);
+  const d = view ? toMatrixView(fn, 'D', D) : toMatrix(fn, 'D', D);
   checkSameWidth(fn, x, d);
   return { X: x, D: d };
 }
