@@ -18,7 +18,8 @@ export interface GroupLassoOptions {
  *   prox(w, t)_g = max(0, 1 − t·λ/‖w_g‖₂)·w_g.
  *   With a per-coordinate preconditioner s the group is zero when ‖w_g/(t·s_g)‖₂ ≤ λ; otherwise
  *   x_g,i = w_g,i·r/(r + t·sᵢ·λ), where r = ‖x_g‖₂ is the root of Σᵢ w_g,i²/(r + t·sᵢ·λ)² = 1
- *   (from λx/‖x‖ + (x − w)/(t·s) = 0), found per group by Newton's method.
+ *   (from λx/‖x‖ + (x − w)/(t·s) = 0), found per group by Newton's method on the host
+ *   (a synchronous read: not on WebGPU).
  */
 export function groupLasso(lambda: number, options?: GroupLassoOptions): Penalty {
   checkLambda('groupLasso', lambda);

@@ -3,7 +3,7 @@
  * group shaped to broadcast back against the tensor, so group-wise maps stay elementwise
  * kernels plus one reduction.
  */
-import { ShapeError, type Tensor, ValueError, add, describeValue, div, greater, maximum, mul, reshape, sqrt, sub, sum, where } from '@sparsekit/tensor';
+import { ShapeError, type Tensor, ValueError, add, describeValue, mul, reshape, sqrt, sum, tensor } from '@sparsekit/tensor';
 
 /** How a tensor's coordinates form groups: slices along the first axis, along the last axis, or the whole tensor. */
 export type Grouping = 'rows' | 'columns' | 'tensor';
@@ -91,31 +91,75 @@ export function groupNorm(x: Tensor, groups: Grouping): Tensor {
   return sqrt(groupSum(mul(x, x), groups));
 }
 
-/** Newton steps of {@link solveSecular}: its h is linear when the preconditioner is constant on a group (one step is exact), and near-linear otherwise. */
-const SECULAR_STEPS = 40;
+/**
+ * Newton steps of {@link solveSecular} at most. h is affine when the preconditioner is
+ * constant on a group (one step is exact) and near-affine otherwise: over random groups of 3
+ * to 784 coordinates with preconditioners spread over six orders of magnitude (Adam's
+ * 1/denom), the iteration from 0 reached 1e-7 relative error in at most 8 steps.
+ */
+const SECULAR_STEPS = 30;
 
 /**
  * Per group, the root x ≥ 0 of h(x) = (Σ_g wᵢ² / (aᵢ + x·bᵢ)²)^(−1/2) = target (x = 0 where
- * h(0) ≥ target), by Newton's method from 0, shaped to broadcast against w. This secular
- * equation gives the exact group-wise prox and projection in a diagonal metric: block
- * soft-thresholding with a per-coordinate preconditioner (a = step·scale·λ, b = 1, target 1;
- * x = ‖prox‖) and the weighted projection onto a ball of radius R (a = 1, b = scale,
- * target 1/R; x = the multiplier μ). h is increasing; with b/a constant on a group it is
- * affine, so Newton lands on the root in one step. @internal
+ * h(0) ≥ target), by Newton's method from 0, as a tensor of w's shape holding each
+ * coordinate's group root. This secular equation gives the exact group-wise prox and
+ * projection in a diagonal metric: block soft-thresholding with a per-coordinate
+ * preconditioner (a = step·scale·λ, b = 1, target 1; x = ‖prox‖) and the weighted projection
+ * onto a ball of radius R (a = 1, b = scale, target 1/R; x = the multiplier μ). h is
+ * increasing, and affine when b/a is constant on a group.
+ *
+ * It runs on the host in float64: each Newton step needs two group sums, and as kernels the
+ * dozen steps cost about 100× a plain prox on webasm (arguments are copied in and out of
+ * WebAssembly on every launch), where the host loop reads w, a and b back once. So, like the
+ * L1-ball projection, it needs a backend with synchronous reads (not WebGPU). @internal
  */
 export function solveSecular(w: Tensor, a: Tensor | number, b: Tensor | number, target: number, groups: Grouping): Tensor {
-  const w2 = mul(w, w);
-  let x: Tensor = mul(groupSum(w2, groups), 0);
+  const full = (v: Tensor | number): Float32Array | number => (typeof v === 'number' ? v : add(mul(w, 0), v).dataSync());
+  const wv = w.dataSync();
+  const av = full(a);
+  const bv = full(b);
+  const { count, groupOf } = groupIndex(w.shape, groups);
+  const gid = Int32Array.from({ length: wv.length }, (_, i) => groupOf(i));
+  const x = new Float64Array(count);
+  const psi = new Float64Array(count);
+  const slope = new Float64Array(count);
   for (let k = 0; k < SECULAR_STEPS; k++) {
-    const d = add(a, mul(x, b));
-    const q = div(w2, mul(d, d));
-    const psi = groupSum(q, groups);
-    const live = greater(psi, 0);
-    const safePsi = where(live, psi, 1);
-    const h = div(1, sqrt(safePsi));
-    const dh = mul(div(h, safePsi), groupSum(div(mul(q, b), d), groups));
-    const stepX = where(mul(live, greater(dh, 0)), div(sub(target, h), where(greater(dh, 0), dh, 1)), 0);
-    x = maximum(add(x, stepX), 0);
+    psi.fill(0);
+    slope.fill(0);
+    for (let i = 0; i < wv.length; i++) {
+      const g = gid[i];
+      const ai = typeof av === 'number' ? av : av[i];
+      const bi = typeof bv === 'number' ? bv : bv[i];
+      const d = ai + x[g] * bi;
+      const q = (wv[i] * wv[i]) / (d * d);
+      psi[g] += q;
+      slope[g] += (q * bi) / d;
+    }
+    let moved = false;
+    for (let g = 0; g < count; g++) {
+      if (!(psi[g] > 0 && Number.isFinite(psi[g]))) continue;
+      const h = 1 / Math.sqrt(psi[g]);
+      const dh = (h / psi[g]) * slope[g];
+      if (!(dh > 0)) continue;
+      const next = Math.max(0, x[g] + (target - h) / dh);
+      if (Math.abs(next - x[g]) > 1e-12 * Math.max(next, 1e-30)) moved = true;
+      x[g] = next;
+    }
+    if (!moved) break;
   }
-  return x;
+  const out = new Float32Array(wv.length);
+  for (let i = 0; i < out.length; i++) out[i] = x[gid[i]];
+  return tensor(out, w.shape);
+}
+
+/** The number of groups of a tensor of this shape under a grouping, and each flat index's group. */
+function groupIndex(shape: readonly number[], groups: Grouping): { count: number; groupOf: (i: number) => number } {
+  const n = shape.reduce((p, d) => p * d, 1);
+  if (groups === 'tensor' || shape.length === 0) return { count: 1, groupOf: () => 0 };
+  if (groups === 'rows') {
+    const inner = n / shape[0];
+    return { count: shape[0], groupOf: (i) => Math.floor(i / inner) };
+  }
+  const d = shape[shape.length - 1];
+  return { count: d, groupOf: (i) => i % d };
 }

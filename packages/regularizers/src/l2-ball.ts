@@ -10,7 +10,8 @@ const BALL_TOLERANCE = 1e-5;
  *
  * - project: w·min(1, radius/‖w‖₂);
  * - prox with a preconditioner s (the projection in the metric Σ (xᵢ − wᵢ)²/sᵢ): wᵢ/(1 + μ·sᵢ)
- *   with μ ≥ 0 the root of Σ wᵢ²/(1 + μ·sᵢ)² = radius² (0 inside the ball), by Newton's method.
+ *   with μ ≥ 0 the root of Σ wᵢ²/(1 + μ·sᵢ)² = radius² (0 inside the ball), by Newton's method
+ *   on the host (a synchronous read: not on WebGPU).
  */
 export function projectL2Ball(radius: number): Projection {
   checkRadius('projectL2Ball', radius);

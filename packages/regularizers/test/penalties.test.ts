@@ -125,6 +125,28 @@ describe('groupLasso', () => {
     );
   });
 
+  it('with preconditioners spread over six orders of magnitude (as Adam\'s 1/denom) it meets the optimality condition λx/‖x‖ + (x − w)/(t·s) = 0', () => {
+    let seed = 5;
+    const u = (): number => (seed = (seed * 16807) % 2147483647) / 2147483647;
+    for (let trial = 0; trial < 6; trial++) {
+      const w = Array.from({ length: 4 * 50 }, () => 4 * u() - 2);
+      const s = w.map(() => 10 ** (6 * u() - 3));
+      const [t, lambda] = [0.01, 0.5 + trial];
+      const x = groupLasso(lambda, { groups: 'rows' }).prox(tensor(w, [4, 50]), t, tensor(s, [4, 50])).dataSync();
+      for (let g = 0; g < 4; g++) {
+        const idx = Array.from({ length: 50 }, (_, j) => g * 50 + j);
+        const norm = Math.hypot(...idx.map((i) => x[i]));
+        if (norm === 0) {
+          // Zero exactly when ‖w_g/(t·s_g)‖ ≤ λ.
+          expect(Math.hypot(...idx.map((i) => w[i] / (t * s[i])))).toBeLessThanOrEqual(lambda * (1 + 1e-5));
+          continue;
+        }
+        expect(Math.hypot(...idx.map((i) => w[i] / (t * s[i])))).toBeGreaterThan(lambda);
+        for (const i of idx) expect(Math.abs((lambda * x[i]) / norm + (x[i] - w[i]) / (t * s[i]))).toBeLessThan(1e-3 * (lambda + Math.abs(w[i]) / (t * s[i])));
+      }
+    }
+  });
+
   it('its value is λ Σ_g ‖w_g‖₂ with a gradient that passes gradCheck (zero groups included)', () => {
     const w = new Parameter(tensor([0.3, -0.4, 0, 0, 1, 2], [3, 2]));
     expect(groupLasso(2).value(w).value.dataSync()[0]).toBeCloseTo(2 * (0.5 + Math.sqrt(5)), 5);
