@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { ShapeError, ValueError, tensor } from '@sparsekit/tensor';
+import { ShapeError, ValueError, memory, tensor } from '@sparsekit/tensor';
 import { describe, expect, it } from 'vitest';
 import { type OmpOptions, batchOmp, csrCodesToDense, orthogonalMatchingPursuit } from '../src/omp.js';
 import { abt, naiveOmp, randomMatrix } from './reference.js';
@@ -121,6 +121,13 @@ describe('orthogonalMatchingPursuit', () => {
     const a = orthogonalMatchingPursuit({ data: Xf, shape: [fixture.X.length, 20] }, tensor(Df, [fixture.D.length, 20]), { nNonzeroCoefs: 3 });
     const b = orthogonalMatchingPursuit(fixture.X, fixture.D, { nNonzeroCoefs: 3 });
     expect(a.dataSync()).toEqual(b.dataSync());
+  });
+
+  it('leaves no tensor behind but the codes it returns', () => {
+    const before = memory().liveTensors;
+    const codes = orthogonalMatchingPursuit(fixture.X, fixture.D, { nNonzeroCoefs: 3 });
+    expect(memory().liveTensors).toBe(before + 1);
+    codes.dispose();
   });
 
   it("defaults to scikit-learn's max(⌊0.1·nFeatures⌋, 1) atoms", () => {
