@@ -49,7 +49,7 @@ export function mseLoss(prediction: Variable | Tensor, target: Variable | Tensor
  * any size (1e4, −1e4) give finite losses and gradients; the gradient is softmax(z) − y.
  *
  * Integer labels must lie in [0, c): an array is checked on the host; a tensor with one
- * reduction and a single readback (the first bad index), so a label of 7 for 3 classes throws
+ * reduction and a one-number readback, so a label of 7 for 3 classes throws
  * a `ValueError` instead of giving a finite, meaningless loss. On a backend without
  * synchronous readback (WebGPU) the rows with a bad label get a NaN loss and gradient
  * instead, which an optimizer's finiteness check then rejects.
@@ -81,39 +81,38 @@ export function softmaxCrossEntropy(logits: Variable | Tensor, labels: Variable 
 }
 
 // oneHot rounds each label to the nearest class and gives an all-zero row out of range, so
-// a label is valid exactly when the class its row encodes equals it: r = Σⱼ j·onehotⱼ == label
-// (false for NaN, fractions and out-of-range values alike). max over (n − i)·badᵢ is then
-// n − (first bad index), or 0 when every label is valid: one reduction, one readback.
+// row i holds a 1 in a column equal to its label exactly when the label is valid (never for
+// NaN, fractions or out-of-range values). Σᵢⱼ onehotᵢⱼ·[j = labelᵢ] = n then says every
+// label is valid: one reduction, one scalar read back. Only a failing call reads the labels,
+// to name the first bad one.
 function checkedOneHot(op: string, labels: Tensor, n: number, c: number): Tensor {
   const target = oneHot(labels, c);
   if (n === 0) return target;
+  const sync = T.getBackend().syncReadback;
   // Realised once, here: the check and the loss then both read it as data, so every step
   // runs the same kernels (left lazy, it fuses differently into the first step than the next).
-  if (T.getBackend().syncReadback) target.materializeSync();
-  const firstBad = T.tidy(() => {
-    const encoded = T.sum(T.mul(target, T.arange(c)), { axis: -1 });
-    const bad = T.sub(1, T.equal(encoded, labels));
-    return T.max(T.mul(bad, T.sub(n, T.arange(n))));
-  });
-  if (!T.getBackend().syncReadback) {
-    firstBad.dispose();
-    const poisoned = T.tidy(() => {
-      const encoded = T.sum(T.mul(target, T.arange(c)), { axis: -1, keepDims: true });
-      return T.add(target, T.where(T.equal(encoded, T.reshape(labels, [n, 1])), 0, NaN));
-    });
+  if (sync) target.materializeSync();
+  const hits = (keepDims: boolean): Tensor =>
+    T.sum(T.mul(target, T.equal(T.reshape(labels, [n, 1]), T.reshape(T.arange(c), [1, c]))), keepDims ? { axis: -1, keepDims: true } : {});
+  if (!sync) {
+    // No synchronous readback (WebGPU): rows with a bad label get NaN targets, so their loss
+    // and gradient are NaN and an optimizer's finiteness check rejects the step.
+    const poisoned = T.tidy(() => T.add(target, T.where(hits(true), 0, NaN)));
     target.dispose();
     return poisoned;
   }
-  let at: number;
+  const valid = T.tidy(() => hits(false));
+  let count: number;
   try {
-    at = firstBad.itemSync();
+    count = valid.itemSync();
   } finally {
-    firstBad.dispose();
+    valid.dispose();
   }
-  if (at > 0) {
+  if (count !== n) {
     target.dispose();
-    const i = n - at;
-    throw new ValueError(op, `labels[${i}] must be an integer class in [0, ${c}), got ${labels.dataSync()[i]}`);
+    const values = labels.dataSync();
+    const i = values.findIndex((v) => !(Number.isInteger(v) && v >= 0 && v < c));
+    throw new ValueError(op, `labels[${i}] must be an integer class in [0, ${c}), got ${values[i]}`);
   }
   return target;
 }
