@@ -294,21 +294,25 @@ function kernelSettings(s: BackendState, source: string, outSize: number, argNam
 }
 
 /**
- * The compiled kernel for `source` over `outSize` cells with the given argument kinds,
- * compiling at most once per signature. @internal
+ * The compiled kernel for `source` over `outSize` cells with the given argument kinds and
+ * sizes (elements of each tensor argument, 0 for a float), compiling at most once per
+ * signature. Sizes are part of it because gpu.js compiles them into a kernel, and one source
+ * with one output size can read inputs of several sizes (a slice of a longer tensor, a CSR
+ * product with another inner dimension). @internal
  */
 export function kernelFor(
   source: string,
   outSize: number,
   argNames: string[],
   kinds: ArgKind[],
+  argSizes: readonly number[],
   wantAsync: boolean,
   layout?: KernelLayout,
 ): { kernel: CompiledKernel; async: boolean } {
   const s = current();
   // Two levels: by source (the same string object each call, so V8 reuses its hash), then by
   // the small variant key; settings are built only when a kernel is compiled.
-  const variant = `${outSize}|${kinds.join(',')}|${runsAsync(s, outSize, wantAsync, layout) ? 'a' : 's'}|${layout?.key ?? ''}`;
+  const variant = `${outSize}|${kinds.join(',')}|${argSizes.join(',')}|${runsAsync(s, outSize, wantAsync, layout) ? 'a' : 's'}|${layout?.key ?? ''}`;
   let variants = s.kernels.get(source);
   if (!variants) {
     variants = new Map();

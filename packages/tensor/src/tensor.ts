@@ -603,6 +603,10 @@ function argKinds(args: Array<Tensor | number>): ArgKind[] {
   return args.map((x) => (typeof x === 'number' ? 'float' : x[VALUE] instanceof Float32Array ? 'host' : 'device'));
 }
 
+function argSizes(args: Array<Tensor | number>): number[] {
+  return args.map((x) => (typeof x === 'number' ? 0 : x.size));
+}
+
 function argValues(args: Array<Tensor | number>): unknown[] {
   const stats = current().stats;
   return args.map((x) => {
@@ -723,14 +727,14 @@ function* execute(t: Tensor, allowAsync: boolean): Generator<unknown, void, unkn
       if (current().info.resident) {
         for (const x of args) {
           if (typeof x === 'number' || !(x[VALUE] instanceof Float32Array) || x.size === 0) continue;
-          const { kernel } = kernelFor(UPLOAD, x.size, ['a0'], ['host'], allowAsync);
+          const { kernel } = kernelFor(UPLOAD, x.size, ['a0'], ['host'], [x.size], allowAsync);
           const device = yield kernel(x[VALUE]);
           current().stats.uploads++;
           x[VALUE] = device as DeviceValue;
           hold(x, x[VALUE]);
         }
       }
-      const { kernel } = kernelFor(step.source as string, step.target.size, params(args), argKinds(args), allowAsync, step.layout);
+      const { kernel } = kernelFor(step.source as string, step.target.size, params(args), argKinds(args), argSizes(args), allowAsync, step.layout);
       const vals = argValues(args);
       current().stats.calls++;
       finish(step, yield kernel(...vals), kernel);

@@ -34,6 +34,9 @@ import {
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 12);
 const SEED = Number(process.env.FUZZ_SEED ?? 20261125);
+const LARGE_RUNS = Math.max(1, Math.ceil(RUNS / 12));
+// vitest's per-test limit, scaled with the runs asked for (FUZZ_RUNS=500 takes minutes).
+const TIMEOUT = 60_000 + RUNS * 2_000;
 const settings = (runs = RUNS): { numRuns: number; seed: number; endOnFailure: boolean } => ({ numRuns: runs, seed: SEED, endOnFailure: true });
 
 interface Tolerance {
@@ -105,7 +108,7 @@ for (const backend of ['cpu', 'webasm'] as const) {
         }),
         settings(),
       );
-    });
+    }, TIMEOUT);
 
     it('binary ops broadcast like NumPy, in either order', async () => {
       const arb = shape(0).chain((s) => fc.tuple(fc.constant(s), broadcastPartner(s), fc.boolean(), fc.constantFrom(...BINARY), seed));
@@ -119,7 +122,7 @@ for (const backend of ['cpu', 'webasm'] as const) {
         }),
         settings(),
       );
-    });
+    }, TIMEOUT);
 
     it('reductions over everything or one axis, with keepDims; empty slices give the identity or a ShapeError', async () => {
       const arb = shape(1).chain((s) =>
@@ -139,7 +142,7 @@ for (const backend of ['cpu', 'webasm'] as const) {
         }),
         settings(),
       );
-    });
+    }, TIMEOUT);
 
     it('argmax, argmin, logSumExp and softmax along an axis', async () => {
       const arb = shape(1).chain((s) => fc.tuple(fc.constant(s), fc.integer({ min: 0, max: s.length - 1 }), seed));
@@ -158,7 +161,7 @@ for (const backend of ['cpu', 'webasm'] as const) {
         }),
         settings(),
       );
-    });
+    }, TIMEOUT);
 
     it('where, clip, soft/hard thresholds, sliceRows and oneHot', async () => {
       const arb = shape(1).chain((s) =>
@@ -186,7 +189,7 @@ for (const backend of ['cpu', 'webasm'] as const) {
         }),
         settings(),
       );
-    });
+    }, TIMEOUT);
 
     it('matmul of any m, k, n (0 included), transposed or batched', async () => {
       const arb = fc.record({ m: dim, k: dim, n: dim, ta: fc.boolean(), tb: fc.boolean(), batch: fc.constantFrom(0, 1, 2, 3), shared: fc.constantFrom('none', 'a', 'b'), sd: seed });
@@ -202,7 +205,7 @@ for (const backend of ['cpu', 'webasm'] as const) {
         }),
         settings(),
       );
-    });
+    }, TIMEOUT);
 
     it('transpose, gather and concat move data exactly', async () => {
       const arb = shape(1).chain((s) =>
@@ -250,7 +253,7 @@ for (const backend of ['cpu', 'webasm'] as const) {
         }),
         settings(),
       );
-    });
+    }, TIMEOUT);
 
     it('topKMask keeps exactly min(k, n) per group, ties to the lower index', async () => {
       const arb = shape(1, 2).chain((s) => fc.tuple(fc.constant(s), fc.option(fc.integer({ min: 0, max: s.length - 1 })), fc.integer({ min: 0, max: 20 }), seed));
@@ -273,7 +276,7 @@ for (const backend of ['cpu', 'webasm'] as const) {
         }),
         settings(),
       );
-    });
+    }, TIMEOUT);
 
     it('spmm equals the dense product for any sparsity, empty rows and k = 0 included', async () => {
       const arb = fc.record({ m: dim, k: dim, n: dim, density: fc.constantFrom(0, 0.1, 0.5, 1), sd: seed });
@@ -288,7 +291,7 @@ for (const backend of ['cpu', 'webasm'] as const) {
         }),
         settings(),
       );
-    });
+    }, TIMEOUT);
 
     it('outputs past 2^23 cells: broadcasts, matmul with k not a multiple of 4, transpose', async () => {
       // m × n in (2²³, 2²⁴]: the range where `i + 0.5` is no longer exact in float32.
@@ -304,8 +307,8 @@ for (const backend of ['cpu', 'webasm'] as const) {
           const g = random([m, n], sd + 4);
           await expectClose(`transpose [${m},${n}]`, T.transpose(up(g)), transposeRef(g, [1, 0]), EXACT);
         }),
-        settings(Math.max(1, Math.ceil(RUNS / 12))),
+        settings(LARGE_RUNS),
       );
-    });
+    }, 60_000 + LARGE_RUNS * 20_000);
   });
 }
