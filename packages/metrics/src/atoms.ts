@@ -1,5 +1,5 @@
-import { ShapeError, ValueError, checkOptions } from '@sparsekit/tensor';
-import { describe, hostMatrix, type HostMatrix, type MatrixLike } from './input.js';
+import { ShapeError, ValueError, checkOptions, describeValue } from '@sparsekit/tensor';
+import { hostMatrix, type HostMatrix, type MatrixLike } from './input.js';
 
 /** Options of {@link atomRecovery}. */
 export interface AtomRecoveryOptions {
@@ -39,7 +39,7 @@ export function atomRecovery(trueAtoms: MatrixLike, learnedAtoms: MatrixLike, op
   checkOptions(op, options, ['threshold']);
   const threshold = options.threshold ?? 0.01;
   if (typeof threshold !== 'number' || !(threshold > 0 && threshold <= 1)) {
-    throw new ValueError(op, `options.threshold must be a number in (0, 1], got ${describe(threshold)}`);
+    throw new ValueError(op, `options.threshold must be a number in (0, 1], got ${describeValue(threshold)}`);
   }
   const d = hostMatrix(op, 'trueAtoms', trueAtoms);
   const e = hostMatrix(op, 'learnedAtoms', learnedAtoms);

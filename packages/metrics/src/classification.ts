@@ -1,5 +1,5 @@
-import { ShapeError, ValueError, checkOptions } from '@sparsekit/tensor';
-import { describe, hostMatrix, nonEmptyVector, pairedVectors, type MatrixLike } from './input.js';
+import { ShapeError, ValueError, checkOptions, describeValue } from '@sparsekit/tensor';
+import { hostMatrix, nonEmptyVector, pairedVectors, type MatrixLike } from './input.js';
 
 /** Options of the metrics over class labels. */
 export interface ClassOptions {
@@ -88,7 +88,7 @@ export function topKAccuracy(yTrue: ArrayLike<number>, scores: MatrixLike, k: nu
   const s = hostMatrix(op, 'scores', scores);
   const t = labelVector(op, 'yTrue', nonEmptyVector(op, 'yTrue', yTrue), s.cols);
   if (s.rows !== t.length) throw new ShapeError(op, `scores must have one row per label (${t.length}), got ${s.rows} rows`);
-  if (!Number.isInteger(k) || k < 1) throw new ValueError(op, `k must be a positive integer, got ${describe(k)}`);
+  if (!Number.isInteger(k) || k < 1) throw new ValueError(op, `k must be a positive integer, got ${describeValue(k)}`);
   let hits = 0;
   for (let i = 0; i < s.rows; i++) {
     const base = i * s.cols;
@@ -133,7 +133,7 @@ export function precisionRecallF1(
   const op = 'precisionRecallF1';
   checkOptions(op, options, ['nClasses', 'zeroDivision']);
   const zero = options?.zeroDivision ?? 0;
-  if (zero !== 0 && zero !== 1) throw new ValueError(op, `options.zeroDivision must be 0 or 1, got ${describe(zero)}`);
+  if (zero !== 0 && zero !== 1) throw new ValueError(op, `options.zeroDivision must be 0 or 1, got ${describeValue(zero)}`);
   const { t, p, nClasses } = labelPair(op, yTrue, yPred, options, MAX_CLASSES);
   const tp = new Array<number>(nClasses).fill(0);
   const predicted = new Array<number>(nClasses).fill(0);
@@ -187,7 +187,7 @@ function labelVector(op: string, arg: string, y: ArrayLike<number>, nClasses?: n
     const v = y[i];
     if (!Number.isInteger(v) || v < 0 || (nClasses !== undefined && v >= nClasses)) {
       const range = nClasses === undefined ? 'a non-negative integer' : `an integer in [0, ${nClasses})`;
-      throw new ValueError(op, `${arg}[${i}] must be a class label, ${range}, got ${describe(v)}`);
+      throw new ValueError(op, `${arg}[${i}] must be a class label, ${range}, got ${describeValue(v)}`);
     }
   }
   return y;
@@ -204,7 +204,7 @@ function labelPair(
   const [t0, p0] = pairedVectors(op, ['yTrue', yTrue], ['yPred', yPred]);
   const given = options.nClasses;
   if (given !== undefined) {
-    if (!Number.isInteger(given) || given < 1) throw new ValueError(op, `options.nClasses must be a positive integer, got ${describe(given)}`);
+    if (!Number.isInteger(given) || given < 1) throw new ValueError(op, `options.nClasses must be a positive integer, got ${describeValue(given)}`);
     if (given > maxClasses) throw new ValueError(op, `options.nClasses must be at most ${maxClasses}, got ${given}`);
   }
   const t = labelVector(op, 'yTrue', t0, given);

@@ -1,5 +1,5 @@
-import { ValueError } from '@sparsekit/tensor';
-import { describe } from './input.js';
+import { ValueError, describeValue } from '@sparsekit/tensor';
+
 import type { SparsityReport, SparsityStats } from './report.js';
 
 type Align = 'left' | 'right';
@@ -39,7 +39,7 @@ const COLUMNS: Column[] = [
  */
 export function formatReport(report: SparsityReport): string {
   if (typeof report !== 'object' || report === null || !Array.isArray(report.layers) || typeof report.total !== 'object') {
-    throw new ValueError('formatReport', `report must be the result of sparsityReport(), got ${describe(report)}`);
+    throw new ValueError('formatReport', `report must be the result of sparsityReport(), got ${describeValue(report)}`);
   }
   const header = ['parameter', 'shape', ...COLUMNS.map((c) => c.title)];
   const aligns: Align[] = ['left', 'left', ...COLUMNS.map((c) => c.align)];

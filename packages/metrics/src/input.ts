@@ -1,4 +1,4 @@
-import { ShapeError, ValueError, formatShape, isTensor, type Tensor } from '@sparsekit/tensor';
+import { ShapeError, ValueError, describeValue, formatShape, isTensor, type Tensor } from '@sparsekit/tensor';
 
 /**
  * A host matrix: row-major `data` with a 2-D `shape` `[rows, cols]`, or an array of
@@ -14,26 +14,13 @@ export interface HostMatrix {
   cols: number;
 }
 
-/** A short description of a bad value for error messages. */
-export function describe(x: unknown): string {
-  if (x === null) return 'null';
-  if (Array.isArray(x)) return `an array of length ${x.length}`;
-  if (typeof x === 'object') return article(ArrayBuffer.isView(x) ? x.constructor.name : ((x as object).constructor?.name ?? 'object'));
-  if (typeof x === 'string') return `the string ${JSON.stringify(x.length > 20 ? `${x.slice(0, 20)}…` : x)}`;
-  return String(x);
-}
-
-function article(noun: string): string {
-  return `${/^[aeiou]/i.test(noun) ? 'an' : 'a'} ${noun}`;
-}
-
 /**
  * Checks that `x` is an array-like of finite numbers and returns it. NaN, ±Infinity and
  * non-numbers throw a {@link ValueError} naming the first bad index.
  */
 export function finiteVector(op: string, arg: string, x: unknown): ArrayLike<number> {
   if (typeof x !== 'object' || x === null || typeof (x as ArrayLike<number>).length !== 'number' || isTensor(x)) {
-    throw new ValueError(op, `${arg} must be an array-like of numbers (number[], Float32Array, …), got ${describe(x)}`);
+    throw new ValueError(op, `${arg} must be an array-like of numbers (number[], Float32Array, …), got ${describeValue(x)}`);
   }
   const v = x as ArrayLike<number>;
   const typed = ArrayBuffer.isView(v);
@@ -41,7 +28,7 @@ export function finiteVector(op: string, arg: string, x: unknown): ArrayLike<num
     const e = v[i];
     // `e - e` is NaN for NaN and ±Infinity, 0 for every finite number.
     if ((!typed && typeof e !== 'number') || e - e !== 0) {
-      throw new ValueError(op, `${arg}[${i}] must be a finite number, got ${describe(e)}`);
+      throw new ValueError(op, `${arg}[${i}] must be a finite number, got ${describeValue(e)}`);
     }
   }
   return v;
@@ -86,7 +73,7 @@ export function pairedVectors(
 export function tolerance(op: string, tol: unknown): number {
   if (tol === undefined) return 0;
   if (typeof tol !== 'number' || !(tol >= 0) || !Number.isFinite(tol)) {
-    throw new ValueError(op, `options.tol must be a finite number >= 0, got ${describe(tol)}`);
+    throw new ValueError(op, `options.tol must be a finite number >= 0, got ${describeValue(tol)}`);
   }
   return tol;
 }
@@ -108,7 +95,7 @@ export function hostMatrix(op: string, arg: string, m: unknown): HostMatrix {
   if (typeof m === 'object' && m !== null && 'shape' in m && 'data' in m) {
     const { data, shape } = m as { data: unknown; shape: unknown };
     if (!Array.isArray(shape) || shape.length !== 2 || !shape.every((d) => Number.isInteger(d) && d >= 0)) {
-      throw new ShapeError(op, `${arg}.shape must be [rows, cols] of non-negative integers, got ${describe(shape)}`);
+      throw new ShapeError(op, `${arg}.shape must be [rows, cols] of non-negative integers, got ${describeValue(shape)}`);
     }
     const v = finiteVector(op, `${arg}.data`, data);
     if (v.length !== shape[0] * shape[1]) {
@@ -117,13 +104,13 @@ export function hostMatrix(op: string, arg: string, m: unknown): HostMatrix {
     return { data: v, rows: shape[0], cols: shape[1] };
   }
   if (typeof m !== 'object' || m === null || typeof (m as ArrayLike<unknown>).length !== 'number') {
-    throw new ValueError(op, `${arg} must be { data, shape: [rows, cols] } or an array of rows, got ${describe(m)}`);
+    throw new ValueError(op, `${arg} must be { data, shape: [rows, cols] } or an array of rows, got ${describeValue(m)}`);
   }
   const rowsIn = m as ArrayLike<unknown>;
   const rows = rowsIn.length;
   const first = rows > 0 ? rowsIn[0] : [];
   const cols = typeof first === 'object' && first !== null ? ((first as ArrayLike<number>).length ?? -1) : -1;
-  if (cols < 0) throw new ValueError(op, `${arg} must be { data, shape: [rows, cols] } or an array of rows, got rows of ${describe(first)}`);
+  if (cols < 0) throw new ValueError(op, `${arg} must be { data, shape: [rows, cols] } or an array of rows, got rows of ${describeValue(first)}`);
   const data = new Float64Array(rows * cols);
   for (let r = 0; r < rows; r++) {
     const row = finiteVector(op, `${arg}[${r}]`, rowsIn[r]);

@@ -1,5 +1,5 @@
-import { ValueError, type Tensor } from '@sparsekit/tensor';
-import { describe, nonEmptyVector, onHostOrTensor } from './input.js';
+import { ValueError, type Tensor, describeValue } from '@sparsekit/tensor';
+import { nonEmptyVector, onHostOrTensor } from './input.js';
 
 /**
  * The pq-mean sparsity measure of Hurley & Rickard, "Comparing Measures of Sparsity",
@@ -29,10 +29,10 @@ export function pqMean(x: Tensor, p: number, q: number): Promise<number>;
 export function pqMean(x: ArrayLike<number> | Tensor, p: number, q: number): number | Promise<number> {
   return onHostOrTensor(x, (v) => {
     if (typeof p !== 'number' || !(p > 0) || !Number.isFinite(p)) {
-      throw new ValueError('pqMean', `p must be a finite number > 0, got ${describe(p)}`);
+      throw new ValueError('pqMean', `p must be a finite number > 0, got ${describeValue(p)}`);
     }
     if (typeof q !== 'number' || !(q > p)) {
-      throw new ValueError('pqMean', `q must be a number greater than p (${p}), got ${describe(q)}`);
+      throw new ValueError('pqMean', `q must be a number greater than p (${p}), got ${describeValue(q)}`);
     }
     return pqMeanOf(nonEmptyVector('pqMean', 'x', v), p, q);
   });

@@ -1,5 +1,5 @@
-import { ValueError } from '@sparsekit/tensor';
-import { describe, pairedVectors } from './input.js';
+import { ValueError, describeValue } from '@sparsekit/tensor';
+import { pairedVectors } from './input.js';
 
 /**
  * Mean squared error (1/n) Σ (yᵢ − ŷᵢ)², as scikit-learn's `mean_squared_error`.
@@ -58,7 +58,7 @@ export function r2(yTrue: ArrayLike<number>, yPred: ArrayLike<number>): number {
  */
 export function psnr(reference: ArrayLike<number>, estimate: ArrayLike<number>, peak: number): number {
   if (typeof peak !== 'number' || !(peak > 0) || !Number.isFinite(peak)) {
-    throw new ValueError('psnr', `peak must be a finite number > 0 (1 for [0, 1] images, 255 for 8-bit), got ${describe(peak)}`);
+    throw new ValueError('psnr', `peak must be a finite number > 0 (1 for [0, 1] images, 255 for 8-bit), got ${describeValue(peak)}`);
   }
   const [t, p] = pairedVectors('psnr', ['reference', reference], ['estimate', estimate]);
   const err = sumSquaredError(t, p) / t.length;

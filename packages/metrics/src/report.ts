@@ -1,7 +1,7 @@
-import { ShapeError, ValueError, checkOptions, formatShape, isTensor, type Tensor } from '@sparsekit/tensor';
+import { ShapeError, ValueError, checkOptions, formatShape, isTensor, type Tensor, describeValue } from '@sparsekit/tensor';
 import { giniOf } from './gini.js';
 import { hoyerOf } from './hoyer.js';
-import { describe, finiteVector, tolerance } from './input.js';
+import { finiteVector, tolerance } from './input.js';
 
 /**
  * A model, structurally: anything listing its parameters by name, such as
@@ -240,12 +240,12 @@ function entriesOf(op: string, source: ReportSource): Array<readonly [string, un
   } else if (typeof source === 'object' && source !== null && !isTensor(source) && !('length' in source)) {
     entries = Object.entries(source);
   } else {
-    throw new ValueError(op, `source must be a model with namedParameters() or a map of name → parameter, got ${describe(source)}`);
+    throw new ValueError(op, `source must be a model with namedParameters() or a map of name → parameter, got ${describeValue(source)}`);
   }
   const seen = new Set<string>();
   for (const entry of entries) {
     if (!Array.isArray(entry) || typeof entry[0] !== 'string') {
-      throw new ValueError(op, `namedParameters() must yield [name, parameter] pairs, got ${describe(entry)}`);
+      throw new ValueError(op, `namedParameters() must yield [name, parameter] pairs, got ${describeValue(entry)}`);
     }
     if (seen.has(entry[0])) throw new ValueError(op, `parameter name '${entry[0]}' appears twice`);
     seen.add(entry[0]);
@@ -259,14 +259,14 @@ function resolve(op: string, name: string, p: unknown): { shape: number[]; read:
   if (typeof p === 'object' && p !== null && 'data' in p && 'shape' in p) {
     const { data, shape } = p as { data: unknown; shape: unknown };
     if (!Array.isArray(shape) || !shape.every((d) => Number.isInteger(d) && d >= 0)) {
-      throw new ShapeError(op, `parameter '${name}' shape must be an array of non-negative integers, got ${describe(shape)}`);
+      throw new ShapeError(op, `parameter '${name}' shape must be an array of non-negative integers, got ${describeValue(shape)}`);
     }
     return { shape: [...shape], read: () => data };
   }
   if (typeof p === 'object' && p !== null && typeof (p as ArrayLike<number>).length === 'number') {
     return { shape: [(p as ArrayLike<number>).length], read: () => p };
   }
-  throw new ValueError(op, `parameter '${name}' must be a Tensor, { value: Tensor }, { data, shape } or an array of numbers, got ${describe(p)}`);
+  throw new ValueError(op, `parameter '${name}' must be a Tensor, { value: Tensor }, { data, shape } or an array of numbers, got ${describeValue(p)}`);
 }
 
 function filterOf(op: string, filter: SparsityReportOptions['filter']): (name: string, shape: readonly number[]) => boolean {
@@ -278,5 +278,5 @@ function filterOf(op: string, filter: SparsityReportOptions['filter']): (name: s
     };
   }
   if (typeof filter === 'function') return filter;
-  throw new ValueError(op, `options.filter must be a RegExp or a function (name, shape) => boolean, got ${describe(filter)}`);
+  throw new ValueError(op, `options.filter must be a RegExp or a function (name, shape) => boolean, got ${describeValue(filter)}`);
 }

@@ -73,7 +73,7 @@ describe('atomRecovery', () => {
     expect(() => atomRecovery([[0], [0]], [[1], [0]])).toThrow(
       new ValueError('atomRecovery', 'trueAtoms column 0 is all zero; a true atom must have a direction'),
     );
-    expect(() => atomRecovery([[1]], [[1]], { threshold: 0 })).toThrow('options.threshold must be a number in (0, 1], got 0');
-    expect(() => atomRecovery([[1]], [[NaN]])).toThrow('atomRecovery: learnedAtoms[0][0] must be a finite number, got NaN');
+    expect(() => atomRecovery([[1]], [[1]], { threshold: 0 })).toThrow('options.threshold must be a number in (0, 1], got number 0');
+    expect(() => atomRecovery([[1]], [[NaN]])).toThrow('atomRecovery: learnedAtoms[0][0] must be a finite number, got number NaN');
   });
 });

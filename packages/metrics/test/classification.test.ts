@@ -12,7 +12,7 @@ describe('accuracy', () => {
   it('rejects empty and unequal inputs and NaN', () => {
     expect(() => accuracy([], [])).toThrow(new ShapeError('accuracy', 'yTrue must have at least one element, got length 0'));
     expect(() => accuracy([1, 2], [1])).toThrow(new ShapeError('accuracy', 'yTrue and yPred must have the same length, got 2 and 1'));
-    expect(() => accuracy([1, NaN], [1, 1])).toThrow('accuracy: yTrue[1] must be a finite number, got NaN');
+    expect(() => accuracy([1, NaN], [1, 1])).toThrow('accuracy: yTrue[1] must be a finite number, got number NaN');
   });
 });
 
@@ -40,8 +40,8 @@ describe('topKAccuracy', () => {
 
   it('rejects mismatched rows, labels outside [0, C) and a bad k', () => {
     expect(() => topKAccuracy([0, 1, 2], scores, 1)).toThrow(new ShapeError('topKAccuracy', 'scores must have one row per label (3), got 2 rows'));
-    expect(() => topKAccuracy([3, 0], scores, 1)).toThrow(new ValueError('topKAccuracy', 'yTrue[0] must be a class label, an integer in [0, 3), got 3'));
-    expect(() => topKAccuracy([2, 0], scores, 0)).toThrow(new ValueError('topKAccuracy', 'k must be a positive integer, got 0'));
+    expect(() => topKAccuracy([3, 0], scores, 1)).toThrow(new ValueError('topKAccuracy', 'yTrue[0] must be a class label, an integer in [0, 3), got number 3'));
+    expect(() => topKAccuracy([2, 0], scores, 0)).toThrow(new ValueError('topKAccuracy', 'k must be a positive integer, got number 0'));
     expect(() => topKAccuracy([2, 0], [[1, 2, 3], [1, 2]], 1)).toThrow(ShapeError);
     expect(() => topKAccuracy([2, 0], { data: [1, 2, 3], shape: [2, 3] }, 1)).toThrow(
       new ShapeError('topKAccuracy', 'scores.data has 3 values but scores.shape [2, 3] needs 6'),
@@ -71,10 +71,10 @@ describe('confusionMatrix', () => {
 
   it('rejects labels that are not integers in [0, nClasses)', () => {
     expect(() => confusionMatrix([0, 1.5], [0, 1])).toThrow(
-      new ValueError('confusionMatrix', 'yTrue[1] must be a class label, a non-negative integer, got 1.5'),
+      new ValueError('confusionMatrix', 'yTrue[1] must be a class label, a non-negative integer, got number 1.5'),
     );
-    expect(() => confusionMatrix([0, 1], [0, 2], { nClasses: 2 })).toThrow('yPred[1] must be a class label, an integer in [0, 2), got 2');
-    expect(() => confusionMatrix([0], [0], { nClasses: 0 })).toThrow('options.nClasses must be a positive integer, got 0');
+    expect(() => confusionMatrix([0, 1], [0, 2], { nClasses: 2 })).toThrow('yPred[1] must be a class label, an integer in [0, 2), got number 2');
+    expect(() => confusionMatrix([0], [0], { nClasses: 0 })).toThrow('options.nClasses must be a positive integer, got number 0');
   });
 });
 
@@ -123,7 +123,7 @@ describe('precisionRecallF1', () => {
 
   it('rejects a zeroDivision other than 0 or 1', () => {
     expect(() => precisionRecallF1([0], [0], { zeroDivision: 'warn' as never })).toThrow(
-      new ValueError('precisionRecallF1', 'options.zeroDivision must be 0 or 1, got the string "warn"'),
+      new ValueError('precisionRecallF1', 'options.zeroDivision must be 0 or 1, got string "warn"'),
     );
   });
 });

@@ -39,6 +39,6 @@ describe('formatReport', () => {
   });
 
   it('rejects what is not a report', () => {
-    expect(() => formatReport({} as never)).toThrow(new ValueError('formatReport', 'report must be the result of sparsityReport(), got an Object'));
+    expect(() => formatReport({} as never)).toThrow(new ValueError('formatReport', 'report must be the result of sparsityReport(), got object {}'));
   });
 });

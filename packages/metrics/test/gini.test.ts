@@ -57,7 +57,7 @@ describe('gini', () => {
 
   it('rejects the empty vector and non-finite values, naming the index', () => {
     expect(() => gini([])).toThrow(new ShapeError('gini', 'x must have at least one element, got length 0'));
-    expect(() => gini(new Float32Array([1, NaN]))).toThrow('gini: x[1] must be a finite number, got NaN');
-    expect(() => gini(new Float64Array([-Infinity]))).toThrow('gini: x[0] must be a finite number, got -Infinity');
+    expect(() => gini(new Float32Array([1, NaN]))).toThrow('gini: x[1] must be a finite number, got number NaN');
+    expect(() => gini(new Float64Array([-Infinity]))).toThrow('gini: x[0] must be a finite number, got number -Infinity');
   });
 });

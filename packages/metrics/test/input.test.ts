@@ -22,7 +22,7 @@ describe('input checks', () => {
     }
     expect(() => finiteVector('op', 'x', [1, undefined])).toThrow(new ValueError('op', 'x[1] must be a finite number, got undefined'));
     expect(() => finiteVector('op', 'x', { length: 1, 0: 5 })).not.toThrow();
-    expect(() => finiteVector('op', 'x', 7)).toThrow('op: x must be an array-like of numbers (number[], Float32Array, …), got 7');
+    expect(() => finiteVector('op', 'x', 7)).toThrow('op: x must be an array-like of numbers (number[], Float32Array, …), got number 7');
   });
 
   it('reads matrices as { data, shape } or rows', () => {
@@ -30,8 +30,8 @@ describe('input checks', () => {
     const rows = hostMatrix('op', 'm', [new Float32Array([1, 2]), [3, 4]]);
     expect(rows).toMatchObject({ rows: 2, cols: 2 });
     expect(Array.from(rows.data)).toEqual([1, 2, 3, 4]);
-    expect(() => hostMatrix('op', 'm', { data: [1], shape: [1] })).toThrow(new ShapeError('op', 'm.shape must be [rows, cols] of non-negative integers, got an array of length 1'));
-    expect(() => hostMatrix('op', 'm', [1, 2])).toThrow('op: m must be { data, shape: [rows, cols] } or an array of rows, got rows of 1');
+    expect(() => hostMatrix('op', 'm', { data: [1], shape: [1] })).toThrow(new ShapeError('op', 'm.shape must be [rows, cols] of non-negative integers, got array of length 1'));
+    expect(() => hostMatrix('op', 'm', [1, 2])).toThrow('op: m must be { data, shape: [rows, cols] } or an array of rows, got rows of number 1');
     expect(() => hostMatrix('op', 'm', [[1], [2, 3]])).toThrow('op: m rows must all have length 1, got 2 at row 1');
   });
 

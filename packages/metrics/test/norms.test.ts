@@ -26,11 +26,11 @@ describe('l0', () => {
   });
 
   it('rejects a bad tol, NaN and Infinity, naming the index', () => {
-    expect(() => l0([1], { tol: -1 })).toThrow(new ValueError('l0', 'options.tol must be a finite number >= 0, got -1'));
-    expect(() => l0([1, 2, NaN])).toThrow(new ValueError('l0', 'x[2] must be a finite number, got NaN'));
-    expect(() => l0(new Float32Array([Infinity]))).toThrow('l0: x[0] must be a finite number, got Infinity');
+    expect(() => l0([1], { tol: -1 })).toThrow(new ValueError('l0', 'options.tol must be a finite number >= 0, got number -1'));
+    expect(() => l0([1, 2, NaN])).toThrow(new ValueError('l0', 'x[2] must be a finite number, got number NaN'));
+    expect(() => l0(new Float32Array([Infinity]))).toThrow('l0: x[0] must be a finite number, got number Infinity');
     expect(() => l0('abc' as never)).toThrow(ValueError);
-    expect(() => l0([1, '2'] as never)).toThrow('l0: x[1] must be a finite number, got the string "2"');
+    expect(() => l0([1, '2'] as never)).toThrow('l0: x[1] must be a finite number, got string "2"');
   });
 });
 
@@ -82,7 +82,7 @@ describe('l1, l2, lInf', () => {
   });
 
   it('names the function in errors', () => {
-    expect(() => l2([Infinity])).toThrow('l2: x[0] must be a finite number, got Infinity');
+    expect(() => l2([Infinity])).toThrow('l2: x[0] must be a finite number, got number Infinity');
     expect(() => lInf(null as never)).toThrow('lInf: x must be an array-like of numbers (number[], Float32Array, …), got null');
   });
 });

@@ -113,20 +113,20 @@ describe('sparsityReport', () => {
   });
 
   it('rejects NaN (naming the parameter and index), bad shapes, empty sources and unknown kinds', async () => {
-    await expect(sparsityReport({ w: [1, NaN] })).rejects.toThrow(new ValueError('sparsityReport', 'w[1] must be a finite number, got NaN'));
-    await expect(sparsityReport({ w: tensor([1, Infinity], [2]) })).rejects.toThrow('sparsityReport: w[1] must be a finite number, got Infinity');
+    await expect(sparsityReport({ w: [1, NaN] })).rejects.toThrow(new ValueError('sparsityReport', 'w[1] must be a finite number, got number NaN'));
+    await expect(sparsityReport({ w: tensor([1, Infinity], [2]) })).rejects.toThrow('sparsityReport: w[1] must be a finite number, got number Infinity');
     await expect(sparsityReport({ w: { data: [1, 2, 3], shape: [2, 2] } })).rejects.toThrow(
       new ShapeError('sparsityReport', "parameter 'w' has shape [2, 2] (4 values) but 3 values"),
     );
     await expect(sparsityReport({ w: [] })).rejects.toThrow(ShapeError);
     await expect(sparsityReport({})).rejects.toThrow(new ValueError('sparsityReport', 'the source has no parameters to report (after options.filter)'));
     await expect(sparsityReport({ w: 3 as never })).rejects.toThrow(
-      "parameter 'w' must be a Tensor, { value: Tensor }, { data, shape } or an array of numbers, got 3",
+      "parameter 'w' must be a Tensor, { value: Tensor }, { data, shape } or an array of numbers, got number 3",
     );
     await expect(sparsityReport([1, 2] as never)).rejects.toThrow(ValueError);
     const twice = { namedParameters: () => [['a', tensor([1], [1])], ['a', tensor([1], [1])]] as [string, ReturnType<typeof tensor>][] };
     await expect(sparsityReport(twice)).rejects.toThrow("parameter name 'a' appears twice");
-    await expect(sparsityReport(host, { tol: -1 })).rejects.toThrow('options.tol must be a finite number >= 0, got -1');
+    await expect(sparsityReport(host, { tol: -1 })).rejects.toThrow('options.tol must be a finite number >= 0, got number -1');
     await expect(sparsityReport(host, { filter: 'weight' as never })).rejects.toThrow(ValueError);
   });
 });

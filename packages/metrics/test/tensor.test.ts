@@ -33,7 +33,7 @@ describe('measures on tensors', () => {
     const bad = tensor([1, Number.NaN], [2]);
     const pending = gini(bad);
     expect(pending).toBeInstanceOf(Promise);
-    await expect(pending).rejects.toThrow(new ValueError('gini', 'x[1] must be a finite number, got NaN'));
+    await expect(pending).rejects.toThrow(new ValueError('gini', 'x[1] must be a finite number, got number NaN'));
     await expect(l0(tensor([1], [1]), { tol: -1 })).rejects.toThrow(ValueError);
   });
 
