@@ -263,7 +263,7 @@ export function readLearnerSettings(op: string, options: unknown, extraKeys: rea
 
 /**
  * Shared surface of the dictionary learners (scikit-learn style): hyperparameters are read
- * once in the constructor, `fit` learns `components` (nComponents×nFeatures, unit-norm rows)
+ * once in the constructor, `fit` learns `components` (nComponents×nFeatures; unit-norm rows, norm ≤ 1 for the online learner)
  * and records `errorHistory`, `nIter` and `stopReason`; `transform` sparse-codes new
  * signals over the learned atoms with Batch-OMP.
  *
