@@ -334,7 +334,7 @@ export class Optimizer<H extends Hyperparameters = Hyperparameters> {
       }
       const list = [...ps];
       list.forEach((p, pi) => {
-        if (!isParameterLike(p)) throw new ValueError(spec.name, `paramGroups[${gi}].params[${pi}] must be a Parameter (value, grad, assign), got ${describe(p)}`);
+        if (!isParameterLike(p)) throw new ValueError(spec.name, `paramGroups[${gi}].params[${pi}] must be a Parameter (value, grad, assign), got ${describeValue(p)}`);
         if (seen.has(p)) throw new ValueError(spec.name, `paramGroups[${gi}].params[${pi}] appears in more than one place; each parameter may be given once`);
         seen.add(p);
       });
@@ -445,12 +445,12 @@ export class Optimizer<H extends Hyperparameters = Hyperparameters> {
     this.assertLive('loadStateDict');
     const op = `${this.name}.loadStateDict`;
     if (dict === null || typeof dict !== 'object' || dict.format !== 'sparsekit-optimizer') {
-      throw new ValueError(op, `expected a state dict with format 'sparsekit-optimizer', got ${dict === null || typeof dict !== 'object' ? describe(dict) : `format ${String((dict as { format?: unknown }).format)}`}`);
+      throw new ValueError(op, `expected a state dict with format 'sparsekit-optimizer', got ${dict === null || typeof dict !== 'object' ? describeValue(dict) : `format ${String((dict as { format?: unknown }).format)}`}`);
     }
     if (dict.version !== 1) throw new ValueError(op, `unsupported state dict version ${String(dict.version)} (this build reads version 1)`);
     if (dict.optimizer !== this.name) throw new ValueError(op, `the state dict was saved by ${String(dict.optimizer)}, not ${this.name}`);
     if (!Array.isArray(dict.paramGroups) || dict.paramGroups.length !== this.groups.length || !Array.isArray(dict.state) || dict.state.length !== this.groups.length) {
-      throw new ValueError(op, `expected ${this.groups.length} parameter group(s), got ${Array.isArray(dict.paramGroups) ? dict.paramGroups.length : describe(dict.paramGroups)}`);
+      throw new ValueError(op, `expected ${this.groups.length} parameter group(s), got ${Array.isArray(dict.paramGroups) ? dict.paramGroups.length : describeValue(dict.paramGroups)}`);
     }
     const plans = this.groups.map((g, gi) => {
       const saved = dict.paramGroups[gi];
@@ -460,12 +460,12 @@ export class Optimizer<H extends Hyperparameters = Hyperparameters> {
       }
       g.params.forEach((p, pi) => {
         if (!sameShape(p.value.shape, shapes[pi])) {
-          throw new ShapeError(op, `paramGroups[${gi}].params[${pi}] has shape ${formatShape(p.value.shape)}, the state dict ${Array.isArray(shapes[pi]) ? formatShape(shapes[pi]) : describe(shapes[pi])}`);
+          throw new ShapeError(op, `paramGroups[${gi}].params[${pi}] has shape ${formatShape(p.value.shape)}, the state dict ${Array.isArray(shapes[pi]) ? formatShape(shapes[pi]) : describeValue(shapes[pi])}`);
         }
       });
       const options = { ...g.options } as Record<string, HyperValue>;
       if (saved.options !== undefined && (saved.options === null || typeof saved.options !== 'object' || Array.isArray(saved.options))) {
-        throw new ValueError(op, `paramGroups[${gi}].options must be an object, got ${describe(saved.options)}`);
+        throw new ValueError(op, `paramGroups[${gi}].options must be an object, got ${describeValue(saved.options)}`);
       }
       for (const [k, v] of Object.entries(saved.options ?? {})) {
         if (!(k in this.spec.defaults)) throw new ValueError(op, `paramGroups[${gi}] has unknown option '${k}'`);
@@ -512,7 +512,7 @@ export class Optimizer<H extends Hyperparameters = Hyperparameters> {
         if (grad === null || grad === undefined) {
           throw new ValueError(this.name, `paramGroups[${gi}].params[${pi}] (shape ${formatShape(p.value.shape)}) has no gradient: run backward() first, or leave parameters that get none out of the optimizer`);
         }
-        if (!isTensor(grad)) throw new ValueError(this.name, `paramGroups[${gi}].params[${pi}].grad must be a Tensor, got ${describe(grad)}`);
+        if (!isTensor(grad)) throw new ValueError(this.name, `paramGroups[${gi}].params[${pi}].grad must be a Tensor, got ${describeValue(grad)}`);
         if (!sameShape(grad.shape, p.value.shape)) {
           throw new ShapeError(this.name, `paramGroups[${gi}].params[${pi}] has shape ${formatShape(p.value.shape)} but its gradient ${formatShape(grad.shape)}`);
         }
@@ -605,13 +605,13 @@ function decodeState(x: unknown): StateTree {
 
 function checkLayout(op: string, path: string, saved: unknown, template: StateTree): void {
   if (isTensor(template)) {
-    if (!isEncodedTensor(saved)) throw new ValueError(op, `${path} should be a tensor of shape ${formatShape(template.shape)}, got ${describe(saved)}`);
+    if (!isEncodedTensor(saved)) throw new ValueError(op, `${path} should be a tensor of shape ${formatShape(template.shape)}, got ${describeValue(saved)}`);
     const { shape, data } = saved.$tensor;
     if (!Array.isArray(shape) || !sameShape(shape, template.shape)) {
-      throw new ShapeError(op, `${path} should have shape ${formatShape(template.shape)}, got ${Array.isArray(shape) ? formatShape(shape) : describe(shape)}`);
+      throw new ShapeError(op, `${path} should have shape ${formatShape(template.shape)}, got ${Array.isArray(shape) ? formatShape(shape) : describeValue(shape)}`);
     }
     if (!data || typeof (data as ArrayLike<number>).length !== 'number' || (data as ArrayLike<number>).length !== template.size) {
-      throw new ValueError(op, `${path} should hold ${template.size} values, got ${data && typeof (data as ArrayLike<number>).length === 'number' ? (data as ArrayLike<number>).length : describe(data)}`);
+      throw new ValueError(op, `${path} should hold ${template.size} values, got ${data && typeof (data as ArrayLike<number>).length === 'number' ? (data as ArrayLike<number>).length : describeValue(data)}`);
     }
     // A NaN or ±Inf moment would make the next step write NaN into the parameters.
     const values = data as ArrayLike<unknown>;
@@ -623,18 +623,18 @@ function checkLayout(op: string, path: string, saved: unknown, template: StateTr
   }
   if (Array.isArray(template)) {
     if (!Array.isArray(saved) || saved.length !== template.length) {
-      throw new ValueError(op, `${path} should be a list of ${template.length}, got ${Array.isArray(saved) ? `a list of ${saved.length}` : describe(saved)}`);
+      throw new ValueError(op, `${path} should be a list of ${template.length}, got ${Array.isArray(saved) ? `a list of ${saved.length}` : describeValue(saved)}`);
     }
     template.forEach((t, i) => checkLayout(op, `${path}[${i}]`, saved[i], t));
     return;
   }
   if (template !== null && typeof template === 'object') {
-    if (saved === null || typeof saved !== 'object' || Array.isArray(saved)) throw new ValueError(op, `${path} should be an object, got ${describe(saved)}`);
+    if (saved === null || typeof saved !== 'object' || Array.isArray(saved)) throw new ValueError(op, `${path} should be an object, got ${describeValue(saved)}`);
     for (const [k, t] of Object.entries(template)) checkLayout(op, `${path}.${k}`, (saved as Record<string, unknown>)[k], t as StateTree);
     return;
   }
   if (typeof saved !== typeof template || (typeof saved === 'number' && !Number.isFinite(saved))) {
-    throw new ValueError(op, `${path} should be a ${template === null ? 'null' : typeof template}, got ${describe(saved)}`);
+    throw new ValueError(op, `${path} should be a ${template === null ? 'null' : typeof template}, got ${describeValue(saved)}`);
   }
 }
 
@@ -699,14 +699,14 @@ function isGroupList(x: unknown): boolean {
 
 function toGroups<H extends Hyperparameters>(op: string, params: Iterable<ParameterLike> | ReadonlyArray<ParamGroupInput<H>>): Array<ParamGroupInput<H>> {
   if (params === null || typeof params !== 'object' || typeof (params as Iterable<unknown>)[Symbol.iterator] !== 'function') {
-    throw new ValueError(op, `params must be an iterable of parameters or an array of { params, ...options } groups, got ${describe(params)}`);
+    throw new ValueError(op, `params must be an iterable of parameters or an array of { params, ...options } groups, got ${describeValue(params)}`);
   }
   const list = [...(params as Iterable<unknown>)];
   if (isGroupList(list)) {
     return list.map((g, gi) => {
       const ps = (g as ParamGroupInput<H>).params;
       if (ps === null || typeof ps !== 'object' || typeof (ps as Iterable<unknown>)[Symbol.iterator] !== 'function') {
-        throw new ValueError(op, `paramGroups[${gi}].params must be an iterable of parameters, got ${describe(ps)}`);
+        throw new ValueError(op, `paramGroups[${gi}].params must be an iterable of parameters, got ${describeValue(ps)}`);
       }
       return g as ParamGroupInput<H>;
     });
@@ -716,14 +716,5 @@ function toGroups<H extends Hyperparameters>(op: string, params: Iterable<Parame
 
 function sameShape(a: readonly number[], b: readonly number[]): boolean {
   return a.length === b.length && a.every((d, i) => d === b[i]);
-}
-
-/** Describes a value for messages: its type or class. @internal */
-export function describe(x: unknown): string {
-  if (x === null) return 'null';
-  if (x === undefined) return 'undefined';
-  if (typeof x === 'number') return String(x);
-  if (typeof x === 'object') return (x as object).constructor?.name ?? 'object';
-  return typeof x;
 }
 export { HyperparameterCheck } from './validate.js';

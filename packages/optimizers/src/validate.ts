@@ -22,7 +22,7 @@ export class HyperparameterCheck {
 
   /** Throws a `ValueError` about `name`. */
   fail(name: string, expected: string): never {
-    throw new ValueError(this.op, `${this.prefix}${name} must be ${expected}, got ${show(this.get(name))}`);
+    throw new ValueError(this.op, `${this.prefix}${name} must be ${expected}, got ${describeValue(this.get(name))}`);
   }
 
   /** A finite number > 0. */
@@ -84,13 +84,6 @@ export class HyperparameterCheck {
   }
 }
 
-function show(v: unknown): string {
-  if (typeof v === 'string') return `'${v}'`;
-  if (typeof v === 'function') return 'a function';
-  if (v === null) return 'null';
-  if (typeof v === 'object') return (v as object).constructor?.name ?? 'object';
-  return String(v);
-}
 
 /**
  * The options of a building-block transformation (`scaleByAdam({ b1, b2, eps })`, …): only

@@ -37,6 +37,6 @@ describe('FTRL (Keras Ftrl semantics)', () => {
   });
 
   it('rejects a positive learning-rate power', () => {
-    expect(() => new FTRL([new Parameter(tensor([1]))], { lrPower: 0.1 })).toThrow('FTRL: lrPower must be a finite number <= 0, got 0.1');
+    expect(() => new FTRL([new Parameter(tensor([1]))], { lrPower: 0.1 })).toThrow('FTRL: lrPower must be a finite number <= 0, got number 0.1');
   });
 });

@@ -84,17 +84,17 @@ describe('Optimizer: construction', () => {
   it('validates hyperparameters, naming the optimizer, the parameter and the value', () => {
     const ps = params(START, SHAPES);
     expect(() => new Adam(ps, { lr: -1 })).toThrow(ValueError);
-    expect(() => new Adam(ps, { lr: -1 })).toThrow('Adam: lr must be a finite number > 0, got -1');
-    expect(() => new Adam(ps, { beta2: 1 })).toThrow('beta2 must be a finite number >= 0 and < 1, got 1');
+    expect(() => new Adam(ps, { lr: -1 })).toThrow('Adam: lr must be a finite number > 0, got number -1');
+    expect(() => new Adam(ps, { beta2: 1 })).toThrow('beta2 must be a finite number >= 0 and < 1, got number 1');
     expect(() => new SGD(ps, { nesterov: true })).toThrow(/nesterov/);
     expect(() => new Adam(ps, { lr: 0.1, betas: [0.9, 0.99] } as never)).toThrow(/unknown option 'betas'/);
-    expect(() => adam({ eps: 0 })).toThrow('adam: eps must be a finite number > 0, got 0');
+    expect(() => adam({ eps: 0 })).toThrow('adam: eps must be a finite number > 0, got number 0');
   });
 
   it('takes parameter groups with their own hyperparameters, validated per group', () => {
     const model = new Linear(3, 2, { seed: 1 });
     const bias = model.bias as Parameter;
-    expect(() => new SGD([{ params: [model.weight] }, { params: [bias], lr: 0 }], { lr: 0.1 })).toThrow('SGD: paramGroups[1].lr must be a finite number > 0, got 0');
+    expect(() => new SGD([{ params: [model.weight] }, { params: [bias], lr: 0 }], { lr: 0.1 })).toThrow('SGD: paramGroups[1].lr must be a finite number > 0, got number 0');
     const opt = new SGD([{ params: [model.weight], weightDecay: 0.1 }, { params: [bias] }], { lr: 0.1 });
     expect(opt.paramGroups.map((g) => g.options.weightDecay)).toEqual([0.1, 0]);
     expect(opt.paramGroups.map((g) => g.options.lr)).toEqual([0.1, 0.1]);
