@@ -20,16 +20,15 @@ const here = dirname(fileURLToPath(import.meta.url));
 const pkg = join(here, '..');
 const results = join(pkg, 'bench-results');
 const dist = join(pkg, 'dist/index.js');
-// Atom recovery is @sparsekit/metrics' (the one implementation); it is read from its build.
-const metricsDist = join(pkg, '../metrics/dist/index.js');
-for (const file of [dist, metricsDist]) {
+for (const file of [dist]) {
   if (!existsSync(file)) {
-    console.error(`build first: pnpm --filter @sparsekit/dictionary... --filter @sparsekit/metrics build (missing ${file})`);
+    console.error(`build first: pnpm --filter @sparsekit/dictionary... build (missing ${file})`);
     process.exit(1);
   }
 }
 const { KSVD, MOD, OnlineDictionaryLearning, makeSparseCodedSignal, extractPatches, denoise } = await import(dist);
-const { atomRecovery } = await import(metricsDist);
+// Atom recovery is @sparsekit/metrics' (the one implementation; a devDependency).
+const { atomRecovery } = await import('@sparsekit/metrics');
 
 const noPeer = process.argv.includes('--no-peer');
 const quick = process.argv.includes('--quick');

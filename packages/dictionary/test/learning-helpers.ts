@@ -1,7 +1,7 @@
 // Shared by the dictionary-learning tests: atom recovery as the K-SVD paper counts it, taken
 // from @sparsekit/metrics (the one implementation in the repository), and a brute-force
 // symmetric eigen-solver to check the rank-1 step against.
-import { atomRecovery } from '../../metrics/src/atoms.js';
+import { atomRecovery } from '@sparsekit/metrics';
 
 /** Fraction of the true atoms (rows) matched by a learned atom (rows) with 1 − |⟨d̂, d⟩| < 0.01. */
 export function recoveryRate(trueAtoms: { data: ArrayLike<number>; shape: readonly number[] }, learned: { data: ArrayLike<number>; shape: readonly number[] }): number {
