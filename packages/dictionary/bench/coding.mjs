@@ -9,7 +9,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Random, add, gather, getBackend, matmul, reshape, sub, tensor, tidy } from '@sparsekit/tensor';
@@ -23,7 +23,7 @@ if (!existsSync(join(pkg, 'dist/index.js'))) {
   console.error('build first: pnpm --filter @sparsekit/dictionary... build');
   process.exit(1);
 }
-const { orthogonalMatchingPursuit, Lasso } = await import(join(pkg, 'dist/index.js'));
+const { orthogonalMatchingPursuit, Lasso, sparseEncode } = await import(join(pkg, 'dist/index.js'));
 
 // The internal Batch-OMP entry points are not exported; bundle them from the sources so the
 // core can be timed on exactly the inputs orthogonal_mp_gram gets.
@@ -39,6 +39,7 @@ const { batchOmp } = await import(join(build, 'omp.js'));
 const { gramMatrix, correlations } = await import(join(build, 'gram.js'));
 
 const noPeer = process.argv.includes('--no-peer');
+const loadAtStart = loadavg()[0];
 
 /** Median wall time in ms of `reps` calls after one warm-up; returns [ms, last result]. */
 function time(fn, reps = 5) {
@@ -74,6 +75,8 @@ for (let i = 0; i < N; i++) {
   for (let c = 0; c < n; c++) X[i * n + c] += 0.01 * rng.normal();
 }
 const [ln, lp] = [1000, 500];
+// Lasso sparse coding (sparse_encode's lasso_cd) of the first 1000 signals over the same dictionary.
+const nEncode = 1000;
 const LX = new Float64Array(ln * lp);
 for (let i = 0; i < LX.length; i++) LX[i] = rng.normal();
 const wTrue = new Float64Array(lp);
@@ -107,8 +110,9 @@ const PEER = String.raw`
 import json, sys, time
 import numpy as np
 import sklearn
+from sklearn.decomposition import sparse_encode
 from sklearn.linear_model import Lasso, orthogonal_mp_gram
-d, k, n, N, s, ln, lp = sys.argv[1], *map(int, sys.argv[2:8])
+d, k, n, N, s, ln, lp, ns = sys.argv[1], *map(int, sys.argv[2:9])
 def med(f, reps):
     out = f()
     ts = []
@@ -126,8 +130,10 @@ S.tofile(d + '/support.i32')
 LX = np.fromfile(d + '/LX.f64').reshape(ln, lp); Ly = np.fromfile(d + '/Ly.f64')
 lasso_ms, m = med(lambda: Lasso(alpha=0.1).fit(LX, Ly), 21)
 m.coef_.tofile(d + '/coef.f64')
+XS = X[:ns]
+encode_ms, _ = med(lambda: sparse_encode(XS, D, algorithm='lasso_cd', alpha=0.1), 1)
 print(json.dumps({'version': sklearn.__version__, 'numpy': np.__version__, 'preMs': pre_ms, 'ompMs': omp_ms,
-                  'lassoMs': lasso_ms, 'lassoIter': int(m.n_iter_), 'lassoGap': float(m.dual_gap_)}))
+                  'lassoMs': lasso_ms, 'lassoIter': int(m.n_iter_), 'lassoGap': float(m.dual_gap_), 'encodeMs': encode_ms}))
 `;
 
 // The machine may be shared: the two sides run alternately, peer, SparseKit, peer, SparseKit,
@@ -143,7 +149,7 @@ function runPeer() {
     writeFileSync(join(dir, 'Ly.f64'), Ly);
     writeFileSync(join(dir, 'peer.py'), PEER);
     console.log('running scikit-learn…');
-    const r = spawnSync(PY, [join(dir, 'peer.py'), dir, ...[k, n, N, s, ln, lp].map(String)], { encoding: 'utf8' });
+    const r = spawnSync(PY, [join(dir, 'peer.py'), dir, ...[k, n, N, s, ln, lp, nEncode].map(String)], { encoding: 'utf8' });
     if (r.status !== 0) {
       console.error(r.stderr);
       return null;
@@ -165,12 +171,16 @@ function runOurs() {
   const [coreMs, codes] = time(() => batchOmp(G, DtX, k, { nNonzeroCoefs: s }), 5);
   const [e2eMs] = time(() => orthogonalMatchingPursuit({ data: X, shape: [N, n] }, { data: D, shape: [k, n] }, { nNonzeroCoefs: s }).dispose(), 3);
   const [lassoMs, model] = time(() => new Lasso({ alpha: 0.1 }).fit({ data: LX, shape: [ln, lp] }, Ly), 21);
-  return { coreMs, e2eMs, lassoMs, codes, model };
+  const XS = { data: X.subarray(0, nEncode * n), shape: [nEncode, n] };
+  const Dm = { data: D, shape: [k, n] };
+  const [encodeMs] = time(() => sparseEncode(XS, Dm, { algorithm: 'lasso-cd', alpha: 0.1 }).dispose(), 1);
+  const [fistaMs] = time(() => sparseEncode(XS, Dm, { algorithm: 'fista', alpha: 0.1 }).dispose(), 1);
+  return { coreMs, e2eMs, lassoMs, encodeMs, fistaMs, codes, model };
 }
 const better = (a, b) => {
   if (a === null || b === null) return a ?? b;
   const out = { ...b };
-  for (const key of ['preMs', 'ompMs', 'lassoMs', 'coreMs', 'e2eMs']) if (key in a) out[key] = Math.min(a[key], b[key]);
+  for (const key of ['preMs', 'ompMs', 'lassoMs', 'encodeMs', 'fistaMs', 'coreMs', 'e2eMs']) if (key in a) out[key] = Math.min(a[key], b[key]);
   return out;
 };
 const peerA = peerSkip === null ? runPeer() : null;
@@ -180,14 +190,24 @@ const ours = better(oursA, runOurs());
 const peer = better(peerA, peerB);
 const peerSupport = peer?.support ?? null;
 const peerCoef = peer?.coef ?? null;
-const { coreMs, e2eMs, lassoMs, codes, model } = ours;
+const { coreMs, e2eMs, lassoMs, encodeMs, fistaMs, codes, model } = ours;
 
 // ---- Where each step runs ----
 console.log('measuring the kernel and host variants of each step…');
 const D64 = Float64Array.from(D);
 const [gramMs, G] = time(() => gramMatrix(D64, k, n), 3);
-const [corrKernelMs, DtX] = time(() => correlations(X, N, D, k, n), 3);
-const [corrHostMs] = time(() => hostCorrelations(X, D, N, k, n), 3);
+// Kernel and host variants alternate, so load on the machine falls on both alike.
+const DtX = correlations(X, N, D, k, n);
+hostCorrelations(X, D, N, k, n);
+const kernelTimes = [];
+const hostTimes = [];
+for (let r = 0; r < 7; r++) {
+  kernelTimes.push(time(() => correlations(X, N, D, k, n), 1)[0]);
+  hostTimes.push(time(() => hostCorrelations(X, D, N, k, n), 1)[0]);
+}
+const median = (a) => a.sort((x, y) => x - y)[a.length >> 1];
+const corrKernelMs = median(kernelTimes);
+const corrHostMs = median(hostTimes);
 // One round trip of an nSamples×k array through the tensor backend (upload, one elementwise
 // kernel, read back): what each of the s steps would pay if the per-signal α updates ran as
 // batched kernels between host-side Cholesky updates.
@@ -285,6 +305,12 @@ const rows = [
     peer ? `${(peer.ompMs + peer.preMs).toFixed(0)} ms, ${us(peer.ompMs + peer.preMs)}` : '-',
     ratio(peer ? peer.ompMs + peer.preMs : undefined, e2eMs),
   ],
+  [
+    `Lasso sparse coding, ${nEncode} signals, 64×256, α = 0.1 (lasso-cd | fista)`,
+    `${encodeMs.toFixed(0)} ms | ${fistaMs.toFixed(0)} ms`,
+    peer ? `${peer.encodeMs.toFixed(0)} ms (sparse_encode lasso_cd)` : '-',
+    `${ratio(peer?.encodeMs, encodeMs)} | ${ratio(peer?.encodeMs, fistaMs)}`,
+  ],
   ['Lasso CD 1000×500, α = 0.1', `${lassoMs.toFixed(1)} ms (${model.nIter} sweeps)`, peer ? `${peer.lassoMs.toFixed(1)} ms (${peer.lassoIter} sweeps)` : '-', ratio(peer?.lassoMs, lassoMs)],
 ];
 const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
@@ -303,6 +329,8 @@ mkdirSync(results, { recursive: true });
 const report = {
   date: new Date().toISOString(),
   node: process.version,
+  // One-minute load averages at the start and the end: the machine may be shared.
+  loadAverage: [loadAtStart, loadavg()[0]],
   backend: getBackend().name,
   peer: peer ? { name: 'scikit-learn', version: peer.version, numpy: peer.numpy } : { skipped: peerSkip ?? 'failed' },
   omp: {
@@ -329,6 +357,12 @@ const report = {
     sklearnIter: peer?.lassoIter ?? null,
     speedup: peer ? peer.lassoMs / lassoMs : null,
     maxCoefDiff: coefDiff,
+  },
+  sparseEncodeLasso: {
+    problem: { nSamples: nEncode, nFeatures: n, nComponents: k, alpha: 0.1 },
+    lassoCdMs: encodeMs,
+    fistaMs,
+    sklearnMs: peer?.encodeMs ?? null,
   },
 };
 writeFileSync(join(results, 'coding.json'), `${JSON.stringify(report, null, 2)}\n`);
