@@ -377,10 +377,15 @@ function readProblem(fn: string, Xin: unknown, yin: unknown): { X: ReturnType<ty
  * ```
  */
 export class Lasso {
+  /** Regularisation strength α, as given (default 1). */
   readonly alpha: number;
+  /** L1 share ρ of the penalty (default 1, the Lasso). */
   readonly l1Ratio: number;
+  /** Whether an intercept is fitted (default true). */
   readonly fitIntercept: boolean;
+  /** Largest number of sweeps (default 1000). */
   readonly maxIter: number;
+  /** Duality-gap tolerance relative to ‖y‖² (default 1e-4). */
   readonly tol: number;
   /** Fitted weights, one per feature (empty before `fit`). */
   coef: Float64Array = new Float64Array(0);
