@@ -174,6 +174,7 @@ export function enetCoordinateDescent(
   const ws = new Int32Array(p);
   const inWs = new Uint8Array(p);
   const active = new Int32Array(p);
+  const cand = new Int32Array(p);
   const corr = new Float64Array(p);
   let nIter = 0;
   // A coordinate sweep over list[0 .. count); returns [largest |Δwⱼ|, largest |wⱼ|].
@@ -253,10 +254,16 @@ export function enetCoordinateDescent(
       added++;
     };
     for (let j = 0; j < p; j++) if (!inWs[j] && w[j] !== 0) push(j);
-    const cand: number[] = [];
-    for (let j = 0; j < p; j++) if (!inWs[j] && norms[j]! > 0 && Math.abs(corr[j]!) > l1) cand.push(j);
-    if (cand.length > size - nWs) cand.sort((a, b) => Math.abs(corr[b]!) - Math.abs(corr[a]!));
-    for (let q = 0; q < cand.length && nWs < size; q++) push(cand[q]!);
+    let m = 0;
+    for (let j = 0; j < p; j++) if (!inWs[j] && norms[j]! > 0 && Math.abs(corr[j]!) > l1) cand[m++] = j;
+    // Partial selection of the largest |x̃ⱼᵀr|: only the first `size − nWs` are needed.
+    for (let t = 0; t < m && nWs < size; t++) {
+      let best = t;
+      for (let u = t + 1; u < m; u++) if (Math.abs(corr[cand[u]!]!) > Math.abs(corr[cand[best]!]!)) best = u;
+      const j = cand[best]!;
+      cand[best] = cand[t]!;
+      push(j);
+    }
     return added;
   };
   if (nnzOf(w) === 0 && design.xty?.y === y) corr.set(design.xty.value);
