@@ -186,24 +186,57 @@ export function batchOmp(
         src = alpha;
         i0 += 4;
       }
+      // The last pass takes the remaining 1–4 atoms, each count its own loop so no row is
+      // loaded with a zero weight, and finds the next argmax |α| as it goes.
       const m = n - i0;
       const g0 = gamma[i0]!;
-      const g1 = m > 1 ? gamma[i0 + 1]! : 0;
-      const g2 = m > 2 ? gamma[i0 + 2]! : 0;
-      const g3 = m > 3 ? gamma[i0 + 3]! : 0;
-      // Rows past the last selected atom get a zero weight and reuse row 0.
       const r0 = sel[i0]! * k;
-      const r1 = m > 1 ? sel[i0 + 1]! * k : r0;
-      const r2 = m > 2 ? sel[i0 + 2]! * k : r0;
-      const r3 = m > 3 ? sel[i0 + 3]! * k : r0;
+      const g1 = m > 1 ? gamma[i0 + 1]! : 0;
+      const r1 = m > 1 ? sel[i0 + 1]! * k : 0;
+      const g2 = m > 2 ? gamma[i0 + 2]! : 0;
+      const r2 = m > 2 ? sel[i0 + 2]! * k : 0;
+      const g3 = m > 3 ? gamma[i0 + 3]! : 0;
+      const r3 = m > 3 ? sel[i0 + 3]! * k : 0;
       best = -1;
-      for (let j = 0; j < k; j++) {
-        const v = src[j]! - g0 * G[r0 + j]! - g1 * G[r1 + j]! - g2 * G[r2 + j]! - g3 * G[r3 + j]!;
-        alpha[j] = v;
-        const a = Math.abs(v);
-        if (a > best) {
-          best = a;
-          lam = j;
+      if (m === 1) {
+        for (let j = 0; j < k; j++) {
+          const v = src[j]! - g0 * G[r0 + j]!;
+          alpha[j] = v;
+          const a = Math.abs(v);
+          if (a > best) {
+            best = a;
+            lam = j;
+          }
+        }
+      } else if (m === 2) {
+        for (let j = 0; j < k; j++) {
+          const v = src[j]! - g0 * G[r0 + j]! - g1 * G[r1 + j]!;
+          alpha[j] = v;
+          const a = Math.abs(v);
+          if (a > best) {
+            best = a;
+            lam = j;
+          }
+        }
+      } else if (m === 3) {
+        for (let j = 0; j < k; j++) {
+          const v = src[j]! - g0 * G[r0 + j]! - g1 * G[r1 + j]! - g2 * G[r2 + j]!;
+          alpha[j] = v;
+          const a = Math.abs(v);
+          if (a > best) {
+            best = a;
+            lam = j;
+          }
+        }
+      } else {
+        for (let j = 0; j < k; j++) {
+          const v = src[j]! - g0 * G[r0 + j]! - g1 * G[r1 + j]! - g2 * G[r2 + j]! - g3 * G[r3 + j]!;
+          alpha[j] = v;
+          const a = Math.abs(v);
+          if (a > best) {
+            best = a;
+            lam = j;
+          }
         }
       }
     }
