@@ -1,39 +1,6 @@
-import { defineConfig } from 'tsup';
+import { exportedEntries, packageConfig } from '../../tsup.shared';
 
-/** Every subpath export: `@sparsekit/optimizers/<name>` (test/exports.test.ts checks package.json agrees). */
-export const ENTRIES = [
-  'index',
-  'optimizer',
-  'transforms',
-  'schedules',
-  'prox',
-  'sgd',
-  'adam',
-  'adamw',
-  'adamax',
-  'rmsprop',
-  'adagrad',
-  'adadelta',
-  'subgradient-sgd',
-  'proximal-sgd',
-  'proximal-adam',
-  'ftrl',
-  'rda',
-  'obprox-sg',
-  'hspg',
-  'iht',
-  'testing',
-];
+/** Every subpath export, `@sparsekit/optimizers/<name>`, read from package.json's `exports` (test/exports.test.ts checks each has its source, types and node10 mapping). */
+export const ENTRIES = Object.keys(exportedEntries(import.meta.url));
 
-// Code shared between entries is split into chunks (CJS too), so classes such as
-// `Optimizer` exist once per format and `instanceof` holds across subpaths.
-export default defineConfig({
-  entry: Object.fromEntries(ENTRIES.map((name) => [name, `src/${name === 'testing' ? 'testing/index' : name}.ts`])),
-  format: ['esm', 'cjs'],
-  dts: true,
-  splitting: true,
-  clean: true,
-  sourcemap: true,
-  target: 'es2022',
-  external: ['@sparsekit/tensor', '@sparsekit/autograd'],
-});
+export default packageConfig({ entries: exportedEntries(import.meta.url), external: ['@sparsekit/tensor', '@sparsekit/autograd'] });

@@ -1,14 +1,11 @@
-import { defineConfig } from 'tsup';
+import { packageConfig } from '../../tsup.shared';
 
-export default defineConfig({
-  entry: ['src/index.ts'],
-  format: ['esm', 'cjs'],
-  // `@internal` members (the executor's slots, the constructor) stay off the published types.
-  dts: { compilerOptions: { stripInternal: true } },
-  clean: true,
-  sourcemap: true,
-  target: 'es2022',
+export default packageConfig({
   external: ['gpu.js'],
-  // Class names appear in error messages and stack traces: keep `Tensor`, not `_Tensor`.
-  keepNames: true,
+  overrides: {
+    // `@internal` members (the executor's slots, the constructor) stay off the published types.
+    dts: { compilerOptions: { stripInternal: true } },
+    // Class names appear in error messages and stack traces: keep `Tensor`, not `_Tensor`.
+    keepNames: true,
+  },
 });
