@@ -82,12 +82,6 @@ export function stridesOf(shape: readonly number[]): number[] {
   return s;
 }
 
-/**
- * Flat indices below this are exact integers in float32, the arithmetic kernels index in on
- * webasm (gpu.js keeps declared locals in f32), WebGL and WebGPU. @internal
- */
-export const F32_EXACT_INDEX = 2 ** 24;
-
 // Below 2²³, `i + 0.5` is exact in float32 and ⌊(i + 0.5) / d⌋ stays exact under GL's
 // approximate division (the quotient sits half a step away from every integer). From 2²³ on
 // `i + 0.5` rounds to i or i + 1, which floored the last column of a row into the next row.
