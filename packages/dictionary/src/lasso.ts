@@ -1,7 +1,9 @@
 import { ShapeError, ValueError } from '@sparsekit/tensor';
 import {
+  type HostMatrix,
   type MatrixInput,
   type VectorInput,
+  assertFinite,
   checkBoolean,
   checkInteger,
   checkOptions,
@@ -9,6 +11,7 @@ import {
   checkRange,
   describe,
   toMatrix,
+  toMatrixDeferred,
   toVector,
 } from './validate.js';
 
@@ -379,14 +382,37 @@ function axpy(r: Float64Array, c: number, x: Float64Array, off: number, n: numbe
   for (let t = 0; t < n; t++) r[t]! += c * x[off + t]!;
 }
 
-function readProblem(fn: string, Xin: unknown, yin: unknown): { X: ReturnType<typeof toMatrix>; y: Float64Array } {
-  // X is only read (then transposed into a private copy), so a Float64Array is not copied.
-  const X = toMatrix(fn, 'X', Xin, false);
+/**
+ * Validates X and y and builds the design. X is only read, so a Float64Array is not copied,
+ * and its finiteness is checked by {@link makeDesign}'s pass (a NaN or ±Infinity anywhere
+ * makes its column's sums non-finite) instead of a pass of its own.
+ */
+function readProblem(
+  fn: string,
+  Xin: unknown,
+  yin: unknown,
+  center: boolean,
+  centerY: boolean,
+): { X: HostMatrix; y: Float64Array; yMean: number; design: Design } {
+  const X = toMatrixDeferred(fn, 'X', Xin);
   const y = toVector(fn, 'y', yin);
   if (y.length !== X.rows) {
     throw new ShapeError(fn, `y must have one value per row of X (${X.rows}), got length ${y.length}`);
   }
-  return { X, y };
+  let yMean = 0;
+  if (centerY) {
+    for (let i = 0; i < y.length; i++) yMean += y[i]!;
+    yMean /= y.length;
+    for (let i = 0; i < y.length; i++) y[i]! -= yMean;
+  }
+  const design = makeDesign(X.data, X.rows, X.cols, center, y);
+  for (let j = 0; j < X.cols; j++) {
+    if (!Number.isFinite(design.norms[j]! + design.xty!.value[j]!)) {
+      assertFinite(fn, 'X', X);
+      break;
+    }
+  }
+  return { X, y, yMean, design };
 }
 
 /**
@@ -441,17 +467,11 @@ export class Lasso {
    * call leaves the previous fit untouched.
    */
   fit(X: MatrixInput, y: VectorInput): this {
-    const p = readProblem('Lasso.fit', X, y);
+    const p = readProblem('Lasso.fit', X, y, this.fitIntercept, this.fitIntercept);
     const n = p.X.rows;
     const f = p.X.cols;
-    let yMean = 0;
-    const yc = Float64Array.from(p.y);
-    if (this.fitIntercept) {
-      for (let i = 0; i < n; i++) yMean += yc[i]!;
-      yMean /= n;
-      for (let i = 0; i < n; i++) yc[i]! -= yMean;
-    }
-    const design = makeDesign(p.X.data, n, f, this.fitIntercept, yc);
+    const { design, yMean } = p;
+    const yc = p.y;
     const means = design.means;
     const w = new Float64Array(f);
     const r = enetCoordinateDescent(design, yc, w, this.alpha * this.l1Ratio * n, this.alpha * (1 - this.l1Ratio) * n, this.maxIter, this.tol);
@@ -540,10 +560,10 @@ export function lassoPath(X: MatrixInput, y: VectorInput, options: LassoPathOpti
   }
   const nAlphas = checkInteger(fn, 'nAlphas', options.nAlphas ?? 100, 1);
   const eps = checkPositive(fn, 'eps', options.eps ?? 1e-3);
-  const p = readProblem(fn, X, y);
+  const p = readProblem(fn, X, y, false, false);
   const n = p.X.rows;
   const f = p.X.cols;
-  const design = makeDesign(p.X.data, n, f, false, p.y);
+  const design = p.design;
   let alphas: Float64Array;
   if (given !== null) {
     alphas = Float64Array.from(given).sort().reverse();

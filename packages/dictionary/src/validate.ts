@@ -90,7 +90,14 @@ export interface HostMatrixView {
  * private copy; `'float64'`: a Float64Array input as is) or, for `'view'`, a Float32Array
  * or Float64Array input as is. Other array-likes are converted.
  */
-function finiteData(fn: string, arg: string, src: ArrayLike<number>, cols: number, mode: 'copy' | 'float64' | 'view'): Float64Array | Float32Array {
+function finiteData(
+  fn: string,
+  arg: string,
+  src: ArrayLike<number>,
+  cols: number,
+  mode: 'copy' | 'float64' | 'view',
+  deferTyped = false,
+): Float64Array | Float32Array {
   let out: Float64Array | Float32Array;
   if (src instanceof Float64Array || src instanceof Float32Array) {
     const asIs = mode === 'view' || (mode === 'float64' && src instanceof Float64Array);
@@ -104,6 +111,7 @@ function finiteData(fn: string, arg: string, src: ArrayLike<number>, cols: numbe
     }
     out = f;
   }
+  if (deferTyped && out === src) return out;
   if (!(out instanceof Float64Array ? allFinite64(out) : allFinite32(out))) {
     for (let i = 0; i < out.length; i++) {
       const v = out[i]!;
@@ -131,7 +139,23 @@ export function toMatrixView(fn: string, arg: string, x: unknown): HostMatrixVie
   return readMatrix(fn, arg, x, 'view');
 }
 
-function readMatrix(fn: string, arg: string, x: unknown, mode: 'copy' | 'float64' | 'view'): HostMatrixView {
+/**
+ * {@link toMatrix} without copying a Float64Array and without its finiteness pass over typed
+ * data, for a caller whose own first pass over the data sums every value anyway: it must call
+ * {@link assertFinite} when those sums come out non-finite. Shapes are checked here as
+ * always, and non-typed data is checked in full.
+ * @internal
+ */
+export function toMatrixDeferred(fn: string, arg: string, x: unknown): HostMatrix {
+  return readMatrix(fn, arg, x, 'float64', true) as HostMatrix;
+}
+
+/** Throws the {@link ValueError} of {@link toMatrix} for the first non-finite entry of `m`, if any. @internal */
+export function assertFinite(fn: string, arg: string, m: HostMatrixView): void {
+  finiteData(fn, arg, m.data, m.cols, 'view');
+}
+
+function readMatrix(fn: string, arg: string, x: unknown, mode: 'copy' | 'float64' | 'view', deferTyped = false): HostMatrixView {
   let flat: ArrayLike<number>;
   let rows: number;
   let cols: number;
@@ -178,7 +202,7 @@ function readMatrix(fn: string, arg: string, x: unknown, mode: 'copy' | 'float64
     throw new ValueError(fn, `${arg} must be a 2-D matrix (rows of numbers, a Tensor, or { data, shape }), got ${describe(x)}`);
   }
   if (rows === 0 || cols === 0) throw new ShapeError(fn, `${arg} must have at least one row and one column, got ${rows}×${cols}`);
-  return { data: finiteData(fn, arg, flat, cols, mode), rows, cols };
+  return { data: finiteData(fn, arg, flat, cols, mode, deferTyped), rows, cols };
 }
 
 /** Validates a {@link VectorInput} of finite numbers and returns a float64 copy. @internal */

@@ -102,6 +102,13 @@ describe('Lasso', () => {
     expect(() => m.fit(bad, y)).toThrow(/X\[10\]\[2\] must be a finite number, got Infinity/);
     expect(() => m.fit(X, y.slice(1))).toThrow(ShapeError);
     expect(() => m.fit(X, [...y.slice(1), Number.NaN])).toThrow(ValueError);
+    // Typed data is checked inside the first pass over X; the error is the same.
+    for (const [row, col, v] of [[0, 0, Number.NaN], [441, 9, Number.NEGATIVE_INFINITY], [200, 4, Number.POSITIVE_INFINITY]] as const) {
+      const typed = Float64Array.from(X.flat());
+      typed[row * 10 + col] = v;
+      expect(() => m.fit({ data: typed, shape: [442, 10] }, y)).toThrow(`Lasso.fit: X[${row}][${col}] must be a finite number, got ${v}`);
+      expect(() => lassoPath({ data: typed, shape: [442, 10] }, y)).toThrow(`lassoPath: X[${row}][${col}] must be a finite number`);
+    }
     expect(m.coef).toEqual(coef);
     expect(() => m.predict([[1, 2]])).toThrow(ShapeError);
     expect(() => new Lasso().predict(X)).toThrow(/not fitted/);
