@@ -278,6 +278,20 @@ for (const backend of ['cpu', 'webasm'] as const) {
       );
     }, TIMEOUT);
 
+    it('topKMask on groups longer than 2048 (the bitonic-sort path)', async () => {
+      const arb = fc.record({ groups: fc.integer({ min: 1, max: 3 }), len: fc.integer({ min: 2049, max: 2300 }), k: fc.integer({ min: 1, max: 2300 }), ties: fc.boolean(), sd: seed });
+      await fc.assert(
+        fc.asyncProperty(arb, async ({ groups, len, k, ties, sd }) => {
+          const x = random([groups, len], sd);
+          if (ties) for (let i = 0; i < x.data.length; i += 3) x.data[i] = i % 2 ? 0.5 : -0.5;
+          const rows = new Float64Array(x.data.length);
+          for (let g = 0; g < groups; g++) topKMaskRef(Array.from(x.data.subarray(g * len, (g + 1) * len)), k).forEach((v, c) => (rows[g * len + c] = v));
+          await expectClose(`topKMask [${groups},${len}] k ${k}`, T.topKMask(up(x), k, { axis: -1 }), { shape: [groups, len], data: rows }, EXACT);
+        }),
+        settings(LARGE_RUNS),
+      );
+    }, 60_000 + LARGE_RUNS * 20_000);
+
     it('spmm equals the dense product for any sparsity, empty rows and k = 0 included', async () => {
       const arb = fc.record({ m: dim, k: dim, n: dim, density: fc.constantFrom(0, 0.1, 0.5, 1), sd: seed });
       await fc.assert(
