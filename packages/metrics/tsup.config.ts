@@ -1,3 +1,3 @@
 import { packageConfig } from '../../tsup.shared';
 
-export default packageConfig({ external: ['@sparsekit/tensor'] });
+export default packageConfig({ external: ['@sparsekit/core'] });

@@ -1,4 +1,4 @@
-import { ShapeError, ValueError, checkOptions, describeValue } from '@sparsekit/tensor';
+import { ShapeError, ValueError, checkOptions, describeValue } from '@sparsekit/core';
 import { hostMatrix, nonEmptyVector, pairedVectors, type MatrixLike } from './input.js';
 
 /** Options of the metrics over class labels. */

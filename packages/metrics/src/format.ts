@@ -1,4 +1,4 @@
-import { ValueError, describeValue } from '@sparsekit/tensor';
+import { ValueError, describeValue } from '@sparsekit/core';
 
 import type { SparsityReport, SparsityStats } from './report.js';
 

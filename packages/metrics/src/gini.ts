@@ -1,4 +1,4 @@
-import type { Tensor } from '@sparsekit/tensor';
+import type { ReadableTensor as Tensor } from '@sparsekit/core';
 import { finiteVector, measureInput, onHostOrTensor } from './input.js';
 import { sortNonNegative } from './radix-sort.js';
 

@@ -1,4 +1,4 @@
-import { ShapeError, ValueError, describeValue, formatShape, isTensor, type Tensor } from '@sparsekit/tensor';
+import { ShapeError, ValueError, describeValue, formatShape, isTensor } from '@sparsekit/core';
 
 /**
  * A host matrix: row-major `data` with a 2-D `shape` `[rows, cols]`, or an array of

@@ -1,4 +1,4 @@
-import { type Tensor, checkOptions } from '@sparsekit/tensor';
+import { type ReadableTensor as Tensor, checkOptions } from '@sparsekit/core';
 import { finiteVector, measureInput, nonEmptyVector, onHostOrTensor, tolerance } from './input.js';
 
 /** Options of the counting measures. */

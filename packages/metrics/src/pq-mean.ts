@@ -1,4 +1,4 @@
-import { ValueError, type Tensor, describeValue } from '@sparsekit/tensor';
+import { ValueError, type ReadableTensor as Tensor, describeValue } from '@sparsekit/core';
 import { nonEmptyVector, onHostOrTensor } from './input.js';
 
 /**

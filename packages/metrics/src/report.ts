@@ -1,4 +1,4 @@
-import { ShapeError, ValueError, checkOptions, formatShape, isTensor, type Tensor, describeValue } from '@sparsekit/tensor';
+import { ShapeError, ValueError, checkOptions, formatShape, isTensor, type ReadableTensor as Tensor, describeValue } from '@sparsekit/core';
 import { giniOf } from './gini.js';
 import { hoyerOf } from './hoyer.js';
 import { finiteVector, tolerance } from './input.js';

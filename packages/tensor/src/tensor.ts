@@ -1,3 +1,4 @@
+import { isTensor as isBrandedTensor } from '@sparsekit/core';
 import { current, kernelFor, noteFallback, type ArgKind, type CompiledKernel, type KernelLayout } from './backend.js';
 import { BackendError, ValueError, describeValue } from './errors.js';
 import { codeContext, type CodeContext } from './fastmath.js';
@@ -83,7 +84,7 @@ export const TENSOR_BRAND = Symbol.for('sparsekit.tensor');
  * answers by the brand.
  */
 export function isTensor(x: unknown): x is Tensor {
-  return typeof x === 'object' && x !== null && (x as { [TENSOR_BRAND]?: unknown })[TENSOR_BRAND] === true;
+  return isBrandedTensor(x);
 }
 
 /**
