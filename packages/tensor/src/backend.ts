@@ -1,9 +1,17 @@
-import { GPU } from 'gpu.js';
 import { BackendError } from './errors.js';
-import { EXP2_CONSTANT, EXP2_TABLE } from './fastmath.js';
+import {
+  adapterFor,
+  type AdapterInstance,
+  type ArgKind,
+  type CompiledKernel,
+  type CompileRequest,
+  type KernelProgram,
+} from './kernels/registry.js';
 import { shared } from './registry.js';
 
-/** Every backend SparseKit can run on; all are gpu.js modes. */
+export type { ArgKind, CompiledKernel } from './kernels/registry.js';
+
+/** Every backend SparseKit can run on; all are gpu.js modes today (kernels/gpujs.ts). */
 export type BackendName = 'webgpu' | 'webgl2' | 'webgl' | 'headlessgl' | 'webasm' | 'cpu';
 
 /** All backend names, in SparseKit's order of preference for automatic selection. */
@@ -62,38 +70,15 @@ export interface KernelStats {
   readbacks: number;
 }
 
-/** Argument kinds that select a compiled variant: a host array, a device buffer, or a float. */
-export type ArgKind = 'host' | 'device' | 'float';
-
-/**
- * How a kernel lays out its output when it is not one float per flat cell: its gpu.js
- * output dimensions, the floats each cell returns (gpu.js's `Array(lanes)`), and the host
- * function that turns the raw result into the tensor's row-major data. Backend-specific
- * (webasm). @internal
- */
-export interface KernelLayout {
-  key: string;
-  output: number[];
-  lanes: number;
-  post: (raw: Float32Array) => Float32Array;
+/** The current backend: what runs, its adapter instance, compiled kernels and counters. @internal */
+export interface BackendState {
+  readonly info: BackendInfo;
+  readonly adapter: AdapterInstance;
+  readonly kernels: Map<string, Map<string, CompiledKernel>>;
+  readonly stats: KernelStats;
+  /** The same array as `info.fallbacks`, which the state appends to. */
+  readonly fallbacks: string[];
 }
-
-/** A compiled kernel: call it with values, get a Float32Array, a device handle, or a Promise of either. */
-export type CompiledKernel = (...args: unknown[]) => unknown;
-
-interface BackendState {
-  info: BackendInfo;
-  gpu: GPU;
-  kernels: Map<string, Map<string, { kernel: CompiledKernel; async: boolean }>>;
-  stats: KernelStats;
-  fallbacks: string[];
-  threaded: boolean;
-}
-
-const GL: ReadonlySet<BackendName> = new Set(['webgl2', 'webgl', 'headlessgl']);
-// Outputs this large are worth gpu.js's webasm worker pool. Its own threshold is 4096 cells,
-// but it splits work in 4096-cell chunks, so below 8192 only one worker would run.
-const THREAD_MIN_CELLS = 8192;
 
 // One backend per process, whichever copy of this package (ESM, CJS, a second release) asks.
 const slot = shared('backend', () => ({ state: null as BackendState | null }));
@@ -103,23 +88,7 @@ function isBackendName(name: string): name is BackendName {
 }
 
 function support(name: BackendName): string | null {
-  const G = GPU as unknown as Record<string, boolean>;
-  switch (name) {
-    case 'cpu':
-      return null;
-    case 'webasm':
-      return G.isWebAssemblySupported ? null : 'WebAssembly SIMD is not supported here';
-    case 'headlessgl':
-      return G.isHeadlessGLSupported
-        ? null
-        : 'headless-gl is unavailable: build the optional `gl` dependency and provide an X display (xvfb-run -a)';
-    case 'webgl2':
-      return G.isWebGL2Supported ? null : 'WebGL2 is not available (not a browser, or disabled)';
-    case 'webgl':
-      return G.isWebGLSupported ? null : 'WebGL is not available (not a browser, or disabled)';
-    case 'webgpu':
-      return G.isWebGPUSupported ? null : 'navigator.gpu is missing (WebGPU needs a browser that exposes it)';
-  }
+  return adapterFor(name).support(name);
 }
 
 function envBackend(): string | undefined {
@@ -142,39 +111,36 @@ function autoSelect(): { name: BackendName; reason: string } {
   return { name: 'cpu', reason: 'auto: fallback' };
 }
 
-function create(name: BackendName, req: BackendName | 'auto', reason: string): BackendState {
-  const gpu = new GPU({ mode: name } as never);
-  const fallbacks: string[] = [];
-  const info: BackendInfo = {
-    requested: req,
-    name,
-    reason,
-    syncReadback: name !== 'webgpu',
-    resident: GL.has(name) || name === 'webgpu',
-    fallbacks,
-    maxElements: MAX_ELEMENTS[name],
-  };
-  return {
-    info,
-    gpu,
-    kernels: new Map(),
-    stats: { compiled: 0, calls: 0, uploads: 0, readbacks: 0 },
-    fallbacks,
-    threaded: name === 'webasm',
-  };
-}
-
-function resolve(name: string): { name: BackendName; req: BackendName | 'auto'; reason: string } {
+function resolve(op: string, name: string): { name: BackendName; req: BackendName | 'auto'; reason: string } {
   if (name === 'auto') {
     const a = autoSelect();
     return { name: a.name, req: 'auto', reason: a.reason };
   }
   if (!isBackendName(name)) {
-    throw new BackendError('setBackend', `unknown backend '${name}'; expected one of auto, ${BACKENDS.join(', ')}`);
+    throw new BackendError(op, `unknown backend '${name}'; expected one of auto, ${BACKENDS.join(', ')}`);
   }
   const why = support(name);
-  if (why !== null) throw new BackendError('setBackend', `backend '${name}' is not available: ${why}`);
+  if (why !== null) throw new BackendError(op, `backend '${name}' is not available: ${why}`);
   return { name, req: name, reason: 'requested explicitly' };
+}
+
+/** Creates the backend and makes it current, releasing the previous one: every selection path ends here. */
+function install(name: BackendName, requested: BackendName | 'auto', reason: string): BackendInfo {
+  const adapter = adapterFor(name).create(name);
+  const fallbacks: string[] = [];
+  const info: BackendInfo = {
+    requested,
+    name,
+    reason,
+    syncReadback: adapter.syncReadback,
+    resident: adapter.resident,
+    fallbacks,
+    maxElements: MAX_ELEMENTS[name],
+  };
+  const prev = slot.state;
+  slot.state = { info, adapter, kernels: new Map(), stats: { compiled: 0, calls: 0, uploads: 0, readbacks: 0 }, fallbacks };
+  if (prev) destroyState(prev);
+  return info;
 }
 
 /**
@@ -185,12 +151,8 @@ function resolve(name: string): { name: BackendName; req: BackendName | 'auto'; 
  * unavailable backend and leaves the current one in place.
  */
 export function setBackend(name: BackendName | 'auto'): BackendInfo {
-  const r = resolve(name);
-  const next = create(r.name, r.req, r.reason);
-  const prev = slot.state;
-  slot.state = next;
-  if (prev) destroyState(prev);
-  return next.info;
+  const r = resolve('setBackend', name);
+  return install(r.name, r.req, r.reason);
 }
 
 /**
@@ -199,13 +161,8 @@ export function setBackend(name: BackendName | 'auto'): BackendInfo {
  */
 export async function initBackend(name: BackendName | 'auto' = 'auto'): Promise<BackendInfo> {
   if (name === 'auto' || name === 'webgpu') {
-    const available = support('webgpu') === null && (await GPU.isWebGPUAvailable());
-    if (available) {
-      const next = create('webgpu', name, name === 'auto' ? 'auto: a WebGPU adapter answered' : 'requested explicitly');
-      const prev = slot.state;
-      slot.state = next;
-      if (prev) destroyState(prev);
-      return next.info;
+    if (await adapterFor('webgpu').probe('webgpu')) {
+      return install('webgpu', name, name === 'auto' ? 'auto: a WebGPU adapter answered' : 'requested explicitly');
     }
     if (name === 'webgpu') {
       throw new BackendError('initBackend', "backend 'webgpu' is not available: no WebGPU adapter answered");
@@ -223,16 +180,10 @@ export function getBackend(): BackendInfo {
 export function current(): BackendState {
   if (slot.state === null) {
     const env = envBackend();
-    try {
-      setBackend((env ?? 'auto') as BackendName | 'auto');
-      if (env !== undefined && env !== 'auto' && slot.state) {
-        (slot.state as BackendState).info = { ...(slot.state as BackendState).info, reason: 'requested by the SPARSEKIT_BACKEND environment variable' };
-      }
-    } catch (e) {
-      if (env !== undefined && e instanceof BackendError) {
-        throw new BackendError('SPARSEKIT_BACKEND', e.message.replace(/^setBackend: /, ''));
-      }
-      throw e;
+    if (env === undefined || env === 'auto') setBackend('auto');
+    else {
+      const r = resolve('SPARSEKIT_BACKEND', env);
+      install(r.name, r.req, 'requested by the SPARSEKIT_BACKEND environment variable');
     }
   }
   return slot.state as BackendState;
@@ -256,85 +207,47 @@ export function disposeBackend(): void {
 
 function destroyState(s: BackendState): void {
   s.kernels.clear();
-  try {
-    (s.gpu as unknown as { destroy(): void }).destroy();
-  } catch {
-    // A gpu.js instance that fails to tear down holds nothing we can still free.
-  }
-}
-
-/** Whether a kernel runs under gpu.js's async contract: always on WebGPU; threaded webasm for large outputs. */
-function runsAsync(s: BackendState, outSize: number, wantAsync: boolean, layout?: KernelLayout): boolean {
-  if (s.info.name === 'webgpu') return true;
-  const cells = layout ? layout.output.reduce((p, d) => p * d, 1) : outSize;
-  return s.info.name === 'webasm' && wantAsync && s.threaded && cells >= THREAD_MIN_CELLS;
-}
-
-/** Settings every SparseKit kernel gets, per backend. @internal */
-function kernelSettings(s: BackendState, source: string, outSize: number, argNames: string[], kinds: ArgKind[], wantAsync: boolean, layout?: KernelLayout) {
-  const name = s.info.name;
-  const argumentTypes: Record<string, string> = {};
-  argNames.forEach((n, i) => {
-    const k = kinds[i];
-    argumentTypes[n] = k === 'float' ? 'Float' : k === 'host' ? 'Array' : name === 'webgpu' ? 'Array' : 'NumberTexture';
-  });
-  const settings: Record<string, unknown> = {
-    output: layout ? layout.output : [outSize],
-    loopMaxIterations: 1 << 30,
-    precision: 'single',
-    tactic: 'precision',
-    immutable: true,
-    argumentTypes: name === 'webgpu' ? undefined : argumentTypes,
-  };
-  if (layout && layout.lanes > 1) settings.returnType = `Array(${layout.lanes})`;
-  if (source.includes(EXP2_CONSTANT)) settings.constants = { p2: EXP2_TABLE };
-  if (s.info.resident) settings.pipeline = true;
-  if (runsAsync(s, outSize, wantAsync, layout)) settings.asyncMode = true;
-  return settings;
+  s.adapter.destroy();
 }
 
 /**
- * The compiled kernel for `source` over `outSize` cells with the given argument kinds and
+ * The compiled kernel for `program` over `outSize` cells with the given argument kinds and
  * sizes (elements of each tensor argument, 0 for a float), compiling at most once per
  * signature. Sizes are part of it because gpu.js compiles them into a kernel, and one source
  * with one output size can read inputs of several sizes (a slice of a longer tensor, a CSR
  * product with another inner dimension). @internal
  */
 export function kernelFor(
-  source: string,
+  program: KernelProgram,
   outSize: number,
   argNames: string[],
   kinds: ArgKind[],
   argSizes: readonly number[],
   wantAsync: boolean,
-  layout?: KernelLayout,
-): { kernel: CompiledKernel; async: boolean } {
+): CompiledKernel {
   const s = current();
+  const req: CompileRequest = { program, outSize, argNames, kinds, wantAsync };
   // Two levels: by source (the same string object each call, so V8 reuses its hash), then by
-  // the small variant key; settings are built only when a kernel is compiled.
-  const variant = `${outSize}|${kinds.join(',')}|${argSizes.join(',')}|${runsAsync(s, outSize, wantAsync, layout) ? 'a' : 's'}|${layout?.key ?? ''}`;
-  let variants = s.kernels.get(source);
+  // the small variant key; settings are built only when a kernel is compiled. A source fixes
+  // its constants, so they need no key.
+  const variant = `${outSize}|${kinds.join(',')}|${argSizes.join(',')}|${s.adapter.runsAsync(req) ? 'a' : 's'}|${program.layout?.key ?? ''}`;
+  let variants = s.kernels.get(program.source);
   if (!variants) {
     variants = new Map();
-    s.kernels.set(source, variants);
+    s.kernels.set(program.source, variants);
   }
-  let entry = variants.get(variant);
-  if (!entry) {
-    const settings = kernelSettings(s, source, outSize, argNames, kinds, wantAsync, layout);
-    const kernel = s.gpu.createKernel(source as never, settings as never) as unknown as CompiledKernel;
+  let kernel = variants.get(variant);
+  if (!kernel) {
+    kernel = s.adapter.compile(req);
     s.stats.compiled++;
-    entry = { kernel, async: settings.asyncMode === true };
-    variants.set(variant, entry);
+    variants.set(variant, kernel);
   }
-  return entry;
+  return kernel;
 }
 
-/** Records a fallback gpu.js reported for a kernel, once. @internal */
+/** Records a fallback the kernel's library reported, once. @internal */
 export function noteFallback(kernel: CompiledKernel): void {
   const s = current();
-  const inner = (kernel as unknown as { kernel?: { fallbackReason?: string | null; constructor: { name: string } } }).kernel;
-  const why = inner?.fallbackReason;
-  if (why && !s.fallbacks.includes(why)) {
-    s.fallbacks.push(why);
-  }
+  const why = s.adapter.fallbackReason(kernel);
+  if (why && !s.fallbacks.includes(why)) s.fallbacks.push(why);
 }

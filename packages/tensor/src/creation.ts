@@ -1,6 +1,6 @@
 import { ShapeError, ValueError, checkOptions, describeValue, formatShape } from './errors.js';
 import { Random } from './random.js';
-import { kernelOp } from './internal.js';
+import { hostTensor, kernelOp } from './internal.js';
 import { checkFinite, checkShape, checkSize, sizeOf } from './shape.js';
 import { Tensor } from './tensor.js';
 
@@ -25,9 +25,7 @@ export type NestedData = number | boolean | NumericArray | readonly NestedData[]
  */
 export type TensorData = NestedData;
 
-function host(shape: number[], data: Float32Array): Tensor {
-  return new Tensor(shape, data, null);
-}
+const host = hostTensor;
 
 function isBigIntArray(x: unknown): boolean {
   return (typeof BigInt64Array === 'function' && x instanceof BigInt64Array) || (typeof BigUint64Array === 'function' && x instanceof BigUint64Array);

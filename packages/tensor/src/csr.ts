@@ -1,5 +1,5 @@
 import { ShapeError, ValueError, describeValue, formatShape } from './errors.js';
-import { assertTensor, elementwise, kernelOp } from './internal.js';
+import { assertTensor, elementwise, hostTensor, kernelOp } from './internal.js';
 import { checkSize, divmod } from './shape.js';
 import { Tensor } from './tensor.js';
 
@@ -120,7 +120,7 @@ export class CsrTensor {
   /** The dense tensor. */
   toDense(): Tensor {
     checkSize('CsrTensor.toDense', 'the dense matrix', this.shape);
-    return new Tensor([this.shape[0], this.shape[1]], this.toArray(), null);
+    return hostTensor([this.shape[0], this.shape[1]], this.toArray());
   }
 
   /** Largest number of non-zeros in one row (the product kernel's loop bound). */
@@ -147,9 +147,9 @@ export function spmm(a: CsrTensor, b: Tensor): Tensor {
   checkSize('spmm', 'the stored entries of a', [a.nnz]);
   // No stored entries (k = 0 included): zeros, with no kernel reading empty inputs.
   if (a.nnz === 0) return elementwise([m, n], [0], ([zero]) => zero);
-  const vals = new Tensor([a.nnz], a.values, null);
-  const cols = new Tensor([a.nnz], Float32Array.from(a.colIndices), null);
-  const ptr = new Tensor([m + 1], Float32Array.from(a.rowPtr), null);
+  const vals = hostTensor([a.nnz], a.values);
+  const cols = hostTensor([a.nnz], Float32Array.from(a.colIndices));
+  const ptr = hostTensor([m + 1], Float32Array.from(a.rowPtr));
   const bound = a.maxRowNnz;
   const lines = [
     'const o = this.thread.x;',

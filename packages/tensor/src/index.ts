@@ -10,7 +10,9 @@ export {
   type BackendInfo,
   type KernelStats,
 } from './backend.js';
-export { Tensor, isTensor, memory, tidy, tidyAsync, keep, materializeAll, materializeAllSync, type NestedArray, type MemoryInfo } from './tensor.js';
+export { Tensor, isTensor, type NestedArray } from './tensor.js';
+export { memory, tidy, tidyAsync, keep, type MemoryInfo } from './memory.js';
+export { materializeAll, materializeAllSync } from './realize.js';
 export { Random } from './random.js';
 export {
   tensor,

@@ -1,6 +1,7 @@
-import { current, type KernelLayout } from './backend.js';
+import { current } from './backend.js';
 import { BackendError, ShapeError, ValueError, checkOptions, describeValue, formatShape } from './errors.js';
-import type { CodeContext } from './fastmath.js';
+import { codeContext, type CodeContext } from './fastmath.js';
+import type { KernelProgram } from './kernels/registry.js';
 import { BACKEND, OP, Tensor, VALUE, isTensor, type ElementwiseOp, type KernelOp } from './tensor.js';
 
 /** Checks that `x` is a live tensor of the current backend. @internal */
@@ -15,6 +16,11 @@ export function assertTensor(op: string, arg: string, x: unknown): Tensor {
   return x;
 }
 
+/** A tensor over host data (taken, not copied). The one host-tensor factory. @internal */
+export function hostTensor(shape: readonly number[], data: Float32Array): Tensor {
+  return Tensor.make(shape, data, null);
+}
+
 /** A lazy elementwise tensor. @internal */
 export function elementwise(shape: readonly number[], inputs: Array<Tensor | number>, code: (args: string[], ctx: CodeContext) => string): Tensor {
   let depth = 0;
@@ -22,20 +28,34 @@ export function elementwise(shape: readonly number[], inputs: Array<Tensor | num
     if (isTensor(x) && !x[VALUE] && x[OP]?.kind === 'ew') depth = Math.max(depth, x[OP].depth);
   }
   const op: ElementwiseOp = { kind: 'ew', code, inputs, depth: depth + 1 };
-  return new Tensor(shape, null, op);
+  return Tensor.make(shape, null, op);
 }
 
-/** A lazy tensor computed by one kernel whose source is complete. @internal */
-export function kernelOp(shape: readonly number[], source: string, inputs: Tensor[], scalars: number[] = [], layout?: KernelLayout): Tensor {
-  const op: KernelOp = { kind: 'kernel', source, inputs, scalars, layout };
-  return new Tensor(shape, null, op);
+/** A lazy tensor computed by one complete kernel (a program, or just its source). @internal */
+export function kernelOp(shape: readonly number[], program: KernelProgram | string, inputs: Tensor[], scalars: number[] = []): Tensor {
+  const op: KernelOp = { kind: 'kernel', program: typeof program === 'string' ? { source: program } : program, inputs, scalars };
+  return Tensor.make(shape, null, op);
+}
+
+/**
+ * A code context for kernel source written by an op (not fused): formulated for the current
+ * backend's codegen profile, its constant tables collected into `constants`. @internal
+ */
+export function opCodeContext(lines: string[], prefix: string, constants: Record<string, Float32Array>): CodeContext {
+  return codeContext(lines, prefix, current().adapter.codegen, constants);
+}
+
+/** `x`'s values when they already lie on the host (no kernel pending, no device buffer). @internal */
+export function hostValues(x: Tensor): Float32Array | null {
+  const v = x[VALUE];
+  return v instanceof Float32Array ? v : null;
 }
 
 /** A lazy reshape of `x`. @internal */
 export function view(shape: readonly number[], x: Tensor): Tensor {
   // Host data is shared at once; device buffers and pending values are shared when realised.
-  if (x[VALUE] instanceof Float32Array) return new Tensor(shape, x[VALUE], null);
-  return new Tensor(shape, null, { kind: 'view', inputs: [x] });
+  if (x[VALUE] instanceof Float32Array) return Tensor.make(shape, x[VALUE], null);
+  return Tensor.make(shape, null, { kind: 'view', inputs: [x] });
 }
 
 /** Formats a number as a float literal for kernel source. @internal */

@@ -1,6 +1,8 @@
 import { ShapeError, ValueError, checkOptions, describeValue, formatShape } from './errors.js';
 import { Random } from './random.js';
-import { assertTensor, kernelOp, view } from './internal.js';
+import { current } from './backend.js';
+import { assertTensor, elementwise, hostTensor, hostValues, kernelOp, view } from './internal.js';
+import { sum } from './reduce.js';
 import { checkSize, divmod, normalizeAxis, sizeOf, stridesOf } from './shape.js';
 import { Tensor } from './tensor.js';
 
@@ -56,8 +58,10 @@ export function sliceRows(x: Tensor, start: number, end: number): Tensor {
 
 /**
  * Gathers slices along `axis` (default 0) at integer `indices` (a tensor of whole numbers
- * or a plain array). Out-of-range indices are rejected when given as an array; inside a
- * tensor they are clamped to the valid range.
+ * or a plain array). An index that is not an integer in [0, length) is a `ValueError`, in an
+ * array or a tensor alike. A tensor's indices are checked by one reduction and a one-number
+ * readback (its values are read only to name a bad one); on a backend without synchronous
+ * readback (WebGPU) the slices at bad indices are NaN instead.
  */
 export function gather(x: Tensor, indices: Tensor | readonly number[], axis = 0): Tensor {
   assertTensor('gather', 'x', x);
@@ -89,18 +93,46 @@ export function gather(x: Tensor, indices: Tensor | readonly number[], axis = 0)
     if (Array.isArray(indices)) idx.dispose();
     throw e;
   }
+  if (!Array.isArray(indices) && k > 0 && sizeOf(shape) > 0) checkIndexTensor(idx, len);
+  // The read is clamped so a bad index never reads outside x; its slice is NaN (s0) instead.
   const lines = [
     'const o = this.thread.x;',
     ...divmod('a', 'r', 'o', k * inner, sizeOf(shape)),
     ...divmod('j', 'c', 'r', inner, sizeOf(shape)),
-    `let g = Math.floor(a1[j] + 0.5);`,
+    'const raw = a1[j];',
+    `let g = Math.floor(raw + 0.5);`,
+    `const bad = g != raw || g < 0.0 || g > ${len - 1}.0;`,
     `if (g < 0.0) { g = 0.0; }`,
     `if (g > ${len - 1}.0) { g = ${len - 1}.0; }`,
-    `return a0[a * ${len * inner} + g * ${inner} + c];`,
+    `const v = a0[a * ${len * inner} + g * ${inner} + c];`,
+    'return bad ? s0 : v;',
   ];
-  const out = kernelOp(shape, `function(a0, a1) {\n  ${lines.join('\n  ')}\n}`, [x, idx]);
+  const out = kernelOp(shape, `function(a0, a1, s0) {\n  ${lines.join('\n  ')}\n}`, [x, idx], [NaN]);
   if (Array.isArray(indices)) idx.dispose();
   return out;
+}
+
+// Indices are realised once, here, so the check and the gather read the same values. Host
+// indices (cpu, webasm) are checked where they lie; device ones by counting the valid ones in
+// one kernel and reading back that count, so a valid call reads one number.
+function checkIndexTensor(idx: Tensor, len: number): void {
+  if (!current().info.syncReadback) return;
+  idx.materializeSync();
+  let values = hostValues(idx);
+  if (!values) {
+    const valid = sum(elementwise(idx.shape, [idx], ([v]) => `((${v} == Math.floor(${v}) && ${v} >= 0.0 && ${v} <= ${len - 1}.0) ? 1.0 : 0.0)`));
+    let count: number;
+    try {
+      count = valid.itemSync();
+    } finally {
+      valid.dispose();
+    }
+    if (count === idx.size) return;
+    values = idx.dataSync();
+  }
+  const v = values as Float32Array;
+  const i = v.findIndex((g) => !(Number.isInteger(g) && g >= 0 && g < len));
+  if (i >= 0) throw new ValueError('gather', `indices[${i}] must be an integer in [0, ${len}), got ${v[i]}`);
 }
 
 /** Joins tensors along `axis` (default 0); all other dimensions must match. */
@@ -174,10 +206,6 @@ export function oneHot(indices: Tensor | readonly number[], depth: number): Tens
   const out = kernelOp([idx.size, depth], `function(a0) {\n  ${lines.join('\n  ')}\n}`, [idx]);
   if (Array.isArray(indices)) idx.dispose();
   return out;
-}
-
-function hostTensor(shape: number[], data: Float32Array): Tensor {
-  return new Tensor(shape, data, null);
 }
 
 /** Rows of `x` in a seeded random order (a permutation along the first axis). */

@@ -1,8 +1,8 @@
 import { ShapeError, ValueError } from './errors.js';
-import { elementwise, assertTensor, axisArg, kernelOp, view } from './internal.js';
+import { expOf } from './fastmath.js';
+import { elementwise, assertTensor, axisArg, kernelOp, opCodeContext, view } from './internal.js';
+import { defineKernel, runKernel } from './kernels/registry.js';
 import { divmod, normalizeAxis, sizeOf } from './shape.js';
-import { backendName } from './backend.js';
-import { codeContext, expOf } from './fastmath.js';
 import type { Tensor } from './tensor.js';
 
 /** Options of the reductions; unknown keys are rejected. */
@@ -16,7 +16,8 @@ export interface ReduceOptions {
 // A reduction is described by what it does to one value (its result is finished by the
 // caller's `finish`); each becomes one kernel whose output cell walks its slice with a
 // literal loop bound.
-interface Reducer {
+/** @internal */
+export interface Reducer {
   init: string; // expression of the first element `v`
   step: string; // statement updating `acc` with `v`
   map?: (v: string) => string; // applied to each element first
@@ -71,47 +72,6 @@ function sliceBase(len: number, inner: number, cells: number): string[] {
   return [...divmod('outer', 'innerAt', 'o', inner, cells), `const base = outer * ${len * inner} + innerAt;`];
 }
 
-const webasmSources = new Map<string, string>();
-
-/**
- * webasm source for contiguous slices (inner = 1): eight independent accumulators break the
- * loop-carried dependency, and indices are written from `this.thread.x` and `(k|0)` inline
- * because webasm keeps declared integer locals in f32. One thread per slice; a full
- * reduction is one slice (the worker pool would not pay for itself at these sizes).
- * Generated once per reducer × length: the string is also the kernel cache's key.
- */
-function webasmSource(r: Reducer, len: number, finish: string): string {
-  const id = `${r.step}|${r.map ? r.map('v') : ''}|${len}|${finish}`;
-  let src = webasmSources.get(id);
-  if (src === undefined) {
-    src = buildWebasmSource(r, len, finish);
-    webasmSources.set(id, src);
-  }
-  return src;
-}
-
-function buildWebasmSource(r: Reducer, len: number, finish: string): string {
-  const U = 8;
-  const map = r.map ?? ((v: string) => v);
-  const rename = (code: string, u: number | string): string => code.replace(/\bacc\b/g, `acc${u}`).replace(/\bv\b/g, `v${u}`);
-  const at = (offset: string): string => map(`a0[this.thread.x * ${len} + ${offset}]`);
-  const lines: string[] = [];
-  const blocks = Math.floor(len / U);
-  const lanes = blocks > 0 ? U : 1;
-  for (let u = 0; u < lanes; u++) {
-    lines.push(`let v${u} = ${at(String(u))};`, `let acc${u} = ${rename(r.init, u)};`);
-  }
-  if (blocks > 1) {
-    lines.push(`for (let k = 1; k < ${blocks}; k++) {`);
-    for (let u = 0; u < U; u++) lines.push(`  v${u} = ${at(`(k|0) * ${U} + ${u}`)};`, `  ${rename(r.step, u)}`);
-    lines.push('}');
-  }
-  for (let q = lanes === 1 ? 1 : blocks * U; q < len; q++) lines.push(`v0 = ${at(String(q))};`, rename(r.step, 0));
-  for (let u = 1; u < lanes; u++) lines.push(`v0 = acc${u};`, rename(r.step, 0));
-  lines.push(`const acc = acc0;`, `return ${finish};`);
-  return `function(a0) {\n  ${lines.join('\n  ')}\n}`;
-}
-
 /**
  * The axis of a reduction: a number (`sum(x, 1)`, `sum(x, -1)`) or options
  * (`sum(x, { axis: 1, keepDims: true })`); omitted, the reduction runs over every element.
@@ -130,12 +90,29 @@ function reduce(op: string, x: Tensor, arg: AxisArg | undefined, r: Reducer, com
     if (r.step === SUM.step) return elementwise(p.outShape, [op === 'mean' ? NaN : 0], ([v]) => v);
     throw new ShapeError(op, `cannot reduce an empty axis: x has shape [${x.shape.join(', ')}], expected at least one element to reduce`);
   }
-  if (p.inner === 1 && backendName() === 'webasm') {
-    return kernelOp(p.outShape, webasmSource(r, p.len, finish('acc', p.len)), [x]);
-  }
-  if (options.axis === undefined && p.len > TWO_PASS) {
-    const chunk = Math.ceil(Math.sqrt(p.len));
-    const parts = Math.ceil(p.len / chunk);
+  return runKernel(REDUCE, { x, r, combine, finish: finish('acc', p.len), len: p.len, inner: p.inner, all: options.axis === undefined, outShape: p.outShape });
+}
+
+/**
+ * The parameters of the `'reduce'` kernel: reduce `x`'s slices of `len` elements, `inner`
+ * apart, with `r` (`combine` merges partial results), and return `finish` of the accumulator
+ * `acc`. `all`: every element at once. @internal
+ */
+export interface ReduceParams {
+  x: Tensor;
+  r: Reducer;
+  combine: Reducer;
+  finish: string;
+  len: number;
+  inner: number;
+  all: boolean;
+  outShape: number[];
+}
+
+const REDUCE = defineKernel<ReduceParams>('reduce', ({ x, r, combine, finish, len, inner, all, outShape }) => {
+  if (all && len > TWO_PASS) {
+    const chunk = Math.ceil(Math.sqrt(len));
+    const parts = Math.ceil(len / chunk);
     const map = r.map ?? ((v: string) => v);
     const lines = [
       'const o = this.thread.x;',
@@ -143,7 +120,7 @@ function reduce(op: string, x: Tensor, arg: AxisArg | undefined, r: Reducer, com
       `let acc = ${r.init.replace(/\bv\b/g, map('a0[base]'))};`,
       'let v = acc;',
       `for (let p = 1; p < ${chunk}; p++) {`,
-      `  if (base + p < ${p.len}) {`,
+      `  if (base + p < ${len}) {`,
       `    v = ${map('a0[base + p]')};`,
       `    ${r.step}`,
       '  }',
@@ -151,15 +128,15 @@ function reduce(op: string, x: Tensor, arg: AxisArg | undefined, r: Reducer, com
       'return acc;',
     ];
     const partial = kernelOp([parts], `function(a0) {\n  ${lines.join('\n  ')}\n}`, [x]);
-    const total = kernelOp([1], source(combine, parts, 1, finish('acc', p.len), 1), [partial]);
+    const total = kernelOp([1], source(combine, parts, 1, finish, 1), [partial]);
     partial.dispose();
-    if (p.outShape.length === 1 && p.outShape[0] === 1) return total;
-    const out = view(p.outShape, total);
+    if (outShape.length === 1 && outShape[0] === 1) return total;
+    const out = view(outShape, total);
     total.dispose();
     return out;
   }
-  return kernelOp(p.outShape, source(r, p.len, p.inner, finish('acc', p.len), sizeOf(p.outShape)), [x]);
-}
+  return kernelOp(outShape, source(r, len, inner, finish, sizeOf(outShape)), [x]);
+});
 
 const id = (acc: string): string => acc;
 
@@ -215,6 +192,7 @@ export function logSumExp(x: Tensor, axis?: AxisArg): Tensor {
   const p = plan('logSumExp', x, axisArg('logSumExp', x, axis, REDUCE_KEYS, -1));
   // log Σ over nothing is log 0 = −Inf (PyTorch's logsumexp), so softmax of an empty axis is empty.
   if (p.len === 0) return elementwise(p.outShape, [-Infinity], ([v]) => v);
+  const constants: Record<string, Float32Array> = {};
   const lines = [
     'const o = this.thread.x;',
     ...sliceBase(p.len, p.inner, sizeOf(p.outShape)),
@@ -226,11 +204,11 @@ export function logSumExp(x: Tensor, axis?: AxisArg): Tensor {
     'if (m != m || m > 3.0e38 || m < -3.0e38) { return m; }',
     'let s = 0.0;',
     `for (let p = 0; p < ${p.len}; p++) {`,
-    ...expLoopBody(`a0[base + p * ${p.inner}] - m`),
+    ...expLoopBody(`a0[base + p * ${p.inner}] - m`, constants),
     '}',
     'return m + Math.log(s);',
   ];
-  return kernelOp(p.outShape, `function(a0) {\n  ${lines.join('\n  ')}\n}`, [x]);
+  return kernelOp(p.outShape, { source: `function(a0) {\n  ${lines.join('\n  ')}\n}`, constants }, [x]);
 }
 
 /** softmax along `axis` (default last): exp(x − logSumExp(x)), stable for large inputs. */
@@ -251,9 +229,9 @@ export function logSoftmax(x: Tensor, axis?: number | { axis?: number }): Tensor
   return out;
 }
 
-function expLoopBody(arg: string): string[] {
+function expLoopBody(arg: string, constants: Record<string, Float32Array>): string[] {
   const lines: string[] = [];
-  const e = expOf(codeContext(lines, 'e', backendName() === 'webasm'), arg);
+  const e = expOf(opCodeContext(lines, 'e', constants), arg);
   lines.push(`s += ${e};`);
   return lines.map((l) => `  ${l}`);
 }

@@ -31,5 +31,11 @@ for (const backend of ['cpu', 'webasm'] as const) {
       const a2 = T.CsrTensor.fromArray([1, 0, 0, 0, 0, 0, 0, 1], [1, 8]);
       expect(Array.from(await T.spmm(a2, b8).data())).toEqual([23, 25, 27]);
     });
+
+    it('spmm of two CSR matrices with the same shape and longest row but another nnz (issue 11)', () => {
+      const b = T.ones([3, 2]);
+      expect(Array.from(T.spmm(T.CsrTensor.fromArray([1, 1, 1, 0, 0, 1], [2, 3]), b).dataSync())).toEqual([3, 3, 1, 1]);
+      expect(Array.from(T.spmm(T.CsrTensor.fromArray([1, 1, 1, 0, 0, 0], [2, 3]), b).dataSync())).toEqual([3, 3, 0, 0]);
+    });
   });
 }
