@@ -1,7 +1,7 @@
 import { ShapeError, ValueError, checkOptions, describeValue, formatShape } from './errors.js';
 import { Random } from './random.js';
 import { hostTensor, kernelOp } from './internal.js';
-import { checkFinite, checkShape, checkSize, sizeOf } from './shape.js';
+import { checkFinite, checkShape, checkSize, divmod, sizeOf } from './shape.js';
 import { Tensor } from './tensor.js';
 
 /** Typed arrays {@link tensor} reads natively (BigInt arrays are not: convert them to numbers first). */
@@ -143,12 +143,11 @@ function constant(op: string, shape: readonly number[], value: number): Tensor {
   return kernelOp(checkShape(op, shape), FILL, [], [value]);
 }
 
-/** The n×m identity (m defaults to n). */
+/** The n×m identity (m defaults to n); like the constants, filled by a kernel when first used. */
 export function eye(n: number, m = n): Tensor {
-  checkShape('eye', [n, m], 'size');
-  const d = new Float32Array(n * m);
-  for (let i = 0; i < Math.min(n, m); i++) d[i * m + i] = 1;
-  return host([n, m], d);
+  const s = checkShape('eye', [n, m], 'size');
+  const lines = ['const o = this.thread.x;', ...divmod('r', 'c', 'o', m, n * m), 'return r == c ? 1.0 : 0.0;'];
+  return kernelOp(s, `function() {\n  ${lines.join('\n  ')}\n}`, []);
 }
 
 /** start, start + step, … below stop (like NumPy's arange; one argument means [0, stop)). */

@@ -74,8 +74,8 @@ for (const backend of ['cpu', 'webasm'] as const) {
 
     it('constant tensors allocate no host memory until realised, and read back their value', async () => {
       const before = process.memoryUsage().arrayBuffers;
-      const big = [T.zeros([LIMIT]), T.ones([4096, 4096]), T.full([LIMIT], -2.5)];
-      // Three eager 64 MiB fills would be 192 MiB.
+      const big = [T.zeros([LIMIT]), T.ones([4096, 4096]), T.full([LIMIT], -2.5), T.eye(4096)];
+      // Four eager 64 MiB fills would be 256 MiB.
       expect(process.memoryUsage().arrayBuffers - before).toBeLessThan(1 << 20);
       const x = T.tensor([1, 2, 3]);
       expect(Array.from(await T.add(x, T.full([3], 0.5)).data())).toEqual([1.5, 2.5, 3.5]);
@@ -83,6 +83,12 @@ for (const backend of ['cpu', 'webasm'] as const) {
       expect(Array.from(await T.full([2], NaN).data())).toEqual([NaN, NaN]);
       expect(Array.from(await T.full([1], -Infinity).data())).toEqual([-Infinity]);
       expect(await T.matmul(T.ones([3, 5]), T.full([5, 2], 2)).array()).toEqual([[10, 10], [10, 10], [10, 10]]);
+      expect(await T.eye(2, 3).array()).toEqual([[1, 0, 0], [0, 1, 0]]);
+      // The identity at the limit: ones exactly on the diagonal, past 2²³ cells included.
+      const id = await big[3].data();
+      let ones = 0;
+      for (let i = 0; i < id.length; i++) if (id[i] !== 0) ones += id[i] === 1 && i % 4097 === 0 ? 1 : 1e9;
+      expect(ones).toBe(4096);
       for (const t of big) t.dispose();
     });
   });
