@@ -1,0 +1,686 @@
+// SIMD128 kernels of the `wasm` backend. Every pointer is a byte offset into the one memory
+// the host owns (imported as env.memory); the host allocates, these only compute. Every
+// kernel takes the slice of work [start, end) it must do, so the host can split one call
+// over threads: each output cell is computed by the same instruction sequence whatever the
+// split, so results are identical for any thread count.
+//
+// Lessons measured before this file was written (issue 12): V8 keeps about 15 xmm registers
+// for wasm, so the matmul micro-kernel holds 8 accumulators and is not unrolled further;
+// f32x4.min/max/nearest/trunc_sat lower to long instruction sequences on x64, so NaN-safe
+// selects are built from compares and bitselect, and rounding uses the 1.5·2²³ magic number.
+
+// ---------------------------------------------------------------------------------------
+// Helpers
+// ---------------------------------------------------------------------------------------
+
+// Fused multiply-add where the build has relaxed SIMD (`--enable relaxed-simd`), otherwise a
+// separately rounded multiply and add. The choice is made at compile time; the host picks the
+// module by validating a probe.
+// @ts-ignore: decorator
+@inline function madd(a: v128, b: v128, c: v128): v128 {
+  if (ASC_FEATURE_RELAXED_SIMD) return f32x4.relaxed_madd(a, b, c);
+  return f32x4.add(c, f32x4.mul(a, b));
+}
+
+// @ts-ignore: decorator
+@inline function fsplat(x: f32): v128 {
+  return f32x4.splat(x);
+}
+
+// (a & mask) | (b & ~mask)
+// @ts-ignore: decorator
+@inline function select4(a: v128, b: v128, mask: v128): v128 {
+  return v128.bitselect(a, b, mask);
+}
+
+// @ts-ignore: decorator
+@inline function isNaN4(x: v128): v128 {
+  return f32x4.ne(x, x);
+}
+
+const MAGIC: f32 = 12582912.0; // 1.5·2²³: x + MAGIC − MAGIC rounds x to the nearest integer
+const MAGIC_BITS: i32 = 0x4b400000;
+
+// e^x, Cephes' expf (S. L. Moshier): n = round(x·log₂e), r = x − n·ln2 in two parts
+// (Cody–Waite), a degree-7 polynomial for eʳ, and 2ⁿ built in the exponent field, split in
+// two factors so n = 128 and n = −126 stay representable. The same polynomial as
+// src/fastmath.ts (gpu.js kernels): 0 below −87.33654, +Inf above 88.72283, NaN passes through.
+// @ts-ignore: decorator
+@inline function vexp(x: v128): v128 {
+  const magic = fsplat(MAGIC);
+  const t = f32x4.add(f32x4.mul(x, fsplat(1.4426950408889634)), magic);
+  let n = f32x4.sub(t, magic);
+  let ni = i32x4.sub(t, i32x4.splat(MAGIC_BITS));
+  // clamp to [−126, 128] with compare-selects (pmin/pmax semantics, NaN handled below)
+  const lo = f32x4.lt(n, fsplat(-126.0));
+  const hi = f32x4.gt(n, fsplat(128.0));
+  n = select4(fsplat(-126.0), select4(fsplat(128.0), n, hi), lo);
+  ni = select4(i32x4.splat(-126), select4(i32x4.splat(128), ni, hi), lo);
+  const r = f32x4.add(f32x4.sub(x, f32x4.mul(n, fsplat(0.693359375))), f32x4.mul(n, fsplat(0.000212194440)));
+  let p = fsplat(0.00019875691500);
+  p = madd(p, r, fsplat(0.0013981999507));
+  p = madd(p, r, fsplat(0.0083334519073));
+  p = madd(p, r, fsplat(0.041665795894));
+  p = madd(p, r, fsplat(0.16666665459));
+  p = madd(p, r, fsplat(0.50000001201));
+  p = f32x4.add(f32x4.add(f32x4.mul(f32x4.mul(p, r), r), r), fsplat(1.0));
+  const h = i32x4.shr_s(ni, 1);
+  const l = i32x4.sub(ni, h);
+  const bias = i32x4.splat(127);
+  const e = f32x4.mul(f32x4.mul(p, i32x4.shl(i32x4.add(h, bias), 23)), i32x4.shl(i32x4.add(l, bias), 23));
+  let out = select4(fsplat(0.0), e, f32x4.lt(x, fsplat(-87.33654)));
+  out = select4(fsplat(Infinity), out, f32x4.gt(x, fsplat(88.72283)));
+  return select4(x, out, isNaN4(x));
+}
+
+// ---------------------------------------------------------------------------------------
+// Matrix multiply: C[b] = op(A[b]) · op(B[b]), op = transpose or not.
+// Goto/BLIS blocking: a KC×NC panel of B and an MC×KC block of A are packed into the
+// caller's workspace (zero-padded to whole 4-row / 8-column strips), and a 4×8 micro-kernel
+// keeps its tile of C in 8 registers. Each C cell sums its products in ascending k inside a
+// KC block and adds the blocks in ascending order, whatever rows a thread was given.
+// ---------------------------------------------------------------------------------------
+
+const MR: i32 = 4;
+const NR: i32 = 8;
+const KC: i32 = 256;
+const MC: i32 = 128;
+const NC: i32 = 1024;
+
+/** Bytes of workspace one thread needs for {@link matmul}. */
+export function matmulWorkspaceBytes(): i32 {
+  return (KC * NC + MC * KC + MR * NR) * 4;
+}
+
+// @ts-ignore: decorator
+@inline function packA(a: usize, pa: usize, m: i32, k: i32, ta: i32, i0: i32, mc: i32, p0: i32, kc: i32): void {
+  for (let s = 0; s < mc; s += MR) {
+    const rows = min(MR, mc - s);
+    const dst = pa + (<usize>(s * kc) << 2);
+    if (ta != 0) {
+      // A stored k×m: the 4 rows of a strip are contiguous at each p
+      for (let p = 0; p < kc; p++) {
+        const src = a + (<usize>((p0 + p) * m + i0 + s) << 2);
+        const d = dst + (<usize>(p * MR) << 2);
+        if (rows == MR) {
+          v128.store(d, v128.load(src));
+        } else {
+          for (let r = 0; r < MR; r++) store<f32>(d + (<usize>r << 2), r < rows ? load<f32>(src + (<usize>r << 2)) : 0);
+        }
+      }
+    } else {
+      for (let r = 0; r < MR; r++) {
+        if (r < rows) {
+          const src = a + (<usize>((i0 + s + r) * k + p0) << 2);
+          for (let p = 0; p < kc; p++) store<f32>(dst + (<usize>(p * MR + r) << 2), load<f32>(src + (<usize>p << 2)));
+        } else {
+          for (let p = 0; p < kc; p++) store<f32>(dst + (<usize>(p * MR + r) << 2), 0);
+        }
+      }
+    }
+  }
+}
+
+// @ts-ignore: decorator
+@inline function packB(b: usize, pb: usize, n: i32, k: i32, tb: i32, j0: i32, nc: i32, p0: i32, kc: i32): void {
+  for (let t = 0; t < nc; t += NR) {
+    const cols = min(NR, nc - t);
+    const dst = pb + (<usize>(t * kc) << 2);
+    if (tb == 0) {
+      // B stored k×n: the 8 columns of a strip are contiguous at each p
+      for (let p = 0; p < kc; p++) {
+        const src = b + (<usize>((p0 + p) * n + j0 + t) << 2);
+        const d = dst + (<usize>(p * NR) << 2);
+        if (cols == NR) {
+          v128.store(d, v128.load(src));
+          v128.store(d, v128.load(src, 16), 16);
+        } else {
+          for (let q = 0; q < NR; q++) store<f32>(d + (<usize>q << 2), q < cols ? load<f32>(src + (<usize>q << 2)) : 0);
+        }
+      }
+    } else {
+      for (let q = 0; q < NR; q++) {
+        if (q < cols) {
+          const src = b + (<usize>((j0 + t + q) * k + p0) << 2);
+          for (let p = 0; p < kc; p++) store<f32>(dst + (<usize>(p * NR + q) << 2), load<f32>(src + (<usize>p << 2)));
+        } else {
+          for (let p = 0; p < kc; p++) store<f32>(dst + (<usize>(p * NR + q) << 2), 0);
+        }
+      }
+    }
+  }
+}
+
+// One MR×NR tile of C from packed strips; `acc` adds to what C holds (later KC blocks).
+function microKernel(pa: usize, pb: usize, kc: i32, c: usize, ldc: i32, acc: bool, rows: i32, cols: i32, edge: usize): void {
+  let c00 = f32x4.splat(0), c01 = f32x4.splat(0);
+  let c10 = f32x4.splat(0), c11 = f32x4.splat(0);
+  let c20 = f32x4.splat(0), c21 = f32x4.splat(0);
+  let c30 = f32x4.splat(0), c31 = f32x4.splat(0);
+  for (let p = 0; p < kc; p++) {
+    const b0 = v128.load(pb);
+    const b1 = v128.load(pb, 16);
+    let a = v128.load32_splat(pa);
+    c00 = madd(a, b0, c00); c01 = madd(a, b1, c01);
+    a = v128.load32_splat(pa, 4);
+    c10 = madd(a, b0, c10); c11 = madd(a, b1, c11);
+    a = v128.load32_splat(pa, 8);
+    c20 = madd(a, b0, c20); c21 = madd(a, b1, c21);
+    a = v128.load32_splat(pa, 12);
+    c30 = madd(a, b0, c30); c31 = madd(a, b1, c31);
+    pa += 16;
+    pb += 32;
+  }
+  const ld = <usize>ldc << 2;
+  if (rows == MR && cols == NR) {
+    if (acc) {
+      c00 = f32x4.add(v128.load(c), c00); c01 = f32x4.add(v128.load(c, 16), c01);
+      c10 = f32x4.add(v128.load(c + ld), c10); c11 = f32x4.add(v128.load(c + ld, 16), c11);
+      c20 = f32x4.add(v128.load(c + 2 * ld), c20); c21 = f32x4.add(v128.load(c + 2 * ld, 16), c21);
+      c30 = f32x4.add(v128.load(c + 3 * ld), c30); c31 = f32x4.add(v128.load(c + 3 * ld, 16), c31);
+    }
+    v128.store(c, c00); v128.store(c, c01, 16);
+    v128.store(c + ld, c10); v128.store(c + ld, c11, 16);
+    v128.store(c + 2 * ld, c20); v128.store(c + 2 * ld, c21, 16);
+    v128.store(c + 3 * ld, c30); v128.store(c + 3 * ld, c31, 16);
+    return;
+  }
+  // edge tile: spill the registers, write only the cells inside C (same sums, same order)
+  v128.store(edge, c00); v128.store(edge, c01, 16);
+  v128.store(edge, c10, 32); v128.store(edge, c11, 48);
+  v128.store(edge, c20, 64); v128.store(edge, c21, 80);
+  v128.store(edge, c30, 96); v128.store(edge, c31, 112);
+  for (let r = 0; r < rows; r++) {
+    const dst = c + <usize>r * ld;
+    const src = edge + (<usize>(r * NR) << 2);
+    for (let q = 0; q < cols; q++) {
+      const v = load<f32>(src + (<usize>q << 2));
+      const d = dst + (<usize>q << 2);
+      store<f32>(d, acc ? load<f32>(d) + v : v);
+    }
+  }
+}
+
+/**
+ * C = op(A)·op(B) for `batch` products; A is m×k (stored k×m when ta), B is k×n (stored n×k
+ * when tb), C is m×n row-major. Batch strides are in elements (0 shares a 2-D operand).
+ * This call computes the global rows [start, end) of the batch·m rows of C.
+ */
+export function matmul(
+  a: usize, b: usize, c: usize, m: i32, n: i32, k: i32, ta: i32, tb: i32,
+  batch: i32, strideA: i32, strideB: i32, start: i32, end: i32, ws: usize,
+): void {
+  const pb = ws;
+  const pa = ws + (<usize>(KC * NC) << 2);
+  const edge = pa + (<usize>(MC * KC) << 2);
+  if (m == 0 || n == 0) return;
+  for (let bi = start / m; bi < batch && bi * m < end; bi++) {
+    const rs = max(start - bi * m, 0);
+    const re = min(end - bi * m, m);
+    if (rs >= re) continue;
+    const ab = a + (<usize>(bi * strideA) << 2);
+    const bb = b + (<usize>(bi * strideB) << 2);
+    const cb = c + (<usize>(bi * m * n) << 2);
+    if (k == 0) {
+      memory.fill(cb + (<usize>(rs * n) << 2), 0, <usize>((re - rs) * n) << 2);
+      continue;
+    }
+    for (let j0 = 0; j0 < n; j0 += NC) {
+      const nc = min(NC, n - j0);
+      for (let p0 = 0; p0 < k; p0 += KC) {
+        const kc = min(KC, k - p0);
+        packB(bb, pb, n, k, tb, j0, nc, p0, kc);
+        for (let i0 = rs; i0 < re; i0 += MC) {
+          const mc = min(MC, re - i0);
+          packA(ab, pa, m, k, ta, i0, mc, p0, kc);
+          for (let t = 0; t < nc; t += NR) {
+            const cols = min(NR, nc - t);
+            const bs = pb + (<usize>(t * kc) << 2);
+            for (let s = 0; s < mc; s += MR) {
+              const rows = min(MR, mc - s);
+              const cp = cb + (<usize>((i0 + s) * n + j0 + t) << 2);
+              microKernel(pa + (<usize>(s * kc) << 2), bs, kc, cp, n, p0 > 0, rows, cols, edge);
+            }
+          }
+        }
+      }
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------
+// Elementwise, binary with broadcasting. The output is viewed as 4-D [d0, d1, d2, d3]; each
+// operand has an element stride per dimension (0 where it is broadcast) and an inner stride
+// of 0 or 1. This call computes the flat output cells [start, end).
+// ---------------------------------------------------------------------------------------
+
+export const OP_ADD = 0;
+export const OP_SUB = 1;
+export const OP_MUL = 2;
+export const OP_DIV = 3;
+export const OP_MAXIMUM = 4;
+export const OP_MINIMUM = 5;
+export const OP_EQUAL = 6;
+export const OP_NOT_EQUAL = 7;
+export const OP_GREATER = 8;
+export const OP_GREATER_EQUAL = 9;
+export const OP_LESS = 10;
+export const OP_LESS_EQUAL = 11;
+export const OP_SOFT_THRESHOLD = 12;
+export const OP_HARD_THRESHOLD = 13;
+
+// @ts-ignore: decorator
+@inline function bin4(op: i32, a: v128, b: v128): v128 {
+  const one = fsplat(1.0);
+  switch (op) {
+    case OP_ADD: return f32x4.add(a, b);
+    case OP_SUB: return f32x4.sub(a, b);
+    case OP_MUL: return f32x4.mul(a, b);
+    case OP_DIV: return f32x4.div(a, b);
+    // wasm's f32x4.max/min return NaN when either lane is NaN, as maximum/minimum must
+    case OP_MAXIMUM: return f32x4.max(a, b);
+    case OP_MINIMUM: return f32x4.min(a, b);
+    case OP_EQUAL: return v128.and(f32x4.eq(a, b), one);
+    case OP_NOT_EQUAL: return v128.and(f32x4.ne(a, b), one);
+    case OP_GREATER: return v128.and(f32x4.gt(a, b), one);
+    case OP_GREATER_EQUAL: return v128.and(f32x4.ge(a, b), one);
+    case OP_LESS: return v128.and(f32x4.lt(a, b), one);
+    case OP_LESS_EQUAL: return v128.and(f32x4.le(a, b), one);
+    case OP_SOFT_THRESHOLD: {
+      // sign(a)·(|a| − t) where |a| > t = max(b, 0), else 0, as the gpu.js kernel reads it (a
+      // NaN or infinite threshold gives 0); a NaN stays NaN
+      const t = f32x4.pmax(b, fsplat(0.0));
+      const abs = f32x4.abs(a);
+      const r = v128.and(f32x4.sub(abs, t), f32x4.gt(abs, t));
+      return select4(a, select4(a, r, fsplat(-0.0)), isNaN4(a));
+    }
+    case OP_HARD_THRESHOLD: {
+      const keep = v128.or(f32x4.gt(f32x4.abs(a), b), isNaN4(a));
+      return v128.and(a, keep);
+    }
+    default: return f32x4.splat(NaN);
+  }
+}
+
+// @ts-ignore: decorator
+@inline function bin1(op: i32, a: f32, b: f32): f32 {
+  return f32x4.extract_lane(bin4(op, f32x4.splat(a), f32x4.splat(b)), 0);
+}
+
+// One contiguous run of `len` output cells; `ia`/`ib` are 1 (contiguous) or 0 (broadcast).
+// @ts-ignore: decorator
+@inline function binRun(op: i32, pa: usize, pb: usize, po: usize, len: i32, ia: i32, ib: i32): void {
+  let i = 0;
+  if (ia != 0 && ib != 0) {
+    for (; i + 4 <= len; i += 4) {
+      const o = <usize>i << 2;
+      v128.store(po + o, bin4(op, v128.load(pa + o), v128.load(pb + o)));
+    }
+    for (; i < len; i++) {
+      const o = <usize>i << 2;
+      store<f32>(po + o, bin1(op, load<f32>(pa + o), load<f32>(pb + o)));
+    }
+  } else if (ia != 0) {
+    const vb = v128.load32_splat(pb);
+    for (; i + 4 <= len; i += 4) {
+      const o = <usize>i << 2;
+      v128.store(po + o, bin4(op, v128.load(pa + o), vb));
+    }
+    const sb = load<f32>(pb);
+    for (; i < len; i++) {
+      const o = <usize>i << 2;
+      store<f32>(po + o, bin1(op, load<f32>(pa + o), sb));
+    }
+  } else if (ib != 0) {
+    const va = v128.load32_splat(pa);
+    for (; i + 4 <= len; i += 4) {
+      const o = <usize>i << 2;
+      v128.store(po + o, bin4(op, va, v128.load(pb + o)));
+    }
+    const sa = load<f32>(pa);
+    for (; i < len; i++) {
+      const o = <usize>i << 2;
+      store<f32>(po + o, bin1(op, sa, load<f32>(pb + o)));
+    }
+  } else {
+    const v = bin4(op, v128.load32_splat(pa), v128.load32_splat(pb));
+    for (; i + 4 <= len; i += 4) v128.store(po + (<usize>i << 2), v);
+    const s = f32x4.extract_lane(v, 0);
+    for (; i < len; i++) store<f32>(po + (<usize>i << 2), s);
+  }
+}
+
+// @ts-ignore: decorator
+@inline function binWalk(
+  op: i32, a: usize, b: usize, out: usize, start: i32, end: i32, d1: i32, d2: i32, d3: i32,
+  sa0: i32, sa1: i32, sa2: i32, sa3: i32, sb0: i32, sb1: i32, sb2: i32, sb3: i32,
+): void {
+  if (start >= end || d3 == 0) return;
+  // coordinates of `start`, once; then an odometer over runs of the inner dimension
+  let i3 = start % d3;
+  let q = start / d3;
+  let i2 = q % d2;
+  q /= d2;
+  let i1 = q % d1;
+  let i0 = q / d1;
+  let idx = start;
+  while (idx < end) {
+    const len = min(d3 - i3, end - idx);
+    const offA = i0 * sa0 + i1 * sa1 + i2 * sa2 + i3 * sa3;
+    const offB = i0 * sb0 + i1 * sb1 + i2 * sb2 + i3 * sb3;
+    binRun(op, a + (<usize>offA << 2), b + (<usize>offB << 2), out + (<usize>idx << 2), len, sa3, sb3);
+    idx += len;
+    i3 = 0;
+    if (++i2 == d2) {
+      i2 = 0;
+      if (++i1 == d1) {
+        i1 = 0;
+        i0++;
+      }
+    }
+  }
+}
+
+/** out = a ∘ b under broadcasting, for the flat output cells [start, end). */
+export function binary(
+  op: i32, a: usize, b: usize, out: usize, start: i32, end: i32, d1: i32, d2: i32, d3: i32,
+  sa0: i32, sa1: i32, sa2: i32, sa3: i32, sb0: i32, sb1: i32, sb2: i32, sb3: i32,
+): void {
+  switch (op) {
+    case OP_ADD: binWalk(OP_ADD, a, b, out, start, end, d1, d2, d3, sa0, sa1, sa2, sa3, sb0, sb1, sb2, sb3); break;
+    case OP_SUB: binWalk(OP_SUB, a, b, out, start, end, d1, d2, d3, sa0, sa1, sa2, sa3, sb0, sb1, sb2, sb3); break;
+    case OP_MUL: binWalk(OP_MUL, a, b, out, start, end, d1, d2, d3, sa0, sa1, sa2, sa3, sb0, sb1, sb2, sb3); break;
+    case OP_DIV: binWalk(OP_DIV, a, b, out, start, end, d1, d2, d3, sa0, sa1, sa2, sa3, sb0, sb1, sb2, sb3); break;
+    case OP_MAXIMUM: binWalk(OP_MAXIMUM, a, b, out, start, end, d1, d2, d3, sa0, sa1, sa2, sa3, sb0, sb1, sb2, sb3); break;
+    case OP_MINIMUM: binWalk(OP_MINIMUM, a, b, out, start, end, d1, d2, d3, sa0, sa1, sa2, sa3, sb0, sb1, sb2, sb3); break;
+    case OP_EQUAL: binWalk(OP_EQUAL, a, b, out, start, end, d1, d2, d3, sa0, sa1, sa2, sa3, sb0, sb1, sb2, sb3); break;
+    case OP_NOT_EQUAL: binWalk(OP_NOT_EQUAL, a, b, out, start, end, d1, d2, d3, sa0, sa1, sa2, sa3, sb0, sb1, sb2, sb3); break;
+    case OP_GREATER: binWalk(OP_GREATER, a, b, out, start, end, d1, d2, d3, sa0, sa1, sa2, sa3, sb0, sb1, sb2, sb3); break;
+    case OP_GREATER_EQUAL: binWalk(OP_GREATER_EQUAL, a, b, out, start, end, d1, d2, d3, sa0, sa1, sa2, sa3, sb0, sb1, sb2, sb3); break;
+    case OP_LESS: binWalk(OP_LESS, a, b, out, start, end, d1, d2, d3, sa0, sa1, sa2, sa3, sb0, sb1, sb2, sb3); break;
+    case OP_LESS_EQUAL: binWalk(OP_LESS_EQUAL, a, b, out, start, end, d1, d2, d3, sa0, sa1, sa2, sa3, sb0, sb1, sb2, sb3); break;
+    case OP_SOFT_THRESHOLD: binWalk(OP_SOFT_THRESHOLD, a, b, out, start, end, d1, d2, d3, sa0, sa1, sa2, sa3, sb0, sb1, sb2, sb3); break;
+    case OP_HARD_THRESHOLD: binWalk(OP_HARD_THRESHOLD, a, b, out, start, end, d1, d2, d3, sa0, sa1, sa2, sa3, sb0, sb1, sb2, sb3); break;
+  }
+}
+
+// ---------------------------------------------------------------------------------------
+// Elementwise, unary over contiguous cells [start, end).
+// ---------------------------------------------------------------------------------------
+
+export const UOP_NEG = 0;
+export const UOP_ABS = 1;
+export const UOP_SQRT = 2;
+export const UOP_SQUARE = 3;
+export const UOP_RELU = 4;
+export const UOP_LEAKY_RELU = 5;
+export const UOP_EXP = 6;
+export const UOP_SIGMOID = 7;
+export const UOP_SIGN = 8;
+
+// @ts-ignore: decorator
+@inline function un4(op: i32, x: v128): v128 {
+  switch (op) {
+    case UOP_NEG: return f32x4.neg(x);
+    case UOP_ABS: return f32x4.abs(x);
+    case UOP_SQRT: return f32x4.sqrt(x);
+    case UOP_SQUARE: return f32x4.mul(x, x);
+    // x < 0 ? 0 : x, keeping NaN (a max(x, 0) would drop it)
+    case UOP_RELU: return v128.andnot(x, f32x4.lt(x, fsplat(0.0)));
+    case UOP_LEAKY_RELU: return select4(f32x4.mul(x, fsplat(0.01)), x, f32x4.lt(x, fsplat(0.0)));
+    case UOP_EXP: return vexp(x);
+    case UOP_SIGMOID: return f32x4.div(fsplat(1.0), f32x4.add(fsplat(1.0), vexp(f32x4.neg(x))));
+    case UOP_SIGN: {
+      const pos = v128.and(f32x4.gt(x, fsplat(0.0)), fsplat(1.0));
+      const neg = v128.and(f32x4.lt(x, fsplat(0.0)), fsplat(-1.0));
+      // ±0 and NaN map to themselves
+      return select4(x, v128.or(pos, neg), v128.or(f32x4.eq(x, fsplat(0.0)), isNaN4(x)));
+    }
+    default: return f32x4.splat(NaN);
+  }
+}
+
+// @ts-ignore: decorator
+@inline function unRun(op: i32, x: usize, out: usize, start: i32, end: i32): void {
+  let i = start;
+  for (; i + 4 <= end; i += 4) {
+    const o = <usize>i << 2;
+    v128.store(out + o, un4(op, v128.load(x + o)));
+  }
+  for (; i < end; i++) {
+    const o = <usize>i << 2;
+    store<f32>(out + o, f32x4.extract_lane(un4(op, f32x4.splat(load<f32>(x + o))), 0));
+  }
+}
+
+/** out = f(x) for the cells [start, end). */
+export function unary(op: i32, x: usize, out: usize, start: i32, end: i32): void {
+  switch (op) {
+    case UOP_NEG: unRun(UOP_NEG, x, out, start, end); break;
+    case UOP_ABS: unRun(UOP_ABS, x, out, start, end); break;
+    case UOP_SQRT: unRun(UOP_SQRT, x, out, start, end); break;
+    case UOP_SQUARE: unRun(UOP_SQUARE, x, out, start, end); break;
+    case UOP_RELU: unRun(UOP_RELU, x, out, start, end); break;
+    case UOP_LEAKY_RELU: unRun(UOP_LEAKY_RELU, x, out, start, end); break;
+    case UOP_EXP: unRun(UOP_EXP, x, out, start, end); break;
+    case UOP_SIGMOID: unRun(UOP_SIGMOID, x, out, start, end); break;
+    case UOP_SIGN: unRun(UOP_SIGN, x, out, start, end); break;
+  }
+}
+
+// ---------------------------------------------------------------------------------------
+// Reductions of x viewed as [outer, len, inner] along the middle axis, rows [start, end) of
+// `outer`. Along the last axis (inner = 1) a row is summed in 8 lanes, the lanes combined in
+// a fixed order; otherwise whole inner rows are combined vector by vector.
+// ---------------------------------------------------------------------------------------
+
+export const ROP_SUM = 0;
+export const ROP_MAX = 1;
+export const ROP_MIN = 2;
+export const ROP_MEAN = 3;
+
+// @ts-ignore: decorator
+@inline function red4(op: i32, acc: v128, x: v128): v128 {
+  if (op == ROP_MAX) return f32x4.pmax(acc, x);
+  if (op == ROP_MIN) return f32x4.pmin(acc, x);
+  return f32x4.add(acc, x);
+}
+
+// @ts-ignore: decorator
+@inline function redInit(op: i32): f32 {
+  if (op == ROP_MAX) return -Infinity;
+  if (op == ROP_MIN) return Infinity;
+  return 0;
+}
+
+// @ts-ignore: decorator
+@inline function redRow(op: i32, x: usize, len: i32): f32 {
+  // pmax/pmin drop NaN: NaN lanes are tracked on the side so max/min still return NaN
+  let a0 = fsplat(redInit(op)), a1 = a0;
+  let nan = f32x4.splat(0);
+  let p = 0;
+  for (; p + 8 <= len; p += 8) {
+    const o = <usize>p << 2;
+    const v0 = v128.load(x + o);
+    const v1 = v128.load(x + o, 16);
+    a0 = red4(op, a0, v0);
+    a1 = red4(op, a1, v1);
+    if (op == ROP_MAX || op == ROP_MIN) nan = v128.or(nan, v128.or(isNaN4(v0), isNaN4(v1)));
+  }
+  const v = red4(op, a0, a1);
+  let s: f32 = f32x4.extract_lane(v, 0);
+  s = f32x4.extract_lane(red4(op, f32x4.splat(s), f32x4.splat(f32x4.extract_lane(v, 1))), 0);
+  s = f32x4.extract_lane(red4(op, f32x4.splat(s), f32x4.splat(f32x4.extract_lane(v, 2))), 0);
+  s = f32x4.extract_lane(red4(op, f32x4.splat(s), f32x4.splat(f32x4.extract_lane(v, 3))), 0);
+  let anyNaN = v128.any_true(nan);
+  for (; p < len; p++) {
+    const e = load<f32>(x + (<usize>p << 2));
+    if (e != e) anyNaN = true;
+    s = f32x4.extract_lane(red4(op, f32x4.splat(s), f32x4.splat(e)), 0);
+  }
+  if ((op == ROP_MAX || op == ROP_MIN) && anyNaN) return NaN;
+  if (op == ROP_MEAN) return s / <f32>len;
+  return s;
+}
+
+// @ts-ignore: decorator
+@inline function redWalk(op: i32, x: usize, out: usize, len: i32, inner: i32, start: i32, end: i32): void {
+  if (inner == 1) {
+    for (let o = start; o < end; o++) {
+      store<f32>(out + (<usize>o << 2), redRow(op, x + (<usize>(o * len) << 2), len));
+    }
+    return;
+  }
+  for (let o = start; o < end; o++) {
+    const dst = out + (<usize>(o * inner) << 2);
+    const src = x + (<usize>(o * len * inner) << 2);
+    const init = fsplat(redInit(op));
+    let i = 0;
+    for (; i + 4 <= inner; i += 4) {
+      let acc = init;
+      let nan = f32x4.splat(0);
+      for (let p = 0; p < len; p++) {
+        const v = v128.load(src + (<usize>(p * inner + i) << 2));
+        acc = red4(op, acc, v);
+        if (op == ROP_MAX || op == ROP_MIN) nan = v128.or(nan, isNaN4(v));
+      }
+      if (op == ROP_MAX || op == ROP_MIN) acc = v128.or(acc, nan);
+      if (op == ROP_MEAN) acc = f32x4.div(acc, fsplat(<f32>len));
+      v128.store(dst + (<usize>i << 2), acc);
+    }
+    for (; i < inner; i++) {
+      let acc = f32x4.splat(redInit(op));
+      let nan = f32x4.splat(0);
+      for (let p = 0; p < len; p++) {
+        const v = f32x4.splat(load<f32>(src + (<usize>(p * inner + i) << 2)));
+        acc = red4(op, acc, v);
+        if (op == ROP_MAX || op == ROP_MIN) nan = v128.or(nan, isNaN4(v));
+      }
+      if (op == ROP_MAX || op == ROP_MIN) acc = v128.or(acc, nan);
+      if (op == ROP_MEAN) acc = f32x4.div(acc, fsplat(<f32>len));
+      store<f32>(dst + (<usize>i << 2), f32x4.extract_lane(acc, 0));
+    }
+  }
+}
+
+/** Reduces x as [outer, len, inner] along len, for outer rows [start, end). */
+export function reduce(op: i32, x: usize, out: usize, len: i32, inner: i32, start: i32, end: i32): void {
+  switch (op) {
+    case ROP_SUM: redWalk(ROP_SUM, x, out, len, inner, start, end); break;
+    case ROP_MAX: redWalk(ROP_MAX, x, out, len, inner, start, end); break;
+    case ROP_MIN: redWalk(ROP_MIN, x, out, len, inner, start, end); break;
+    case ROP_MEAN: redWalk(ROP_MEAN, x, out, len, inner, start, end); break;
+  }
+}
+
+// ---------------------------------------------------------------------------------------
+// softmax, logSoftmax and logSumExp along the last axis, rows [start, end).
+// ---------------------------------------------------------------------------------------
+
+export const SM_SOFTMAX = 0;
+export const SM_LOG_SOFTMAX = 1;
+export const SM_LOG_SUM_EXP = 2;
+
+/** mode 0: out = softmax(x); 1: out = logSoftmax(x); 2: out[row] = logSumExp(x[row]). */
+export function softmax(mode: i32, x: usize, out: usize, len: i32, start: i32, end: i32): void {
+  for (let r = start; r < end; r++) {
+    const src = x + (<usize>(r * len) << 2);
+    const m = redRow(ROP_MAX, src, len);
+    if (mode == SM_LOG_SUM_EXP && (m == Infinity || m == -Infinity || m != m)) {
+      store<f32>(out + (<usize>r << 2), m);
+      continue;
+    }
+    const dst = out + (<usize>(r * len) << 2);
+    const vm = f32x4.splat(m);
+    let s0 = f32x4.splat(0), s1 = s0;
+    let p = 0;
+    // softmax keeps e^(x−m) in `out` for the normalising pass; the others only need the sum
+    for (; p + 8 <= len; p += 8) {
+      const o = <usize>p << 2;
+      const e0 = vexp(f32x4.sub(v128.load(src + o), vm));
+      const e1 = vexp(f32x4.sub(v128.load(src + o, 16), vm));
+      if (mode == SM_SOFTMAX) {
+        v128.store(dst + o, e0);
+        v128.store(dst + o, e1, 16);
+      }
+      s0 = f32x4.add(s0, e0);
+      s1 = f32x4.add(s1, e1);
+    }
+    const sv = f32x4.add(s0, s1);
+    let s: f32 = f32x4.extract_lane(sv, 0) + f32x4.extract_lane(sv, 1) + f32x4.extract_lane(sv, 2) + f32x4.extract_lane(sv, 3);
+    for (; p < len; p++) {
+      const o = <usize>p << 2;
+      const e = f32x4.extract_lane(vexp(f32x4.splat(load<f32>(src + o) - m)), 0);
+      if (mode == SM_SOFTMAX) store<f32>(dst + o, e);
+      s += e;
+    }
+    if (mode == SM_SOFTMAX) {
+      const inv = f32x4.splat(<f32>1.0 / s);
+      let q = 0;
+      for (; q + 4 <= len; q += 4) {
+        const o = <usize>q << 2;
+        v128.store(dst + o, f32x4.mul(v128.load(dst + o), inv));
+      }
+      const is: f32 = <f32>1.0 / s;
+      for (; q < len; q++) {
+        const o = <usize>q << 2;
+        store<f32>(dst + o, load<f32>(dst + o) * is);
+      }
+    } else if (mode == SM_LOG_SOFTMAX) {
+      const shift: f32 = m + <f32>Math.log(<f64>s);
+      const vs = f32x4.splat(shift);
+      let q = 0;
+      for (; q + 4 <= len; q += 4) {
+        const o = <usize>q << 2;
+        v128.store(dst + o, f32x4.sub(v128.load(src + o), vs));
+      }
+      for (; q < len; q++) {
+        const o = <usize>q << 2;
+        store<f32>(dst + o, load<f32>(src + o) - shift);
+      }
+    } else {
+      store<f32>(out + (<usize>r << 2), m + <f32>Math.log(<f64>s));
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------
+// Adam (Kingma & Ba 2015), in place over cells [start, end):
+//   m ← β₁m + (1−β₁)g,  v ← β₂v + (1−β₂)g²,  θ ← θ − α_t·m / (√(v·c₂) + ε)
+// with α_t = lr/(1−β₁ᵗ) and c₂ = 1/(1−β₂ᵗ), all computed by the host in float64 (1 − f32(0.999)
+// is off by 1.3e-5) and passed rounded once.
+// ---------------------------------------------------------------------------------------
+
+export function adam(
+  theta: usize, grad: usize, m: usize, v: usize, start: i32, end: i32,
+  beta1: f32, oneMinusBeta1: f32, beta2: f32, oneMinusBeta2: f32, stepSize: f32, vScale: f32, eps: f32,
+): void {
+  const b1 = f32x4.splat(beta1), c1 = f32x4.splat(oneMinusBeta1);
+  const b2 = f32x4.splat(beta2), c2 = f32x4.splat(oneMinusBeta2);
+  const lr = f32x4.splat(stepSize), vs = f32x4.splat(vScale), ep = f32x4.splat(eps);
+  let i = start;
+  for (; i + 4 <= end; i += 4) {
+    const o = <usize>i << 2;
+    const g = v128.load(grad + o);
+    const mi = f32x4.add(f32x4.mul(b1, v128.load(m + o)), f32x4.mul(c1, g));
+    const vi = f32x4.add(f32x4.mul(b2, v128.load(v + o)), f32x4.mul(c2, f32x4.mul(g, g)));
+    v128.store(m + o, mi);
+    v128.store(v + o, vi);
+    const step = f32x4.div(f32x4.mul(lr, mi), f32x4.add(f32x4.sqrt(f32x4.mul(vi, vs)), ep));
+    v128.store(theta + o, f32x4.sub(v128.load(theta + o), step));
+  }
+  for (; i < end; i++) {
+    const o = <usize>i << 2;
+    const g = load<f32>(grad + o);
+    const mi = beta1 * load<f32>(m + o) + oneMinusBeta1 * g;
+    const vi = beta2 * load<f32>(v + o) + oneMinusBeta2 * (g * g);
+    store<f32>(m + o, mi);
+    store<f32>(v + o, vi);
+    store<f32>(theta + o, load<f32>(theta + o) - (stepSize * mi) / (<f32>Math.sqrt(<f64>(vi * vScale)) + eps));
+  }
+}
+
+/** Probe export: a module that compiles and links proves the build's features work here. */
+export function probe(): i32 {
+  return 1;
+}

@@ -1,0 +1,353 @@
+/**
+ * The host side of the `wasm` backend: one `WebAssembly.Memory` holding every resident
+ * tensor, the SIMD128 kernels compiled from assembly/kernels.ts, and (in Node, where
+ * `SharedArrayBuffer` exists) a worker pool over that same memory. Each entry point
+ * validates its sizes, splits the work into ranges whose results do not depend on the split,
+ * and runs on the pool only above a measured size (below it, waking a thread costs more than
+ * it saves).
+ * @internal
+ */
+
+import { BackendError, ShapeError, ValueError } from '../errors.js';
+import { WasmAllocator } from './allocator.js';
+import * as generated from './modules.generated.js';
+import { JOB, MAX_THREADS, WorkerPool, nodeWorkerCtor, type JobCode } from './pool.js';
+
+/** Bytes below this offset belong to the kernels' static data (AssemblyScript's Math tables). */
+const STATIC_BYTES = 65536;
+const PAGE = 65536;
+
+/**
+ * Work sizes from which a call is split over threads (bench/wasm, 2 threads on the project's
+ * 2-vCPU machine; a worker wake-up and join costs ~10–30 µs there).
+ */
+export const PARALLEL_MIN = {
+  /** multiply-adds (m·n·k) of a matmul */
+  matmul: 1 << 18,
+  /** output cells of an elementwise op */
+  elementwise: 1 << 16,
+  /** input cells of a reduction or softmax */
+  rows: 1 << 14,
+  /** parameters of an optimizer update */
+  adam: 1 << 15,
+} as const;
+
+/** Options of {@link WasmRuntime.create}. */
+export interface WasmRuntimeOptions {
+  /** Participants in each split call, the caller included (default: up to 4 cores). 1 = no workers. */
+  threads?: number;
+  /** Use the relaxed-SIMD (FMA) build where it validates (default true). */
+  fma?: boolean;
+  /** Initial memory in bytes (default 16 MiB). */
+  initialBytes?: number;
+}
+
+interface Kernels {
+  matmulWorkspaceBytes(): number;
+  matmul(a: number, b: number, c: number, m: number, n: number, k: number, ta: number, tb: number, batch: number, sA: number, sB: number, s: number, e: number, ws: number): void;
+  binary(op: number, a: number, b: number, out: number, s: number, e: number, d1: number, d2: number, d3: number, ...strides: number[]): void;
+  unary(op: number, x: number, out: number, s: number, e: number): void;
+  reduce(op: number, x: number, out: number, len: number, inner: number, s: number, e: number): void;
+  softmax(mode: number, x: number, out: number, len: number, s: number, e: number): void;
+  adam(theta: number, g: number, m: number, v: number, s: number, e: number, ...f: number[]): void;
+}
+
+function decodeBase64(s: string): Uint8Array<ArrayBuffer> {
+  const B = (globalThis as { Buffer?: { from(s: string, enc: string): Uint8Array } }).Buffer;
+  if (B) return Uint8Array.from(B.from(s, 'base64'));
+  const bin = atob(s);
+  const out = new Uint8Array(bin.length);
+  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
+  return out;
+}
+
+/** Whether this realm can share a wasm memory between threads. */
+export function canShareMemory(): boolean {
+  if (typeof SharedArrayBuffer === 'undefined') return false;
+  // a browser page that is not cross-origin isolated has the constructor but may not post it
+  const iso = (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated;
+  return iso !== false;
+}
+
+/** Whether the relaxed-SIMD build validates here (Node 20 needs --experimental-wasm-relaxed-simd). */
+export function fmaSupported(): boolean {
+  return WebAssembly.validate(decodeBase64(generated.fma));
+}
+
+const bytesCache = new Map<string, Uint8Array<ArrayBuffer>>();
+function moduleBytes(name: 'simd' | 'simdShared' | 'fma' | 'fmaShared'): Uint8Array<ArrayBuffer> {
+  let b = bytesCache.get(name);
+  if (!b) bytesCache.set(name, (b = decodeBase64(generated[name])));
+  return b;
+}
+
+interface Plan {
+  variant: 'simd' | 'simdShared' | 'fma' | 'fmaShared';
+  threads: number;
+  shared: boolean;
+  fma: boolean;
+  initialPages: number;
+}
+
+function plan(options: WasmRuntimeOptions): Plan {
+  const known = new Set(['threads', 'fma', 'initialBytes']);
+  for (const key of Object.keys(options)) {
+    if (!known.has(key)) throw new ValueError('wasm', `unknown option "${key}"; expected one of threads, fma, initialBytes`);
+  }
+  const { threads, fma = true, initialBytes = 16 << 20 } = options;
+  if (threads !== undefined && (!Number.isInteger(threads) || threads < 1 || threads > MAX_THREADS)) {
+    throw new ValueError('wasm', `threads must be an integer in [1, ${MAX_THREADS}], got ${String(threads)}`);
+  }
+  if (typeof fma !== 'boolean') throw new ValueError('wasm', `fma must be a boolean, got ${typeof fma}`);
+  if (!Number.isInteger(initialBytes) || initialBytes < 0 || initialBytes > generated.MAX_PAGES * PAGE) {
+    throw new ValueError('wasm', `initialBytes must be an integer in [0, ${generated.MAX_PAGES * PAGE}], got ${String(initialBytes)}`);
+  }
+  const poolable = canShareMemory() && nodeWorkerCtor() !== undefined;
+  const cores = (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator?.hardwareConcurrency ?? 1;
+  const t = threads ?? (poolable ? Math.min(4, Math.max(1, cores)) : 1);
+  if (t > 1 && !poolable) {
+    throw new BackendError('wasm', `threads: ${t} needs SharedArrayBuffer and worker threads, which this runtime lacks; use threads: 1`);
+  }
+  const useFma = fma && fmaSupported();
+  const shared = t > 1;
+  const variant = useFma ? (shared ? 'fmaShared' : 'fma') : shared ? 'simdShared' : 'simd';
+  return { variant, threads: t, shared, fma: useFma, initialPages: Math.max(1, Math.ceil((STATIC_BYTES + initialBytes) / PAGE)) };
+}
+
+/** Splits [0, total) into `parts` ranges cut at multiples of `align`. */
+export function splitRange(total: number, parts: number, align: number): Array<[number, number]> {
+  const out: Array<[number, number]> = [];
+  const units = Math.ceil(total / align);
+  let at = 0;
+  for (let p = 0; p < parts; p++) {
+    const end = Math.min(total, Math.round((units * (p + 1)) / parts) * align);
+    out.push([at, Math.max(at, end)]);
+    at = Math.max(at, end);
+  }
+  return out;
+}
+
+/** An operand of {@link WasmRuntime.binary}: its byte offset and shape. */
+export interface Operand {
+  ptr: number;
+  shape: readonly number[];
+}
+
+/**
+ * Reduces a broadcast of `a` and `b` to at most 4 dimensions: per-dimension element strides
+ * (0 where broadcast), size-1 dimensions dropped, neighbours merged where both operands
+ * stay contiguous across them. Undefined when more than 4 dimensions remain.
+ */
+export function broadcastPlan(a: readonly number[], b: readonly number[]): { out: number[]; dims: number[]; sa: number[]; sb: number[] } | undefined {
+  const r = Math.max(a.length, b.length);
+  const pa = [...new Array<number>(r - a.length).fill(1), ...a];
+  const pb = [...new Array<number>(r - b.length).fill(1), ...b];
+  const out: number[] = [];
+  for (let d = 0; d < r; d++) {
+    if (pa[d] !== pb[d] && pa[d] !== 1 && pb[d] !== 1) {
+      throw new ShapeError('wasm', `shapes [${a.join(', ')}] and [${b.join(', ')}] do not broadcast (dimension ${d})`);
+    }
+    out.push(pa[d] === 1 ? pb[d] : pa[d]);
+  }
+  const strides = (p: number[]): number[] => {
+    const s = new Array<number>(r);
+    let acc = 1;
+    for (let d = r - 1; d >= 0; d--) {
+      s[d] = p[d] === 1 ? 0 : acc;
+      acc *= p[d];
+    }
+    return s;
+  };
+  const sa0 = strides(pa);
+  const sb0 = strides(pb);
+  const dims: number[] = [];
+  const sa: number[] = [];
+  const sb: number[] = [];
+  for (let d = 0; d < r; d++) {
+    if (out[d] === 1) continue;
+    const k = dims.length - 1;
+    if (k >= 0 && sa[k] === sa0[d] * out[d] && sb[k] === sb0[d] * out[d]) {
+      dims[k] *= out[d];
+      sa[k] = sa0[d];
+      sb[k] = sb0[d];
+    } else {
+      dims.push(out[d]);
+      sa.push(sa0[d]);
+      sb.push(sb0[d]);
+    }
+  }
+  if (dims.length > 4) return undefined;
+  while (dims.length < 4) {
+    dims.unshift(1);
+    sa.unshift(0);
+    sb.unshift(0);
+  }
+  return { out, dims, sa, sb };
+}
+
+/** Hyperparameters of one {@link WasmRuntime.adam} step. */
+export interface AdamStep {
+  lr: number;
+  beta1: number;
+  beta2: number;
+  eps: number;
+  /** 1-based step count t, for the bias corrections 1 − βᵗ. */
+  step: number;
+}
+
+export class WasmRuntime {
+  readonly memory: WebAssembly.Memory;
+  readonly threads: number;
+  readonly fma: boolean;
+  readonly shared: boolean;
+  private readonly k: Kernels;
+  private readonly allocator: WasmAllocator;
+  private readonly pool: WorkerPool | undefined;
+  private readonly wsBase: number;
+  private readonly wsBytes: number;
+  private view: Float32Array;
+  private disposed = false;
+
+  private constructor(p: Plan, module: WebAssembly.Module) {
+    this.threads = p.threads;
+    this.fma = p.fma;
+    this.shared = p.shared;
+    this.memory = new WebAssembly.Memory(
+      p.shared ? { initial: p.initialPages, maximum: generated.MAX_PAGES, shared: true } : { initial: p.initialPages, maximum: generated.MAX_PAGES },
+    );
+    this.k = new WebAssembly.Instance(module, { env: { memory: this.memory } }).exports as unknown as Kernels;
+    this.allocator = new WasmAllocator(this.memory, STATIC_BYTES, generated.MAX_PAGES * PAGE);
+    this.wsBytes = this.k.matmulWorkspaceBytes();
+    this.wsBase = this.allocator.alloc(this.wsBytes * p.threads);
+    this.view = new Float32Array(this.memory.buffer);
+    this.pool = p.threads > 1 ? new WorkerPool(p.threads, module, this.memory, this.wsBase, this.wsBytes) : undefined;
+  }
+
+  /** A runtime compiled synchronously (Node; browsers allow only small modules this way). */
+  static create(options: WasmRuntimeOptions = {}): WasmRuntime {
+    const p = plan(options);
+    return new WasmRuntime(p, new WebAssembly.Module(moduleBytes(p.variant)));
+  }
+
+  /** A runtime compiled asynchronously (browsers' main thread). */
+  static async createAsync(options: WasmRuntimeOptions = {}): Promise<WasmRuntime> {
+    const p = plan(options);
+    return new WasmRuntime(p, await WebAssembly.compile(moduleBytes(p.variant)));
+  }
+
+  private check(): void {
+    if (this.disposed) throw new BackendError('wasm', 'the runtime was disposed');
+  }
+
+  /** The memory as float32, refreshed when the memory has grown since the last call. */
+  f32(): Float32Array {
+    if (this.view.byteLength !== this.memory.buffer.byteLength) this.view = new Float32Array(this.memory.buffer);
+    return this.view;
+  }
+
+  /** Byte offset of a new block of `n` float32 cells. */
+  alloc(n: number): number {
+    this.check();
+    return this.allocator.alloc(n * 4);
+  }
+
+  /** Frees a block from {@link alloc}. */
+  free(ptr: number): void {
+    this.allocator.release(ptr);
+  }
+
+  /** Bytes in live blocks (the workspace included) and their count. */
+  get bytesInUse(): number {
+    return this.allocator.bytesInUse;
+  }
+
+  get blocks(): number {
+    return this.allocator.blocks;
+  }
+
+  /** Copies `data` into memory at `ptr`. */
+  write(ptr: number, data: ArrayLike<number>): void {
+    this.f32().set(data, ptr >>> 2);
+  }
+
+  /** A copy of `n` cells at `ptr`. */
+  read(ptr: number, n: number): Float32Array {
+    return this.f32().slice(ptr >>> 2, (ptr >>> 2) + n);
+  }
+
+  private run(op: JobCode, parallel: boolean, total: number, align: number, args: number[], fargs: number[], self: (s: number, e: number) => void): void {
+    this.check();
+    if (!this.pool || !parallel || total < 2 * align) {
+      if (total > 0) self(0, total);
+      return;
+    }
+    this.pool.run(op, args, fargs, splitRange(total, this.threads, align), self);
+  }
+
+  /**
+   * C = op(A)·op(B), `batch` products; A is m×k (stored k×m when `ta`), B is k×n (stored n×k
+   * when `tb`). `strideA`/`strideB` are the element strides between batches (0 shares one 2-D operand).
+   */
+  matmul(a: number, b: number, c: number, m: number, n: number, k: number, ta: boolean, tb: boolean, batch = 1, strideA = m * k, strideB = k * n): void {
+    const args = [a, b, c, m, n, k, ta ? 1 : 0, tb ? 1 : 0, batch, strideA, strideB];
+    const ws = this.wsBase;
+    const rows = batch * m;
+    this.run(JOB.matmul, m * n * k * batch >= PARALLEL_MIN.matmul, rows, 4, args, [], (s, e) =>
+      this.k.matmul(a, b, c, m, n, k, ta ? 1 : 0, tb ? 1 : 0, batch, strideA, strideB, s, e, ws),
+    );
+  }
+
+  /** out = a ∘ b with broadcasting; `op` is a kernel op code (OP_ADD…). Returns the output shape. */
+  binary(op: number, a: Operand, b: Operand, out: number): number[] {
+    const p = broadcastPlan(a.shape, b.shape);
+    if (!p) throw new ShapeError('wasm', `broadcast of [${a.shape.join(', ')}] and [${b.shape.join(', ')}] needs more than 4 dimensions`);
+    const [, d1, d2, d3] = p.dims;
+    const total = p.dims.reduce((x, y) => x * y, 1);
+    const args = [op, a.ptr, b.ptr, out, d1, d2, d3, ...p.sa, ...p.sb];
+    this.run(JOB.binary, total >= PARALLEL_MIN.elementwise, total, 16, args, [], (s, e) =>
+      this.k.binary(op, a.ptr, b.ptr, out, s, e, d1, d2, d3, ...p.sa, ...p.sb),
+    );
+    return p.out;
+  }
+
+  /** out = f(x) over `n` cells; `op` is a kernel op code (UOP_NEG…). */
+  unary(op: number, x: number, out: number, n: number): void {
+    this.run(JOB.unary, n >= PARALLEL_MIN.elementwise, n, 16, [op, x, out], [], (s, e) => this.k.unary(op, x, out, s, e));
+  }
+
+  /** Reduces x viewed as [outer, len, inner] along len; `op` is ROP_SUM, ROP_MAX, ROP_MIN or ROP_MEAN. */
+  reduce(op: number, x: number, out: number, outer: number, len: number, inner: number): void {
+    this.run(JOB.reduce, outer * len * inner >= PARALLEL_MIN.rows, outer, 1, [op, x, out, len, inner], [], (s, e) => this.k.reduce(op, x, out, len, inner, s, e));
+  }
+
+  /** Row-wise softmax (mode 0), logSoftmax (1) or logSumExp (2, one cell per row) of `rows`×`len`. */
+  softmax(mode: number, x: number, out: number, rows: number, len: number): void {
+    this.run(JOB.softmax, rows * len >= PARALLEL_MIN.rows, rows, 1, [mode, x, out, len], [], (s, e) => this.k.softmax(mode, x, out, len, s, e));
+  }
+
+  /**
+   * One Adam step in place over `n` parameters (Kingma & Ba 2015): m ← β₁m + (1−β₁)g,
+   * v ← β₂v + (1−β₂)g², θ ← θ − lr/(1−β₁ᵗ) · m / (√(v/(1−β₂ᵗ)) + ε). The constants are formed
+   * in float64 here and rounded once: 1 − f32(0.999) would be off by 1.3e-5.
+   */
+  adam(theta: number, grad: number, m: number, v: number, n: number, h: AdamStep): void {
+    const f = [h.beta1, 1 - h.beta1, h.beta2, 1 - h.beta2, h.lr / (1 - Math.pow(h.beta1, h.step)), 1 / (1 - Math.pow(h.beta2, h.step)), h.eps].map(Math.fround);
+    this.run(JOB.adam, n >= PARALLEL_MIN.adam, n, 16, [theta, grad, m, v], f, (s, e) => this.k.adam(theta, grad, m, v, s, e, ...f));
+  }
+
+  /** Stops the worker threads; the memory and its tensors become unusable. */
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    this.pool?.dispose();
+  }
+}
+
+/** Kernel op codes, as exported by the module (assembly/kernels.ts). */
+export const OP = {
+  add: 0, sub: 1, mul: 2, div: 3, maximum: 4, minimum: 5, equal: 6, notEqual: 7, greater: 8,
+  greaterEqual: 9, less: 10, lessEqual: 11, softThreshold: 12, hardThreshold: 13,
+} as const;
+export const UOP = { neg: 0, abs: 1, sqrt: 2, square: 3, relu: 4, leakyRelu: 5, exp: 6, sigmoid: 7, sign: 8 } as const;
+export const ROP = { sum: 0, max: 1, min: 2, mean: 3 } as const;
+export const SOFTMAX = { softmax: 0, logSoftmax: 1, logSumExp: 2 } as const;
