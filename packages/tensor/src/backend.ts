@@ -76,8 +76,6 @@ export interface BackendState {
   readonly adapter: AdapterInstance;
   readonly kernels: Map<string, Map<string, CompiledKernel>>;
   readonly stats: KernelStats;
-  /** The same array as `info.fallbacks`, which the state appends to. */
-  readonly fallbacks: string[];
 }
 
 // One backend per process, whichever copy of this package (ESM, CJS, a second release) asks.
@@ -127,18 +125,17 @@ function resolve(op: string, name: string): { name: BackendName; req: BackendNam
 /** Creates the backend and makes it current, releasing the previous one: every selection path ends here. */
 function install(name: BackendName, requested: BackendName | 'auto', reason: string): BackendInfo {
   const adapter = adapterFor(name).create(name);
-  const fallbacks: string[] = [];
   const info: BackendInfo = {
     requested,
     name,
     reason,
     syncReadback: adapter.syncReadback,
     resident: adapter.resident,
-    fallbacks,
+    fallbacks: [],
     maxElements: MAX_ELEMENTS[name],
   };
   const prev = slot.state;
-  slot.state = { info, adapter, kernels: new Map(), stats: { compiled: 0, calls: 0, uploads: 0, readbacks: 0 }, fallbacks };
+  slot.state = { info, adapter, kernels: new Map(), stats: { compiled: 0, calls: 0, uploads: 0, readbacks: 0 } };
   if (prev) destroyState(prev);
   return info;
 }
@@ -249,5 +246,7 @@ export function kernelFor(
 export function noteFallback(kernel: CompiledKernel): void {
   const s = current();
   const why = s.adapter.fallbackReason(kernel);
-  if (why && !s.fallbacks.includes(why)) s.fallbacks.push(why);
+  // `info.fallbacks` is readonly to users; the backend is its one writer.
+  const fallbacks = s.info.fallbacks as string[];
+  if (why && !fallbacks.includes(why)) fallbacks.push(why);
 }
