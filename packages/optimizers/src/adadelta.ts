@@ -10,7 +10,8 @@
  */
 import { type Tensor, add, div, mul, sqrt, square, zeros } from '@sparsekit/tensor';
 import { pureForm, type OptimizerOptions, type OptimizerParams } from './define.js';
-import { Optimizer, type GradientTransformation, type OptimizerSpec, type Schedule } from './optimizer.js';
+import { Optimizer } from './optimizer.js';
+import type { GradientTransformation, OptimizerSpec, Schedule } from './contract.js';
 import { addDecayedWeights, chain, scaleByLearningRate } from './transforms.js';
 import { transformOptions } from './validate.js';
 

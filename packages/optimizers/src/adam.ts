@@ -12,9 +12,10 @@
  */
 import { type Tensor, add, div, maximum, mul, sqrt, square, zeros } from '@sparsekit/tensor';
 import { pureForm, type OptimizerOptions, type OptimizerParams } from './define.js';
-import { Optimizer, type GradientTransformation, type OptimizerSpec, type Schedule } from './optimizer.js';
+import { Optimizer } from './optimizer.js';
+import type { GradientTransformation, OptimizerSpec, Schedule } from './contract.js';
 import { addDecayedWeights, chain, scaleByLearningRate } from './transforms.js';
-import { transformOptions } from './validate.js';
+import { type HyperparameterCheck, transformOptions } from './validate.js';
 
 /** State of {@link scaleByAdam}: the step count and the moments per parameter (`nuMax` empty without AMSGrad). */
 export type AdamState = {
@@ -83,7 +84,7 @@ export interface AdamOptions {
 }
 
 /** Validation shared by the Adam family. @internal */
-export function validateAdam(check: Parameters<OptimizerSpec<AdamOptions>['validate']>[0]): void {
+export function validateAdam(check: HyperparameterCheck): void {
   check.learningRate('lr');
   check.rate('beta1');
   check.rate('beta2');

@@ -9,7 +9,8 @@
  */
 import { ADAM_SPEC, type AdamOptions, scaleByAdam, validateAdam } from './adam.js';
 import { pureForm, type OptimizerOptions, type OptimizerParams } from './define.js';
-import { Optimizer, type OptimizerSpec } from './optimizer.js';
+import { Optimizer } from './optimizer.js';
+import type { OptimizerSpec } from './contract.js';
 import { addDecayedWeights, chain, scaleByLearningRate } from './transforms.js';
 
 /** Hyperparameters of {@link AdamW}: Adam's, with `weightDecay` decoupled (default 0.01). */

@@ -1,5 +1,6 @@
 import { ValueError } from '@sparsekit/tensor';
-import { Optimizer, type GradientTransformation, type OptimizerSpec, type ParamGroupInput, type ParameterLike, type StepOptions } from './optimizer.js';
+import { Optimizer } from './optimizer.js';
+import type { GradientTransformation, OptimizerSpec, ParamGroupInput, ParameterLike, StepOptions } from './contract.js';
 import { HyperparameterCheck } from './validate.js';
 
 /**

@@ -14,7 +14,8 @@
  */
 import { type Tensor, add, clip, div, full, mul, pow, sqrt, square, sub, zeros } from '@sparsekit/tensor';
 import { pureForm, type OptimizerOptions, type OptimizerParams } from './define.js';
-import { Optimizer, type GradientTransformation, type OptimizerSpec, type Schedule } from './optimizer.js';
+import { Optimizer } from './optimizer.js';
+import type { GradientTransformation, OptimizerSpec, Schedule } from './contract.js';
 import { learningRateAt } from './transforms.js';
 
 /** State of FTRL: the squared-gradient accumulator n and the linear term z. */

@@ -13,7 +13,8 @@
  */
 import { type Tensor, ValueError, add, formatShape, mul, reshape, sub, topKMask } from '@sparsekit/tensor';
 import { pureForm, type OptimizerOptions, type OptimizerParams } from './define.js';
-import { Optimizer, type GradientTransformation, type OptimizerSpec, type Schedule } from './optimizer.js';
+import { Optimizer } from './optimizer.js';
+import type { GradientTransformation, OptimizerSpec, Schedule } from './contract.js';
 import { chain, scaleByLearningRate, trace, type CountState } from './transforms.js';
 
 /** Hyperparameters of {@link IHT}. */

@@ -1,31 +1,5 @@
-export {
-  Optimizer,
-  applyUpdates,
-  applyStep,
-  applyStepAsync,
-  type StepResult,
-  type ApplyStepOptions,
-  nonFiniteProbe,
-  disposeState,
-  stateTensors,
-  mapState,
-  stateDictToJSON,
-  stateDictFromJSON,
-  type StateTree,
-  type UpdateResult,
-  type GradientTransformation,
-  type ParameterLike,
-  type Schedule,
-  type HyperValue,
-  type Hyperparameters,
-  type ParamGroupInput,
-  type ParamGroup,
-  type StepOptions,
-  type OptimizerSpec,
-  type OptimizerStateDict,
-  type EncodedTensor,
-} from './optimizer.js';
-export { HyperparameterCheck } from './validate.js';
+// The class, the contract, the pure step and state helpers: the `/optimizer` subpath's surface.
+export * from './optimizer.js';
 export { pureForm, type OptimizerParams, type OptimizerOptions } from './define.js';
 export {
   chain,

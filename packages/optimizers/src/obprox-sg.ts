@@ -13,7 +13,8 @@
 import { l1 } from '@sparsekit/regularizers';
 import { add, greater, mul, sign, sub, where } from '@sparsekit/tensor';
 import { pureForm, type OptimizerOptions, type OptimizerParams } from './define.js';
-import { Optimizer, type GradientTransformation, type OptimizerSpec, type Schedule } from './optimizer.js';
+import { Optimizer } from './optimizer.js';
+import type { GradientTransformation, OptimizerSpec, Schedule } from './contract.js';
 import { type CountState, learningRateAt } from './transforms.js';
 
 /** Hyperparameters of {@link OBProxSG}. */

@@ -16,7 +16,8 @@
 import { div, mul, sub } from '@sparsekit/tensor';
 import { type AdamState, adamMoments, initAdamState } from './adam.js';
 import { pureForm, type OptimizerOptions, type OptimizerParams } from './define.js';
-import { Optimizer, type GradientTransformation, type OptimizerSpec, type Schedule } from './optimizer.js';
+import { Optimizer } from './optimizer.js';
+import type { GradientTransformation, OptimizerSpec, Schedule } from './contract.js';
 import { type Penalty, type Prox, penaltyProx } from './prox.js';
 import { validatePenalty } from './proximal-sgd.js';
 import { learningRateAt } from './transforms.js';

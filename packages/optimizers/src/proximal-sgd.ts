@@ -9,7 +9,9 @@
  * gradient pull stays below λ land on exactly zero. Any {@link Prox} plugs in.
  */
 import { pureForm, type OptimizerOptions, type OptimizerParams } from './define.js';
-import { Optimizer, type OptimizerSpec, type Schedule } from './optimizer.js';
+import { Optimizer } from './optimizer.js';
+import type { OptimizerSpec, Schedule } from './contract.js';
+import type { HyperparameterCheck } from './validate.js';
 import { type Prox, penaltyProx, PENALTIES, type Penalty } from './prox.js';
 import { addDecayedWeights, applyProx, chain, scaleByLearningRate, trace } from './transforms.js';
 
@@ -30,7 +32,7 @@ export interface ProximalSGDOptions {
 }
 
 /** Checks the penalty options shared by the proximal optimizers. @internal */
-export function validatePenalty(check: { get(name: string): unknown; fail(name: string, expected: string): never; nonNegative(name: string): number; oneOf<T extends string>(name: string, c: readonly T[]): T }): void {
+export function validatePenalty(check: HyperparameterCheck): void {
   check.nonNegative('lambda');
   check.oneOf('penalty', PENALTIES);
   const prox = check.get('prox') as Prox | null;

@@ -12,7 +12,8 @@
  */
 import { type Tensor, add, div, mul, softThreshold, sub, zeros } from '@sparsekit/tensor';
 import { pureForm, type OptimizerOptions, type OptimizerParams } from './define.js';
-import { Optimizer, type GradientTransformation, type OptimizerSpec, type Schedule } from './optimizer.js';
+import { Optimizer } from './optimizer.js';
+import type { GradientTransformation, OptimizerSpec, Schedule } from './contract.js';
 import { learningRateAt } from './transforms.js';
 
 /** State of RDA: the average gradient. */

@@ -4,9 +4,9 @@
  * any schedule, {@link joinSchedules} runs schedules one after another.
  */
 import { ValueError, checkOptions, describeValue } from '@sparsekit/tensor';
-import type { Schedule } from './optimizer.js';
+import type { Schedule } from './contract.js';
 
-export type { Schedule } from './optimizer.js';
+export type { Schedule } from './contract.js';
 
 function finite(op: string, name: string, v: number, check: (x: number) => boolean, expected: string): void {
   if (typeof v !== 'number' || !Number.isFinite(v) || !check(v)) throw new ValueError(op, `${name} must be ${expected}, got ${describeValue(v)}`);

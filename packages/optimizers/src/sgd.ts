@@ -12,7 +12,8 @@
  * in deep learning".
  */
 import { pureForm, type OptimizerOptions, type OptimizerParams } from './define.js';
-import { Optimizer, type OptimizerSpec, type Schedule } from './optimizer.js';
+import { Optimizer } from './optimizer.js';
+import type { OptimizerSpec, Schedule } from './contract.js';
 import { addDecayedWeights, chain, scaleByLearningRate, trace } from './transforms.js';
 
 /** Hyperparameters of {@link SGD}. */

@@ -10,7 +10,8 @@
  */
 import { ValueError, add, describeValue, mul, sign } from '@sparsekit/tensor';
 import { pureForm, type OptimizerOptions, type OptimizerParams } from './define.js';
-import { Optimizer, type GradientTransformation, type OptimizerSpec, type Schedule } from './optimizer.js';
+import { Optimizer } from './optimizer.js';
+import type { GradientTransformation, OptimizerSpec, Schedule } from './contract.js';
 import { addDecayedWeights, chain, scaleByLearningRate, trace } from './transforms.js';
 
 /** Adds the L1 subgradient λ·sign(θ) to the updates. */

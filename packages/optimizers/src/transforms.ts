@@ -4,7 +4,7 @@
  * Every one is a pure `init` / `update` pair over lists of lazy tensors.
  */
 import { type Tensor, ValueError, add, checkOptions, describeValue, div, maximum, mul, sqrt, sub, sum, tidy, zeros } from '@sparsekit/tensor';
-import type { GradientTransformation, Schedule, StateTree, UpdateResult } from './optimizer.js';
+import type { GradientTransformation, Schedule, StateTree, UpdateResult } from './contract.js';
 import type { Prox } from './prox.js';
 
 /** State of the transformations that only count their updates. */

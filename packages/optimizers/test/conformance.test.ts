@@ -1,5 +1,5 @@
-import { setBackend } from '@sparsekit/tensor';
-import { describe, it } from 'vitest';
+import { type Tensor, add, mul, setBackend, zeros } from '@sparsekit/tensor';
+import { describe, expect, it } from 'vitest';
 import {
   Adadelta,
   Adagrad,
@@ -16,9 +16,12 @@ import {
   RMSprop,
   SGD,
   SubgradientSGD,
+  type GradientTransformation,
+  Optimizer,
+  type OptimizerSpec,
   cosineSchedule,
 } from '../src/index.js';
-import { type ConformanceOptions, describeConformance } from '../src/testing/index.js';
+import { ConformanceError, type ConformanceOptions, conformanceChecks, describeConformance } from '../src/testing/index.js';
 
 // Every optimizer of the package runs the kit, as a third party would. Hyperparameters per
 // problem are the caller's to choose; tolerances and problems are the kit's.
@@ -170,3 +173,44 @@ const suites: ConformanceOptions[] = [
 ];
 
 for (const suite of suites) describeConformance(suite, { describe, it });
+
+// The kit's "never mutates" check must catch a transformation that changes its input state in
+// place, whichever way: a counter bumped, a tensor swapped into a list, a tensor disposed.
+describe('the kit holds pure transformations to "never mutates its input state"', () => {
+  type Moments = { count: number; mu: Tensor[] };
+  const mutating = (how: 'count' | 'swap' | 'dispose'): GradientTransformation<Moments> => ({
+    name: `mutating(${how})`,
+    init: (params) => ({ count: 0, mu: params.map((p) => zeros(p.shape)) }),
+    update(grads, state) {
+      const mu = grads.map((g, i) => add(mul(state.mu[i], 0.5), g));
+      if (how === 'count') (state as { count: number }).count++;
+      if (how === 'swap') state.mu[0] = mu[0];
+      if (how === 'dispose') state.mu[0].dispose();
+      return { updates: mu.map((m) => mul(m, -0.1)), state: { count: state.count + 1, mu } };
+    },
+  });
+  const check = (how: 'count' | 'swap' | 'dispose') => {
+    const spec: OptimizerSpec<{ lr: number }> = { name: 'Mutating', defaults: { lr: 0.1 }, validate: (c) => c.positive('lr'), transformation: () => mutating(how) as never };
+    const found = conformanceChecks({ name: 'Mutating', create: (ps) => new Optimizer(spec, ps), invalid: [] }).find((c) => c.name.startsWith('never mutates'));
+    if (!found) throw new Error('the kit has no "never mutates" check');
+    return found.run();
+  };
+
+  it('fails a transformation that bumps a counter in its input state', async () => {
+    await expect(check('count')).rejects.toThrow('mutating(count).update changed state.count of the state it was given (step 1)');
+  });
+
+  it('fails a transformation that swaps a tensor into its input state', async () => {
+    await expect(check('swap')).rejects.toThrow(/^mutating\(swap\)\.update changed state\.mu\[0\]/);
+  });
+
+  it('fails a transformation that disposes a tensor of its input state', async () => {
+    await expect(check('dispose')).rejects.toThrow(ConformanceError);
+    await expect(check('dispose')).rejects.toThrow(/^mutating\(dispose\)\.update changed state\.mu\[0\]/);
+  });
+
+  it('passes Adam, whose transformation returns a new state', async () => {
+    const found = conformanceChecks({ name: 'Adam', create: (ps) => new Adam(ps, { lr: 0.05 }), invalid: [] }).find((c) => c.name.startsWith('never mutates'));
+    await expect(found?.run()).resolves.toBe('1 transformation(s) left their input state as it was (structure, tensors and values) over 4 steps');
+  });
+});

@@ -10,7 +10,10 @@
  * `Parameter`s.
  */
 import { Parameter } from '@sparsekit/autograd';
-import { type Tensor, memory, tensor } from '@sparsekit/tensor';
+import { type Tensor, isTensor, memory, tensor, tidy } from '@sparsekit/tensor';
+import type { GradientTransformation, StateTree } from '../contract.js';
+import { stateTensors } from '../state.js';
+import { applyStepAsync } from '../step.js';
 import { type LassoProblem, type Problem, lassoProblem, leastSquaresProblem, quadraticProblem, rosenbrockProblem } from './problems.js';
 
 export { lassoProblem, leastSquaresProblem, quadraticProblem, rosenbrockProblem, type LassoProblem, type Problem } from './problems.js';
@@ -27,6 +30,11 @@ export interface OptimizerUnderTest {
   loadStateDict(dict: never): void;
   /** Frees the optimizer's tensors, if it holds any. */
   dispose?(): void;
+  /**
+   * The pure transformation of each parameter group, which the kit holds to "never mutates
+   * its input state". Every `Optimizer` has it; an optimizer without it fails that check.
+   */
+  readonly paramGroups?: ReadonlyArray<{ readonly params?: readonly unknown[]; readonly transformation?: GradientTransformation }>;
 }
 
 /** What a conformance run is told about the optimizer under test. */
@@ -173,21 +181,59 @@ function sameBits(a: Float32Array[], b: Float32Array[]): boolean {
 
 /** Deep equality of state dicts: typed arrays bit for bit, numbers with Object.is. */
 function deepEqual(a: unknown, b: unknown): boolean {
+  return firstDifference(a, b, '') === null;
+}
+
+/** Where two plain-data trees first differ (typed arrays bit for bit, numbers with Object.is), or null. */
+function firstDifference(a: unknown, b: unknown, path: string): string | null {
   if (ArrayBuffer.isView(a) || ArrayBuffer.isView(b)) {
-    if (!ArrayBuffer.isView(a) || !ArrayBuffer.isView(b)) return false;
+    if (!ArrayBuffer.isView(a) || !ArrayBuffer.isView(b)) return path || 'the root';
     const x = new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
     const y = new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
-    return x.length === y.length && x.every((v, i) => v === y[i]);
+    return x.length === y.length && x.every((v, i) => v === y[i]) ? null : path || 'the root';
   }
   if (Array.isArray(a) || Array.isArray(b)) {
-    return Array.isArray(a) && Array.isArray(b) && a.length === b.length && a.every((v, i) => deepEqual(v, b[i]));
+    if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return path || 'the root';
+    for (let i = 0; i < a.length; i++) {
+      const d = firstDifference(a[i], b[i], `${path}[${i}]`);
+      if (d !== null) return d;
+    }
+    return null;
   }
   if (a !== null && b !== null && typeof a === 'object' && typeof b === 'object') {
     const ka = Object.keys(a as object).sort();
     const kb = Object.keys(b as object).sort();
-    return deepEqual(ka, kb) && ka.every((k) => deepEqual((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
+    if (firstDifference(ka, kb, '') !== null) return `${path || 'the root'} (its keys)`;
+    for (const k of ka) {
+      const d = firstDifference((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k], `${path}.${k}`);
+      if (d !== null) return d;
+    }
+    return null;
   }
-  return Object.is(a, b);
+  return Object.is(a, b) ? null : path || 'the root';
+}
+
+/**
+ * A state tree as plain data: every tensor as its identity (first-seen order), whether it
+ * was disposed, its shape and its values, so replacing, disposing or changing one shows.
+ */
+async function snapshotState(state: StateTree, ids = new Map<Tensor, number>()): Promise<unknown> {
+  if (isTensor(state)) {
+    if (!ids.has(state)) ids.set(state, ids.size);
+    const id = ids.get(state);
+    return state.isDisposed ? { tensor: id, disposed: true } : { tensor: id, shape: [...state.shape], data: await state.data() };
+  }
+  if (Array.isArray(state)) {
+    const out: unknown[] = [];
+    for (const x of state) out.push(await snapshotState(x, ids));
+    return out;
+  }
+  if (state !== null && typeof state === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(state)) out[k] = await snapshotState(v as StateTree, ids);
+    return out;
+  }
+  return state;
 }
 
 function clone<T>(x: T): T {
@@ -290,6 +336,56 @@ export function conformanceChecks(options: ConformanceOptions): ConformanceCheck
     if (!sameBits(straight.values, resumed.values)) fail('15 steps + save/load + 15 steps differ from 30 uninterrupted steps');
     if (!deepEqual(straight.dict, resumed.dict)) fail('the final state dicts of the resumed and uninterrupted runs differ');
     return '15 + load + 15 steps equal 30 steps bit for bit, parameters and state';
+  });
+
+  add('never mutates the state it is given (the pure transformation of every group)', async () => {
+    const problem = quadraticProblem();
+    // Each group's transformation with the indices of its parameters among the problem's.
+    const groups = await withRun(problem, quad, async (run) => {
+      const gs = run.optimizer.paramGroups;
+      const list: NonNullable<OptimizerUnderTest['paramGroups']> = Array.isArray(gs) ? gs : [];
+      return list.map((g) => ({ tx: g?.transformation, members: (g?.params ?? []).map((p) => run.params.indexOf(p as Parameter)) }));
+    });
+    if (groups.length === 0 || !groups.every(({ tx, members }) => tx && typeof tx.init === 'function' && typeof tx.update === 'function' && members.every((k) => k >= 0))) {
+      fail('the optimizer exposes no pure transformation per group (paramGroups[].params and .transformation, as every Optimizer does)');
+    }
+    const steps = 4;
+    for (const group of groups) {
+      const tx = group.tx as GradientTransformation;
+      // The other parameters stay at the start; only the group's own are stepped.
+      const theta = problem.start.map((x) => Float64Array.from(x));
+      let params = group.members.map((k) => tensor(Float32Array.from(problem.start[k]), problem.shapes[k]));
+      let state = tidy(() => tx.init(params));
+      try {
+        for (let t = 0; t < steps; t++) {
+          const values = await Promise.all(params.map((p) => p.data()));
+          group.members.forEach((k, j) => theta[k].set(values[j]));
+          const all = problem.gradient(theta).grads;
+          const grads = group.members.map((k) => tensor(Float32Array.from(all[k]), problem.shapes[k]));
+          try {
+            const before = await snapshotState(state);
+            const inputs = new Set([...stateTensors(state), ...params, ...grads]);
+            const made = tidy(() => {
+              const r = tx.update(grads, state, params);
+              return [...r.updates, ...stateTensors(r.state)];
+            }).filter((x) => !inputs.has(x));
+            try {
+              for (const x of made) await x.materialize();
+            } finally {
+              for (const x of made) x.dispose();
+            }
+            const where = firstDifference(before, await snapshotState(state), 'state');
+            if (where !== null) fail(`${tx.name}.update changed ${where} of the state it was given (step ${t + 1}); return a new state instead`);
+            ({ params, state } = await applyStepAsync(tx, grads, state, params));
+          } finally {
+            for (const g of grads) g.dispose();
+          }
+        }
+      } finally {
+        for (const t of [...params, ...stateTensors(state)]) t.dispose();
+      }
+    }
+    return `${groups.length} transformation(s) left their input state as it was (structure, tensors and values) over ${steps} steps`;
   });
 
   add('leaves parameters and state untouched on a rejected (NaN/Inf) step', async () => {
