@@ -138,22 +138,32 @@ function table(target: string): Map<string, KernelBuilder<never>> | undefined {
   if (!seeded) {
     // Read lazily: the tables import ops' helpers, which import this module.
     seeded = true;
-    for (const [name, builder] of Object.entries(webasmKernels)) registerVariant(name, 'webasm', builder as KernelBuilder<never>);
+    const builtIn: Record<string, Record<string, KernelBuilder<never>>> = { webasm: webasmKernels as Record<string, KernelBuilder<never>> };
+    for (const [target, kernels] of Object.entries(builtIn)) variants.set(target, new Map(Object.entries(kernels)));
   }
   return variants.get(target);
 }
 
 /**
  * Registers a builder of kernel `name` for one backend or a whole family; it returns null
- * for parameters it does not handle. @internal
+ * for parameters it does not handle. Returns the function that unregisters it. @internal
  */
-export function registerVariant<P>(name: string, target: BackendName | string, builder: KernelBuilder<P>): void {
+export function registerVariant<P>(name: string, target: BackendName | string, builder: KernelBuilder<P>): () => void {
+  table(target); // seed the built-in tables first, so they never replace this builder
   let t = variants.get(target);
   if (!t) {
     t = new Map();
     variants.set(target, t);
   }
+  const previous = t.get(name);
   t.set(name, builder as KernelBuilder<never>);
+  const map = t;
+  // Unregistering restores what was there before.
+  return () => {
+    if (map.get(name) !== builder) return;
+    if (previous) map.set(name, previous);
+    else map.delete(name);
+  };
 }
 
 /** The adapter serving `name`. @internal */

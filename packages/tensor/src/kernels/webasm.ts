@@ -12,11 +12,12 @@ import type { ReduceParams, Reducer } from '../reduce.js';
 import type { Tensor } from '../tensor.js';
 
 /**
- * matmul for m and k divisible by 4 (see the README for its measured speed-up): each thread computes four rows of one column, returned as an Array(4), with k
- * unrolled by four. The thread's row block (`thread.y`) is uniform across the SIMD lanes, so
- * reads of a are one load and a splat; indices are written from `this.thread.*` and `(k|0)`
- * inline because webasm keeps declared integer locals in f32. The raw [n, m/4]×4 result is
- * laid out row-major on the host.
+ * matmul for m and k divisible by 4 (the README has its measured speed-up): each thread
+ * computes four rows of one column, returned as an Array(4), with k unrolled by four. The
+ * thread's row block (`thread.y`) is uniform across the SIMD lanes, so reads of a are one load
+ * and a splat; indices are written from `this.thread.*` and `(k|0)` inline because webasm
+ * keeps declared integer locals in f32. The raw [n, m/4]×4 result is laid out row-major on
+ * the host.
  */
 function matmul4({ a, b, m, n, k, ta, tb, batch, outShape }: MatmulParams): Tensor | null {
   if (batch !== 1 || outShape.length !== 2 || m % 4 !== 0 || k % 4 !== 0 || k === 0) return null;
