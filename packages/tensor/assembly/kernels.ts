@@ -47,16 +47,14 @@ const MAGIC_BITS: i32 = 0x4b400000;
 // src/fastmath.ts (gpu.js kernels): 0 below −87.33654, +Inf above 88.72283, NaN passes through.
 // @ts-ignore: decorator
 @inline function vexp(x: v128): v128 {
+  // Clamping x first (pmax/pmin are single instructions; they keep a NaN x) bounds n to
+  // [−126, 128] without per-lane selects on n.
+  const xc = f32x4.pmin(f32x4.pmax(x, fsplat(-87.33654)), fsplat(88.72283));
   const magic = fsplat(MAGIC);
-  const t = f32x4.add(f32x4.mul(x, fsplat(1.4426950408889634)), magic);
-  let n = f32x4.sub(t, magic);
-  let ni = i32x4.sub(t, i32x4.splat(MAGIC_BITS));
-  // clamp to [−126, 128] with compare-selects (pmin/pmax semantics, NaN handled below)
-  const lo = f32x4.lt(n, fsplat(-126.0));
-  const hi = f32x4.gt(n, fsplat(128.0));
-  n = select4(fsplat(-126.0), select4(fsplat(128.0), n, hi), lo);
-  ni = select4(i32x4.splat(-126), select4(i32x4.splat(128), ni, hi), lo);
-  const r = f32x4.add(f32x4.sub(x, f32x4.mul(n, fsplat(0.693359375))), f32x4.mul(n, fsplat(0.000212194440)));
+  const t = f32x4.add(f32x4.mul(xc, fsplat(1.4426950408889634)), magic);
+  const n = f32x4.sub(t, magic);
+  const ni = i32x4.sub(t, i32x4.splat(MAGIC_BITS));
+  const r = f32x4.add(f32x4.sub(xc, f32x4.mul(n, fsplat(0.693359375))), f32x4.mul(n, fsplat(0.000212194440)));
   let p = fsplat(0.00019875691500);
   p = madd(p, r, fsplat(0.0013981999507));
   p = madd(p, r, fsplat(0.0083334519073));
@@ -64,11 +62,13 @@ const MAGIC_BITS: i32 = 0x4b400000;
   p = madd(p, r, fsplat(0.16666665459));
   p = madd(p, r, fsplat(0.50000001201));
   p = f32x4.add(f32x4.add(f32x4.mul(f32x4.mul(p, r), r), r), fsplat(1.0));
+  // 2ⁿ as two factors 2^⌊n/2⌋·2^⌈n/2⌉, each a normal float for n in [−126, 128]
   const h = i32x4.shr_s(ni, 1);
   const l = i32x4.sub(ni, h);
   const bias = i32x4.splat(127);
   const e = f32x4.mul(f32x4.mul(p, i32x4.shl(i32x4.add(h, bias), 23)), i32x4.shl(i32x4.add(l, bias), 23));
-  let out = select4(fsplat(0.0), e, f32x4.lt(x, fsplat(-87.33654)));
+  // below −87.33654: 0; above 88.72283: +Inf; NaN: itself
+  let out = v128.andnot(e, f32x4.lt(x, fsplat(-87.33654)));
   out = select4(fsplat(Infinity), out, f32x4.gt(x, fsplat(88.72283)));
   return select4(x, out, isNaN4(x));
 }
