@@ -323,6 +323,33 @@ export function parityCases(T: T): ParityCase[] {
     }
   });
 
+  add('gather checks tensor indices, computed on the device too', async () => {
+    const x = randomDense([6, 5]);
+    const colsRef = (cols: number[]): Dense => ({ shape: [6, cols.length], data: Float64Array.from([...Array(6).keys()].flatMap((r) => cols.map((c) => x.data[r * 5 + c]))) });
+    // Indices computed by a kernel (device-resident on GL and WebGPU): 0.5·[4, 2] = [2, 1].
+    await check('gather computed cols', T.gather(up(x), T.mul(T.tensor([4, 2]), 0.5), 1), colsRef([2, 1]), EXACT);
+    const bad = T.mul(T.tensor([4, 12]), 0.5); // [2, 6]: 6 is past the 5 columns
+    if (T.getBackend().syncReadback) {
+      let err: unknown;
+      try {
+        T.gather(up(x), bad, 1);
+      } catch (e) {
+        err = e;
+      }
+      if (!(err instanceof T.ValueError) || err.message !== 'gather: indices[1] must be an integer in [0, 5), got 6') {
+        throw new Error(`expected gather's ValueError for index 6, got ${String(err)}`);
+      }
+    } else {
+      // No synchronous readback (WebGPU): the slices at a bad index are NaN instead.
+      const d = await T.gather(up(x), bad, 1).data();
+      for (let r = 0; r < 6; r++) {
+        if (d[r * 2] !== Math.fround(x.data[r * 5 + 2]) || !Number.isNaN(d[r * 2 + 1])) {
+          throw new Error(`row ${r}: expected [x[${r}, 2], NaN], got [${d[r * 2]}, ${d[r * 2 + 1]}]`);
+        }
+      }
+    }
+  });
+
   add('reshape, sliceRows, gather, concat, oneHot', async () => {
     const x = randomDense([6, 5]);
     await check('reshape', T.reshape(up(x), [3, -1]), { shape: [3, 10], data: x.data }, EXACT);
