@@ -1,3 +1,5 @@
+// Backend selection and state: which backend runs and why, its adapter instance
+// (kernels/registry.ts), the compiled-kernel cache and the counters.
 import { BackendError } from './errors.js';
 import {
   adapterFor,

@@ -1,3 +1,5 @@
+// Code generation for the planner: the fused elementwise kernel and the broadcasting index
+// expressions. Op-specific kernel sources live with their ops (and backend variants in kernels/).
 import type { CodegenProfile, KernelProgram } from './kernels/registry.js';
 import { codeContext } from './fastmath.js';
 import { divmod, sizeOf } from './shape.js';

@@ -1,3 +1,5 @@
+// Helpers every op uses: argument checks, the lazy-tensor factories (host, elementwise,
+// kernel, view) and the axis argument of reductions.
 import { current } from './backend.js';
 import { BackendError, ShapeError, ValueError, checkOptions, describeValue, formatShape } from './errors.js';
 import { codeContext, type CodeContext } from './fastmath.js';

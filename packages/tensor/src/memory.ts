@@ -1,3 +1,5 @@
+// Memory: tidy scopes, live counts, reference counts of pending consumers and of shared
+// device buffers, and the FinalizationRegistry that frees buffers of collected tensors.
 import { ValueError, describeValue } from './errors.js';
 import { shared } from './registry.js';
 import { DISPOSED, OP, PENDING, VALUE, isTensor, type DeviceValue, type Tensor } from './tensor.js';

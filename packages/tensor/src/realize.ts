@@ -1,3 +1,6 @@
+// Realisation: plan the kernels an unrealised tensor needs (fusing elementwise chains via
+// codegen.ts), run them through the backend's adapter with one executor for the sync and async
+// contracts, and read values back.
 import { current, kernelFor, noteFallback, type ArgKind, type CompiledKernel } from './backend.js';
 import { fuse } from './codegen.js';
 import { BackendError, ValueError, describeValue } from './errors.js';

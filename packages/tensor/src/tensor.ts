@@ -1,3 +1,6 @@
+// The Tensor class: its public API, its internal slots (under registered symbols) and the
+// op records a lazy tensor carries. Memory bookkeeping is in memory.ts, computing values in
+// realize.ts.
 import { isTensor as isBrandedTensor } from '@sparsekit/core';
 import type { BackendState } from './backend.js';
 import { current } from './backend.js';
