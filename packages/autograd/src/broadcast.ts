@@ -1,12 +1,17 @@
 import { type Tensor, reshape, sum } from '@sparsekit/tensor';
 
+/** Whether two shapes are equal. @internal */
+export function sameShape(a: readonly number[], b: readonly number[]): boolean {
+  return a.length === b.length && a.every((d, i) => d === b[i]);
+}
+
 /**
  * Reduces a gradient computed at a broadcast shape back to an input's shape: sums over the
  * leading axes the input lacked and over the axes where it had length 1, then reshapes.
  * This is the adjoint of NumPy broadcasting.
  */
 export function unbroadcast(g: Tensor, shape: readonly number[]): Tensor {
-  if (g.shape.length === shape.length && g.shape.every((d, i) => d === shape[i])) return g;
+  if (sameShape(g.shape, shape)) return g;
   const lead = g.rank - shape.length;
   let out = g;
   for (let ax = 0; ax < g.rank; ax++) {
@@ -15,6 +20,3 @@ export function unbroadcast(g: Tensor, shape: readonly number[]): Tensor {
   }
   return reshape(out, shape);
 }
-
-/** The shape of a tensor or of a number (a scalar). */
-export const shapeOf = (x: Tensor | number): readonly number[] => (typeof x === 'number' ? [] : x.shape);

@@ -1,5 +1,5 @@
 import * as T from '@sparsekit/tensor';
-import { type ReduceOptions, type MatmulOptions, Tensor, ValueError, isTensor } from '@sparsekit/tensor';
+import { type ReduceOptions, type MatmulOptions, type TensorLike, Tensor, ValueError, isTensor } from '@sparsekit/tensor';
 import { absGrad } from './gradients/abs.js';
 import { addGrad } from './gradients/add.js';
 import { clipGrad } from './gradients/clip.js';
@@ -7,12 +7,12 @@ import { concatGrad } from './gradients/concat.js';
 import { divGrad } from './gradients/div.js';
 import { expGrad } from './gradients/exp.js';
 import { gatherGrad } from './gradients/gather.js';
-import { hardThresholdGrad } from './gradients/hard_threshold.js';
-import { leakyReluGrad } from './gradients/leaky_relu.js';
+import { hardThresholdGrad } from './gradients/hard-threshold.js';
+import { leakyReluGrad } from './gradients/leaky-relu.js';
 import { logGrad } from './gradients/log.js';
 import { log1pGrad } from './gradients/log1p.js';
-import { logSoftmaxGrad } from './gradients/log_softmax.js';
-import { logSumExpGrad } from './gradients/log_sum_exp.js';
+import { logSoftmaxGrad } from './gradients/log-softmax.js';
+import { logSumExpGrad } from './gradients/log-sum-exp.js';
 import { matmulGrad } from './gradients/matmul.js';
 import { maxGrad } from './gradients/max.js';
 import { maximumGrad } from './gradients/maximum.js';
@@ -21,18 +21,18 @@ import { minGrad } from './gradients/min.js';
 import { minimumGrad } from './gradients/minimum.js';
 import { mulGrad } from './gradients/mul.js';
 import { negGrad } from './gradients/neg.js';
-import { normL1Grad } from './gradients/norm_l1.js';
-import { normL2Grad } from './gradients/norm_l2.js';
-import { normLInfGrad } from './gradients/norm_linf.js';
+import { normL1Grad } from './gradients/norm-l1.js';
+import { normL2Grad } from './gradients/norm-l2.js';
+import { normLInfGrad } from './gradients/norm-linf.js';
 import { powGrad } from './gradients/pow.js';
 import { reluGrad } from './gradients/relu.js';
 import { reshapeGrad } from './gradients/reshape.js';
 import { sigmoidGrad } from './gradients/sigmoid.js';
 import { signGrad } from './gradients/sign.js';
-import { sliceRowsGrad } from './gradients/slice_rows.js';
-import { softThresholdGrad } from './gradients/soft_threshold.js';
+import { sliceRowsGrad } from './gradients/slice-rows.js';
+import { softThresholdGrad } from './gradients/soft-threshold.js';
 import { softmaxGrad } from './gradients/softmax.js';
-import { softmaxCrossEntropyGrad } from './gradients/softmax_cross_entropy.js';
+import { softmaxCrossEntropyGrad } from './gradients/softmax-cross-entropy.js';
 import { softplusGrad } from './gradients/softplus.js';
 import { sqrtGrad } from './gradients/sqrt.js';
 import { squareGrad } from './gradients/square.js';
@@ -42,16 +42,14 @@ import { tanhGrad } from './gradients/tanh.js';
 import { transposeGrad } from './gradients/transpose.js';
 import type { GradRule } from './gradients/types.js';
 import { whereGrad } from './gradients/where.js';
-import {} from './brand.js';
+import { sameShape } from './broadcast.js';
 import { type Input, Variable, record, toVariable } from './variable.js';
-
-type Raw = Tensor | number;
 
 // Each differentiable op: unwrap the operands, run the tensor op, and record the node with
 // a closure that hands the rule the raw operands, the output value and the op's attributes.
-function node<A>(op: string, operands: Input[], forward: (raw: Raw[]) => Tensor, rule: GradRule<any, A>, attrs: A): Variable {
+function node<A>(op: string, operands: Input[], forward: (raw: TensorLike[]) => Tensor, rule: GradRule<any, A>, attrs: A): Variable {
   const vars: Variable[] = [];
-  const raw: Raw[] = operands.map((x, i) => {
+  const raw: TensorLike[] = operands.map((x, i) => {
     if (typeof x === 'number') return x;
     const v = toVariable(op, operands.length === 1 ? 'x' : `input ${i}`, x);
     vars.push(v);
@@ -69,7 +67,7 @@ const unary =
     node(op, [x], ([a]) => f(a as Tensor), rule, undefined);
 
 const binary =
-  (op: string, f: (a: Raw, b: Raw) => Tensor, rule: GradRule<[Raw, Raw], undefined>) =>
+  (op: string, f: (a: TensorLike, b: TensorLike) => Tensor, rule: GradRule<[TensorLike, TensorLike], undefined>) =>
   (a: Input, b: Input): Variable => {
     if (typeof a === 'number' && typeof b === 'number') throw new ValueError(op, 'at least one of a, b must be a Variable or Tensor, got two numbers');
     return node(op, [a, b], ([x, y]) => f(x, y), rule, undefined);
@@ -244,17 +242,11 @@ export function normalizeColumns(x: Variable | Tensor, eps = 1e-12): Variable {
 export function softmaxCrossEntropyRows(logits: Variable | Tensor, targets: Variable | Tensor): Variable {
   const z = toVariable('softmaxCrossEntropy', 'logits', logits);
   const p = toVariable('softmaxCrossEntropy', 'targets', targets);
-  if (!sameShapes(z.shape, p.shape)) {
+  if (!sameShape(z.shape, p.shape)) {
     throw new T.ShapeError('softmaxCrossEntropy', `targets must have the logits' shape ${T.formatShape(z.shape)}, got ${T.formatShape(p.shape)}`);
   }
   if (z.rank < 1) throw new T.ShapeError('softmaxCrossEntropy', 'logits must have at least one dimension');
   const logProbs = T.logSoftmax(z.value, -1);
   const value = T.neg(T.sum(T.mul(p.value, logProbs), { axis: -1 }));
-  return record('softmaxCrossEntropy', value, [z, p], (dy) =>
-    softmaxCrossEntropyGrad(dy, [z.value, p.value, logProbs], value, undefined).slice(0, 2),
-  );
-}
-
-function sameShapes(a: readonly number[], b: readonly number[]): boolean {
-  return a.length === b.length && a.every((d, i) => d === b[i]);
+  return record('softmaxCrossEntropy', value, [z, p], (dy) => softmaxCrossEntropyGrad(dy, [z.value, p.value], value, { logProbs }));
 }

@@ -1,5 +1,6 @@
 import { ShapeError, type Tensor, ValueError, add, formatShape, keep, ones, reshape, tidy as tensorTidy, isTensor, checkOptions, describeValue as describe } from '@sparsekit/tensor';
 import { PARAMETER, VARIABLE, brandedInstanceOf } from './brand.js';
+import { sameShape } from './broadcast.js';
 
 /**
  * A gradient rule: given the gradient of the loss with respect to an op's output, the
@@ -73,7 +74,11 @@ export class Variable {
     return this.value.rank;
   }
 
-  /** Whether this node was made by an op (and so has a gradient rule), not a leaf. */
+  /**
+   * Whether this node is a leaf: it has no gradient rule, so backward() stops here (a
+   * parameter, an input, a constant; also an op's result recorded without gradients, or
+   * whose graph backward() released). False for a node an op made with a gradient rule.
+   */
   get isLeaf(): boolean {
     return this.gradFn === null;
   }
@@ -90,91 +95,21 @@ export class Variable {
    * pass, pass `{ retainGraph: true }` to the first call, or call `backward()` on their sum.
    */
   backward(options?: Tensor | BackwardOptions): void {
-    let gradOutput: Tensor | undefined;
-    let retainGraph = false;
-    if (isTensor(options)) gradOutput = options;
-    else if (options !== undefined) {
-      checkOptions('backward', options, ['gradOutput', 'retainGraph']);
-      gradOutput = options.gradOutput;
-      if (options.retainGraph !== undefined && typeof options.retainGraph !== 'boolean') {
-        throw new ValueError('backward', `options.retainGraph must be true or false, got ${describe(options.retainGraph)}`);
-      }
-      retainGraph = options.retainGraph ?? false;
-    }
-    if (releasedGraph.has(this)) {
-      throw new ValueError('backward', `backward() was already called on this ${this.op} node and its graph was released; recompute the forward pass, or pass { retainGraph: true } to the first backward()`);
-    }
-    if (!this.requiresGrad) {
-      throw new ValueError('backward', `this ${this.op} node does not require a gradient (no parameter or grad input reaches it)`);
-    }
-    if (gradOutput !== undefined) {
-      if (!isTensor(gradOutput)) throw new ValueError('backward', `gradOutput must be a Tensor, got ${describe(gradOutput)}`);
-      if (!sameShape(gradOutput.shape, this.shape)) {
-        throw new ShapeError('backward', `gradOutput must have the output's shape ${formatShape(this.shape)}, got ${formatShape(gradOutput.shape)}`);
-      }
-    } else if (this.size !== 1) {
-      throw new ShapeError('backward', `a gradOutput is needed for a non-scalar output of shape ${formatShape(this.shape)}`);
-    }
-    const order = topologicalOrder(this);
-    // Checked before any gradient is written, so a rejected call changes nothing.
-    for (const node of order) {
-      if (releasedGraph.has(node)) {
-        throw new ValueError('backward', `this graph reaches a ${node.op} node (shape ${formatShape(node.shape)}) whose graph an earlier backward() released, so its gradient would be lost; pass { retainGraph: true } to the earlier backward(), or call backward() once on the sum of the losses`);
-      }
-    }
-    const grads = new Map<Variable, Tensor>();
+    const { gradOutput, retainGraph } = backwardOptions(this, options);
+    // Root first: every node comes before the inputs it was computed from.
+    const order = topologicalOrder(this).reverse();
+    assertNotReleased(order);
+    const grads = new GradientSums();
     // The seed is owned here (a copy-free view would alias the caller's tensor).
-    grads.set(this, gradOutput ? add(gradOutput, 0) : ones(this.shape));
-    for (let i = order.length - 1; i >= 0; i--) {
-      const node = order[i];
-      const g = grads.get(node);
-      if (!g) continue;
-      grads.delete(node);
-      if (node.gradFn) {
-        const fn = node.gradFn;
-        const inputGrads = tensorTidy(() => fn(g));
-        // A rule may hand back dy itself, or one tensor for two inputs (add(x, x)): give
-        // each slot its own handle (a view, no copy) so each can be disposed on its own.
-        const handed = new Set<Tensor>([g]);
-        node.inputs.forEach((input, k) => {
-          let ig = inputGrads[k];
-          if (!ig) return;
-          if (handed.has(ig)) ig = reshape(ig, ig.shape);
-          handed.add(ig);
-          if (!input.requiresGrad) {
-            ig.dispose();
-            return;
-          }
-          if (!sameShape(ig.shape, input.shape)) {
-            throw new ShapeError('backward', `gradient of ${node.op} for input ${k} has shape ${formatShape(ig.shape)}, expected ${formatShape(input.shape)}`);
-          }
-          const prev = grads.get(input);
-          if (prev) {
-            grads.set(input, add(prev, ig));
-            prev.dispose();
-            ig.dispose();
-          } else grads.set(input, ig);
-        });
-        for (const ig of inputGrads.slice(node.inputs.length)) if (ig && !handed.has(ig)) ig.dispose();
-        g.dispose();
-      } else {
-        // A leaf: accumulate into .grad, which outlives any enclosing tidy scope.
-        if (node.grad) {
-          const sum = add(node.grad, g);
-          node.grad.dispose();
-          g.dispose();
-          node.grad = keep(sum);
-        } else node.grad = keep(g);
-      }
-    }
-    if (retainGraph) return;
+    grads.add(this, gradOutput ? add(gradOutput, 0) : ones(this.shape));
     for (const node of order) {
-      if (node.gradFn) {
-        node.gradFn = null;
-        node.inputs = [];
-        releasedGraph.add(node);
-      }
+      const dy = grads.take(node);
+      if (!dy) continue;
+      const rule = node.gradFn;
+      if (rule) grads.pass(node, dy, tensorTidy(() => rule(dy)));
+      else grads.settle(node, dy);
     }
+    if (!retainGraph) releaseGraph(order);
   }
 
   /** Disposes the value (when this node owns it) and the gradient. */
@@ -208,6 +143,120 @@ export class Variable {
 
 // Nodes whose graph backward() has consumed, so a second backward() can say why it fails.
 const releasedGraph = new WeakSet<Variable>();
+
+// Validates backward()'s arguments; the seed must match the output (or the output be a scalar).
+function backwardOptions(root: Variable, options: Tensor | BackwardOptions | undefined): { gradOutput?: Tensor; retainGraph: boolean } {
+  let gradOutput: Tensor | undefined;
+  let retainGraph = false;
+  if (isTensor(options)) gradOutput = options;
+  else if (options !== undefined) {
+    checkOptions('backward', options, ['gradOutput', 'retainGraph']);
+    gradOutput = options.gradOutput;
+    if (options.retainGraph !== undefined && typeof options.retainGraph !== 'boolean') {
+      throw new ValueError('backward', `options.retainGraph must be true or false, got ${describe(options.retainGraph)}`);
+    }
+    retainGraph = options.retainGraph ?? false;
+  }
+  if (releasedGraph.has(root)) {
+    throw new ValueError('backward', `backward() was already called on this ${root.op} node and its graph was released; recompute the forward pass, or pass { retainGraph: true } to the first backward()`);
+  }
+  if (!root.requiresGrad) {
+    throw new ValueError('backward', `this ${root.op} node does not require a gradient (no parameter or grad input reaches it)`);
+  }
+  if (gradOutput !== undefined) {
+    if (!isTensor(gradOutput)) throw new ValueError('backward', `gradOutput must be a Tensor, got ${describe(gradOutput)}`);
+    if (!sameShape(gradOutput.shape, root.shape)) {
+      throw new ShapeError('backward', `gradOutput must have the output's shape ${formatShape(root.shape)}, got ${formatShape(gradOutput.shape)}`);
+    }
+  } else if (root.size !== 1) {
+    throw new ShapeError('backward', `a gradOutput is needed for a non-scalar output of shape ${formatShape(root.shape)}`);
+  }
+  return { gradOutput, retainGraph };
+}
+
+// Checked before any gradient is written, so a rejected backward() changes nothing.
+function assertNotReleased(order: readonly Variable[]): void {
+  for (const node of order) {
+    if (releasedGraph.has(node)) {
+      throw new ValueError('backward', `this graph reaches a ${node.op} node (shape ${formatShape(node.shape)}) whose graph an earlier backward() released, so its gradient would be lost; pass { retainGraph: true } to the earlier backward(), or call backward() once on the sum of the losses`);
+    }
+  }
+}
+
+/**
+ * The gradients in flight during one backward(): a running sum per node. Every tensor given
+ * to it is owned by it and disposed exactly once — when summed into another, consumed by a
+ * rule, dropped for an input that needs no gradient, or handed to a leaf's `.grad`.
+ */
+class GradientSums {
+  private readonly sums = new Map<Variable, Tensor>();
+
+  /** Adds `g` into `node`'s sum. */
+  add(node: Variable, g: Tensor): void {
+    const prev = this.sums.get(node);
+    if (!prev) {
+      this.sums.set(node, g);
+      return;
+    }
+    this.sums.set(node, add(prev, g));
+    prev.dispose();
+    g.dispose();
+  }
+
+  /** Removes and returns `node`'s total gradient (undefined when none reached it). */
+  take(node: Variable): Tensor | undefined {
+    const g = this.sums.get(node);
+    this.sums.delete(node);
+    return g;
+  }
+
+  /** Adds what `node`'s rule made of `dy` into its inputs' sums, then disposes `dy`. */
+  pass(node: Variable, dy: Tensor, inputGrads: Array<Tensor | null>): void {
+    // A rule may hand back dy itself, or one tensor for two inputs (add(x, x)): give each
+    // slot its own handle (a view, no copy) so each can be disposed on its own.
+    const handed = new Set<Tensor>([dy]);
+    node.inputs.forEach((input, k) => {
+      let ig = inputGrads[k];
+      if (!ig) return;
+      if (handed.has(ig)) ig = reshape(ig, ig.shape);
+      handed.add(ig);
+      if (!input.requiresGrad) {
+        ig.dispose();
+        return;
+      }
+      if (!sameShape(ig.shape, input.shape)) {
+        throw new ShapeError('backward', `gradient of ${node.op} for input ${k} has shape ${formatShape(ig.shape)}, expected ${formatShape(input.shape)}`);
+      }
+      this.add(input, ig);
+    });
+    for (const ig of inputGrads.slice(node.inputs.length)) if (ig && !handed.has(ig)) ig.dispose();
+    dy.dispose();
+  }
+
+  /** Accumulates a leaf's total gradient into its `.grad`, which outlives any enclosing tidy scope. */
+  settle(leaf: Variable, g: Tensor): void {
+    if (!leaf.grad) {
+      leaf.grad = keep(g);
+      return;
+    }
+    const sum = add(leaf.grad, g);
+    leaf.grad.dispose();
+    g.dispose();
+    leaf.grad = keep(sum);
+  }
+}
+
+// Drops every op node's rule and inputs, so the graph's intermediates can be freed, and
+// remembers the nodes so a later backward() through them can say why it fails.
+function releaseGraph(order: readonly Variable[]): void {
+  for (const node of order) {
+    if (node.gradFn) {
+      node.gradFn = null;
+      node.inputs = [];
+      releasedGraph.add(node);
+    }
+  }
+}
 
 /**
  * A trainable leaf: its value persists across steps (kept out of tidy scopes) and its
@@ -353,11 +402,6 @@ function topologicalOrder(root: Variable): Variable[] {
     }
   }
   return order;
-}
-
-/** Whether two shapes are equal. */
-export function sameShape(a: readonly number[], b: readonly number[]): boolean {
-  return a.length === b.length && a.every((d, i) => d === b[i]);
 }
 
 Object.defineProperty(Variable.prototype, VARIABLE, { value: true });

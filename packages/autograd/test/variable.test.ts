@@ -38,6 +38,18 @@ describe('Variable and backward', () => {
     expect(p.grad!.arraySync()).toEqual([-1, 0, 2]);
   });
 
+  it('isLeaf is true for nodes backward() stops at (parameters, constants, released or gradient-free results), false for recorded ops', () => {
+    const p = new A.Parameter(T.tensor([1, 2]));
+    const y = A.mul(p, 3);
+    const loss = A.sum(y);
+    expect([p.isLeaf, A.variable(T.tensor([1])).isLeaf, y.isLeaf, loss.isLeaf]).toEqual([true, true, false, false]);
+    expect(A.noGrad(() => A.mul(p, 3)).isLeaf).toBe(true);
+    expect(A.mul(T.tensor([1, 2]), 3).isLeaf).toBe(true);
+    loss.backward();
+    expect([y.isLeaf, loss.isLeaf]).toEqual([true, true]);
+    expect(p.grad!.arraySync()).toEqual([3, 3]);
+  });
+
   it('records nothing inside noGrad', () => {
     const p = new A.Parameter(T.tensor([1, 2]));
     const y = A.noGrad(() => A.mul(p, 2));

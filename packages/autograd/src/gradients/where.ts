@@ -1,10 +1,10 @@
 import { where } from '@sparsekit/tensor';
-import type { Tensor } from '@sparsekit/tensor';
+import type { Tensor, TensorLike } from '@sparsekit/tensor';
 import { unbroadcast } from '../broadcast.js';
-import type { GradRule, TL } from './types.js';
+import type { GradRule } from './types.js';
 
 /** d where(c, a, b) = (none, dy where c, dy where not c), reduced over broadcast axes. */
-export const whereGrad: GradRule<[Tensor, TL, TL]> = (dy, [cond, a, b]) => [
+export const whereGrad: GradRule<[Tensor, TensorLike, TensorLike]> = (dy, [cond, a, b]) => [
   null,
   typeof a === 'number' ? null : unbroadcast(where(cond, dy, 0), a.shape),
   typeof b === 'number' ? null : unbroadcast(where(cond, 0, dy), b.shape),

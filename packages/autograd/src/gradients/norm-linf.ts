@@ -1,7 +1,7 @@
 import { abs, div, equal, mul, sign, sum } from '@sparsekit/tensor';
 import type { ReduceOptions, Tensor } from '@sparsekit/tensor';
 import type { GradRule } from './types.js';
-import { unreduce } from './reduce_util.js';
+import { unreduce } from './reduce-util.js';
 
 /** d‖x‖∞ = dy·sign(x) at the elements of largest magnitude, shared evenly between ties. */
 export const normLInfGrad: GradRule<[Tensor], ReduceOptions> = (dy, [x], out, { axis }) => {
