@@ -7,6 +7,8 @@ import { ENTRIES } from '../tsup.config.js';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 
+// The build entries are read from package.json's `exports` (tsup.config.ts), so a subpath added
+// there is built; these check that each one is complete.
 describe('package exports', () => {
   it('has one subpath per build entry, each with ESM, CJS and types', () => {
     const expected = Object.fromEntries(
