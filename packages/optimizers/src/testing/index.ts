@@ -10,12 +10,15 @@
  * `Parameter`s.
  */
 import { Parameter } from '@sparsekit/autograd';
-import { type Tensor, isTensor, memory, tensor, tidy } from '@sparsekit/tensor';
+import { type Tensor, memory, tensor, tidy } from '@sparsekit/tensor';
 import type { GradientTransformation, StateTree } from '../contract.js';
 import { stateTensors } from '../state.js';
 import { applyStepAsync } from '../step.js';
+import { clone, deepEqual, firstDifference, maxError, sameBits, snapshotState } from './compare.js';
+import { ConformanceError, Run, fail, withRun } from './harness.js';
 import { type LassoProblem, type Problem, lassoProblem, leastSquaresProblem, quadraticProblem, rosenbrockProblem } from './problems.js';
 
+export { ConformanceError } from './harness.js';
 export { lassoProblem, leastSquaresProblem, quadraticProblem, rosenbrockProblem, type LassoProblem, type Problem } from './problems.js';
 
 /** The convergence problems of the kit. */
@@ -96,149 +99,9 @@ export interface ConformanceCheck {
   run(): Promise<string>;
 }
 
-/** A failed conformance check. */
-export class ConformanceError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'ConformanceError';
-  }
-}
-
 const DEFAULT_STEPS: Record<ProblemName, number> = { quadratic: 300, rosenbrock: 3000, leastSquares: 500 };
 const MAX_STEPS = 20_000;
 const PROBLEMS: Record<ProblemName, () => Problem> = { quadratic: quadraticProblem, rosenbrock: rosenbrockProblem, leastSquares: leastSquaresProblem };
-
-function fail(message: string): never {
-  throw new ConformanceError(message);
-}
-
-/** A run of an optimizer on a problem: parameters, gradients set from the host, steps. */
-class Run {
-  readonly params: Parameter[];
-  readonly optimizer: OptimizerUnderTest;
-  steps = 0;
-
-  constructor(readonly problem: Problem, make: (params: Parameter[]) => OptimizerUnderTest, start?: Float32Array[]) {
-    this.params = problem.shapes.map((s, i) => new Parameter(tensor(start ? start[i] : Float32Array.from(problem.start[i]), s)));
-    this.optimizer = make(this.params);
-  }
-
-  async values(): Promise<Float32Array[]> {
-    return Promise.all(this.params.map((p) => p.value.data()));
-  }
-
-  /** Sets each `.grad` from the host gradient at the current values, or from `override`. */
-  async setGrads(override?: Float32Array[]): Promise<void> {
-    const values = await this.values();
-    values.forEach((v, k) => {
-      const bad = v.findIndex((x) => !Number.isFinite(x));
-      if (bad >= 0) fail(`${this.problem.name}: parameter ${k} holds ${v[bad]} at index ${bad} after ${this.steps} steps`);
-    });
-    const grads = override ?? this.problem.gradient(values).grads.map((g) => Float32Array.from(g));
-    this.params.forEach((p, k) => {
-      p.grad?.dispose();
-      p.grad = tensor(grads[k], p.value.shape);
-    });
-  }
-
-  async step(override?: Float32Array[]): Promise<unknown> {
-    await this.setGrads(override);
-    const r = await this.optimizer.step();
-    this.steps++;
-    return r;
-  }
-
-  async run(steps: number): Promise<void> {
-    for (let i = 0; i < steps; i++) await this.step();
-  }
-
-  dispose(): void {
-    this.optimizer.dispose?.();
-    for (const p of this.params) p.dispose();
-  }
-}
-
-async function withRun<T>(problem: Problem, make: (params: Parameter[]) => OptimizerUnderTest, body: (run: Run) => Promise<T>, start?: Float32Array[]): Promise<T> {
-  const run = new Run(problem, make, start);
-  try {
-    return await body(run);
-  } finally {
-    run.dispose();
-  }
-}
-
-function maxError(values: ArrayLike<number>[], solution: ArrayLike<number>[]): number {
-  let worst = 0;
-  values.forEach((v, k) => {
-    for (let i = 0; i < v.length; i++) worst = Math.max(worst, Math.abs(v[i] - solution[k][i]));
-  });
-  return worst;
-}
-
-function sameBits(a: Float32Array[], b: Float32Array[]): boolean {
-  return a.length === b.length && a.every((x, k) => x.length === b[k].length && x.every((v, i) => Object.is(v, b[k][i])));
-}
-
-/** Deep equality of state dicts: typed arrays bit for bit, numbers with Object.is. */
-function deepEqual(a: unknown, b: unknown): boolean {
-  return firstDifference(a, b, '') === null;
-}
-
-/** Where two plain-data trees first differ (typed arrays bit for bit, numbers with Object.is), or null. */
-function firstDifference(a: unknown, b: unknown, path: string): string | null {
-  if (ArrayBuffer.isView(a) || ArrayBuffer.isView(b)) {
-    if (!ArrayBuffer.isView(a) || !ArrayBuffer.isView(b)) return path || 'the root';
-    const x = new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
-    const y = new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
-    return x.length === y.length && x.every((v, i) => v === y[i]) ? null : path || 'the root';
-  }
-  if (Array.isArray(a) || Array.isArray(b)) {
-    if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return path || 'the root';
-    for (let i = 0; i < a.length; i++) {
-      const d = firstDifference(a[i], b[i], `${path}[${i}]`);
-      if (d !== null) return d;
-    }
-    return null;
-  }
-  if (a !== null && b !== null && typeof a === 'object' && typeof b === 'object') {
-    const ka = Object.keys(a as object).sort();
-    const kb = Object.keys(b as object).sort();
-    if (firstDifference(ka, kb, '') !== null) return `${path || 'the root'} (its keys)`;
-    for (const k of ka) {
-      const d = firstDifference((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k], `${path}.${k}`);
-      if (d !== null) return d;
-    }
-    return null;
-  }
-  return Object.is(a, b) ? null : path || 'the root';
-}
-
-/**
- * A state tree as plain data: every tensor as its identity (first-seen order), whether it
- * was disposed, its shape and its values, so replacing, disposing or changing one shows.
- */
-async function snapshotState(state: StateTree, ids = new Map<Tensor, number>()): Promise<unknown> {
-  if (isTensor(state)) {
-    if (!ids.has(state)) ids.set(state, ids.size);
-    const id = ids.get(state);
-    return state.isDisposed ? { tensor: id, disposed: true } : { tensor: id, shape: [...state.shape], data: await state.data() };
-  }
-  if (Array.isArray(state)) {
-    const out: unknown[] = [];
-    for (const x of state) out.push(await snapshotState(x, ids));
-    return out;
-  }
-  if (state !== null && typeof state === 'object') {
-    const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(state)) out[k] = await snapshotState(v as StateTree, ids);
-    return out;
-  }
-  return state;
-}
-
-function clone<T>(x: T): T {
-  return structuredClone(x);
-}
 
 /** The checks for one optimizer, in order; each runs on its own. */
 export function conformanceChecks(options: ConformanceOptions): ConformanceCheck[] {
