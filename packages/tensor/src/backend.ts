@@ -13,11 +13,14 @@ import { shared } from './registry.js';
 
 export type { ArgKind, CompiledKernel } from './kernels/registry.js';
 
-/** Every backend SparseKit can run on; all are gpu.js modes today (kernels/gpujs.ts). */
-export type BackendName = 'webgpu' | 'webgl2' | 'webgl' | 'headlessgl' | 'webasm' | 'cpu';
+/**
+ * Every backend SparseKit can run on: gpu.js modes (kernels/gpujs.ts), and `wasm`, SparseKit's
+ * own WebAssembly SIMD kernels over resident memory (kernels/wasm.ts; distinct from gpu.js's `webasm`).
+ */
+export type BackendName = 'webgpu' | 'webgl2' | 'webgl' | 'headlessgl' | 'wasm' | 'webasm' | 'cpu';
 
 /** All backend names, in SparseKit's order of preference for automatic selection. */
-export const BACKENDS: readonly BackendName[] = ['webgpu', 'webgl2', 'webgl', 'headlessgl', 'webasm', 'cpu'];
+export const BACKENDS: readonly BackendName[] = ['webgpu', 'webgl2', 'webgl', 'headlessgl', 'wasm', 'webasm', 'cpu'];
 
 /** What runs now, and why. */
 export interface BackendInfo {
@@ -56,6 +59,8 @@ export const MAX_ELEMENTS: Readonly<Record<BackendName, number>> = {
   webgl2: 2 ** 24,
   webgl: 2 ** 24,
   headlessgl: 2 ** 24,
+  // wasm keeps webasm's limit: ops without a wasm kernel run their gpu.js source on webasm
+  wasm: 2 ** 24,
   webasm: 2 ** 24,
   cpu: 2 ** 24,
 };

@@ -92,7 +92,7 @@ const REDUCERS: Array<[string, (x: T.Tensor, o: T.ReduceOptions) => T.Tensor, (v
   ['normLInf', T.normLInf, (v) => maxRef(v.map(Math.abs)), false],
 ];
 
-for (const backend of ['cpu', 'webasm'] as const) {
+for (const backend of ['cpu', 'webasm', 'wasm'] as const) {
   describe(`fuzz on ${backend} (seed ${SEED}, ${RUNS} runs per property)`, () => {
     beforeAll(() => {
       T.setBackend(backend);

@@ -29,6 +29,8 @@ function support(name: BackendName): string | null {
       return G.isWebGLSupported ? null : 'WebGL is not available (not a browser, or disabled)';
     case 'webgpu':
       return G.isWebGPUSupported ? null : 'navigator.gpu is missing (WebGPU needs a browser that exposes it)';
+    case 'wasm':
+      return "'wasm' is SparseKit's own WebAssembly backend (kernels/wasm.ts), not a gpu.js mode";
   }
 }
 

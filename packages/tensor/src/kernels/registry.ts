@@ -37,6 +37,7 @@
 import { backendName, type BackendName } from '../backend.js';
 import type { Tensor } from '../tensor.js';
 import { gpujsAdapter } from './gpujs.js';
+import { wasmAdapter, wasmKernels } from './wasm.js';
 import { webasmKernels } from './webasm.js';
 
 /**
@@ -130,7 +131,7 @@ export function defineKernel<P>(name: string, generic: (params: P) => Tensor): K
 
 // Each family's adapter, and the variants each backend or family registers. Adding a backend
 // family adds its adapter here; adding a backend-specific kernel adds it to its table.
-const ADAPTERS: readonly BackendAdapter[] = [gpujsAdapter];
+const ADAPTERS: readonly BackendAdapter[] = [gpujsAdapter, wasmAdapter];
 const variants = new Map<string, Map<string, KernelBuilder<never>>>();
 let seeded = false;
 
@@ -138,7 +139,10 @@ function table(target: string): Map<string, KernelBuilder<never>> | undefined {
   if (!seeded) {
     // Read lazily: the tables import ops' helpers, which import this module.
     seeded = true;
-    const builtIn: Record<string, Record<string, KernelBuilder<never>>> = { webasm: webasmKernels as Record<string, KernelBuilder<never>> };
+    const builtIn: Record<string, Record<string, KernelBuilder<never>>> = {
+      webasm: webasmKernels as Record<string, KernelBuilder<never>>,
+      wasm: wasmKernels as Record<string, KernelBuilder<never>>,
+    };
     for (const [target, kernels] of Object.entries(builtIn)) variants.set(target, new Map(Object.entries(kernels)));
   }
   return variants.get(target);

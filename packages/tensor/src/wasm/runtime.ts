@@ -74,6 +74,11 @@ export function fmaSupported(): boolean {
   return WebAssembly.validate(decodeBase64(generated.fma));
 }
 
+/** Whether this engine runs WebAssembly SIMD128 (the plain build validates). */
+export function simdSupported(): boolean {
+  return WebAssembly.validate(moduleBytes('simd'));
+}
+
 const bytesCache = new Map<string, Uint8Array<ArrayBuffer>>();
 function moduleBytes(name: 'simd' | 'simdShared' | 'fma' | 'fmaShared'): Uint8Array<ArrayBuffer> {
   let b = bytesCache.get(name);
@@ -103,7 +108,7 @@ function plan(options: WasmRuntimeOptions): Plan {
     throw new ValueError('wasm', `initialBytes must be an integer in [0, ${generated.MAX_PAGES * PAGE}], got ${String(initialBytes)}`);
   }
   const poolable = canShareMemory() && nodeWorkerCtor() !== undefined;
-  const cores = (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator?.hardwareConcurrency ?? 1;
+  const cores = coreCount();
   const t = threads ?? (poolable ? Math.min(4, Math.max(1, cores)) : 1);
   if (t > 1 && !poolable) {
     throw new BackendError('wasm', `threads: ${t} needs SharedArrayBuffer and worker threads, which this runtime lacks; use threads: 1`);
@@ -112,6 +117,14 @@ function plan(options: WasmRuntimeOptions): Plan {
   const shared = t > 1;
   const variant = useFma ? (shared ? 'fmaShared' : 'fma') : shared ? 'simdShared' : 'simd';
   return { variant, threads: t, shared, fma: useFma, initialPages: Math.max(1, Math.ceil((STATIC_BYTES + initialBytes) / PAGE)) };
+}
+
+function coreCount(): number {
+  const nav = (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator?.hardwareConcurrency;
+  if (nav) return nav;
+  const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
+  const os = proc?.getBuiltinModule?.('node:os') as { availableParallelism?: () => number } | undefined;
+  return os?.availableParallelism?.() ?? 1;
 }
 
 /** Splits [0, total) into `parts` ranges cut at multiples of `align`. */

@@ -1,0 +1,164 @@
+/**
+ * The `wasm` backend's adapter (issue 12): SparseKit's own SIMD128 kernels (assembly/kernels.ts,
+ * run by src/wasm/runtime.ts) over one `WebAssembly.Memory` where every tensor stays resident,
+ * with a worker pool on shared memory in Node. It is the registry's second family.
+ *
+ * Kernels with a `'wasm'` variant (`wasmKernels` below) run natively: their program's source
+ * is a {@link WASM_SOURCE} marker that names the native kernel and its dimensions. Every other
+ * kernel — any op this backend has no kernel for yet, and the fused elementwise chains — runs
+ * its generic gpu.js source on gpu.js's webasm mode: its arguments are copied out of wasm
+ * memory and its result copied back in, and `getBackend().fallbacks` names it, so coverage
+ * grows op by op while every op works.
+ * @internal
+ */
+import type { BackendName } from '../backend.js';
+import { kernelOp } from '../internal.js';
+import type { MatmulParams } from '../matmul.js';
+import type { Tensor } from '../tensor.js';
+import { WasmRuntime, simdSupported } from '../wasm/runtime.js';
+import { gpujsAdapter } from './gpujs.js';
+import type { AdapterInstance, BackendAdapter, CompileRequest, CompiledKernel } from './registry.js';
+
+/** The prefix of a native kernel's program source: `/*wasm*∕name:dim,dim,…`. */
+export const WASM_SOURCE = '/*wasm*/';
+
+/** A tensor's values in wasm memory: `size` float32 cells at byte offset `ptr`. @internal */
+export class WasmBuffer {
+  constructor(
+    private readonly rt: WasmRuntime,
+    public ptr: number,
+    readonly size: number,
+  ) {}
+
+  /** A copy of the values (a readback). */
+  toArray(): Float32Array {
+    return this.rt.read(this.ptr, this.size);
+  }
+
+  /** Frees the block; a second call does nothing. */
+  delete(): void {
+    if (this.ptr < 0) return;
+    this.rt.free(this.ptr);
+    this.ptr = -1;
+  }
+}
+
+function native(name: string, dims: readonly (number | boolean)[]): string {
+  return `${WASM_SOURCE}${name}:${dims.map((d) => (typeof d === 'boolean' ? (d ? 1 : 0) : d)).join(',')}`;
+}
+
+/** Kernels the wasm family runs natively, by kernel name (registry.ts reads this table). @internal */
+export const wasmKernels = {
+  matmul({ a, b, m, n, k, ta, tb, batch, batchA, batchB, outShape }: MatmulParams): Tensor | null {
+    if (k === 0) return null;
+    return kernelOp(outShape, native('matmul', [m, n, k, ta, tb, batch, batchA > 1 ? m * k : 0, batchB > 1 ? k * n : 0]), [a, b]);
+  },
+};
+
+type Native = (rt: WasmRuntime, dims: number[], args: WasmBuffer[], out: WasmBuffer) => void;
+
+const NATIVE: Record<string, Native> = {
+  matmul(rt, [m, n, k, ta, tb, batch, strideA, strideB], [a, b], out) {
+    rt.matmul(a.ptr, b.ptr, out.ptr, m, n, k, ta === 1, tb === 1, batch, strideA, strideB);
+  },
+};
+
+// The host copy of the upload program realize.ts compiles for every host tensor on a resident
+// backend; recognised so an upload is one memcpy instead of a gpu.js kernel.
+const UPLOAD_SOURCE = 'function(a0) {\n  return a0[this.thread.x];\n}';
+
+function support(name: BackendName): string | null {
+  if (name !== 'wasm') return `the wasm adapter does not serve '${name}'`;
+  if (typeof WebAssembly === 'undefined') return 'WebAssembly is not available';
+  return simdSupported() ? null : 'WebAssembly SIMD128 is not supported here';
+}
+
+function envThreads(): number | undefined {
+  const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env;
+  const v = env?.SPARSEKIT_WASM_THREADS;
+  if (v === undefined || v.trim() === '') return undefined;
+  const t = Number(v);
+  return Number.isInteger(t) && t >= 1 ? t : undefined;
+}
+
+function create(): AdapterInstance {
+  const rt = WasmRuntime.create(envThreads() === undefined ? {} : { threads: envThreads() });
+  let gpu: AdapterInstance | undefined;
+  const fallbackKernels = new Map<CompiledKernel, { reason: string; inner: CompiledKernel }>();
+  let fallbackCount = 0;
+  const alloc = (size: number): WasmBuffer => new WasmBuffer(rt, rt.alloc(size), size);
+  const host = (x: unknown): unknown => (x instanceof WasmBuffer ? x.toArray() : x);
+  return {
+    resident: true,
+    syncReadback: true,
+    // the generic sources run on gpu.js's webasm: formulate them as for webasm
+    codegen: { fastExp: true },
+    runsAsync: () => false,
+    compile(req: CompileRequest): CompiledKernel {
+      const src = req.program.source;
+      if (src.startsWith(WASM_SOURCE)) {
+        const [kernel, dimList] = src.slice(WASM_SOURCE.length).split(':');
+        const run = NATIVE[kernel];
+        const dims = dimList.split(',').map(Number);
+        return (...args: unknown[]) => {
+          const out = alloc(req.outSize);
+          try {
+            run(rt, dims, args as WasmBuffer[], out);
+          } catch (err) {
+            out.delete();
+            throw err;
+          }
+          return out;
+        };
+      }
+      if (src === UPLOAD_SOURCE && req.kinds[0] === 'host') {
+        return (x: unknown) => {
+          const out = alloc(req.outSize);
+          rt.write(out.ptr, x as Float32Array);
+          return out;
+        };
+      }
+      gpu ??= gpujsAdapter.create('webasm');
+      const inner = gpu.compile({ ...req, kinds: req.kinds.map((k) => (k === 'device' ? 'host' : k)), wantAsync: false });
+      const layout = req.program.layout;
+      const fn: CompiledKernel = (...args: unknown[]) => {
+        const out = inner(...args.map(host));
+        // a layout result goes back to the host through rawLayoutResult
+        if (layout) return out;
+        const flat = out as Float32Array;
+        const buf = alloc(req.outSize);
+        rt.write(buf.ptr, flat.length === req.outSize ? flat : flat.subarray(0, req.outSize));
+        return buf;
+      };
+      fallbackKernels.set(fn, { reason: `no wasm kernel: gpu.js webasm ran kernel #${++fallbackCount} (${src.length}-character source)`, inner });
+      return fn;
+    },
+    fallbackReason(kernel: CompiledKernel): string | null {
+      const f = fallbackKernels.get(kernel);
+      if (!f) return null;
+      return gpu?.fallbackReason(f.inner) ?? f.reason;
+    },
+    rawLayoutResult(out: unknown, kernel: CompiledKernel, cells: number): Float32Array {
+      const f = fallbackKernels.get(kernel);
+      if (!f || !gpu) throw new Error('wasm adapter: a layout result from a kernel it did not compile');
+      return gpu.rawLayoutResult(out, f.inner, cells);
+    },
+    destroy(): void {
+      gpu?.destroy();
+      rt.dispose();
+    },
+    // live blocks in wasm memory besides the workspace, for tests of freeing
+    blocks: () => rt.blocks - 1,
+  } as AdapterInstance;
+}
+
+/** @internal */
+export const wasmAdapter: BackendAdapter = {
+  family: 'wasm',
+  backends: ['wasm'],
+  support,
+  async probe(name: BackendName): Promise<boolean> {
+    return support(name) === null;
+  },
+  create,
+};

@@ -1,0 +1,68 @@
+// The `wasm` backend behind the tensor API: selection by name and environment, resident
+// tensors freed by dispose/tidy, native kernels, and ops without a wasm kernel falling back
+// to gpu.js's webasm through the registry, named in getBackend().fallbacks.
+import { afterAll, describe, expect, it } from 'vitest';
+import * as T from '../../src/index.js';
+import { current } from '../../src/backend.js';
+import { dense, matmulRef } from '../parity/reference.js';
+import { ACC, mismatch, seeded } from './helpers.js';
+
+afterAll(() => {
+  delete process.env.SPARSEKIT_BACKEND;
+  T.disposeBackend();
+});
+
+describe('the wasm backend', () => {
+  it('is selected by setBackend and by SPARSEKIT_BACKEND, distinct from webasm', () => {
+    const info = T.setBackend('wasm');
+    expect(info).toMatchObject({ name: 'wasm', requested: 'wasm', resident: true, syncReadback: true, maxElements: 2 ** 24 });
+    T.disposeBackend();
+    process.env.SPARSEKIT_BACKEND = 'wasm';
+    expect(T.getBackend().name).toBe('wasm');
+    expect(T.getBackend().reason).toMatch(/SPARSEKIT_BACKEND/);
+    delete process.env.SPARSEKIT_BACKEND;
+    expect(T.setBackend('webasm').name).toBe('webasm');
+    expect(() => T.setBackend('wasm2' as never)).toThrow(/expected one of auto, webgpu, webgl2, webgl, headlessgl, wasm, webasm, cpu/);
+  });
+
+  it('multiplies resident tensors with its own kernel: no fallback, no gpu.js', () => {
+    T.setBackend('wasm');
+    const [m, n, k] = [37, 29, 300];
+    const A = seeded(m * k, 1), B = seeded(n * k, 2);
+    const c = T.matmul(T.tensor(A, [m, k]), T.tensor(B, [n, k]), { transposeB: true });
+    expect(mismatch(c.dataSync(), matmulRef(dense([m, k], A), dense([n, k], B), false, true).data, ACC(k))).toBeUndefined();
+    expect(T.getBackend().fallbacks).toEqual([]);
+    // a second product reads the first one's resident result
+    const d = T.matmul(c, T.tensor(seeded(n * 3, 3), [n, 3]));
+    expect(d.shape).toEqual([m, 3]);
+    expect(T.getBackend().fallbacks).toEqual([]);
+    T.disposeBackend();
+  });
+
+  it('runs an op without a wasm kernel on gpu.js webasm and names it in fallbacks', () => {
+    T.setBackend('wasm');
+    const x = T.tensor([0, 1, -2, 3], [4]);
+    expect(Array.from(T.exp(x).dataSync())).toEqual(Array.from(Float32Array.from([0, 1, -2, 3], Math.exp)));
+    const fb = T.getBackend().fallbacks;
+    expect(fb.length).toBe(1);
+    expect(fb[0]).toMatch(/no wasm kernel: gpu\.js webasm ran kernel #1/);
+    T.disposeBackend();
+  });
+
+  it('frees wasm memory on dispose and in tidy, as memory() reports', () => {
+    T.setBackend('wasm');
+    const before = T.memory().liveTensors;
+    const blocks = (): number => (current().adapter as unknown as { blocks?: () => number }).blocks?.() ?? -1;
+    const base = blocks();
+    const a = T.tensor(seeded(64 * 64, 4), [64, 64]);
+    const out = T.tidy(() => T.matmul(T.matmul(a, a), a));
+    out.dataSync();
+    expect(T.memory().liveTensors).toBe(before + 2);
+    expect(blocks()).toBe(base + 2);
+    a.dispose();
+    out.dispose();
+    expect(T.memory().liveTensors).toBe(before);
+    expect(blocks()).toBe(base);
+    T.disposeBackend();
+  });
+});
