@@ -3,7 +3,8 @@
 // from this workspace's node_modules. A package counts its published files (package.json
 // `files`, after `pnpm build`) plus, transitively, every production dependency: workspace
 // siblings by their published files, third-party packages by their whole folder (what the
-// registry tarball unpacks to), optional dependencies included (npm installs them when it can).
+// registry tarball unpacks to), optional dependencies included (npm installs them when it can;
+// gpu.js's optional `gl` addon then compiles, adding its build output on top).
 //
 //   node tools/footprint.mjs            a table for every published package
 //   node tools/footprint.mjs --json     the same as JSON
@@ -17,16 +18,19 @@ function readJson(file) {
   return JSON.parse(readFileSync(file, 'utf8'));
 }
 
-// Bytes of every file below `path`, links followed once, nested node_modules left out.
-function bytes(path) {
+// Bytes of every file below `path`, links followed once, nested node_modules left out. A native
+// addon's build/ folder is left out too: it is what a local compile produced (its size depends
+// on whether and how often it was built here), not what the registry tarball unpacks to.
+function bytes(path, isPackageRoot = true) {
   const st = statSync(path);
   if (!st.isDirectory()) return st.size;
+  const addon = isPackageRoot && existsSync(join(path, 'binding.gyp'));
   let total = 0;
   for (const entry of readdirSync(path)) {
-    if (entry === 'node_modules') continue;
+    if (entry === 'node_modules' || (addon && entry === 'build')) continue;
     const child = join(path, entry);
     if (lstatSync(child).isSymbolicLink() && !existsSync(child)) continue;
-    total += bytes(child);
+    total += bytes(child, false);
   }
   return total;
 }

@@ -58,7 +58,7 @@ export function absSums(v: ArrayLike<number>, op: string, arg: string): AbsSums 
 }
 
 /** Number of entries with |x| > tol. @internal */
-export function countNonZeros(v: ArrayLike<number>, tol: number): number {
+function countNonZeros(v: ArrayLike<number>, tol: number): number {
   let count = 0;
   for (let i = 0; i < v.length; i++) if (Math.abs(v[i]) > tol) count++;
   return count;
