@@ -14,8 +14,9 @@
 import type { BackendName } from '../backend.js';
 import { kernelOp } from '../internal.js';
 import type { MatmulParams } from '../matmul.js';
+import type { ReduceParams } from '../reduce.js';
 import type { Tensor } from '../tensor.js';
-import { WasmRuntime, simdSupported } from '../wasm/runtime.js';
+import { ROP, WasmRuntime, simdSupported } from '../wasm/runtime.js';
 import { gpujsAdapter } from './gpujs.js';
 import type { AdapterInstance, BackendAdapter, CompileRequest, CompiledKernel } from './registry.js';
 
@@ -53,6 +54,20 @@ export const wasmKernels = {
     if (k === 0) return null;
     return kernelOp(outShape, native('matmul', [m, n, k, ta, tb, batch, batchA > 1 ? m * k : 0, batchB > 1 ? k * n : 0]), [a, b]);
   },
+  // sum, mean, max and min are recognised by their reducer (reduce.ts's SUM/MAX/MIN steps,
+  // unmapped) and finish; the norms and other reducers keep the generic source
+  reduce({ x, r, finish, len, inner, outShape }: ReduceParams): Tensor | null {
+    if (r.map || len === 0) return null;
+    const op =
+      r.step === 'acc += v;'
+        ? finish === 'acc' ? ROP.sum : finish === `(acc / ${len}.0)` ? ROP.mean : -1
+        : finish !== 'acc' ? -1
+        : r.step === 'acc = (v > acc || v != v) ? v : acc;' ? ROP.max
+        : r.step === 'acc = (v < acc || v != v) ? v : acc;' ? ROP.min
+        : -1;
+    if (op < 0) return null;
+    return kernelOp(outShape, native('reduce', [op, x.size / (len * inner), len, inner]), [x]);
+  },
 };
 
 type Native = (rt: WasmRuntime, dims: number[], args: WasmBuffer[], out: WasmBuffer) => void;
@@ -60,6 +75,9 @@ type Native = (rt: WasmRuntime, dims: number[], args: WasmBuffer[], out: WasmBuf
 const NATIVE: Record<string, Native> = {
   matmul(rt, [m, n, k, ta, tb, batch, strideA, strideB], [a, b], out) {
     rt.matmul(a.ptr, b.ptr, out.ptr, m, n, k, ta === 1, tb === 1, batch, strideA, strideB);
+  },
+  reduce(rt, [op, outer, len, inner], [x], out) {
+    rt.reduce(op, x.ptr, out.ptr, outer, len, inner);
   },
 };
 

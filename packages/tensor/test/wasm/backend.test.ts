@@ -39,6 +39,18 @@ describe('the wasm backend', () => {
     T.disposeBackend();
   });
 
+  it('reduces with its own kernels: sum, mean, max and min along an axis or over everything', () => {
+    T.setBackend('wasm');
+    const x = T.tensor([1, 2, 3, 4, NaN, 6, -1, -2, -3], [3, 3]);
+    expect(Array.from(T.sum(x, 1).dataSync())).toEqual([6, NaN, -6]);
+    expect(Array.from(T.mean(x, 0).dataSync())).toEqual([Math.fround(4 / 3), NaN, 2]);
+    expect(Array.from(T.max(x, 1).dataSync())).toEqual([3, NaN, -1]);
+    expect(Array.from(T.min(x, { axis: 0, keepDims: true }).dataSync())).toEqual([-1, NaN, -3]);
+    expect(T.sum(T.tensor([1, 2, 3.5], [3])).dataSync()[0]).toBe(6.5);
+    expect(T.getBackend().fallbacks).toEqual([]);
+    T.disposeBackend();
+  });
+
   it('runs an op without a wasm kernel on gpu.js webasm and names it in fallbacks', () => {
     T.setBackend('wasm');
     const x = T.tensor([0, 1, -2, 3], [4]);
