@@ -1,5 +1,5 @@
 import { Linear, Parameter, fit, mseLoss } from '@sparsekit/autograd';
-import { ShapeError, Tensor, ValueError, kernelStats, matmul, memory, randn, setBackend, tensor } from '@sparsekit/tensor';
+import { ShapeError, Tensor, ValueError, add, kernelStats, matmul, memory, mul, randn, setBackend, tensor, zeros } from '@sparsekit/tensor';
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as all from '../src/index.js';
 import { Adam, IHT, SGD, adam, applyStep, applyStepAsync, applyUpdates, disposeState, iht, stateDictFromJSON, stateDictToJSON, stateTensors } from '../src/index.js';
@@ -118,6 +118,54 @@ describe('Optimizer: construction', () => {
 });
 
 describe('Optimizer: steps', () => {
+  // A transformation whose second step returns a state tensor that is already disposed, so the
+  // step fails while realising (not while computing): the one step plan must roll back the same
+  // way whichever driver ran it.
+  const failsWhileRealising = (): all.GradientTransformation => {
+    let calls = 0;
+    return {
+      name: 'failsWhileRealising',
+      init: (ps) => ({ sums: ps.map((p) => zeros(p.shape)) }),
+      update(grads, state) {
+        calls++;
+        const sums = grads.map((g, i) => add((state as { sums: Tensor[] }).sums[i], g));
+        if (calls >= 2) sums[1].dispose();
+        return { updates: grads.map((g) => mul(g, -0.1)), state: { sums } };
+      },
+    };
+  };
+  for (const driver of ['step', 'stepAsync', 'applyStep', 'applyStepAsync'] as const) {
+    it(`${driver}: a failure while realising changes nothing and leaks nothing`, async () => {
+      const tx = failsWhileRealising();
+      if (driver === 'step' || driver === 'stepAsync') {
+        const spec: all.OptimizerSpec<{ lr: number }> = { name: 'Failing', defaults: { lr: 0.1 }, validate: (c) => c.positive('lr'), transformation: () => tx };
+        const ps = params(START, SHAPES);
+        const opt = new all.Optimizer(spec, ps);
+        train(opt, ps, 1);
+        setGrads(ps, gradOf);
+        const before = values(ps);
+        const state = JSON.stringify(opt.stateDict());
+        const live = memory().liveTensors;
+        await expect(Promise.resolve().then(() => (driver === 'step' ? opt.step() : opt.stepAsync()))).rejects.toThrow(/was disposed/);
+        expect(memory().liveTensors).toBe(live);
+        expect(bits(values(ps), before)).toBe(true);
+        expect(JSON.stringify(opt.stateDict())).toBe(state);
+        return;
+      }
+      let theta = START.map((d, i) => tensor(Float32Array.from(d), SHAPES[i]));
+      let state = tx.init(theta);
+      const grads = gradOf(values(theta)).map((g, i) => tensor(Float32Array.from(g), SHAPES[i]));
+      ({ params: theta, state } = applyStep(tx, grads, state, theta));
+      const before = values(theta);
+      const stateBefore = values(stateTensors(state));
+      const live = memory().liveTensors;
+      await expect(Promise.resolve().then(() => (driver === 'applyStep' ? applyStep(tx, grads, state, theta) : applyStepAsync(tx, grads, state, theta)))).rejects.toThrow(/was disposed/);
+      expect(memory().liveTensors).toBe(live);
+      expect(theta.every((t) => !t.isDisposed) && stateTensors(state).every((t) => !t.isDisposed)).toBe(true);
+      expect(bits(values(theta), before) && bits(values(stateTensors(state)), stateBefore)).toBe(true);
+    });
+  }
+
   it('throws on NaN/Inf gradients and changes nothing; skips with nonFinite: "skip"', () => {
     const ps = params(START, SHAPES);
     const opt = new Adam(ps, { lr: 0.1 });
