@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -27,5 +27,24 @@ describe('package exports', () => {
 
   it('every entry has its source file', () => {
     for (const e of ENTRIES) expect(existsSync(join(root, 'src', e === 'testing' ? 'testing/index.ts' : `${e}.ts`))).toBe(true);
+  });
+});
+
+// A user of the pure core and the optimizers installs no autograd: only the conformance kit
+// (`/testing`) makes autograd Parameters, so autograd is an optional peer there.
+describe('@sparsekit/autograd is needed by the conformance kit only', () => {
+  it('is a devDependency and an optional peerDependency, not a dependency', () => {
+    expect(pkg.dependencies['@sparsekit/autograd']).toBeUndefined();
+    expect(pkg.devDependencies['@sparsekit/autograd']).toBe('workspace:^');
+    expect(pkg.peerDependencies['@sparsekit/autograd']).toBe('workspace:^');
+    expect(pkg.peerDependenciesMeta['@sparsekit/autograd']).toEqual({ optional: true });
+  });
+
+  it('is imported by no source file outside src/testing/', () => {
+    const importers = readdirSync(join(root, 'src'))
+      .filter((f) => f.endsWith('.ts'))
+      .filter((f) => /from '@sparsekit\/autograd'/.test(readFileSync(join(root, 'src', f), 'utf8')));
+    expect(importers).toEqual([]);
+    expect(readFileSync(join(root, 'src/testing/harness.ts'), 'utf8')).toMatch(/from '@sparsekit\/autograd'/);
   });
 });
