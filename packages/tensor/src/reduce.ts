@@ -163,20 +163,33 @@ function argReduce(op: string, x: Tensor, arg: AxisArg | undefined, better: '>' 
   assertTensor(op, 'x', x);
   const p = plan(op, x, axisArg(op, x, arg, REDUCE_KEYS, -1));
   if (p.len === 0) throw new ShapeError(op, `cannot reduce an empty axis: x has shape [${x.shape.join(', ')}], expected at least one element to reduce`);
+  return runKernel(ARG_REDUCE, { x, better, len: p.len, inner: p.inner, outShape: p.outShape });
+}
+
+/** The parameters of the `'argReduce'` kernel: the index of the `better` element of each slice. @internal */
+export interface ArgReduceParams {
+  x: Tensor;
+  better: '>' | '<';
+  len: number;
+  inner: number;
+  outShape: number[];
+}
+
+const ARG_REDUCE = defineKernel<ArgReduceParams>('argReduce', ({ x, better, len, inner, outShape }) => {
   // NaN counts as the extreme (PyTorch's convention); ties go to the first index.
   const lines = [
     'const o = this.thread.x;',
-    ...sliceBase(p.len, p.inner, sizeOf(p.outShape)),
+    ...sliceBase(len, inner, sizeOf(outShape)),
     'let best = a0[base];',
     'let at = 0;',
-    `for (let p = 1; p < ${p.len}; p++) {`,
-    `  const v = a0[base + p * ${p.inner}];`,
+    `for (let p = 1; p < ${len}; p++) {`,
+    `  const v = a0[base + p * ${inner}];`,
     `  if (best == best && (v ${better} best || v != v)) { best = v; at = p; }`,
     '}',
     'return at;',
   ];
-  return kernelOp(p.outShape, `function(a0) {\n  ${lines.join('\n  ')}\n}`, [x]);
-}
+  return kernelOp(outShape, `function(a0) {\n  ${lines.join('\n  ')}\n}`, [x]);
+});
 
 /** Index of the maximum along `axis` (default last; first on ties; NaN wins), as float32 values. */
 export const argmax = (x: Tensor, axis?: AxisArg): Tensor => argReduce('argmax', x, axis, '>');
@@ -192,42 +205,69 @@ export function logSumExp(x: Tensor, axis?: AxisArg): Tensor {
   const p = plan('logSumExp', x, axisArg('logSumExp', x, axis, REDUCE_KEYS, -1));
   // log Σ over nothing is log 0 = −Inf (PyTorch's logsumexp), so softmax of an empty axis is empty.
   if (p.len === 0) return elementwise(p.outShape, [-Infinity], ([v]) => v);
+  return runKernel(LOG_SUM_EXP, { x, len: p.len, inner: p.inner, outShape: p.outShape });
+}
+
+/** The parameters of the `'logSumExp'` and `'softmax'` kernels: `x`'s slices of `len` elements, `inner` apart. @internal */
+export interface SliceParams {
+  x: Tensor;
+  len: number;
+  inner: number;
+  outShape: number[];
+}
+
+const LOG_SUM_EXP = defineKernel<SliceParams>('logSumExp', ({ x, len, inner, outShape }) => {
   const constants: Record<string, Float32Array> = {};
   const lines = [
     'const o = this.thread.x;',
-    ...sliceBase(p.len, p.inner, sizeOf(p.outShape)),
+    ...sliceBase(len, inner, sizeOf(outShape)),
     'let m = a0[base];',
-    `for (let p = 1; p < ${p.len}; p++) {`,
-    `  const v = a0[base + p * ${p.inner}];`,
+    `for (let p = 1; p < ${len}; p++) {`,
+    `  const v = a0[base + p * ${inner}];`,
     '  if (v > m || v != v) { m = v; }',
     '}',
     'if (m != m || m > 3.0e38 || m < -3.0e38) { return m; }',
     'let s = 0.0;',
-    `for (let p = 0; p < ${p.len}; p++) {`,
-    ...expLoopBody(`a0[base + p * ${p.inner}] - m`, constants),
+    `for (let p = 0; p < ${len}; p++) {`,
+    ...expLoopBody(`a0[base + p * ${inner}] - m`, constants),
     '}',
     'return m + Math.log(s);',
   ];
-  return kernelOp(p.outShape, { source: `function(a0) {\n  ${lines.join('\n  ')}\n}`, constants }, [x]);
-}
+  return kernelOp(outShape, { source: `function(a0) {\n  ${lines.join('\n  ')}\n}`, constants }, [x]);
+});
 
 /** softmax along `axis` (default last): exp(x − logSumExp(x)), stable for large inputs. */
 export function softmax(x: Tensor, axis?: number | { axis?: number }): Tensor {
-  assertTensor('softmax', 'x', x);
-  const lse = logSumExp(x, { axis: axisArg('softmax', x, axis, ['axis'], -1).axis, keepDims: true });
-  const out = elementwise(x.shape, [x, lse], ([v, l], ctx) => expOf(ctx, `${v} - ${l}`));
-  lse.dispose();
-  return out;
+  return softmaxOf('softmax', x, axis, false);
 }
 
 /** log softmax along `axis` (default last): x − logSumExp(x). */
 export function logSoftmax(x: Tensor, axis?: number | { axis?: number }): Tensor {
-  assertTensor('logSoftmax', 'x', x);
-  const lse = logSumExp(x, { axis: axisArg('logSoftmax', x, axis, ['axis'], -1).axis, keepDims: true });
-  const out = elementwise(x.shape, [x, lse], ([v, l]) => `(${v} - ${l})`);
+  return softmaxOf('logSoftmax', x, axis, true);
+}
+
+function softmaxOf(op: string, x: Tensor, axis: number | { axis?: number } | undefined, log: boolean): Tensor {
+  assertTensor(op, 'x', x);
+  const a = axisArg(op, x, axis, ['axis'], -1).axis as number;
+  return runKernel(SOFTMAX, { x, axis: a, log });
+}
+
+/** The parameters of the `'softmax'` kernel: along `axis` of `x`; `log`: log-softmax. @internal */
+export interface SoftmaxParams {
+  x: Tensor;
+  axis: number;
+  log: boolean;
+}
+
+// logSumExp's kernel, then one elementwise op that fuses with what follows.
+const SOFTMAX = defineKernel<SoftmaxParams>('softmax', ({ x, axis, log }) => {
+  const lse = logSumExp(x, { axis, keepDims: true });
+  const out = log
+    ? elementwise(x.shape, [x, lse], ([v, l]) => `(${v} - ${l})`)
+    : elementwise(x.shape, [x, lse], ([v, l], ctx) => expOf(ctx, `${v} - ${l}`));
   lse.dispose();
   return out;
-}
+});
 
 function expLoopBody(arg: string, constants: Record<string, Float32Array>): string[] {
   const lines: string[] = [];
