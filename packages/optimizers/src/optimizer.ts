@@ -71,7 +71,7 @@ export class Optimizer<H extends Hyperparameters = Hyperparameters> {
     });
   }
 
-  /** The parameter groups with their complete hyperparameters. */
+  /** The parameter groups with their complete hyperparameters and the pure transformation each steps with. */
   get paramGroups(): ReadonlyArray<ParamGroup<H>> {
     return this.groups.map((g) => ({ params: g.params.slice(), options: Object.freeze({ ...g.options }), transformation: g.transform }));
   }
