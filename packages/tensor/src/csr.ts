@@ -1,5 +1,6 @@
 import { ShapeError, ValueError, describeValue, formatShape } from './errors.js';
 import { assertTensor, elementwise, hostTensor, kernelOp } from './internal.js';
+import { defineKernel, runKernel } from './kernels/registry.js';
 import { checkSize, divmod } from './shape.js';
 import { Tensor } from './tensor.js';
 
@@ -150,22 +151,39 @@ export function spmm(a: CsrTensor, b: Tensor): Tensor {
   const vals = hostTensor([a.nnz], a.values);
   const cols = hostTensor([a.nnz], Float32Array.from(a.colIndices));
   const ptr = hostTensor([m + 1], Float32Array.from(a.rowPtr));
-  const bound = a.maxRowNnz;
+  const out = runKernel(SPMM, { vals, cols, ptr, b, m, n, maxRowNnz: a.maxRowNnz });
+  vals.dispose();
+  cols.dispose();
+  ptr.dispose();
+  return out;
+}
+
+/**
+ * The parameters of the `'spmm'` kernel: A's CSR arrays as tensors (values, column indices,
+ * row pointers), dense `b`, the [m, n] result, and A's longest row. @internal
+ */
+export interface SpmmParams {
+  vals: Tensor;
+  cols: Tensor;
+  ptr: Tensor;
+  b: Tensor;
+  m: number;
+  n: number;
+  maxRowNnz: number;
+}
+
+const SPMM = defineKernel<SpmmParams>('spmm', ({ vals, cols, ptr, b, m, n, maxRowNnz }) => {
   const lines = [
     'const o = this.thread.x;',
     ...divmod('row', 'col', 'o', n, m * n),
     'const start = a2[row];',
     'const end = a2[row + 1];',
     'let sum = 0.0;',
-    `for (let p = 0; p < ${bound}; p++) {`,
+    `for (let p = 0; p < ${maxRowNnz}; p++) {`,
     '  const q = start + p;',
     `  if (q < end) { sum += a0[q] * a3[a1[q] * ${n} + col]; }`,
     '}',
     'return sum;',
   ];
-  const out = kernelOp([m, n], `function(a0, a1, a2, a3) {\n  ${lines.join('\n  ')}\n}`, [vals, cols, ptr, b]);
-  vals.dispose();
-  cols.dispose();
-  ptr.dispose();
-  return out;
-}
+  return kernelOp([m, n], `function(a0, a1, a2, a3) {\n  ${lines.join('\n  ')}\n}`, [vals, cols, ptr, b]);
+});

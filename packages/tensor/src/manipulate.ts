@@ -2,6 +2,7 @@ import { ShapeError, ValueError, checkOptions, describeValue, formatShape } from
 import { Random } from './random.js';
 import { current } from './backend.js';
 import { assertTensor, elementwise, hostTensor, hostValues, kernelOp, view } from './internal.js';
+import { defineKernel, runKernel } from './kernels/registry.js';
 import { sum } from './reduce.js';
 import { checkSize, divmod, normalizeAxis, sizeOf, stridesOf } from './shape.js';
 import { Tensor } from './tensor.js';
@@ -32,16 +33,27 @@ export function transpose(x: Tensor, perm?: readonly number[]): Tensor {
   }
   const outShape = p.map((a) => x.shape[a]);
   if (p.every((a, i) => a === i)) return view(outShape, x);
+  return runKernel(TRANSPOSE, { x, perm: p, outShape });
+}
+
+/** The parameters of the `'transpose'` kernel: `x` with its axes permuted by `perm`. @internal */
+export interface TransposeParams {
+  x: Tensor;
+  perm: number[];
+  outShape: number[];
+}
+
+const TRANSPOSE = defineKernel<TransposeParams>('transpose', ({ x, perm, outShape }) => {
   const inStrides = stridesOf(x.shape);
   const outStrides = stridesOf(outShape);
   const lines = ['const rem0 = this.thread.x;', 'let idx = 0.0;'];
-  for (let d = 0; d < r; d++) {
+  for (let d = 0; d < perm.length; d++) {
     lines.push(...divmod(`c${d}`, `rem${d + 1}`, `rem${d}`, outStrides[d], x.size));
-    lines.push(`idx += c${d} * ${inStrides[p[d]]};`);
+    lines.push(`idx += c${d} * ${inStrides[perm[d]]};`);
   }
   lines.push('return a0[idx];');
   return kernelOp(outShape, `function(a0) {\n  ${lines.join('\n  ')}\n}`, [x]);
-}
+});
 
 /** Rows `start` (inclusive) to `end` (exclusive) along the first axis. */
 export function sliceRows(x: Tensor, start: number, end: number): Tensor {
