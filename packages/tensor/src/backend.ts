@@ -105,7 +105,7 @@ function envBackend(): string | undefined {
 function autoSelect(): { name: BackendName; reason: string } {
   // WebGPU is only chosen by initBackend(), which can await an adapter; here we stay sync.
   const skipped: string[] = [];
-  for (const name of ['webgl2', 'webgl', 'headlessgl', 'webasm', 'cpu'] as BackendName[]) {
+  for (const name of ['webgl2', 'webgl', 'headlessgl', 'wasm', 'webasm', 'cpu'] as BackendName[]) {
     const why = support(name);
     if (why === null) {
       const tail = skipped.length ? ` (skipped ${skipped.join('; ')})` : '';
@@ -149,7 +149,7 @@ function install(name: BackendName, requested: BackendName | 'auto', reason: str
 
 /**
  * Selects the backend for every tensor created afterwards. `'auto'` picks the best
- * backend that can run synchronously here (webgl2 → webgl → headlessgl → webasm → cpu);
+ * backend that can run synchronously here (webgl2 → webgl → headlessgl → wasm → webasm → cpu);
  * use {@link initBackend} to also consider WebGPU. The `SPARSEKIT_BACKEND` environment
  * variable sets the initial choice. Throws a {@link BackendError} for an unknown or
  * unavailable backend and leaves the current one in place.

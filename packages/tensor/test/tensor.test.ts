@@ -140,7 +140,7 @@ describe('memory and laziness', () => {
 
   it('reports the backend and why it was chosen', () => {
     const info = T.setBackend('auto');
-    expect(['webasm', 'cpu', 'headlessgl']).toContain(info.name);
+    expect(['wasm', 'webasm', 'cpu', 'headlessgl']).toContain(info.name);
     expect(info.requested).toBe('auto');
     expect(info.reason).toMatch(/auto/);
     T.setBackend('cpu');

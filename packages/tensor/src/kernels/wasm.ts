@@ -88,6 +88,10 @@ const UPLOAD_SOURCE = 'function(a0) {\n  return a0[this.thread.x];\n}';
 function support(name: BackendName): string | null {
   if (name !== 'wasm') return `the wasm adapter does not serve '${name}'`;
   if (typeof WebAssembly === 'undefined') return 'WebAssembly is not available';
+  // browsers refuse synchronous compilation of modules this size on the main thread, and
+  // setBackend is synchronous: the async path (WasmRuntime.createAsync) is not wired yet
+  const node = (globalThis as { process?: { versions?: { node?: string } } }).process?.versions?.node;
+  if (!node) return 'the wasm backend runs in Node only for now (browsers need an asynchronous compile)';
   return simdSupported() ? null : 'WebAssembly SIMD128 is not supported here';
 }
 
