@@ -169,8 +169,9 @@ function create(): AdapterInstance {
       gpu?.destroy();
       rt.dispose();
     },
-    // live blocks in wasm memory besides the workspace, for tests of freeing
+    // live blocks in wasm memory besides the workspace, and the thread count, for tests
     blocks: () => rt.blocks - 1,
+    threads: rt.threads,
   } as AdapterInstance;
 }
 
