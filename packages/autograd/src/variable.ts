@@ -1,4 +1,4 @@
-import { ShapeError, type Tensor, ValueError, add, formatShape, keep, ones, tidy as tensorTidy, isTensor, checkOptions, describeValue as describe } from '@sparsekit/tensor';
+import { ShapeError, type Tensor, type TensorLike, ValueError, add, formatShape, keep, ones, tidy as tensorTidy, isTensor, checkOptions, describeValue as describe } from '@sparsekit/tensor';
 import { PARAMETER, VARIABLE, brandedInstanceOf } from './brand.js';
 import { GradientSums, assertNotReleased, backwardOptions, isReleased, releaseGraph, topologicalOrder } from './backward.js';
 import { sameShape } from './broadcast.js';
@@ -11,7 +11,7 @@ import { sameShape } from './broadcast.js';
 export type GradientFn = (dy: Tensor) => Array<Tensor | null>;
 
 /** What the differentiable ops accept: a variable, a plain tensor (a constant), or a number. */
-export type Input = Variable | Tensor | number;
+export type Input = Variable | TensorLike;
 
 /** Options of {@link Variable.backward}. */
 export interface BackwardOptions {
