@@ -110,12 +110,16 @@ function create(): AdapterInstance {
   let fallbackCount = 0;
   const alloc = (size: number): WasmBuffer => new WasmBuffer(rt, rt.alloc(size), size);
   const host = (x: unknown): unknown => (x instanceof WasmBuffer ? x.toArray() : x);
+  const webasm = (): AdapterInstance => (gpu ??= gpujsAdapter.create('webasm'));
+  // gpu.js reads the arguments from host copies
+  const onHost = (req: CompileRequest): CompileRequest => ({ ...req, kinds: req.kinds.map((k) => (k === 'device' ? 'host' : k)) });
   return {
     resident: true,
     syncReadback: true,
     // the generic sources run on gpu.js's webasm: formulate them as for webasm
     codegen: { fastExp: true },
-    runsAsync: () => false,
+    // a generic kernel may run on gpu.js's webasm worker pool, asynchronously, when the caller awaits
+    runsAsync: (req) => !req.program.source.startsWith(WASM_SOURCE) && webasm().runsAsync(onHost(req)),
     compile(req: CompileRequest): CompiledKernel {
       const src = req.program.source;
       if (src.startsWith(WASM_SOURCE)) {
@@ -140,17 +144,19 @@ function create(): AdapterInstance {
           return out;
         };
       }
-      gpu ??= gpujsAdapter.create('webasm');
-      const inner = gpu.compile({ ...req, kinds: req.kinds.map((k) => (k === 'device' ? 'host' : k)), wantAsync: false });
+      const inner = webasm().compile(onHost(req));
       const layout = req.program.layout;
-      const fn: CompiledKernel = (...args: unknown[]) => {
-        const out = inner(...args.map(host));
+      const resident = (out: unknown): unknown => {
         // a layout result goes back to the host through rawLayoutResult
         if (layout) return out;
         const flat = out as Float32Array;
         const buf = alloc(req.outSize);
         rt.write(buf.ptr, flat.length === req.outSize ? flat : flat.subarray(0, req.outSize));
         return buf;
+      };
+      const fn: CompiledKernel = (...args: unknown[]) => {
+        const out = inner(...args.map(host));
+        return out instanceof Promise ? out.then(resident) : resident(out);
       };
       fallbackKernels.set(fn, { reason: `no wasm kernel: gpu.js webasm ran kernel #${++fallbackCount} (${src.length}-character source)`, inner });
       return fn;
