@@ -496,18 +496,28 @@ export const ROP_MEAN = 3;
 // @ts-ignore: decorator
 @inline function redRow(op: i32, x: usize, len: i32): f32 {
   // pmax/pmin drop NaN: NaN lanes are tracked on the side so max/min still return NaN
-  let a0 = fsplat(redInit(op)), a1 = a0;
+  // four accumulators: an f32 add has 4 cycles of latency, one chain would wait on it
+  let a0 = fsplat(redInit(op)), a1 = a0, a2 = a0, a3 = a0;
   let nan = f32x4.splat(0);
   let p = 0;
-  for (; p + 8 <= len; p += 8) {
+  for (; p + 16 <= len; p += 16) {
     const o = <usize>p << 2;
     const v0 = v128.load(x + o);
     const v1 = v128.load(x + o, 16);
+    const v2 = v128.load(x + o, 32);
+    const v3 = v128.load(x + o, 48);
     a0 = red4(op, a0, v0);
     a1 = red4(op, a1, v1);
-    if (op == ROP_MAX || op == ROP_MIN) nan = v128.or(nan, v128.or(isNaN4(v0), isNaN4(v1)));
+    a2 = red4(op, a2, v2);
+    a3 = red4(op, a3, v3);
+    if (op == ROP_MAX || op == ROP_MIN) nan = v128.or(nan, v128.or(v128.or(isNaN4(v0), isNaN4(v1)), v128.or(isNaN4(v2), isNaN4(v3))));
   }
-  const v = red4(op, a0, a1);
+  for (; p + 4 <= len; p += 4) {
+    const v0 = v128.load(x + (<usize>p << 2));
+    a0 = red4(op, a0, v0);
+    if (op == ROP_MAX || op == ROP_MIN) nan = v128.or(nan, isNaN4(v0));
+  }
+  const v = red4(op, red4(op, a0, a1), red4(op, a2, a3));
   let s: f32 = f32x4.extract_lane(v, 0);
   s = f32x4.extract_lane(red4(op, f32x4.splat(s), f32x4.splat(f32x4.extract_lane(v, 1))), 0);
   s = f32x4.extract_lane(red4(op, f32x4.splat(s), f32x4.splat(f32x4.extract_lane(v, 2))), 0);

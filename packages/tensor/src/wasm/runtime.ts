@@ -18,18 +18,21 @@ const STATIC_BYTES = 65536;
 const PAGE = 65536;
 
 /**
- * Work sizes from which a call is split over threads (bench/wasm, 2 threads on the project's
- * 2-vCPU machine; a worker wake-up and join costs ~10–30 µs there).
+ * Work sizes from which a call is split over threads, from apps/bench/src/wasm.bench.mjs on the
+ * project's 2-vCPU machine, where waking a worker and joining it costs ~0.1 ms: a 128³ matmul
+ * (2²¹ multiply-adds) gained nothing from a second thread and 256³ ran 1.75× faster; a 64×1024
+ * softmax or row sum (2¹⁶ cells) ran 1.8–2× slower on two; an Adam step over 1e6 parameters
+ * is memory-bound and gained nothing.
  */
 export const PARALLEL_MIN = {
   /** multiply-adds (m·n·k) of a matmul */
-  matmul: 1 << 18,
+  matmul: 1 << 22,
   /** output cells of an elementwise op */
-  elementwise: 1 << 16,
+  elementwise: 1 << 18,
   /** input cells of a reduction or softmax */
-  rows: 1 << 14,
+  rows: 1 << 18,
   /** parameters of an optimizer update */
-  adam: 1 << 15,
+  adam: 1 << 21,
 } as const;
 
 /** Options of {@link WasmRuntime.create}. */
@@ -295,7 +298,11 @@ export class WasmRuntime {
       return;
     }
     this.pool.run(op, args, fargs, splitRange(total, this.threads, align), self);
+    this.parallelCalls++;
   }
+
+  /** Calls split over the worker pool so far. */
+  parallelCalls = 0;
 
   /**
    * C = op(A)·op(B), `batch` products; A is m×k (stored k×m when `ta`), B is k×n (stored n×k

@@ -4,7 +4,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { ShapeError } from '../../src/errors.js';
 import { binaryRef, dense, f32, lseRef, matmulRef, map, maxRef, minRef, reduceRef, sizeOf, sumRef, unaryRef } from '../parity/reference.js';
-import { OP, ROP, SOFTMAX, UOP, WasmRuntime, broadcastPlan } from '../../src/wasm/runtime.js';
+import { OP, PARALLEL_MIN, ROP, SOFTMAX, UOP, WasmRuntime, broadcastPlan } from '../../src/wasm/runtime.js';
 import { ACC, EXACT, TRANS, bitwiseEqual, mismatch, seeded, type Tolerance } from './helpers.js';
 
 const runtimes = {
@@ -212,6 +212,7 @@ describe('a split over threads changes no result', () => {
     expect(bitwiseEqual(fill(runtimes.one), fill(runtimes.two))).toBe(true);
   };
   it('matmul, elementwise, reductions, softmax and Adam are bitwise identical on 1 and 2 threads', () => {
+    const split = runtimes.two.parallelCalls;
     const [m, n, k] = [197, 201, 167];
     const A = seeded(m * k, 31), B = seeded(k * n, 32);
     both((rt) => {
@@ -240,11 +241,11 @@ describe('a split over threads changes no result', () => {
         return r;
       });
     }
-    const R = seeded(256 * 1000, 35, 4);
+    const R = seeded(256 * 1100, 35, 4);
     for (const op of Object.values(ROP)) {
       both((rt) => {
         const x = put(rt, R), o = rt.alloc(256);
-        rt.reduce(op, x, o, 256, 1000, 1);
+        rt.reduce(op, x, o, 256, 1100, 1);
         const r = rt.read(o, 256);
         rt.free(x); rt.free(o);
         return r;
@@ -253,18 +254,22 @@ describe('a split over threads changes no result', () => {
     for (const mode of Object.values(SOFTMAX)) {
       both((rt) => {
         const x = put(rt, R), o = rt.alloc(R.length);
-        rt.softmax(mode, x, o, 256, 1000);
+        rt.softmax(mode, x, o, 256, 1100);
         const r = rt.read(o, mode === SOFTMAX.logSumExp ? 256 : R.length);
         rt.free(x); rt.free(o);
         return r;
       });
     }
+    const P = seeded(PARALLEL_MIN.adam + 3, 36), G = seeded(PARALLEL_MIN.adam + 3, 37);
     both((rt) => {
-      const p = put(rt, X), g = put(rt, Y), mm = put(rt, new Float32Array(X.length)), v = put(rt, new Float32Array(X.length));
-      for (let step = 1; step <= 2; step++) rt.adam(p, g, mm, v, X.length, { lr: 0.01, beta1: 0.9, beta2: 0.999, eps: 1e-8, step });
-      const r = rt.read(p, X.length);
+      const p = put(rt, P), g = put(rt, G), mm = put(rt, new Float32Array(P.length)), v = put(rt, new Float32Array(P.length));
+      for (let step = 1; step <= 2; step++) rt.adam(p, g, mm, v, P.length, { lr: 0.01, beta1: 0.9, beta2: 0.999, eps: 1e-8, step });
+      const r = rt.read(p, P.length);
       rt.free(p); rt.free(g); rt.free(mm); rt.free(v);
       return r;
     });
+    // every call above was large enough to be split: 1 matmul, 14 binary, 9 unary, 4 reduce, 3 softmax, 2 Adam
+    expect(runtimes.two.parallelCalls - split).toBe(33);
+    expect(runtimes.one.parallelCalls).toBe(0);
   });
 });
