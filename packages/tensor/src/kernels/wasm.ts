@@ -31,9 +31,13 @@ export class WasmBuffer {
     readonly size: number,
   ) {}
 
-  /** A copy of the values (a readback). */
+  /**
+   * The values as a view on wasm memory, valid until the memory next grows: realize.ts copies
+   * it at once (its readback), and a gpu.js fallback copies it into its own memory.
+   */
   toArray(): Float32Array {
-    return this.rt.read(this.ptr, this.size);
+    const at = this.ptr >>> 2;
+    return this.rt.f32().subarray(at, at + this.size);
   }
 
   /** Frees the block; a second call does nothing. */
