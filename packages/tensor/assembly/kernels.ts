@@ -596,11 +596,21 @@ export function softmax(mode: i32, x: usize, out: usize, len: i32, start: i32, e
   for (let r = start; r < end; r++) {
     const src = x + (<usize>(r * len) << 2);
     const m = redRow(ROP_MAX, src, len);
-    if (mode == SM_LOG_SUM_EXP && (m == Infinity || m == -Infinity || m != m)) {
-      store<f32>(out + (<usize>r << 2), m);
+    const dst = out + (<usize>(r * len) << 2);
+    if (m == Infinity || m == -Infinity || m != m) {
+      // a non-finite maximum is the row's logSumExp itself (as in the generic kernels):
+      // softmax = exp(x − m), logSoftmax = x − m
+      if (mode == SM_LOG_SUM_EXP) {
+        store<f32>(out + (<usize>r << 2), m);
+      } else {
+        for (let q = 0; q < len; q++) {
+          const o = <usize>q << 2;
+          const d = load<f32>(src + o) - m;
+          store<f32>(dst + o, mode == SM_SOFTMAX ? f32x4.extract_lane(vexp(f32x4.splat(d)), 0) : d);
+        }
+      }
       continue;
     }
-    const dst = out + (<usize>(r * len) << 2);
     const vm = f32x4.splat(m);
     let s0 = f32x4.splat(0), s1 = s0;
     let p = 0;

@@ -14,9 +14,9 @@
 import type { BackendName } from '../backend.js';
 import { kernelOp } from '../internal.js';
 import type { MatmulParams } from '../matmul.js';
-import type { ReduceParams } from '../reduce.js';
+import type { ReduceParams, SliceParams, SoftmaxParams } from '../reduce.js';
 import type { Tensor } from '../tensor.js';
-import { ROP, WasmRuntime, simdSupported } from '../wasm/runtime.js';
+import { ROP, SOFTMAX, WasmRuntime, simdSupported } from '../wasm/runtime.js';
 import { gpujsAdapter } from './gpujs.js';
 import type { AdapterInstance, BackendAdapter, CompileRequest, CompiledKernel } from './registry.js';
 
@@ -72,6 +72,16 @@ export const wasmKernels = {
     if (op < 0) return null;
     return kernelOp(outShape, native('reduce', [op, x.size / (len * inner), len, inner]), [x]);
   },
+  // along the last axis only; other axes keep the generic kernels
+  logSumExp({ x, len, inner, outShape }: SliceParams): Tensor | null {
+    if (inner !== 1 || len === 0) return null;
+    return kernelOp(outShape, native('softmax', [SOFTMAX.logSumExp, x.size / len, len]), [x]);
+  },
+  softmax({ x, axis, log }: SoftmaxParams): Tensor | null {
+    const len = x.shape[x.rank - 1];
+    if (x.rank === 0 || (axis !== -1 && axis !== x.rank - 1) || len === 0 || x.size === 0) return null;
+    return kernelOp(x.shape, native('softmax', [log ? SOFTMAX.logSoftmax : SOFTMAX.softmax, x.size / len, len]), [x]);
+  },
 };
 
 type Native = (rt: WasmRuntime, dims: number[], args: WasmBuffer[], out: WasmBuffer) => void;
@@ -82,6 +92,9 @@ const NATIVE: Record<string, Native> = {
   },
   reduce(rt, [op, outer, len, inner], [x], out) {
     rt.reduce(op, x.ptr, out.ptr, outer, len, inner);
+  },
+  softmax(rt, [mode, rows, len], [x], out) {
+    rt.softmax(mode, x.ptr, out.ptr, rows, len);
   },
 };
 

@@ -51,6 +51,23 @@ describe('the wasm backend', () => {
     T.disposeBackend();
   });
 
+  it('runs softmax, logSoftmax and logSumExp along the last axis on its own kernel, as cpu does', () => {
+    const X = seeded(6 * 37, 9, 8);
+    X[40] = Infinity;
+    X[80] = -Infinity;
+    X[120] = NaN;
+    const run = (backend: 'cpu' | 'wasm'): Float32Array[] => {
+      T.setBackend(backend);
+      const x = T.tensor(X, [6, 37]);
+      const r = [T.softmax(x), T.logSoftmax(x, -1), T.logSumExp(x, 1)].map((t) => t.dataSync());
+      if (backend === 'wasm') expect(T.getBackend().fallbacks).toEqual([]);
+      T.disposeBackend();
+      return r;
+    };
+    const [cpu, wasm] = [run('cpu'), run('wasm')];
+    for (let i = 0; i < 3; i++) expect(mismatch(wasm[i], cpu[i], ACC(37)), ['softmax', 'logSoftmax', 'logSumExp'][i]).toBeUndefined();
+  });
+
   it('runs an op without a wasm kernel on gpu.js webasm and names it in fallbacks', () => {
     T.setBackend('wasm');
     const x = T.tensor([0, 1, -2, 3], [4]);
