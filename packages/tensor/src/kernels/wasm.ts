@@ -20,6 +20,9 @@ import { ROP, SOFTMAX, WasmRuntime, simdSupported } from '../wasm/runtime.js';
 import { gpujsAdapter } from './gpujs.js';
 import type { AdapterInstance, BackendAdapter, CompileRequest, CompiledKernel } from './registry.js';
 
+/** Output cells below which a kernel without a wasm variant runs on gpu.js's cpu mode rather than webasm. */
+const SMALL_CELLS = 4096;
+
 /** The prefix of a native kernel's program source: `/*wasm*∕name:dim,dim,…`. */
 export const WASM_SOURCE = '/*wasm*/';
 
@@ -123,11 +126,19 @@ function envThreads(): number | undefined {
 function create(): AdapterInstance {
   const rt = WasmRuntime.create(envThreads() === undefined ? {} : { threads: envThreads() });
   let gpu: AdapterInstance | undefined;
-  const fallbackKernels = new Map<CompiledKernel, { reason: string; inner: CompiledKernel }>();
+  let gpuCpu: AdapterInstance | undefined;
+  const fallbackKernels = new Map<CompiledKernel, { reason: string; inner: CompiledKernel; engine: AdapterInstance }>();
   let fallbackCount = 0;
   const alloc = (size: number): WasmBuffer => new WasmBuffer(rt, rt.alloc(size), size);
   const host = (x: unknown): unknown => (x instanceof WasmBuffer ? x.toArray() : x);
   const webasm = (): AdapterInstance => (gpu ??= gpujsAdapter.create('webasm'));
+  // Small kernels run on gpu.js's plain-JS mode: a webasm launch costs ~8 µs of copies and
+  // set-up, a JS one ~2 µs (BASELINES.md, 8×8 matmul), and below a few thousand cells the
+  // SIMD work does not pay that back.
+  const engineFor = (req: CompileRequest): AdapterInstance => {
+    const cells = req.program.layout ? req.program.layout.dims.reduce((p, d) => p * d, 1) : req.outSize;
+    return cells < SMALL_CELLS ? (gpuCpu ??= gpujsAdapter.create('cpu')) : webasm();
+  };
   // gpu.js reads the arguments from host copies
   const onHost = (req: CompileRequest): CompileRequest => ({ ...req, kinds: req.kinds.map((k) => (k === 'device' ? 'host' : k)) });
   return {
@@ -136,7 +147,7 @@ function create(): AdapterInstance {
     // the generic sources run on gpu.js's webasm: formulate them as for webasm
     codegen: { fastExp: true },
     // a generic kernel may run on gpu.js's webasm worker pool, asynchronously, when the caller awaits
-    runsAsync: (req) => !req.program.source.startsWith(WASM_SOURCE) && webasm().runsAsync(onHost(req)),
+    runsAsync: (req) => !req.program.source.startsWith(WASM_SOURCE) && engineFor(req).runsAsync(onHost(req)),
     compile(req: CompileRequest): CompiledKernel {
       const src = req.program.source;
       if (src.startsWith(WASM_SOURCE)) {
@@ -161,7 +172,8 @@ function create(): AdapterInstance {
           return out;
         };
       }
-      const inner = webasm().compile(onHost(req));
+      const engine = engineFor(req);
+      const inner = engine.compile(onHost(req));
       const layout = req.program.layout;
       const resident = (out: unknown): unknown => {
         // a layout result goes back to the host through rawLayoutResult
@@ -175,21 +187,22 @@ function create(): AdapterInstance {
         const out = inner(...args.map(host));
         return out instanceof Promise ? out.then(resident) : resident(out);
       };
-      fallbackKernels.set(fn, { reason: `no wasm kernel: gpu.js webasm ran kernel #${++fallbackCount} (${src.length}-character source)`, inner });
+      fallbackKernels.set(fn, { reason: `no wasm kernel: gpu.js ${engine === gpu ? 'webasm' : 'cpu'} ran kernel #${++fallbackCount} (${src.length}-character source)`, inner, engine });
       return fn;
     },
     fallbackReason(kernel: CompiledKernel): string | null {
       const f = fallbackKernels.get(kernel);
       if (!f) return null;
-      return gpu?.fallbackReason(f.inner) ?? f.reason;
+      return f.engine.fallbackReason(f.inner) ?? f.reason;
     },
     rawLayoutResult(out: unknown, kernel: CompiledKernel, cells: number): Float32Array {
       const f = fallbackKernels.get(kernel);
-      if (!f || !gpu) throw new Error('wasm adapter: a layout result from a kernel it did not compile');
-      return gpu.rawLayoutResult(out, f.inner, cells);
+      if (!f) throw new Error('wasm adapter: a layout result from a kernel it did not compile');
+      return f.engine.rawLayoutResult(out, f.inner, cells);
     },
     destroy(): void {
       gpu?.destroy();
+      gpuCpu?.destroy();
       rt.dispose();
     },
     // live blocks in wasm memory besides the workspace, and the thread count, for tests

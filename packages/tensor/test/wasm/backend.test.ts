@@ -74,7 +74,11 @@ describe('the wasm backend', () => {
     expect(Array.from(T.exp(x).dataSync())).toEqual(Array.from(Float32Array.from([0, 1, -2, 3], Math.exp)));
     const fb = T.getBackend().fallbacks;
     expect(fb.length).toBe(1);
-    expect(fb[0]).toMatch(/no wasm kernel: gpu\.js webasm ran kernel #1/);
+    expect(fb[0]).toMatch(/no wasm kernel: gpu\.js cpu ran kernel #1/);
+    // from 4096 cells on, gpu.js's webasm runs it
+    const big = T.exp(T.tensor(seeded(5000, 8), [5000])).dataSync();
+    expect(big[17]).toBeCloseTo(Math.exp(seeded(5000, 8)[17]), 5);
+    expect(T.getBackend().fallbacks[1]).toMatch(/no wasm kernel: gpu\.js webasm ran kernel #2/);
     T.disposeBackend();
   });
 
