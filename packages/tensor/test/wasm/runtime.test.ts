@@ -57,6 +57,21 @@ describe('WasmRuntime options', () => {
     expect(() => WasmRuntime.create({ initialBytes: -1 })).toThrow(ValueError);
   });
 
+  it('uses the single-thread, non-shared build where SharedArrayBuffer is missing', () => {
+    const g = globalThis as { SharedArrayBuffer?: unknown };
+    const saved = g.SharedArrayBuffer;
+    delete g.SharedArrayBuffer;
+    try {
+      const rt = WasmRuntime.create();
+      expect([rt.threads, rt.shared]).toEqual([1, false]);
+      expect(rt.memory.buffer).toBeInstanceOf(ArrayBuffer);
+      rt.dispose();
+      expect(() => WasmRuntime.create({ threads: 2 })).toThrow(/threads: 2 needs SharedArrayBuffer and worker threads/);
+    } finally {
+      g.SharedArrayBuffer = saved;
+    }
+  });
+
   it('refuses work once disposed', () => {
     const rt = WasmRuntime.create({ threads: 1 });
     rt.dispose();
