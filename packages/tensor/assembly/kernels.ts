@@ -73,6 +73,27 @@ const MAGIC_BITS: i32 = 0x4b400000;
   return select4(x, out, isNaN4(x));
 }
 
+// e^d for d ≤ 0 that is not NaN (softmax's x − max): vexp without the overflow and NaN
+// handling, and 2ⁿ in one factor (n ≥ −126 after the clamp), about a third fewer instructions.
+// @ts-ignore: decorator
+@inline function vexpNonPositive(d: v128): v128 {
+  const xc = f32x4.pmax(d, fsplat(-87.33654));
+  const magic = fsplat(MAGIC);
+  const t = f32x4.add(f32x4.mul(xc, fsplat(1.4426950408889634)), magic);
+  const n = f32x4.sub(t, magic);
+  const ni = i32x4.sub(t, i32x4.splat(MAGIC_BITS));
+  const r = f32x4.add(f32x4.sub(xc, f32x4.mul(n, fsplat(0.693359375))), f32x4.mul(n, fsplat(0.000212194440)));
+  let p = fsplat(0.00019875691500);
+  p = madd(p, r, fsplat(0.0013981999507));
+  p = madd(p, r, fsplat(0.0083334519073));
+  p = madd(p, r, fsplat(0.041665795894));
+  p = madd(p, r, fsplat(0.16666665459));
+  p = madd(p, r, fsplat(0.50000001201));
+  p = f32x4.add(f32x4.add(f32x4.mul(f32x4.mul(p, r), r), r), fsplat(1.0));
+  const e = f32x4.mul(p, i32x4.shl(i32x4.add(ni, i32x4.splat(127)), 23));
+  return v128.andnot(e, f32x4.lt(d, fsplat(-87.33654)));
+}
+
 // ---------------------------------------------------------------------------------------
 // Matrix multiply: C[b] = op(A[b]) · op(B[b]), op = transpose or not.
 // Goto/BLIS blocking: a KC×NC panel of B and an MC×KC block of A are packed into the
@@ -617,8 +638,8 @@ export function softmax(mode: i32, x: usize, out: usize, len: i32, start: i32, e
     // softmax keeps e^(x−m) in `out` for the normalising pass; the others only need the sum
     for (; p + 8 <= len; p += 8) {
       const o = <usize>p << 2;
-      const e0 = vexp(f32x4.sub(v128.load(src + o), vm));
-      const e1 = vexp(f32x4.sub(v128.load(src + o, 16), vm));
+      const e0 = vexpNonPositive(f32x4.sub(v128.load(src + o), vm));
+      const e1 = vexpNonPositive(f32x4.sub(v128.load(src + o, 16), vm));
       if (mode == SM_SOFTMAX) {
         v128.store(dst + o, e0);
         v128.store(dst + o, e1, 16);
@@ -630,7 +651,7 @@ export function softmax(mode: i32, x: usize, out: usize, len: i32, start: i32, e
     let s: f32 = f32x4.extract_lane(sv, 0) + f32x4.extract_lane(sv, 1) + f32x4.extract_lane(sv, 2) + f32x4.extract_lane(sv, 3);
     for (; p < len; p++) {
       const o = <usize>p << 2;
-      const e = f32x4.extract_lane(vexp(f32x4.splat(load<f32>(src + o) - m)), 0);
+      const e = f32x4.extract_lane(vexpNonPositive(f32x4.splat(load<f32>(src + o) - m)), 0);
       if (mode == SM_SOFTMAX) store<f32>(dst + o, e);
       s += e;
     }

@@ -12,6 +12,8 @@ export class WasmAllocator {
   private readonly live = new Map<number, number>();
   /** End of the managed range (the memory's size). */
   private top: number;
+  /** How many times this allocator grew the memory (views over it are refreshed when it changes). */
+  growths = 0;
 
   /**
    * @param memory the memory to carve
@@ -87,6 +89,7 @@ export class WasmAllocator {
       throw new RangeError(`wasm memory exhausted: ${size} more bytes needed beyond ${this.top} of at most ${this.maxBytes}`);
     }
     this.memory.grow(pages);
+    this.growths++;
     const added = pages * 65536;
     if (tail) last[1] += added;
     else this.free.push([this.top, added]);

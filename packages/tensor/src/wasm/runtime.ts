@@ -255,11 +255,19 @@ export class WasmRuntime {
     if (this.disposed) throw new BackendError('wasm', 'the runtime was disposed');
   }
 
-  /** The memory as float32, refreshed when the memory has grown since the last call. */
+  /**
+   * The memory as float32, refreshed when the memory has grown since the last call. Only the
+   * allocator grows it, so its growth count decides: reading `memory.buffer` of a shared memory
+   * makes a new SharedArrayBuffer object each time (~20 µs a call measured).
+   */
   f32(): Float32Array {
-    if (this.view.byteLength !== this.memory.buffer.byteLength) this.view = new Float32Array(this.memory.buffer);
+    if (this.viewGrowths !== this.allocator.growths) {
+      this.view = new Float32Array(this.memory.buffer);
+      this.viewGrowths = this.allocator.growths;
+    }
     return this.view;
   }
+  private viewGrowths = 0;
 
   /** Byte offset of a new block of `n` float32 cells. */
   alloc(n: number): number {
