@@ -12,6 +12,7 @@
  * @internal
  */
 import type { BackendName } from '../backend.js';
+import { ValueError } from '../errors.js';
 import { kernelOp } from '../internal.js';
 import type { MatmulParams } from '../matmul.js';
 import type { ReduceParams, SliceParams, SoftmaxParams } from '../reduce.js';
@@ -120,11 +121,13 @@ function envThreads(): number | undefined {
   const v = env?.SPARSEKIT_WASM_THREADS;
   if (v === undefined || v.trim() === '') return undefined;
   const t = Number(v);
-  return Number.isInteger(t) && t >= 1 ? t : undefined;
+  if (!Number.isInteger(t) || t < 1) throw new ValueError('setBackend', `SPARSEKIT_WASM_THREADS must be an integer >= 1, got "${v}"`);
+  return t;
 }
 
 function create(): AdapterInstance {
-  const rt = WasmRuntime.create(envThreads() === undefined ? {} : { threads: envThreads() });
+  const threads = envThreads();
+  const rt = WasmRuntime.create(threads === undefined ? {} : { threads });
   let gpu: AdapterInstance | undefined;
   let gpuCpu: AdapterInstance | undefined;
   const fallbackKernels = new Map<CompiledKernel, { reason: string; inner: CompiledKernel; engine: AdapterInstance }>();
@@ -144,7 +147,8 @@ function create(): AdapterInstance {
   return {
     resident: true,
     syncReadback: true,
-    // the generic sources run on gpu.js's webasm: formulate them as for webasm
+    // generic sources run on gpu.js (webasm, or cpu for small kernels): the inline polynomial
+    // exp vectorises on webasm and is plain arithmetic on cpu
     codegen: { fastExp: true },
     // a generic kernel may run on gpu.js's webasm worker pool, asynchronously, when the caller awaits
     runsAsync: (req) => !req.program.source.startsWith(WASM_SOURCE) && engineFor(req).runsAsync(onHost(req)),

@@ -25,6 +25,22 @@ describe('the wasm backend', () => {
     expect(() => T.setBackend('wasm2' as never)).toThrow(/expected one of auto, webgpu, webgl2, webgl, headlessgl, wasm, webasm, cpu/);
   });
 
+  it('takes its thread count from SPARSEKIT_WASM_THREADS and rejects a bad one, keeping the current backend', () => {
+    T.setBackend('cpu');
+    process.env.SPARSEKIT_WASM_THREADS = 'two';
+    try {
+      expect(() => T.setBackend('wasm')).toThrow(T.ValueError);
+      expect(() => T.setBackend('wasm')).toThrow(/SPARSEKIT_WASM_THREADS must be an integer >= 1, got "two"/);
+      expect(T.getBackend().name).toBe('cpu');
+      process.env.SPARSEKIT_WASM_THREADS = '1';
+      T.setBackend('wasm');
+      expect((current().adapter as unknown as { threads: number }).threads).toBe(1);
+    } finally {
+      delete process.env.SPARSEKIT_WASM_THREADS;
+      T.disposeBackend();
+    }
+  });
+
   it('multiplies resident tensors with its own kernel: no fallback, no gpu.js', () => {
     T.setBackend('wasm');
     const [m, n, k] = [37, 29, 300];
