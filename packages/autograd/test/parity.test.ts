@@ -4,7 +4,7 @@ import * as A from '../src/index.js';
 
 // Backends to compare; SPARSEKIT_PARITY_BACKENDS adds headlessgl (under xvfb-run), as in
 // the tensor package's parity suite.
-const backends = (process.env.SPARSEKIT_PARITY_BACKENDS ?? 'cpu,webasm').split(',').map((b) => b.trim()) as T.BackendName[];
+const backends = (process.env.SPARSEKIT_PARITY_BACKENDS ?? 'cpu,webasm,wasm').split(',').map((b) => b.trim()) as T.BackendName[];
 
 // The same training code (20 SGD steps on an MLP) on each backend.
 function train(): number[] {
