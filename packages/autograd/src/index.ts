@@ -1,4 +1,4 @@
-export { Variable, Parameter, variable, noGrad, isGradEnabled, tidy, type Input, type GradientFn } from './variable.js';
+export { Variable, Parameter, variable, noGrad, isGradEnabled, tidy, type Input, type GradientFn, type BackwardOptions } from './variable.js';
 // The differentiable ops: ops.ts is their one list (each with its gradient rule from gradients/).
 export * from './ops.js';
 export { unbroadcast } from './broadcast.js';

@@ -37,7 +37,7 @@ export interface BackendInfo {
   /** Kernels that gpu.js silently degraded to another backend, with its reason. */
   readonly fallbacks: readonly string[];
   /**
-   * The most elements one tensor may have here (see {@link MAX_ELEMENTS}); every creation
+   * The most elements one tensor may have here (2^24 on every backend; see the README's Limits); every creation
    * function and op refuses a larger result with a `ShapeError` before allocating anything.
    */
   readonly maxElements: number;
