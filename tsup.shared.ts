@@ -14,7 +14,11 @@ export interface PackageConfigOptions {
   overrides?: Options;
 }
 
-export function packageConfig({ entries = ['src/index.ts'], external = [], overrides = {} }: PackageConfigOptions = {}) {
+export function packageConfig({
+  entries = ['src/index.ts'],
+  external = [],
+  overrides = {},
+}: PackageConfigOptions = {}) {
   const multiple = !Array.isArray(entries) || entries.length > 1;
   return defineConfig({
     entry: entries,

@@ -76,11 +76,15 @@ function vitestCounts(report, label) {
       } else skipped++;
     }
     for (const [suite, n] of notRun) {
-      failures.push(`${label} › ${relative(root, file.name ?? '?')} › ${suite}: ${n} tests not run (a beforeAll hook or the file failed; see the lane log)`);
+      failures.push(
+        `${label} › ${relative(root, file.name ?? '?')} › ${suite}: ${n} tests not run (a beforeAll hook or the file failed; see the lane log)`,
+      );
     }
     if (fileFailed && results.length === 0) {
       failed++;
-      failures.push(`${label} › ${relative(root, file.name ?? '?')}: the file failed to load: ${firstLine(file.message)}`);
+      failures.push(
+        `${label} › ${relative(root, file.name ?? '?')}: the file failed to load: ${firstLine(file.message)}`,
+      );
     }
   }
   return { passed, failed, skipped, failures, perParityBackend };
@@ -127,24 +131,35 @@ for (const lane of [...lanes].sort((a, b) => order(a.kind) - order(b.kind) || a.
     for (const r of reports) {
       const report = readJson(r.path);
       if (!report) {
-        f += laneBroken(lane, `${r.label}: no vitest report at ${relative(root, r.path)}`, r.label === lane.name ? parityCasesPerBackend : 1);
+        f += laneBroken(
+          lane,
+          `${r.label}: no vitest report at ${relative(root, r.path)}`,
+          r.label === lane.name ? parityCasesPerBackend : 1,
+        );
         continue;
       }
-      if (lane.kind === 'workspace') copyFileSync(r.path, join(out, `vitest-${r.label.replace(/[^\w.-]+/g, '_')}.json`));
+      if (lane.kind === 'workspace')
+        copyFileSync(r.path, join(out, `vitest-${r.label.replace(/[^\w.-]+/g, '_')}.json`));
       const c = vitestCounts(report, r.label);
-      if (r.label === '@sparsekit/tensor' && c.perParityBackend.size > 0) parityCasesPerBackend = Math.max(...c.perParityBackend.values());
+      if (r.label === '@sparsekit/tensor' && c.perParityBackend.size > 0)
+        parityCasesPerBackend = Math.max(...c.perParityBackend.values());
       p += c.passed;
       s += c.skipped;
       f += c.failed;
       failed += c.failed;
       allFailures.push(...c.failures);
     }
-    if (lane.rc !== 0 && f === 0) f += laneBroken(lane, `exit ${lane.rc} with no failed test; see ${out}/${lane.name}.log`, 1);
+    if (lane.rc !== 0 && f === 0)
+      f += laneBroken(lane, `exit ${lane.rc} with no failed test; see ${out}/${lane.name}.log`, 1);
   } else if (lane.kind === 'browser') {
     const summary = readJson(lane.report);
     const backends = (process.env.SPARSEKIT_BROWSER_BACKENDS || 'webgl2,webgpu').split(',').filter(Boolean);
     if (!summary) {
-      f += laneBroken(lane, `no summary at ${relative(root, lane.report)} (exit ${lane.rc})`, (parityCasesPerBackend ?? 1) * backends.length);
+      f += laneBroken(
+        lane,
+        `no summary at ${relative(root, lane.report)} (exit ${lane.rc})`,
+        (parityCasesPerBackend ?? 1) * backends.length,
+      );
     } else {
       const parts = [];
       for (const [name, b] of Object.entries(summary.backends ?? {})) {
@@ -155,18 +170,31 @@ for (const lane of [...lanes].sort((a, b) => order(a.kind) - order(b.kind) || a.
         failed += b.failed;
         parts.push(`${name} ${b.passed}/${b.passed + b.failed}${b.crashed ? ' BROKEN' : ''}`);
         for (const x of b.failures ?? []) allFailures.push(`${lane.name}/${name} › ${x.name}: ${firstLine(x.error)}`);
-        if (b.fatal && !(b.failures ?? []).some((x) => x.error === b.fatal)) allFailures.push(`${lane.name}/${name}: ${firstLine(b.fatal)}`);
-        for (const fb of b.fallbacks ?? []) allFailures.push(`${lane.name}/${name}: warning: a kernel fell back: ${firstLine(fb)}`);
+        if (b.fatal && !(b.failures ?? []).some((x) => x.error === b.fatal))
+          allFailures.push(`${lane.name}/${name}: ${firstLine(b.fatal)}`);
+        for (const fb of b.fallbacks ?? [])
+          allFailures.push(`${lane.name}/${name}: warning: a kernel fell back: ${firstLine(fb)}`);
       }
       note = parts.join(', ');
-      if (lane.rc !== 0 && f === 0) f += laneBroken(lane, `exit ${lane.rc} with no failed case; see ${out}/${lane.name}.log`, 1);
+      if (lane.rc !== 0 && f === 0)
+        f += laneBroken(lane, `exit ${lane.rc} with no failed case; see ${out}/${lane.name}.log`, 1);
     }
   } else {
     f += laneBroken(lane, `unknown lane kind '${lane.kind}'`, 1);
   }
   passed += p;
   skipped += s;
-  table.push({ index: lane.index, lane: lane.name, kind: lane.kind, exit: lane.rc, seconds: lane.seconds, passed: p, failed: f, skipped: s, note });
+  table.push({
+    index: lane.index,
+    lane: lane.name,
+    kind: lane.kind,
+    exit: lane.rc,
+    seconds: lane.seconds,
+    passed: p,
+    failed: f,
+    skipped: s,
+    note,
+  });
 }
 if (lanes.length === 0) {
   failed += 1;
@@ -177,8 +205,15 @@ say('');
 say('==== .ci/run summary ====');
 table.sort((a, b) => a.index - b.index);
 for (const t of table) {
-  const counts = t.kind === 'step' ? (t.exit === 0 ? 'ok' : 'FAILED') : `${t.passed} passed, ${t.failed} failed${t.skipped ? `, ${t.skipped} skipped` : ''}`;
-  say(`${t.lane.padEnd(22)} ${String(t.seconds).padStart(5)} s  exit ${String(t.exit).padEnd(4)} ${counts}${t.note ? `  (${t.note})` : ''}`);
+  const counts =
+    t.kind === 'step'
+      ? t.exit === 0
+        ? 'ok'
+        : 'FAILED'
+      : `${t.passed} passed, ${t.failed} failed${t.skipped ? `, ${t.skipped} skipped` : ''}`;
+  say(
+    `${t.lane.padEnd(22)} ${String(t.seconds).padStart(5)} s  exit ${String(t.exit).padEnd(4)} ${counts}${t.note ? `  (${t.note})` : ''}`,
+  );
 }
 if (allFailures.length) {
   say('');
@@ -186,7 +221,10 @@ if (allFailures.length) {
   for (const f of allFailures) say(f);
 }
 say('');
-writeFileSync(join(out, 'summary.json'), JSON.stringify({ passed, failed, skipped, lanes: table, failures: allFailures }, null, 2));
+writeFileSync(
+  join(out, 'summary.json'),
+  JSON.stringify({ passed, failed, skipped, lanes: table, failures: allFailures }, null, 2),
+);
 say(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
-process.stdout.write(lines.join('\n') + '\n');
+process.stdout.write(`${lines.join('\n')}\n`);
 process.exit(failed === 0 ? 0 : 1);

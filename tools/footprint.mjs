@@ -101,7 +101,9 @@ function main() {
   }
   for (const r of rows) {
     const extra = r.notInstalled.length ? `; not installed here: ${r.notInstalled.join(', ')}` : '';
-    console.log(`${r.name.padEnd(24)} ${mb(r.total).padStart(9)} in ${String(r.packages).padStart(2)} packages (own ${mb(r.own)}; largest: ${r.largest.join(', ') || '—'}${extra})`);
+    console.log(
+      `${r.name.padEnd(24)} ${mb(r.total).padStart(9)} in ${String(r.packages).padStart(2)} packages (own ${mb(r.own)}; largest: ${r.largest.join(', ') || '—'}${extra})`,
+    );
   }
 }
 

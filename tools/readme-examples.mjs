@@ -69,15 +69,19 @@ export function describeReadme(readmeUrl, { describe, it, expect }, options = {}
     });
     for (const block of blocks) {
       const run = block.skip ? it.skip : it;
-      run(`block ${block.index + 1} (README line ${block.line}) runs as written`, () => {
-        const r = runBlock(packageDir, block, options);
-        expect(r.status, `exit status; stderr:\n${r.stderr}`).toBe(0);
-        const printed = r.stdout.split('\n').filter((l, i, a) => i < a.length - 1 || l !== '');
-        const promised = promisedOutputs(block.code);
-        promised.forEach((want, i) => {
-          if (want !== undefined) expect(printed[i], `console.log #${i + 1}`).toBe(want);
-        });
-      }, options.timeoutMs ?? 120_000);
+      run(
+        `block ${block.index + 1} (README line ${block.line}) runs as written`,
+        () => {
+          const r = runBlock(packageDir, block, options);
+          expect(r.status, `exit status; stderr:\n${r.stderr}`).toBe(0);
+          const printed = r.stdout.split('\n').filter((l, i, a) => i < a.length - 1 || l !== '');
+          const promised = promisedOutputs(block.code);
+          promised.forEach((want, i) => {
+            if (want !== undefined) expect(printed[i], `console.log #${i + 1}`).toBe(want);
+          });
+        },
+        options.timeoutMs ?? 120_000,
+      );
     }
   });
 }

@@ -23,14 +23,21 @@ export async function time(fn, { warmup = 2, reps = 7, minMs = 0 } = {}) {
 export function writeResults(name, rows, meta = {}) {
   mkdirSync(RESULTS_DIR, { recursive: true });
   const file = join(RESULTS_DIR, `${name}.json`);
-  writeFileSync(file, JSON.stringify({ name, date: new Date().toISOString(), node: process.version, ...meta, rows }, null, 2));
+  writeFileSync(
+    file,
+    JSON.stringify({ name, date: new Date().toISOString(), node: process.version, ...meta, rows }, null, 2),
+  );
   return file;
 }
 
 export function table(rows, columns) {
   const widths = columns.map((c) => Math.max(c.length, ...rows.map((r) => String(r[c] ?? '').length)));
   const line = (cells) => cells.map((c, i) => String(c ?? '').padStart(widths[i])).join('  ');
-  return [line(columns), line(widths.map((w) => '-'.repeat(w))), ...rows.map((r) => line(columns.map((c) => r[c])))].join('\n');
+  return [
+    line(columns),
+    line(widths.map((w) => '-'.repeat(w))),
+    ...rows.map((r) => line(columns.map((c) => r[c]))),
+  ].join('\n');
 }
 
 export const fmt = (x, d = 2) => (Number.isFinite(x) ? Number(x.toFixed(d)) : x);

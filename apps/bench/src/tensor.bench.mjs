@@ -57,7 +57,9 @@ async function measure(label, size, work, skBuild, tfBuild) {
   row.ratioVsTfjsWasm = fmt(row.tfjs_wasmMs / row.sparsekitMs, 3);
   if (row.tfjs_cpuMs) row.ratioVsTfjsCpu = fmt(row.tfjs_cpuMs / row.sparsekitMs, 3);
   rows.push(row);
-  console.log(`${label} ${size}: sparsekit ${row.sparsekitMs} ms, tfjs-wasm ${row.tfjs_wasmMs} ms (×${row.ratioVsTfjsWasm})`);
+  console.log(
+    `${label} ${size}: sparsekit ${row.sparsekitMs} ms, tfjs-wasm ${row.tfjs_wasmMs} ms (×${row.ratioVsTfjsWasm})`,
+  );
   sk.disposeBackend();
 }
 
@@ -66,43 +68,56 @@ for (const n of QUICK ? [128, 256] : [128, 256, 512, 1024]) {
   const a = randArray(n * n, 1);
   const b = randArray(n * n, 2);
   const reps = n >= 1024 ? 3 : n >= 512 ? 5 : 9;
-  await measure('matmul', `${n}x${n}`, { flops: 2 * n * n * n, opts: { warmup: n >= 1024 ? 2 : 6, reps }, skipCpu: n >= 1024 }, () => {
-    const A = sk.tensor(a, [n, n]);
-    const B = sk.tensor(b, [n, n]);
-    return async () => {
-      const C = sk.matmul(A, B);
-      await C.data();
-      C.dispose();
-    };
-  }, () => {
-    const A = tf.tensor2d(a, [n, n]);
-    const B = tf.tensor2d(b, [n, n]);
-    return () => once(() => tf.matMul(A, B));
-  });
+  await measure(
+    'matmul',
+    `${n}x${n}`,
+    { flops: 2 * n * n * n, opts: { warmup: n >= 1024 ? 2 : 6, reps }, skipCpu: n >= 1024 },
+    () => {
+      const A = sk.tensor(a, [n, n]);
+      const B = sk.tensor(b, [n, n]);
+      return async () => {
+        const C = sk.matmul(A, B);
+        await C.data();
+        C.dispose();
+      };
+    },
+    () => {
+      const A = tf.tensor2d(a, [n, n]);
+      const B = tf.tensor2d(b, [n, n]);
+      return () => once(() => tf.matMul(A, B));
+    },
+  );
 }
 
 // An elementwise chain of 10 ops on 1e6 elements: ((relu(x·2 + 1) − 0.5)·(−1)) → exp → +1 → 1/· → square → ·3 − 1.
 {
   const n = 1_000_000;
   const x = randArray(n, 3);
-  await measure('elementwise chain (10 ops)', '1e6', { opts: { warmup: 3, reps: 9 } }, () => {
-    const X = sk.tensor(x, [n]);
-    return async () => {
-      const y = sk.tidy(() => {
-        const t = sk.sub(sk.relu(sk.add(sk.mul(X, 2), 1)), 0.5);
-        return sk.sub(sk.mul(sk.square(sk.div(1, sk.add(sk.exp(sk.neg(t)), 1))), 3), 1);
-      });
-      await y.data();
-      y.dispose();
-    };
-  }, () => {
-    const X = tf.tensor1d(x);
-    return () => once(() => {
-      let t = tf.sub(tf.relu(tf.add(tf.mul(X, 2), 1)), 0.5);
-      t = tf.div(1, tf.add(tf.exp(tf.neg(t)), 1));
-      return tf.sub(tf.mul(tf.square(t), 3), 1);
-    });
-  });
+  await measure(
+    'elementwise chain (10 ops)',
+    '1e6',
+    { opts: { warmup: 3, reps: 9 } },
+    () => {
+      const X = sk.tensor(x, [n]);
+      return async () => {
+        const y = sk.tidy(() => {
+          const t = sk.sub(sk.relu(sk.add(sk.mul(X, 2), 1)), 0.5);
+          return sk.sub(sk.mul(sk.square(sk.div(1, sk.add(sk.exp(sk.neg(t)), 1))), 3), 1);
+        });
+        await y.data();
+        y.dispose();
+      };
+    },
+    () => {
+      const X = tf.tensor1d(x);
+      return () =>
+        once(() => {
+          let t = tf.sub(tf.relu(tf.add(tf.mul(X, 2), 1)), 0.5);
+          t = tf.div(1, tf.add(tf.exp(tf.neg(t)), 1));
+          return tf.sub(tf.mul(tf.square(t), 3), 1);
+        });
+    },
+  );
 }
 
 // Reductions and softmax on a 64×1024 batch.
@@ -115,17 +130,23 @@ for (const n of QUICK ? [128, 256] : [128, 256, 512, 1024]) {
     ['softmax rows', (X) => sk.softmax(X), (X) => tf.softmax(X)],
   ];
   for (const [label, skOp, tfOp] of cases) {
-    await measure(label, '64x1024', { opts: { warmup: 5, reps: 31 } }, () => {
-      const X = sk.tensor(x, [64, 1024]);
-      return async () => {
-        const y = skOp(X);
-        await y.data();
-        y.dispose();
-      };
-    }, () => {
-      const X = tf.tensor2d(x, [64, 1024]);
-      return () => once(() => tfOp(X));
-    });
+    await measure(
+      label,
+      '64x1024',
+      { opts: { warmup: 5, reps: 31 } },
+      () => {
+        const X = sk.tensor(x, [64, 1024]);
+        return async () => {
+          const y = skOp(X);
+          await y.data();
+          y.dispose();
+        };
+      },
+      () => {
+        const X = tf.tensor2d(x, [64, 1024]);
+        return () => once(() => tfOp(X));
+      },
+    );
   }
 }
 
@@ -133,19 +154,39 @@ for (const n of QUICK ? [128, 256] : [128, 256, 512, 1024]) {
 for (const backend of ['webasm', 'cpu']) {
   process.env.SPARSEKIT_BENCH_BACKEND = backend;
   const a = randArray(64, 5);
-  await measure(`8x8 add overhead (${backend})`, '8x8', { opts: { warmup: 50, reps: 2000 } }, () => {
-    const A = sk.tensor(a, [8, 8]);
-    return () => {
-      const y = sk.add(A, A);
-      y.dataSync();
-      y.dispose();
-    };
-  }, () => {
-    const A = tf.tensor2d(a, [8, 8]);
-    return () => once(() => tf.add(A, A));
-  });
+  await measure(
+    `8x8 add overhead (${backend})`,
+    '8x8',
+    { opts: { warmup: 50, reps: 2000 } },
+    () => {
+      const A = sk.tensor(a, [8, 8]);
+      return () => {
+        const y = sk.add(A, A);
+        y.dataSync();
+        y.dispose();
+      };
+    },
+    () => {
+      const A = tf.tensor2d(a, [8, 8]);
+      return () => once(() => tf.add(A, A));
+    },
+  );
 }
 delete process.env.SPARSEKIT_BENCH_BACKEND;
 
-console.log('\n' + table(rows, ['bench', 'size', 'backend', 'sparsekitMs', 'tfjs_wasmMs', 'tfjs_cpuMs', 'sparsekitGflops', 'tfjs_wasmGflops', 'ratioVsTfjsWasm', 'ratioVsTfjsCpu']));
+console.log(
+  '\n' +
+    table(rows, [
+      'bench',
+      'size',
+      'backend',
+      'sparsekitMs',
+      'tfjs_wasmMs',
+      'tfjs_cpuMs',
+      'sparsekitGflops',
+      'tfjs_wasmGflops',
+      'ratioVsTfjsWasm',
+      'ratioVsTfjsCpu',
+    ]),
+);
 console.log(`\nwrote ${writeResults('tensor', rows, { peer: 'tfjs 4.22.0 (wasm, cpu)' })}`);

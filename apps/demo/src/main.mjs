@@ -16,7 +16,9 @@ console.log('');
 const rows = await mnist(seed, { epochs: Number(process.env.DEMO_EPOCHS ?? 3) });
 
 const stats = sk.kernelStats();
-console.log(`\n  kernels: ${stats.compiled} compiled, ${stats.calls} launches; live tensors at the end: ${sk.memory().liveTensors}`);
+console.log(
+  `\n  kernels: ${stats.compiled} compiled, ${stats.calls} launches; live tensors at the end: ${sk.memory().liveTensors}`,
+);
 sk.disposeBackend();
 const prox = rows.find((r) => r.label.startsWith('Proximal'));
 const adam = rows.find((r) => r.label === 'Adam');

@@ -5,10 +5,10 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import * as sk from '@sparsekit/tensor';
 import * as ag from '@sparsekit/autograd';
-import { Adam, AdamW, ProximalAdam, SubgradientSGD } from '@sparsekit/optimizers';
 import { accuracy, formatReport, sparsityReport } from '@sparsekit/metrics';
+import { Adam, AdamW, ProximalAdam, SubgradientSGD } from '@sparsekit/optimizers';
+import * as sk from '@sparsekit/tensor';
 import { bar, spark } from './draw.mjs';
 
 const require = createRequire(import.meta.url);
@@ -66,7 +66,9 @@ export async function mnist(seed, { epochs = 3, train = 8000 } = {}) {
   const yTrain = sk.tensor(data.y.subarray(0, train), [train]);
   const xTest = sk.tensor(data.x.subarray(train * 784), [test, 784]);
   const yTest = Array.from(data.y.subarray(train));
-  console.log(`MNIST: 784-128-10 ReLU MLP, ${train} training / ${test} test digits, batch 64, ${epochs} epochs, seed ${seed}\n`);
+  console.log(
+    `MNIST: 784-128-10 ReLU MLP, ${train} training / ${test} test digits, batch 64, ${epochs} epochs, seed ${seed}\n`,
+  );
 
   const lambda = 2e-4;
   // Penalties apply to weights only: biases sit in their own parameter group with λ = 0,
@@ -99,7 +101,13 @@ export async function mnist(seed, { epochs = 3, train = 8000 } = {}) {
       loss: (out, y) => {
         const ce = ag.softmaxCrossEntropy(out, y);
         if (!l1InLoss) return ce;
-        return ag.add(ce, ag.mul(weights.map((w) => ag.normL1(w)).reduce((a, b) => ag.add(a, b)), l1InLoss));
+        return ag.add(
+          ce,
+          ag.mul(
+            weights.map((w) => ag.normL1(w)).reduce((a, b) => ag.add(a, b)),
+            l1InLoss,
+          ),
+        );
       },
       step: () => {
         optimizer.step();
@@ -107,7 +115,9 @@ export async function mnist(seed, { epochs = 3, train = 8000 } = {}) {
       onBatchEnd: ({ epoch, batch, loss }) => {
         if (batch % 25 === 0) losses.push(loss);
         if (tty && (batch % 5 === 0 || batch === batches - 1)) {
-          process.stdout.write(`\r  ${label.padEnd(24)} epoch ${epoch + 1}/${epochs} ${bar(batch + 1, batches)} loss ${loss.toFixed(3)}  `);
+          process.stdout.write(
+            `\r  ${label.padEnd(24)} epoch ${epoch + 1}/${epochs} ${bar(batch + 1, batches)} loss ${loss.toFixed(3)}  `,
+          );
         } else if (!tty && batch === batches - 1) {
           console.log(`  ${label.padEnd(24)} epoch ${epoch + 1}/${epochs} done, last batch loss ${loss.toFixed(3)}`);
         }
@@ -120,15 +130,21 @@ export async function mnist(seed, { epochs = 3, train = 8000 } = {}) {
     const acc = await evaluate(model, xTest, yTest);
     const report = await sparsityReport(model);
     rows.push({ label, acc, zeros: sparsity.at(-1), seconds, losses, sparsity, report });
-    process.stdout.write(`${tty ? '\r' : ''}  ${label.padEnd(24)} test accuracy ${(acc * 100).toFixed(2)}%, weights exactly zero ${(sparsity.at(-1) * 100).toFixed(1)}%, ${seconds.toFixed(1)} s${' '.repeat(20)}\n`);
+    process.stdout.write(
+      `${tty ? '\r' : ''}  ${label.padEnd(24)} test accuracy ${(acc * 100).toFixed(2)}%, weights exactly zero ${(sparsity.at(-1) * 100).toFixed(1)}%, ${seconds.toFixed(1)} s${' '.repeat(20)}\n`,
+    );
     if (label.startsWith('Proximal')) best = { label, report };
     optimizer.dispose();
     for (const p of model.parameters()) p.value.dispose();
   }
 
-  console.log(`\n  ${'optimizer'.padEnd(24)} ${'accuracy'.padStart(8)} ${'zeros'.padStart(7)}  loss curve                 `);
+  console.log(
+    `\n  ${'optimizer'.padEnd(24)} ${'accuracy'.padStart(8)} ${'zeros'.padStart(7)}  loss curve                 `,
+  );
   for (const r of rows) {
-    console.log(`  ${r.label.padEnd(24)} ${(r.acc * 100).toFixed(2).padStart(7)}% ${(r.zeros * 100).toFixed(1).padStart(6)}%  ${spark(r.losses)}`);
+    console.log(
+      `  ${r.label.padEnd(24)} ${(r.acc * 100).toFixed(2).padStart(7)}% ${(r.zeros * 100).toFixed(1).padStart(6)}%  ${spark(r.losses)}`,
+    );
   }
   console.log(`\n  ${best.label}: where the weights are (exact zeros, dead neurons, bytes)\n`);
   console.log(formatReport(best.report).replace(/^/gm, '  '));

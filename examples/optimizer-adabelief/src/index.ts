@@ -11,6 +11,8 @@
  * `scaleByLearningRate`, wrapped in `Optimizer` for the torch-style surface.
  */
 import {
+  addDecayedWeights,
+  chain,
   type GradientTransformation,
   type HyperparameterCheck,
   Optimizer,
@@ -19,11 +21,9 @@ import {
   type ParamGroupInput,
   type Schedule,
   type StepOptions,
-  addDecayedWeights,
-  chain,
   scaleByLearningRate,
 } from '@sparsekit/optimizers';
-import { type Tensor, add, div, mul, sqrt, square, sub, zeros } from '@sparsekit/tensor';
+import { add, div, mul, sqrt, square, sub, type Tensor, zeros } from '@sparsekit/tensor';
 
 export type BeliefState = { readonly count: number; readonly mu: Tensor[]; readonly belief: Tensor[] };
 
@@ -60,12 +60,16 @@ export const ADABELIEF_SPEC: OptimizerSpec<AdaBeliefOptions> = {
     check.positive('eps');
     check.nonNegative('weightDecay');
   },
-  transformation: (o) => chain(scaleByBelief(o.beta1, o.beta2, o.eps), addDecayedWeights(o.weightDecay), scaleByLearningRate(o.lr)),
+  transformation: (o) =>
+    chain(scaleByBelief(o.beta1, o.beta2, o.eps), addDecayedWeights(o.weightDecay), scaleByLearningRate(o.lr)),
 };
 
 /** AdaBelief with decoupled weight decay. */
 export class AdaBelief extends Optimizer<AdaBeliefOptions> {
-  constructor(params: Iterable<ParameterLike> | ReadonlyArray<ParamGroupInput<AdaBeliefOptions>>, options: Partial<AdaBeliefOptions> & StepOptions = {}) {
+  constructor(
+    params: Iterable<ParameterLike> | ReadonlyArray<ParamGroupInput<AdaBeliefOptions>>,
+    options: Partial<AdaBeliefOptions> & StepOptions = {},
+  ) {
     super(ADABELIEF_SPEC, params, options);
   }
 }

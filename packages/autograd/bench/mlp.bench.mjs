@@ -5,8 +5,8 @@
 // Usage: pnpm build && pnpm bench   (BENCH_SECONDS=3 per measurement by default)
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import * as T from '@sparsekit/tensor';
 import * as A from '@sparsekit/autograd';
+import * as T from '@sparsekit/tensor';
 
 // tfjs through require(): its ESM entry in Node loads the wasm backend without SIMD.
 const require = createRequire(import.meta.url);
@@ -41,7 +41,10 @@ async function sparsekit(backend, { x, y }) {
   const model = A.mlp([784, 128, 10], { seed: 0 });
   const batches = [];
   for (let s = 0; s < N; s += BATCH) {
-    batches.push({ x: T.tensor(x.subarray(s * 784, (s + BATCH) * 784), [BATCH, 784]), y: T.tensor(Array.from(y.subarray(s, s + BATCH))) });
+    batches.push({
+      x: T.tensor(x.subarray(s * 784, (s + BATCH) * 784), [BATCH, 784]),
+      y: T.tensor(Array.from(y.subarray(s, s + BATCH))),
+    });
   }
   for (const b of batches) b.x.materializeSync();
   let lastLoss = NaN;
@@ -78,7 +81,10 @@ async function tfjs(backend, { x, y }) {
   const vars = [w1, b1, w2, b2];
   const batches = [];
   for (let s = 0; s < N; s += BATCH) {
-    batches.push({ x: tf.tensor2d(x.subarray(s * 784, (s + BATCH) * 784), [BATCH, 784]), y: tf.oneHot(tf.tensor1d(y.subarray(s, s + BATCH), 'int32'), 10) });
+    batches.push({
+      x: tf.tensor2d(x.subarray(s * 784, (s + BATCH) * 784), [BATCH, 784]),
+      y: tf.oneHot(tf.tensor1d(y.subarray(s, s + BATCH), 'int32'), 10),
+    });
   }
   let lastLoss = NaN;
   const sps = await measure(5, (i) => {
@@ -118,6 +124,18 @@ mkdirSync(new URL('../bench-results/', import.meta.url), { recursive: true });
 const file = new URL(`../bench-results/mlp-${Date.now()}.json`, import.meta.url);
 writeFileSync(
   file,
-  JSON.stringify({ bench: 'mlp-784-128-10-sgd', batch: BATCH, seconds: SECONDS, node: process.version, peer: 'tfjs 4.22.0 (wasm, cpu)', date: new Date().toISOString(), rows }, null, 2),
+  JSON.stringify(
+    {
+      bench: 'mlp-784-128-10-sgd',
+      batch: BATCH,
+      seconds: SECONDS,
+      node: process.version,
+      peer: 'tfjs 4.22.0 (wasm, cpu)',
+      date: new Date().toISOString(),
+      rows,
+    },
+    null,
+    2,
+  ),
 );
 console.log(`wrote ${file.pathname}`);

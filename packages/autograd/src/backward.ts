@@ -4,7 +4,18 @@
  * tensor, and releasing the graph afterwards. `backward()` itself reads as micrograd's.
  * @internal
  */
-import { ShapeError, type Tensor, ValueError, add, checkOptions, describeValue as describe, formatShape, isTensor, keep, reshape } from '@sparsekit/tensor';
+import {
+  add,
+  checkOptions,
+  describeValue as describe,
+  formatShape,
+  isTensor,
+  keep,
+  reshape,
+  ShapeError,
+  type Tensor,
+  ValueError,
+} from '@sparsekit/tensor';
 import { sameShape } from './broadcast.js';
 import type { BackwardOptions, Variable } from './variable.js';
 
@@ -17,7 +28,10 @@ export function isReleased(node: Variable): boolean {
 }
 
 /** backward()'s arguments, validated: the seed must match the output (or the output be a scalar). */
-export function backwardOptions(root: Variable, options: Tensor | BackwardOptions | undefined): { gradOutput?: Tensor; retainGraph: boolean } {
+export function backwardOptions(
+  root: Variable,
+  options: Tensor | BackwardOptions | undefined,
+): { gradOutput?: Tensor; retainGraph: boolean } {
   let gradOutput: Tensor | undefined;
   let retainGraph = false;
   if (isTensor(options)) gradOutput = options;
@@ -25,23 +39,39 @@ export function backwardOptions(root: Variable, options: Tensor | BackwardOption
     checkOptions('backward', options, ['gradOutput', 'retainGraph']);
     gradOutput = options.gradOutput;
     if (options.retainGraph !== undefined && typeof options.retainGraph !== 'boolean') {
-      throw new ValueError('backward', `options.retainGraph must be true or false, got ${describe(options.retainGraph)}`);
+      throw new ValueError(
+        'backward',
+        `options.retainGraph must be true or false, got ${describe(options.retainGraph)}`,
+      );
     }
     retainGraph = options.retainGraph ?? false;
   }
   if (releasedGraph.has(root)) {
-    throw new ValueError('backward', `backward() was already called on this ${root.op} node and its graph was released; recompute the forward pass, or pass { retainGraph: true } to the first backward()`);
+    throw new ValueError(
+      'backward',
+      `backward() was already called on this ${root.op} node and its graph was released; recompute the forward pass, or pass { retainGraph: true } to the first backward()`,
+    );
   }
   if (!root.requiresGrad) {
-    throw new ValueError('backward', `this ${root.op} node does not require a gradient (no parameter or grad input reaches it)`);
+    throw new ValueError(
+      'backward',
+      `this ${root.op} node does not require a gradient (no parameter or grad input reaches it)`,
+    );
   }
   if (gradOutput !== undefined) {
-    if (!isTensor(gradOutput)) throw new ValueError('backward', `gradOutput must be a Tensor, got ${describe(gradOutput)}`);
+    if (!isTensor(gradOutput))
+      throw new ValueError('backward', `gradOutput must be a Tensor, got ${describe(gradOutput)}`);
     if (!sameShape(gradOutput.shape, root.shape)) {
-      throw new ShapeError('backward', `gradOutput must have the output's shape ${formatShape(root.shape)}, got ${formatShape(gradOutput.shape)}`);
+      throw new ShapeError(
+        'backward',
+        `gradOutput must have the output's shape ${formatShape(root.shape)}, got ${formatShape(gradOutput.shape)}`,
+      );
     }
   } else if (root.size !== 1) {
-    throw new ShapeError('backward', `a gradOutput is needed for a non-scalar output of shape ${formatShape(root.shape)}`);
+    throw new ShapeError(
+      'backward',
+      `a gradOutput is needed for a non-scalar output of shape ${formatShape(root.shape)}`,
+    );
   }
   return { gradOutput, retainGraph };
 }
@@ -50,7 +80,10 @@ export function backwardOptions(root: Variable, options: Tensor | BackwardOption
 export function assertNotReleased(order: readonly Variable[]): void {
   for (const node of order) {
     if (releasedGraph.has(node)) {
-      throw new ValueError('backward', `this graph reaches a ${node.op} node (shape ${formatShape(node.shape)}) whose graph an earlier backward() released, so its gradient would be lost; pass { retainGraph: true } to the earlier backward(), or call backward() once on the sum of the losses`);
+      throw new ValueError(
+        'backward',
+        `this graph reaches a ${node.op} node (shape ${formatShape(node.shape)}) whose graph an earlier backward() released, so its gradient would be lost; pass { retainGraph: true } to the earlier backward(), or call backward() once on the sum of the losses`,
+      );
     }
   }
 }
@@ -97,7 +130,10 @@ export class GradientSums {
         return;
       }
       if (!sameShape(ig.shape, input.shape)) {
-        throw new ShapeError('backward', `gradient of ${node.op} for input ${k} has shape ${formatShape(ig.shape)}, expected ${formatShape(input.shape)}`);
+        throw new ShapeError(
+          'backward',
+          `gradient of ${node.op} for input ${k} has shape ${formatShape(ig.shape)}, expected ${formatShape(input.shape)}`,
+        );
       }
       this.add(input, ig);
     });

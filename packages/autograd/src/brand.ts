@@ -6,7 +6,9 @@
 /** @internal */ export const MODULE = Symbol.for('sparsekit.module');
 
 function branded(x: unknown, brand: symbol): boolean {
-  return x !== null && (typeof x === 'object' || typeof x === 'function') && (x as Record<symbol, unknown>)[brand] === true;
+  return (
+    x !== null && (typeof x === 'object' || typeof x === 'function') && (x as Record<symbol, unknown>)[brand] === true
+  );
 }
 
 /** Whether `x` is a `Module` of any loaded copy of this package (also what `instanceof Module` answers). @internal */
@@ -19,6 +21,11 @@ export function isModule(x: unknown): boolean {
  * package: the ordinary prototype check, or (for the base class itself) the brand.
  * @internal
  */
-export function brandedInstanceOf(cls: abstract new (...args: never[]) => unknown, base: abstract new (...args: never[]) => unknown, brand: symbol, x: unknown): boolean {
+export function brandedInstanceOf(
+  cls: abstract new (...args: never[]) => unknown,
+  base: abstract new (...args: never[]) => unknown,
+  brand: symbol,
+  x: unknown,
+): boolean {
   return Function.prototype[Symbol.hasInstance].call(cls, x) || (cls === base && branded(x, brand));
 }

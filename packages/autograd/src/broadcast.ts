@@ -1,4 +1,4 @@
-import { type Tensor, reshape, sum } from '@sparsekit/tensor';
+import { reshape, sum, type Tensor } from '@sparsekit/tensor';
 
 /** Whether two shapes are equal. @internal */
 export function sameShape(a: readonly number[], b: readonly number[]): boolean {

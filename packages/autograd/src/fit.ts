@@ -1,7 +1,19 @@
-import { type Tensor, Random, ShapeError, ValueError, formatShape, gather, materializeAll, sliceRows, isTensor, checkOptions, describeValue } from '@sparsekit/tensor';
+import {
+  checkOptions,
+  describeValue,
+  formatShape,
+  gather,
+  isTensor,
+  materializeAll,
+  Random,
+  ShapeError,
+  sliceRows,
+  type Tensor,
+  ValueError,
+} from '@sparsekit/tensor';
 import { isModule } from './brand.js';
 import type { Module } from './nn/module.js';
-import { type Parameter, type Variable, tidy } from './variable.js';
+import { type Parameter, tidy, type Variable } from './variable.js';
 
 /** What the optimizer-agnostic step callback sees after each backward pass. */
 export interface StepContext {
@@ -61,7 +73,19 @@ export interface FitOptions {
   nonFinite?: 'throw' | 'skip';
 }
 
-const FIT_OPTIONS = ['x', 'y', 'loss', 'step', 'epochs', 'batchSize', 'shuffle', 'seed', 'onEpochEnd', 'onBatchEnd', 'nonFinite'];
+const FIT_OPTIONS = [
+  'x',
+  'y',
+  'loss',
+  'step',
+  'epochs',
+  'batchSize',
+  'shuffle',
+  'seed',
+  'onEpochEnd',
+  'onBatchEnd',
+  'nonFinite',
+];
 
 /** What {@link fit} returns. */
 export interface FitHistory {
@@ -84,28 +108,44 @@ export interface FitHistory {
  */
 export async function fit(model: Module, options: FitOptions): Promise<FitHistory> {
   if (!isModule(model)) throw new ValueError('fit', `model must be a Module, got ${describeValue(model)}`);
-  if (options === null || typeof options !== 'object') throw new ValueError('fit', `options must be an object { x, y, loss, step, … }, got ${describeValue(options)}`);
+  if (options === null || typeof options !== 'object')
+    throw new ValueError('fit', `options must be an object { x, y, loss, step, … }, got ${describeValue(options)}`);
   checkOptions('fit', options, FIT_OPTIONS);
   const { x, y, loss, step } = options;
-  for (const [name, t] of [['x', x], ['y', y]] as const) {
-    if (!isTensor(t)) throw new ValueError('fit', `options.${name} must be a Tensor (first axis = samples), got ${describeValue(t)}`);
+  for (const [name, t] of [
+    ['x', x],
+    ['y', y],
+  ] as const) {
+    if (!isTensor(t))
+      throw new ValueError('fit', `options.${name} must be a Tensor (first axis = samples), got ${describeValue(t)}`);
     if (t.isDisposed) throw new ValueError('fit', `options.${name} has been disposed`);
   }
   const epochs = options.epochs ?? 1;
   const batchSize = options.batchSize ?? 32;
   const nonFinite = options.nonFinite ?? 'throw';
-  if (!Number.isInteger(epochs) || epochs < 0) throw new ValueError('fit', `options.epochs must be a non-negative integer, got ${describeValue(epochs)}`);
-  if (!Number.isInteger(batchSize) || batchSize < 1) throw new ValueError('fit', `options.batchSize must be a positive integer, got ${describeValue(batchSize)}`);
-  if (typeof loss !== 'function') throw new ValueError('fit', `options.loss must be a function, got ${describeValue(loss)}`);
-  if (typeof step !== 'function') throw new ValueError('fit', `options.step must be a function, got ${describeValue(step)}`);
+  if (!Number.isInteger(epochs) || epochs < 0)
+    throw new ValueError('fit', `options.epochs must be a non-negative integer, got ${describeValue(epochs)}`);
+  if (!Number.isInteger(batchSize) || batchSize < 1)
+    throw new ValueError('fit', `options.batchSize must be a positive integer, got ${describeValue(batchSize)}`);
+  if (typeof loss !== 'function')
+    throw new ValueError('fit', `options.loss must be a function, got ${describeValue(loss)}`);
+  if (typeof step !== 'function')
+    throw new ValueError('fit', `options.step must be a function, got ${describeValue(step)}`);
   for (const name of ['onEpochEnd', 'onBatchEnd'] as const) {
-    if (options[name] !== undefined && typeof options[name] !== 'function') throw new ValueError('fit', `options.${name} must be a function, got ${describeValue(options[name])}`);
+    if (options[name] !== undefined && typeof options[name] !== 'function')
+      throw new ValueError('fit', `options.${name} must be a function, got ${describeValue(options[name])}`);
   }
-  if (options.shuffle !== undefined && typeof options.shuffle !== 'boolean') throw new ValueError('fit', `options.shuffle must be true or false, got ${describeValue(options.shuffle)}`);
-  if (options.seed !== undefined && !Number.isInteger(options.seed)) throw new ValueError('fit', `options.seed must be an integer, got ${describeValue(options.seed)}`);
-  if (nonFinite !== 'throw' && nonFinite !== 'skip') throw new ValueError('fit', `options.nonFinite must be 'throw' or 'skip', got ${describeValue(nonFinite)}`);
+  if (options.shuffle !== undefined && typeof options.shuffle !== 'boolean')
+    throw new ValueError('fit', `options.shuffle must be true or false, got ${describeValue(options.shuffle)}`);
+  if (options.seed !== undefined && !Number.isInteger(options.seed))
+    throw new ValueError('fit', `options.seed must be an integer, got ${describeValue(options.seed)}`);
+  if (nonFinite !== 'throw' && nonFinite !== 'skip')
+    throw new ValueError('fit', `options.nonFinite must be 'throw' or 'skip', got ${describeValue(nonFinite)}`);
   if (x.rank < 1 || y.rank < 1 || x.shape[0] !== y.shape[0]) {
-    throw new ShapeError('fit', `x and y must have the same number of samples (first axis), got x ${formatShape(x.shape)} and y ${formatShape(y.shape)}`);
+    throw new ShapeError(
+      'fit',
+      `x and y must have the same number of samples (first axis), got x ${formatShape(x.shape)} and y ${formatShape(y.shape)}`,
+    );
   }
   const n = x.shape[0];
   if (n === 0) throw new ShapeError('fit', `x must hold at least one sample, got shape ${formatShape(x.shape)}`);
@@ -133,7 +173,8 @@ export async function fit(model: Module, options: FitOptions): Promise<FitHistor
           if (l === null || typeof l !== 'object' || !isTensor((l as Variable).value)) {
             throw new ValueError('fit', `options.loss must return a Variable, got ${describeValue(l)}`);
           }
-          if (l.size !== 1) throw new ShapeError('fit', `loss must return a one-element Variable, got shape ${formatShape(l.shape)}`);
+          if (l.size !== 1)
+            throw new ShapeError('fit', `loss must return a one-element Variable, got shape ${formatShape(l.shape)}`);
           l.backward();
           return l.value;
         });
@@ -144,7 +185,10 @@ export async function fit(model: Module, options: FitOptions): Promise<FitHistor
           stepped = (await tidyAsync(() => step({ params, epoch, batch, step: history.steps }))) !== false;
         } else if (nonFinite === 'throw') {
           model.zeroGrad();
-          throw new ValueError('fit', `the loss of epoch ${epoch}, batch ${batch} is ${value}; no step was taken (pass nonFinite: 'skip' to skip such batches)`);
+          throw new ValueError(
+            'fit',
+            `the loss of epoch ${epoch}, batch ${batch} is ${value}; no step was taken (pass nonFinite: 'skip' to skip such batches)`,
+          );
         }
         model.zeroGrad();
         if (stepped) {
@@ -155,7 +199,12 @@ export async function fit(model: Module, options: FitOptions): Promise<FitHistor
         } else history.skipped++;
         await options.onBatchEnd?.({ epoch, batch, loss: value });
       }
-      const info: EpochInfo = { epoch, loss: counted > 0 ? total / counted : NaN, steps: history.steps, seconds: (performance.now() - started) / 1000 };
+      const info: EpochInfo = {
+        epoch,
+        loss: counted > 0 ? total / counted : NaN,
+        steps: history.steps,
+        seconds: (performance.now() - started) / 1000,
+      };
       history.loss.push(info.loss);
       if ((await options.onEpochEnd?.(info)) === false) break;
     }

@@ -1,5 +1,5 @@
-import { type Tensor, ShapeError, ValueError, formatShape, zeros, isTensor, describeValue } from '@sparsekit/tensor';
-import { type Variable, tidy, variable } from './variable.js';
+import { describeValue, formatShape, isTensor, ShapeError, type Tensor, ValueError, zeros } from '@sparsekit/tensor';
+import { tidy, type Variable, variable } from './variable.js';
 
 /** A function of variables returning a one-element variable (a loss). */
 export type ScalarFunction = (...xs: Variable[]) => Variable;
@@ -14,14 +14,19 @@ export function valueAndGrad(f: ScalarFunction): (...xs: Tensor[]) => { value: T
   return (...xs: Tensor[]) =>
     tidy(() => {
       xs.forEach((x, i) => {
-        if (!isTensor(x)) throw new ValueError('valueAndGrad', `argument ${i} must be a Tensor, got ${describeValue(x)}`);
+        if (!isTensor(x))
+          throw new ValueError('valueAndGrad', `argument ${i} must be a Tensor, got ${describeValue(x)}`);
       });
       const vars = xs.map((x) => variable(x));
       const out = f(...vars);
       if (out === null || typeof out !== 'object' || !('backward' in out)) {
         throw new ValueError('valueAndGrad', `f must return a Variable, got ${describeValue(out)}`);
       }
-      if (out.size !== 1) throw new ShapeError('valueAndGrad', `f must return a one-element Variable, got shape ${formatShape(out.shape)}`);
+      if (out.size !== 1)
+        throw new ShapeError(
+          'valueAndGrad',
+          `f must return a one-element Variable, got shape ${formatShape(out.shape)}`,
+        );
       if (out.requiresGrad) out.backward();
       const grads = vars.map((v) => v.grad ?? zeros(v.shape));
       return { value: out.value, grads };

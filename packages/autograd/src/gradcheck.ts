@@ -1,5 +1,5 @@
-import { type Tensor, ValueError, Random, tensor, isTensor, checkOptions, describeValue } from '@sparsekit/tensor';
-import { noGrad, tidy, variable, type Variable } from './variable.js';
+import { checkOptions, describeValue, isTensor, Random, type Tensor, tensor, ValueError } from '@sparsekit/tensor';
+import { noGrad, tidy, type Variable, variable } from './variable.js';
 
 /** Options of {@link gradCheck}. */
 export interface GradCheckOptions {
@@ -52,19 +52,34 @@ export interface GradCheckResult {
  * kinks (relu, abs at 0; ties of max) where no finite difference matches a subgradient.
  * Needs a backend with synchronous readback (cpu, webasm, headlessgl).
  */
-export function gradCheck(f: (...xs: Variable[]) => Variable, inputs: readonly Tensor[], options: GradCheckOptions = {}): GradCheckResult {
-  if (typeof f !== 'function') throw new ValueError('gradCheck', `f must be a function of Variables returning a Variable, got ${describeValue(f)}`);
-  if (!Array.isArray(inputs)) throw new ValueError('gradCheck', `inputs must be an array of Tensors, got ${describeValue(inputs)}`);
+export function gradCheck(
+  f: (...xs: Variable[]) => Variable,
+  inputs: readonly Tensor[],
+  options: GradCheckOptions = {},
+): GradCheckResult {
+  if (typeof f !== 'function')
+    throw new ValueError(
+      'gradCheck',
+      `f must be a function of Variables returning a Variable, got ${describeValue(f)}`,
+    );
+  if (!Array.isArray(inputs))
+    throw new ValueError('gradCheck', `inputs must be an array of Tensors, got ${describeValue(inputs)}`);
   inputs.forEach((x, i) => {
     if (!isTensor(x)) throw new ValueError('gradCheck', `inputs[${i}] must be a Tensor, got ${describeValue(x)}`);
   });
   checkOptions('gradCheck', options, ['eps', 'tol', 'floor', 'seed']);
-  if (options.seed !== undefined && !Number.isInteger(options.seed)) throw new ValueError('gradCheck', `options.seed must be an integer, got ${describeValue(options.seed)}`);
+  if (options.seed !== undefined && !Number.isInteger(options.seed))
+    throw new ValueError('gradCheck', `options.seed must be an integer, got ${describeValue(options.seed)}`);
   const eps = options.eps ?? 1e-2;
   const tol = options.tol ?? 1e-2;
   const floor = options.floor ?? 1e-2;
-  for (const [name, v] of [['eps', eps], ['tol', tol], ['floor', floor]] as const) {
-    if (typeof v !== 'number' || !(v > 0) || !Number.isFinite(v)) throw new ValueError('gradCheck', `options.${name} must be a finite number > 0, got ${describeValue(v)}`);
+  for (const [name, v] of [
+    ['eps', eps],
+    ['tol', tol],
+    ['floor', floor],
+  ] as const) {
+    if (typeof v !== 'number' || !(v > 0) || !Number.isFinite(v))
+      throw new ValueError('gradCheck', `options.${name} must be a finite number > 0, got ${describeValue(v)}`);
   }
   const hostInputs = inputs.map((x) => Float64Array.from(x.dataSync()));
 
@@ -114,7 +129,8 @@ export function gradCheck(f: (...xs: Variable[]) => Variable, inputs: readonly T
       const a = analytic[k][j];
       const err = Math.abs(a - numeric) / Math.max(Math.abs(a), Math.abs(numeric), floor);
       if (err > worst.maxError || worst.index < 0 || Number.isNaN(err)) {
-        if (worst.index < 0 || !(err <= worst.maxError)) Object.assign(worst, { maxError: Number.isNaN(err) ? Infinity : err, index: j, analytic: a, numeric });
+        if (worst.index < 0 || !(err <= worst.maxError))
+          Object.assign(worst, { maxError: Number.isNaN(err) ? Infinity : err, index: j, analytic: a, numeric });
       }
     }
     if (worst.index < 0) worst.maxError = 0;

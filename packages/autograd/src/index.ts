@@ -1,19 +1,48 @@
-export { Variable, Parameter, variable, noGrad, isGradEnabled, tidy, type Input, type GradientFn, type BackwardOptions } from './variable.js';
+export { unbroadcast } from './broadcast.js';
+export { type EpochInfo, type FitHistory, type FitOptions, fit, type StepContext } from './fit.js';
+export { grad, type ScalarFunction, valueAndGrad } from './grad.js';
+export { type GradCheckEntry, type GradCheckOptions, type GradCheckResult, gradCheck } from './gradcheck.js';
+export {
+  binaryCrossEntropyWithLogits,
+  type LossOptions,
+  mseLoss,
+  type Reduction,
+  softmaxCrossEntropy,
+} from './losses.js';
+export * as nn from './nn/index.js';
+export {
+  Dropout,
+  LeakyReLU,
+  Linear,
+  type LinearOptions,
+  type MlpOptions,
+  Module,
+  mlp,
+  ReLU,
+  Sequential,
+  Sigmoid,
+  Softplus,
+  Tanh,
+} from './nn/index.js';
 // The differentiable ops: ops.ts is their one list (each with its gradient rule from gradients/).
 export * from './ops.js';
-export { unbroadcast } from './broadcast.js';
-export { grad, valueAndGrad, type ScalarFunction } from './grad.js';
-export { gradCheck, type GradCheckOptions, type GradCheckResult, type GradCheckEntry } from './gradcheck.js';
-export * as nn from './nn/index.js';
-export { Module, Linear, ReLU, LeakyReLU, Sigmoid, Tanh, Softplus, Dropout, Sequential, mlp, type LinearOptions, type MlpOptions } from './nn/index.js';
-export { mseLoss, softmaxCrossEntropy, binaryCrossEntropyWithLogits, type Reduction, type LossOptions } from './losses.js';
 export {
+  decodeParameters,
+  encodeParameters,
+  loadParameters,
+  type ParameterManifest,
+  type SavedParameters,
   saveParameters,
   saveParametersSync,
-  loadParameters,
-  encodeParameters,
-  decodeParameters,
-  type SavedParameters,
-  type ParameterManifest,
 } from './serialize.js';
-export { fit, type FitOptions, type FitHistory, type StepContext, type EpochInfo } from './fit.js';
+export {
+  type BackwardOptions,
+  type GradientFn,
+  type Input,
+  isGradEnabled,
+  noGrad,
+  Parameter,
+  tidy,
+  Variable,
+  variable,
+} from './variable.js';

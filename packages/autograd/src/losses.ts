@@ -1,7 +1,16 @@
 import * as T from '@sparsekit/tensor';
-import { type Tensor, ShapeError, ValueError, formatShape, oneHot, isTensor, checkOptions, describeValue } from '@sparsekit/tensor';
-import { mean, mul, softplus, softmaxCrossEntropyRows, square, sub, sum } from './ops.js';
-import { type Variable, toVariable } from './variable.js';
+import {
+  checkOptions,
+  describeValue,
+  formatShape,
+  isTensor,
+  oneHot,
+  ShapeError,
+  type Tensor,
+  ValueError,
+} from '@sparsekit/tensor';
+import { mean, mul, softmaxCrossEntropyRows, softplus, square, sub, sum } from './ops.js';
+import { toVariable, type Variable } from './variable.js';
 
 /** How per-element losses are combined: averaged (default), summed, or returned as they are. */
 export type Reduction = 'mean' | 'sum' | 'none';
@@ -15,7 +24,10 @@ function lossOptions(op: string, options: unknown): LossOptions {
   checkOptions(op, options, ['reduction']);
   const reduction = (options as LossOptions | undefined)?.reduction;
   if (reduction !== undefined && reduction !== 'mean' && reduction !== 'sum' && reduction !== 'none') {
-    throw new ValueError(op, `options.reduction must be 'mean', 'sum' or 'none', got ${typeof reduction === 'string' ? `'${reduction}'` : describeValue(reduction)}`);
+    throw new ValueError(
+      op,
+      `options.reduction must be 'mean', 'sum' or 'none', got ${typeof reduction === 'string' ? `'${reduction}'` : describeValue(reduction)}`,
+    );
   }
   return (options ?? {}) as LossOptions;
 }
@@ -54,7 +66,11 @@ export function mseLoss(prediction: Variable | Tensor, target: Variable | Tensor
  * synchronous readback (WebGPU) the rows with a bad label get a NaN loss and gradient
  * instead, which an optimizer's finiteness check then rejects.
  */
-export function softmaxCrossEntropy(logits: Variable | Tensor, labels: Variable | Tensor | readonly number[], options: LossOptions = {}): Variable {
+export function softmaxCrossEntropy(
+  logits: Variable | Tensor,
+  labels: Variable | Tensor | readonly number[],
+  options: LossOptions = {},
+): Variable {
   const op = 'softmaxCrossEntropy';
   lossOptions(op, options);
   const z = toVariable(op, 'logits', logits);
@@ -66,13 +82,17 @@ export function softmaxCrossEntropy(logits: Variable | Tensor, labels: Variable 
     if (count !== n) throw new ShapeError(op, `labels must have one class per row (${n}), got ${count}`);
     if (Array.isArray(labels)) {
       for (const [i, k] of labels.entries()) {
-        if (!Number.isInteger(k) || k < 0 || k >= c) throw new ValueError(op, `labels[${i}] must be an integer in [0, ${c}), got ${describeValue(k)}`);
+        if (!Number.isInteger(k) || k < 0 || k >= c)
+          throw new ValueError(op, `labels[${i}] must be an integer in [0, ${c}), got ${describeValue(k)}`);
       }
       target = oneHot(labels as number[], c);
     } else target = checkedOneHot(op, labels as Tensor, n, c);
   } else {
     if (!isTensor(labels) && !(labels !== null && typeof labels === 'object' && isTensor((labels as Variable).value))) {
-      throw new ValueError(op, `labels must be integer classes (an array or 1-D tensor) or [n, c] target rows, got ${describeValue(labels)}`);
+      throw new ValueError(
+        op,
+        `labels must be integer classes (an array or 1-D tensor) or [n, c] target rows, got ${describeValue(labels)}`,
+      );
     }
     target = toVariable(op, 'labels', labels as Variable | Tensor);
     checkSame(op, z.shape, target.shape);
@@ -93,7 +113,10 @@ function checkedOneHot(op: string, labels: Tensor, n: number, c: number): Tensor
   // runs the same kernels (left lazy, it fuses differently into the first step than the next).
   if (sync) target.materializeSync();
   const hits = (keepDims: boolean): Tensor =>
-    T.sum(T.mul(target, T.equal(T.reshape(labels, [n, 1]), T.reshape(T.arange(c), [1, c]))), keepDims ? { axis: -1, keepDims: true } : {});
+    T.sum(
+      T.mul(target, T.equal(T.reshape(labels, [n, 1]), T.reshape(T.arange(c), [1, c]))),
+      keepDims ? { axis: -1, keepDims: true } : {},
+    );
   if (!sync) {
     // No synchronous readback (WebGPU): rows with a bad label get NaN targets, so their loss
     // and gradient are NaN and an optimizer's finiteness check rejects the step.
@@ -122,7 +145,11 @@ function checkedOneHot(op: string, labels: Tensor, n: number, c: number): Tensor
  * ℓ = softplus(z) − z·y = max(z, 0) − z·y + log(1 + e^−|z|), which never overflows; the
  * gradient is σ(z) − y.
  */
-export function binaryCrossEntropyWithLogits(logits: Variable | Tensor, targets: Variable | Tensor, options: LossOptions = {}): Variable {
+export function binaryCrossEntropyWithLogits(
+  logits: Variable | Tensor,
+  targets: Variable | Tensor,
+  options: LossOptions = {},
+): Variable {
   lossOptions('binaryCrossEntropyWithLogits', options);
   const z = toVariable('binaryCrossEntropyWithLogits', 'logits', logits);
   const y = toVariable('binaryCrossEntropyWithLogits', 'targets', targets);

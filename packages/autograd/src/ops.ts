@@ -1,5 +1,13 @@
 import * as T from '@sparsekit/tensor';
-import { type ReduceOptions, type MatmulOptions, type TensorLike, Tensor, ValueError, isTensor } from '@sparsekit/tensor';
+import {
+  isTensor,
+  type MatmulOptions,
+  type ReduceOptions,
+  type Tensor,
+  type TensorLike,
+  ValueError,
+} from '@sparsekit/tensor';
+import { sameShape } from './broadcast.js';
 import { absGrad } from './gradients/abs.js';
 import { addGrad } from './gradients/add.js';
 import { clipGrad } from './gradients/clip.js';
@@ -10,9 +18,9 @@ import { gatherGrad } from './gradients/gather.js';
 import { hardThresholdGrad } from './gradients/hard-threshold.js';
 import { leakyReluGrad } from './gradients/leaky-relu.js';
 import { logGrad } from './gradients/log.js';
-import { log1pGrad } from './gradients/log1p.js';
 import { logSoftmaxGrad } from './gradients/log-softmax.js';
 import { logSumExpGrad } from './gradients/log-sum-exp.js';
+import { log1pGrad } from './gradients/log1p.js';
 import { matmulGrad } from './gradients/matmul.js';
 import { maxGrad } from './gradients/max.js';
 import { maximumGrad } from './gradients/maximum.js';
@@ -42,12 +50,18 @@ import { tanhGrad } from './gradients/tanh.js';
 import { transposeGrad } from './gradients/transpose.js';
 import type { GradRule } from './gradients/types.js';
 import { whereGrad } from './gradients/where.js';
-import { sameShape } from './broadcast.js';
-import { type Input, Variable, record, toVariable } from './variable.js';
+import { type Input, record, toVariable, Variable } from './variable.js';
 
 // Each differentiable op: unwrap the operands, run the tensor op, and record the node with
 // a closure that hands the rule the raw operands, the output value and the op's attributes.
-function node<A>(op: string, operands: Input[], forward: (raw: TensorLike[]) => Tensor, rule: GradRule<any, A>, attrs: A): Variable {
+function node<A>(
+  op: string,
+  operands: Input[],
+  forward: (raw: TensorLike[]) => Tensor,
+  // biome-ignore lint/suspicious/noExplicitAny: each rule types its own operands; node() only forwards them
+  rule: GradRule<any, A>,
+  attrs: A,
+): Variable {
   const vars: Variable[] = [];
   const raw: TensorLike[] = operands.map((x, i) => {
     if (typeof x === 'number') return x;
@@ -69,7 +83,8 @@ const unary =
 const binary =
   (op: string, f: (a: TensorLike, b: TensorLike) => Tensor, rule: GradRule<[TensorLike, TensorLike], undefined>) =>
   (a: Input, b: Input): Variable => {
-    if (typeof a === 'number' && typeof b === 'number') throw new ValueError(op, 'at least one of a, b must be a Variable or Tensor, got two numbers');
+    if (typeof a === 'number' && typeof b === 'number')
+      throw new ValueError(op, 'at least one of a, b must be a Variable or Tensor, got two numbers');
     return node(op, [a, b], ([x, y]) => f(x, y), rule, undefined);
   };
 
@@ -199,8 +214,13 @@ export function sliceRows(x: Variable | Tensor, start: number, end: number): Var
 
 /** Slices at integer indices along `axis`; repeated indices add their gradients. */
 export function gather(x: Variable | Tensor, indices: Tensor | readonly number[], axis = 0): Variable {
-  if (isTensor(indices)) return node('gather', [x, indices], ([a, i]) => T.gather(a as Tensor, i as Tensor, axis), gatherGrad, { axis });
-  if (!Array.isArray(indices)) throw new ValueError('gather', `indices must be an array of integers or a 1-D Tensor, got ${T.describeValue(indices)}`);
+  if (isTensor(indices))
+    return node('gather', [x, indices], ([a, i]) => T.gather(a as Tensor, i as Tensor, axis), gatherGrad, { axis });
+  if (!Array.isArray(indices))
+    throw new ValueError(
+      'gather',
+      `indices must be an array of integers or a 1-D Tensor, got ${T.describeValue(indices)}`,
+    );
   // The array goes to the tensor op, which checks every index on the host; the rule needs it as a tensor.
   const list = indices as readonly number[];
   const idx = T.tensor(list.map(Number));
@@ -243,10 +263,15 @@ export function softmaxCrossEntropyRows(logits: Variable | Tensor, targets: Vari
   const z = toVariable('softmaxCrossEntropy', 'logits', logits);
   const p = toVariable('softmaxCrossEntropy', 'targets', targets);
   if (!sameShape(z.shape, p.shape)) {
-    throw new T.ShapeError('softmaxCrossEntropy', `targets must have the logits' shape ${T.formatShape(z.shape)}, got ${T.formatShape(p.shape)}`);
+    throw new T.ShapeError(
+      'softmaxCrossEntropy',
+      `targets must have the logits' shape ${T.formatShape(z.shape)}, got ${T.formatShape(p.shape)}`,
+    );
   }
   if (z.rank < 1) throw new T.ShapeError('softmaxCrossEntropy', 'logits must have at least one dimension');
   const logProbs = T.logSoftmax(z.value, -1);
   const value = T.neg(T.sum(T.mul(p.value, logProbs), { axis: -1 }));
-  return record('softmaxCrossEntropy', value, [z, p], (dy) => softmaxCrossEntropyGrad(dy, [z.value, p.value], value, { logProbs }));
+  return record('softmaxCrossEntropy', value, [z, p], (dy) =>
+    softmaxCrossEntropyGrad(dy, [z.value, p.value], value, { logProbs }),
+  );
 }

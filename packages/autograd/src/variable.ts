@@ -1,6 +1,26 @@
-import { ShapeError, type Tensor, type TensorLike, ValueError, add, formatShape, keep, ones, tidy as tensorTidy, isTensor, checkOptions, describeValue as describe } from '@sparsekit/tensor';
-import { PARAMETER, VARIABLE, brandedInstanceOf } from './brand.js';
-import { GradientSums, assertNotReleased, backwardOptions, isReleased, releaseGraph, topologicalOrder } from './backward.js';
+import {
+  add,
+  checkOptions,
+  describeValue as describe,
+  formatShape,
+  isTensor,
+  keep,
+  ones,
+  ShapeError,
+  type Tensor,
+  type TensorLike,
+  tidy as tensorTidy,
+  ValueError,
+} from '@sparsekit/tensor';
+import {
+  assertNotReleased,
+  backwardOptions,
+  GradientSums,
+  isReleased,
+  releaseGraph,
+  topologicalOrder,
+} from './backward.js';
+import { brandedInstanceOf, PARAMETER, VARIABLE } from './brand.js';
 import { sameShape } from './broadcast.js';
 
 /**
@@ -107,7 +127,12 @@ export class Variable {
       const dy = grads.take(node);
       if (!dy) continue;
       const rule = node.gradFn;
-      if (rule) grads.pass(node, dy, tensorTidy(() => rule(dy)));
+      if (rule)
+        grads.pass(
+          node,
+          dy,
+          tensorTidy(() => rule(dy)),
+        );
       else grads.settle(node, dy);
     }
     if (!retainGraph) releaseGraph(order);
@@ -164,7 +189,10 @@ export class Parameter extends Variable {
   assign(value: Tensor): void {
     if (!isTensor(value)) throw new ValueError('Parameter.assign', `value must be a Tensor, got ${describe(value)}`);
     if (!sameShape(value.shape, this.shape)) {
-      throw new ShapeError('Parameter.assign', `value must have shape ${formatShape(this.shape)}, got ${formatShape(value.shape)}`);
+      throw new ShapeError(
+        'Parameter.assign',
+        `value must have shape ${formatShape(this.shape)}, got ${formatShape(value.shape)}`,
+      );
     }
     if (value === this.value) return;
     const old = this.value;
@@ -184,7 +212,10 @@ export function variable(value: Tensor, options: { requiresGrad?: boolean } = {}
   checkOptions('variable', options, ['requiresGrad']);
   if (!isTensor(value)) throw new ValueError('variable', `value must be a Tensor, got ${describe(value)}`);
   if (options.requiresGrad !== undefined && typeof options.requiresGrad !== 'boolean') {
-    throw new ValueError('variable', `options.requiresGrad must be true or false, got ${describe(options.requiresGrad)}`);
+    throw new ValueError(
+      'variable',
+      `options.requiresGrad must be true or false, got ${describe(options.requiresGrad)}`,
+    );
   }
   return new Variable(value, { requiresGrad: options.requiresGrad ?? true, owned: false });
 }
@@ -192,7 +223,8 @@ export function variable(value: Tensor, options: { requiresGrad?: boolean } = {}
 /** Wraps an op input as a graph node: variables pass through; tensors and numbers are constants. */
 export function toVariable(op: string, name: string, x: Input): Variable {
   if (x instanceof Variable) {
-    if (x.value.isDisposed) throw new ValueError(op, `${name} (${x.op}, shape ${formatShape(x.shape)}) has a disposed value`);
+    if (x.value.isDisposed)
+      throw new ValueError(op, `${name} (${x.op}, shape ${formatShape(x.shape)}) has a disposed value`);
     if (x.gradFn === null && isReleased(x)) {
       throw new ValueError(op, `${name} comes from a graph that backward() already released; recompute it`);
     }
@@ -263,7 +295,6 @@ function collectValues(x: unknown, out: Tensor[]): void {
     for (const y of Object.values(x)) collectValues(y, out);
   }
 }
-
 
 Object.defineProperty(Variable.prototype, VARIABLE, { value: true });
 Object.defineProperty(Parameter.prototype, PARAMETER, { value: true });

@@ -1,5 +1,5 @@
-import { beforeAll, describe, expect, it } from 'vitest';
 import * as T from '@sparsekit/tensor';
+import { beforeAll, describe, expect, it } from 'vitest';
 import * as A from '../src/index.js';
 
 beforeAll(() => {
@@ -19,9 +19,11 @@ function blobs(n: number): { x: T.Tensor; y: T.Tensor } {
   return { x: T.tensor(xs, [n, 2]), y: T.tensor(ys) };
 }
 
-const sgd = (lr: number) => ({ params }: A.StepContext) => {
-  for (const p of params.values()) p.assign(T.sub(p.value, T.mul(p.grad!, lr)));
-};
+const sgd =
+  (lr: number) =>
+  ({ params }: A.StepContext) => {
+    for (const p of params.values()) p.assign(T.sub(p.value, T.mul(p.grad!, lr)));
+  };
 
 describe('fit', () => {
   it('trains with mini-batches, calls back per epoch, and repeats exactly with the same seed', async () => {
@@ -63,15 +65,22 @@ describe('fit', () => {
   it('stops early when onEpochEnd returns false, and restores eval mode', async () => {
     const { x, y } = blobs(20);
     const model = A.mlp([2, 4, 2]).eval();
-    const h = await A.fit(model, { x, y, loss: (o, t) => A.softmaxCrossEntropy(o, t), step: sgd(0.1), epochs: 10, onEpochEnd: ({ epoch }) => epoch < 1 });
+    const h = await A.fit(model, {
+      x,
+      y,
+      loss: (o, t) => A.softmaxCrossEntropy(o, t),
+      step: sgd(0.1),
+      epochs: 10,
+      onEpochEnd: ({ epoch }) => epoch < 1,
+    });
     expect(h.loss).toHaveLength(2);
     expect(model.training).toBe(false);
   });
 
   it('rejects mismatched sample counts', async () => {
-    await expect(A.fit(A.mlp([2, 2]), { x: T.zeros([3, 2]), y: T.zeros([4]), loss: (o, t) => A.mseLoss(o, t), step: () => {} })).rejects.toThrow(
-      /fit: x and y must have the same number of samples/,
-    );
+    await expect(
+      A.fit(A.mlp([2, 2]), { x: T.zeros([3, 2]), y: T.zeros([4]), loss: (o, t) => A.mseLoss(o, t), step: () => {} }),
+    ).rejects.toThrow(/fit: x and y must have the same number of samples/);
   });
 
   // Issue 8, item 15.
@@ -80,22 +89,34 @@ describe('fit', () => {
     const model = A.mlp([2, 2], { seed: 1 });
     const before = model.parameters().map((p) => Array.from(p.value.dataSync()));
     const base = { x, y, loss: (o: A.Variable, t: T.Tensor) => A.softmaxCrossEntropy(o, t), step: sgd(0.1) };
-    await expect(A.fit(model, { ...base, x: [[1, 2]] } as never)).rejects.toThrow(/fit: options.x must be a Tensor .*got array of length 1/);
-    await expect(A.fit(model, { ...base, y: undefined } as never)).rejects.toThrow(/fit: options.y must be a Tensor .*got undefined/);
+    await expect(A.fit(model, { ...base, x: [[1, 2]] } as never)).rejects.toThrow(
+      /fit: options.x must be a Tensor .*got array of length 1/,
+    );
+    await expect(A.fit(model, { ...base, y: undefined } as never)).rejects.toThrow(
+      /fit: options.y must be a Tensor .*got undefined/,
+    );
     await expect(A.fit({} as never, base)).rejects.toThrow(/fit: model must be a Module, got object {}/);
     await expect(A.fit(model, { ...base, batchsize: 4 } as never)).rejects.toThrow(/fit: unknown option 'batchsize'/);
-    await expect(A.fit(model, { ...base, shuffle: 'no' } as never)).rejects.toThrow(/fit: options.shuffle must be true or false/);
-    await expect(A.fit(model, { ...base, nonFinite: 'ignore' } as never)).rejects.toThrow(/fit: options.nonFinite must be 'throw' or 'skip'/);
-    await expect(A.fit(model, { ...base, onEpochEnd: 1 } as never)).rejects.toThrow(/fit: options.onEpochEnd must be a function/);
-    await expect(A.fit(model, { ...base, loss: () => 1 } as never)).rejects.toThrow(/fit: options.loss must return a Variable, got number 1/);
+    await expect(A.fit(model, { ...base, shuffle: 'no' } as never)).rejects.toThrow(
+      /fit: options.shuffle must be true or false/,
+    );
+    await expect(A.fit(model, { ...base, nonFinite: 'ignore' } as never)).rejects.toThrow(
+      /fit: options.nonFinite must be 'throw' or 'skip'/,
+    );
+    await expect(A.fit(model, { ...base, onEpochEnd: 1 } as never)).rejects.toThrow(
+      /fit: options.onEpochEnd must be a function/,
+    );
+    await expect(A.fit(model, { ...base, loss: () => 1 } as never)).rejects.toThrow(
+      /fit: options.loss must return a Variable, got number 1/,
+    );
     expect(model.parameters().map((p) => Array.from(p.value.dataSync()))).toEqual(before);
   });
 
   it('refuses 0 samples with a ShapeError instead of returning [NaN]', async () => {
     const model = A.mlp([2, 2], { seed: 1 });
-    await expect(A.fit(model, { x: T.zeros([0, 2]), y: T.zeros([0]), loss: (o, t) => A.mseLoss(o, t), step: () => {} })).rejects.toThrow(
-      /fit: x must hold at least one sample, got shape \[0, 2\]/,
-    );
+    await expect(
+      A.fit(model, { x: T.zeros([0, 2]), y: T.zeros([0]), loss: (o, t) => A.mseLoss(o, t), step: () => {} }),
+    ).rejects.toThrow(/fit: x must hold at least one sample, got shape \[0, 2\]/);
   });
 
   it('counts a step that returned false as skipped: not in the steps, not in the loss', async () => {
@@ -103,7 +124,11 @@ describe('fit', () => {
     const model = A.mlp([2, 2], { seed: 1 });
     let calls = 0;
     const h = await A.fit(model, {
-      x, y, epochs: 1, batchSize: 2, shuffle: false,
+      x,
+      y,
+      epochs: 1,
+      batchSize: 2,
+      shuffle: false,
       loss: (o, t) => A.softmaxCrossEntropy(o, t),
       step: (ctx) => {
         calls++;
@@ -116,12 +141,21 @@ describe('fit', () => {
     expect(h.steps).toBe(2);
     expect(h.skipped).toBe(2);
     // lr 0: the parameters never move, so the mean over batches 0 and 2 is their plain mean.
-    const losses = [0, 4].map((s) => A.noGrad(() => A.softmaxCrossEntropy(model.forward(T.sliceRows(x, s, s + 2)), T.sliceRows(y, s, s + 2)).value.itemSync()));
+    const losses = [0, 4].map((s) =>
+      A.noGrad(() =>
+        A.softmaxCrossEntropy(model.forward(T.sliceRows(x, s, s + 2)), T.sliceRows(y, s, s + 2)).value.itemSync(),
+      ),
+    );
     expect(h.loss[0]).toBeCloseTo((losses[0] + losses[1]) / 2, 6);
   });
 
   it('throws on a non-finite loss before stepping (default), or skips the batch with nonFinite: skip', async () => {
-    const x = T.tensor([[1, 0], [NaN, 0], [0, 1], [1, 1]]);
+    const x = T.tensor([
+      [1, 0],
+      [NaN, 0],
+      [0, 1],
+      [1, 1],
+    ]);
     const y = T.tensor([0, 1, 1, 0]);
     const loss = (o: A.Variable, t: T.Tensor) => A.softmaxCrossEntropy(o, t);
     const model = A.mlp([2, 2], { seed: 1 });
@@ -130,7 +164,9 @@ describe('fit', () => {
       stepped++;
       sgd(0.1)(ctx);
     };
-    await expect(A.fit(model, { x, y, loss, step, batchSize: 1, shuffle: false })).rejects.toThrow(/fit: the loss of epoch 0, batch 1 is NaN; no step was taken/);
+    await expect(A.fit(model, { x, y, loss, step, batchSize: 1, shuffle: false })).rejects.toThrow(
+      /fit: the loss of epoch 0, batch 1 is NaN; no step was taken/,
+    );
     expect(stepped).toBe(1);
     expect(model.parameters().every((p) => p.value.dataSync().every(Number.isFinite))).toBe(true);
     const h = await A.fit(model, { x, y, loss, step, batchSize: 1, shuffle: false, nonFinite: 'skip' });

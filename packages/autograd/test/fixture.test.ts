@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { beforeAll, describe, expect, it } from 'vitest';
 import * as T from '@sparsekit/tensor';
+import { beforeAll, describe, expect, it } from 'vitest';
 import * as A from '../src/index.js';
 
 // Reference: test/fixtures/make_mlp_fixture.py (PyTorch 1.13, float64 from float32 inputs).
@@ -46,7 +46,8 @@ describe('2-layer MLP against PyTorch', () => {
     });
     expectClose(logits.dataSync(), fixture.logits, 'logits');
     expect(Math.abs(loss.itemSync() - fixture.loss) / fixture.loss).toBeLessThan(1e-5);
-    for (const [name, p] of model.namedParameters()) expectClose(p.grad!.dataSync(), fixture.grads[name], `grad ${name}`);
+    for (const [name, p] of model.namedParameters())
+      expectClose(p.grad!.dataSync(), fixture.grads[name], `grad ${name}`);
     logits.dispose();
     loss.dispose();
     model.dispose();

@@ -1,5 +1,5 @@
-import { beforeAll, describe, expect, it } from 'vitest';
 import * as T from '@sparsekit/tensor';
+import { beforeAll, describe, expect, it } from 'vitest';
 import * as A from '../src/index.js';
 
 beforeAll(() => {
@@ -27,16 +27,26 @@ describe('gradCheck', () => {
   });
 
   it('validates its options', () => {
-    expect(() => A.gradCheck((x) => x, [T.tensor([1])], { eps: 0 })).toThrow(/gradCheck: options.eps must be a finite number > 0, got number 0/);
+    expect(() => A.gradCheck((x) => x, [T.tensor([1])], { eps: 0 })).toThrow(
+      /gradCheck: options.eps must be a finite number > 0, got number 0/,
+    );
   });
 
   // Issue 8, item 15: gradCheck(5, …) used to fail with 'f is not a function'.
   it('rejects a non-function f, non-tensor inputs, a non-Variable result and unknown options with a ValueError', () => {
     expect(() => A.gradCheck(5 as never, [T.tensor([1])])).toThrow(/gradCheck: f must be a function .*got number 5/);
-    expect(() => A.gradCheck((x) => x, [[1, 2]] as never)).toThrow(/gradCheck: inputs\[0\] must be a Tensor, got array of length 2/);
-    expect(() => A.gradCheck((x) => x, T.tensor([1]) as never)).toThrow(/gradCheck: inputs must be an array of Tensors/);
-    expect(() => A.gradCheck(() => 3 as never, [T.tensor([1])])).toThrow(/gradCheck: f must return a Variable, got number 3/);
-    expect(() => A.gradCheck((x) => x, [T.tensor([1])], { epsilon: 1e-3 } as never)).toThrow(/gradCheck: unknown option 'epsilon'/);
+    expect(() => A.gradCheck((x) => x, [[1, 2]] as never)).toThrow(
+      /gradCheck: inputs\[0\] must be a Tensor, got array of length 2/,
+    );
+    expect(() => A.gradCheck((x) => x, T.tensor([1]) as never)).toThrow(
+      /gradCheck: inputs must be an array of Tensors/,
+    );
+    expect(() => A.gradCheck(() => 3 as never, [T.tensor([1])])).toThrow(
+      /gradCheck: f must return a Variable, got number 3/,
+    );
+    expect(() => A.gradCheck((x) => x, [T.tensor([1])], { epsilon: 1e-3 } as never)).toThrow(
+      /gradCheck: unknown option 'epsilon'/,
+    );
     expect(() => A.gradCheck((x) => x, [T.tensor([1])], { tol: NaN })).toThrow(T.ValueError);
   });
 });

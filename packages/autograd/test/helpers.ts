@@ -5,7 +5,11 @@ import * as T from '@sparsekit/tensor';
  * away from zero (so finite differences never straddle a kink), and optionally with
  * distinct values spaced by at least `gap` (so max/min have no near-ties).
  */
-export function input(shape: number[], seed: number, opts: { low?: number; high?: number; gap?: number; distinct?: boolean } = {}): T.Tensor {
+export function input(
+  shape: number[],
+  seed: number,
+  opts: { low?: number; high?: number; gap?: number; distinct?: boolean } = {},
+): T.Tensor {
   const low = opts.low ?? -2;
   const high = opts.high ?? 2;
   const gap = opts.gap ?? 0;
@@ -26,7 +30,12 @@ export function input(shape: number[], seed: number, opts: { low?: number; high?
   return T.tensor(out, shape);
 }
 
-export function close(actual: ArrayLike<number>, expected: ArrayLike<number>, rtol: number, atol = 0): { ok: boolean; worst: number; at: number } {
+export function close(
+  actual: ArrayLike<number>,
+  expected: ArrayLike<number>,
+  rtol: number,
+  atol = 0,
+): { ok: boolean; worst: number; at: number } {
   let worst = 0;
   let at = -1;
   if (actual.length !== expected.length) return { ok: false, worst: Infinity, at: -1 };

@@ -1,5 +1,5 @@
-import { beforeAll, describe, expect, it } from 'vitest';
 import * as T from '@sparsekit/tensor';
+import { beforeAll, describe, expect, it } from 'vitest';
 import * as A from '../src/index.js';
 
 beforeAll(() => {
@@ -13,12 +13,20 @@ describe('losses', () => {
     expect(A.mseLoss(p, t).value.itemSync()).toBeCloseTo(13 / 3, 6);
     expect(A.mseLoss(p, t, { reduction: 'sum' }).value.itemSync()).toBe(13);
     expect(A.mseLoss(p, t, { reduction: 'none' }).value.arraySync()).toEqual([0, 4, 9]);
-    expect(() => A.mseLoss(p, T.tensor([1, 2]))).toThrow(/mseLoss: target must have the prediction's shape \[3\], got \[2\]/);
+    expect(() => A.mseLoss(p, T.tensor([1, 2]))).toThrow(
+      /mseLoss: target must have the prediction's shape \[3\], got \[2\]/,
+    );
   });
 
   it('softmaxCrossEntropy takes integer labels (array or tensor) or one-hot rows alike', () => {
-    const z = T.tensor([[1, 2, 3], [1, 0, -1]]);
-    const ref = (-Math.log(Math.exp(3) / (Math.exp(1) + Math.exp(2) + Math.exp(3))) - Math.log(Math.exp(0) / (Math.exp(1) + 1 + Math.exp(-1)))) / 2;
+    const z = T.tensor([
+      [1, 2, 3],
+      [1, 0, -1],
+    ]);
+    const ref =
+      (-Math.log(Math.exp(3) / (Math.exp(1) + Math.exp(2) + Math.exp(3))) -
+        Math.log(Math.exp(0) / (Math.exp(1) + 1 + Math.exp(-1)))) /
+      2;
     expect(A.softmaxCrossEntropy(z, [2, 1]).value.itemSync()).toBeCloseTo(ref, 5);
     expect(A.softmaxCrossEntropy(z, T.tensor([2, 1])).value.itemSync()).toBeCloseTo(ref, 5);
     expect(A.softmaxCrossEntropy(z, T.oneHot([2, 1], 3)).value.itemSync()).toBeCloseTo(ref, 5);
@@ -27,7 +35,12 @@ describe('losses', () => {
   });
 
   it('softmaxCrossEntropy is finite for huge logits, with gradient softmax − onehot', () => {
-    const z = new A.Parameter(T.tensor([[1e4, -1e4, 0], [-3e4, 3e4, 3e4]]));
+    const z = new A.Parameter(
+      T.tensor([
+        [1e4, -1e4, 0],
+        [-3e4, 3e4, 3e4],
+      ]),
+    );
     const l = A.softmaxCrossEntropy(z, [1, 2], { reduction: 'sum' });
     expect(l.value.itemSync()).toBeCloseTo(2e4 + Math.log(2), 0);
     l.backward();
@@ -56,16 +69,28 @@ describe('losses', () => {
 
   // Issue 8, item 4: out-of-range labels given as a tensor used to give a finite loss.
   it('softmaxCrossEntropy rejects tensor labels outside [0, c), fractional or NaN, naming the first bad index', () => {
-    const z = T.tensor([[1, 2, 3], [0, 0, 0], [3, 2, 1]]);
-    expect(() => A.softmaxCrossEntropy(z, T.tensor([0, 7, 1]))).toThrow(/softmaxCrossEntropy: labels\[1\] must be an integer class in \[0, 3\), got 7/);
+    const z = T.tensor([
+      [1, 2, 3],
+      [0, 0, 0],
+      [3, 2, 1],
+    ]);
+    expect(() => A.softmaxCrossEntropy(z, T.tensor([0, 7, 1]))).toThrow(
+      /softmaxCrossEntropy: labels\[1\] must be an integer class in \[0, 3\), got 7/,
+    );
     expect(() => A.softmaxCrossEntropy(z, T.tensor([0, 1, 3]))).toThrow(/labels\[2\] .* got 3/);
     expect(() => A.softmaxCrossEntropy(z, T.tensor([-1, 1, 2]))).toThrow(/labels\[0\] .* got -1/);
     expect(() => A.softmaxCrossEntropy(z, T.tensor([0, 1.5, 2]))).toThrow(/labels\[1\] .* got 1.5/);
     expect(() => A.softmaxCrossEntropy(z, T.tensor([0, 1, NaN]))).toThrow(/labels\[2\] .* got NaN/);
     expect(() => A.softmaxCrossEntropy(z, T.tensor([0, 1, 2]))).not.toThrow();
-    expect(() => A.softmaxCrossEntropy(z, [0, 7, 1])).toThrow(/labels\[1\] must be an integer in \[0, 3\), got number 7/);
-    expect(() => A.softmaxCrossEntropy(z, T.tensor([0, 1, 2]), { reduce: 'sum' } as never)).toThrow(/unknown option 'reduce'/);
-    expect(() => A.softmaxCrossEntropy(z, T.tensor([0, 1, 2]), { reduction: 'avg' } as never)).toThrow(/reduction must be 'mean', 'sum' or 'none', got 'avg'/);
+    expect(() => A.softmaxCrossEntropy(z, [0, 7, 1])).toThrow(
+      /labels\[1\] must be an integer in \[0, 3\), got number 7/,
+    );
+    expect(() => A.softmaxCrossEntropy(z, T.tensor([0, 1, 2]), { reduce: 'sum' } as never)).toThrow(
+      /unknown option 'reduce'/,
+    );
+    expect(() => A.softmaxCrossEntropy(z, T.tensor([0, 1, 2]), { reduction: 'avg' } as never)).toThrow(
+      /reduction must be 'mean', 'sum' or 'none', got 'avg'/,
+    );
   });
 
   it('losses pass gradCheck', () => {

@@ -1,5 +1,5 @@
-import { beforeAll, describe, expect, it } from 'vitest';
 import * as T from '@sparsekit/tensor';
+import { beforeAll, describe, expect, it } from 'vitest';
 import * as A from '../src/index.js';
 
 beforeAll(() => {
@@ -44,7 +44,16 @@ describe('nn', () => {
     const lin = new A.Linear(2, 1);
     lin.weight.assign(T.tensor([[2, 3]]));
     lin.bias!.assign(T.tensor([1]));
-    expect(lin.forward(T.tensor([[1, 1], [2, 0]])).value.arraySync()).toEqual([[6], [5]]);
+    expect(
+      lin
+        .forward(
+          T.tensor([
+            [1, 1],
+            [2, 0],
+          ]),
+        )
+        .value.arraySync(),
+    ).toEqual([[6], [5]]);
     expect(new A.Linear(2, 1, { bias: false }).parameters()).toHaveLength(1);
   });
 
@@ -67,12 +76,21 @@ describe('nn', () => {
     expect(y.find((v) => v !== 0)).toBeCloseTo(1 / 0.7, 5);
     expect(new A.Dropout(0.3, { seed: 4 }).forward(x).value.dataSync()).toEqual(y);
     d.eval();
-    expect(d.forward(x).value.dataSync().every((v) => v === 1)).toBe(true);
+    expect(
+      d
+        .forward(x)
+        .value.dataSync()
+        .every((v) => v === 1),
+    ).toBe(true);
     expect(() => new A.Dropout(1)).toThrow(/Dropout: p must be in \[0, 1\), got number 1/);
   });
 
   it('train() and eval() reach every sub-module', () => {
-    const model = new A.Sequential(new A.Linear(3, 3), new A.Dropout(0.5), new A.Sequential(new A.ReLU(), new A.Dropout(0.1)));
+    const model = new A.Sequential(
+      new A.Linear(3, 3),
+      new A.Dropout(0.5),
+      new A.Sequential(new A.ReLU(), new A.Dropout(0.1)),
+    );
     model.eval();
     expect(model.layers.every((m) => !m.training)).toBe(true);
     expect((model.layers[2] as A.Sequential).layers[1].training).toBe(false);

@@ -1,10 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as T from '@sparsekit/tensor';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as A from '../src/index.js';
 
 // Backends to compare; SPARSEKIT_PARITY_BACKENDS adds headlessgl (under xvfb-run), as in
 // the tensor package's parity suite.
-const backends = (process.env.SPARSEKIT_PARITY_BACKENDS ?? 'cpu,webasm,wasm').split(',').map((b) => b.trim()) as T.BackendName[];
+const backends = (process.env.SPARSEKIT_PARITY_BACKENDS ?? 'cpu,webasm,wasm')
+  .split(',')
+  .map((b) => b.trim()) as T.BackendName[];
 
 // The same training code (20 SGD steps on an MLP) on each backend.
 function train(): number[] {
@@ -54,7 +56,8 @@ describe('across backends', () => {
       const got = results.get(b)!;
       // Different summation orders give float32 rounding differences that 20 steps of SGD
       // carry along; 1e-4 relative is far above them and far below any real bug.
-      for (let i = 0; i < 20; i++) expect(Math.abs(got[i] - ref[i]) / Math.abs(ref[i]), `${b} step ${i}`).toBeLessThan(1e-4);
+      for (let i = 0; i < 20; i++)
+        expect(Math.abs(got[i] - ref[i]) / Math.abs(ref[i]), `${b} step ${i}`).toBeLessThan(1e-4);
     }
   });
 });

@@ -1,5 +1,5 @@
-import { beforeAll, describe, expect, it } from 'vitest';
 import * as T from '@sparsekit/tensor';
+import { beforeAll, describe, expect, it } from 'vitest';
 import * as A from '../src/index.js';
 
 beforeAll(() => {
@@ -39,7 +39,9 @@ describe('save and load', () => {
     expect(A.saveParametersSync(other).data).toEqual(before);
     const longer = new A.Sequential(new A.Linear(4, 3), new A.ReLU(), new A.Linear(3, 2), new A.Linear(2, 2));
     expect(() => A.loadParameters(longer, small)).toThrow(/model parameter 'layers.3.weight' \[2, 2\] is missing/);
-    expect(() => A.loadParameters(other, { ...small, manifest: { ...small.manifest, version: 2 as 1 } })).toThrow(/unsupported manifest.version 2/);
+    expect(() => A.loadParameters(other, { ...small, manifest: { ...small.manifest, version: 2 as 1 } })).toThrow(
+      /unsupported manifest.version 2/,
+    );
   });
 
   it('refuses NaN or ±Inf values, naming the parameter and element, and changes nothing', () => {
@@ -49,7 +51,9 @@ describe('save and load', () => {
     for (const bad of [NaN, Infinity, -Infinity]) {
       const data = saved.data.slice();
       data[5] = bad;
-      expect(() => A.loadParameters(model, { ...saved, data })).toThrow(`loadParameters: parameter 'layers.0.bias' holds ${bad} at element 1; parameters must be finite`);
+      expect(() => A.loadParameters(model, { ...saved, data })).toThrow(
+        `loadParameters: parameter 'layers.0.bias' holds ${bad} at element 1; parameters must be finite`,
+      );
     }
     expect(A.saveParametersSync(model).data).toEqual(before);
   });

@@ -1,5 +1,5 @@
-import { beforeAll, describe, expect, it } from 'vitest';
 import * as T from '@sparsekit/tensor';
+import { beforeAll, describe, expect, it } from 'vitest';
 import * as A from '../src/index.js';
 
 beforeAll(() => {
@@ -8,11 +8,19 @@ beforeAll(() => {
 
 describe('Variable and backward', () => {
   it('reduces gradients through broadcasting back to each input shape', () => {
-    const a = new A.Parameter(T.tensor([[1, 2, 3], [4, 5, 6]]));
+    const a = new A.Parameter(
+      T.tensor([
+        [1, 2, 3],
+        [4, 5, 6],
+      ]),
+    );
     const b = new A.Parameter(T.tensor([10, 20, 30]));
     const c = new A.Parameter(T.tensor([[2], [3]]));
     A.tidy(() => A.sum(A.mul(A.add(a, b), c)).backward());
-    expect(a.grad!.arraySync()).toEqual([[2, 2, 2], [3, 3, 3]]);
+    expect(a.grad!.arraySync()).toEqual([
+      [2, 2, 2],
+      [3, 3, 3],
+    ]);
     expect(b.grad!.arraySync()).toEqual([5, 5, 5]);
     expect(c.grad!.arraySync()).toEqual([[66], [75]]);
   });
@@ -145,7 +153,9 @@ describe('Variable and backward', () => {
   });
 
   it('names the op and the argument on bad input', () => {
-    expect(() => A.add('x' as unknown as T.Tensor, T.tensor([1]))).toThrow(/add: input 0 must be a Variable or a Tensor, got string/);
+    expect(() => A.add('x' as unknown as T.Tensor, T.tensor([1]))).toThrow(
+      /add: input 0 must be a Variable or a Tensor, got string/,
+    );
     expect(() => A.add(1, 2)).toThrow(T.ValueError);
   });
 

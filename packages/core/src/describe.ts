@@ -60,6 +60,6 @@ export function describeValue(x: unknown): string {
     return keys.length ? `object {${shown}}` : 'object {}';
   }
   const shape = (o as { shape?: unknown }).shape;
-  const name = (o.constructor && o.constructor.name) || 'object';
+  const name = o.constructor?.name || 'object';
   return Array.isArray(shape) ? `${name} of shape ${formatShape(shape)}` : name;
 }

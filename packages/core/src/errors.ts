@@ -31,7 +31,7 @@ export class SparseKitError extends Error {
     if (Function.prototype[Symbol.hasInstance].call(this, x)) return true;
     if (!hasBrand(x, ERROR_BRAND)) return false;
     for (let p = Object.getPrototypeOf(x); p; p = Object.getPrototypeOf(p)) {
-      if (Object.prototype.hasOwnProperty.call(p, 'constructor') && p.constructor.name === this.name) return true;
+      if (Object.hasOwn(p, 'constructor') && p.constructor.name === this.name) return true;
     }
     return false;
   }

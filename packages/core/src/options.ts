@@ -40,7 +40,13 @@ function suggestion(key: string, allowed: readonly string[]): string {
  */
 export function checkOptions(fn: string, options: unknown, allowed: readonly string[], arg = 'options'): void {
   if (options === undefined) return;
-  if (typeof options !== 'object' || options === null || Array.isArray(options) || hasBrand(options, TENSOR_BRAND) || isVariableLike(options)) {
+  if (
+    typeof options !== 'object' ||
+    options === null ||
+    Array.isArray(options) ||
+    hasBrand(options, TENSOR_BRAND) ||
+    isVariableLike(options)
+  ) {
     throw new ValueError(fn, `${arg} must be an object, got ${describeValue(options)}`);
   }
   for (const key of Object.keys(options)) {

@@ -41,7 +41,12 @@ describe('describeValue', () => {
       [{ a: 1, b: 2 }, 'object {a, b}'],
       [{ a: 1, b: 2, c: 3, d: 4, e: 5, f: 6 }, 'object {a, b, c, d, e, …}'],
       [new Map(), 'Map'],
-      [new (class CsrTensor { shape = [2, 2]; })(), 'CsrTensor of shape [2, 2]'],
+      [
+        new (class CsrTensor {
+          shape = [2, 2];
+        })(),
+        'CsrTensor of shape [2, 2]',
+      ],
     ];
     for (const [x, want] of table) expect(describeValue(x), String(want)).toBe(want);
   });

@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { BackendError, ShapeError, SparseKitError, ValueError, formatShape } from '../src/index.js';
+import { BackendError, formatShape, ShapeError, SparseKitError, ValueError } from '../src/index.js';
 
 describe('error vocabulary', () => {
   it('prefixes the message with the op and names the class', () => {
@@ -61,7 +61,7 @@ describe('ESM and CJS builds in one process', () => {
     expect(existsSync(cjs), 'dist/index.cjs is missing: run `pnpm build` in packages/core').toBe(true);
   });
 
-  it('recognise each other\'s errors and tensors', () => {
+  it("recognise each other's errors and tensors", () => {
     const script = `
       import { createRequire } from 'node:module';
       const esm = await import(${JSON.stringify(esm)});

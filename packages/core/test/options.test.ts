@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ValueError, checkOptions } from '../src/index.js';
+import { checkOptions, ValueError } from '../src/index.js';
 
 describe('checkOptions', () => {
   it('passes undefined, an empty object and known keys', () => {
@@ -14,7 +14,9 @@ describe('checkOptions', () => {
     expect(() => checkOptions('f', [1], ['a'], 'config')).toThrow('f: config must be an object, got array of length 1');
     const tensor = Object.create({ [Symbol.for('sparsekit.tensor')]: true }, { shape: { value: [2] } });
     expect(() => checkOptions('f', tensor, ['a'])).toThrow('f: options must be an object, got Tensor of shape [2]');
-    expect(() => checkOptions('f', { value: tensor, grad: null }, ['value', 'grad'])).toThrow('f: options must be an object, got Variable — use .value');
+    expect(() => checkOptions('f', { value: tensor, grad: null }, ['value', 'grad'])).toThrow(
+      'f: options must be an object, got Variable — use .value',
+    );
   });
 
   it('rejects an unknown key, listing the allowed ones and suggesting a near miss', () => {

@@ -14,7 +14,17 @@ describe('isTensor', () => {
   it('rejects look-alikes without the brand, or with a non-true brand', () => {
     const wrong = { [Symbol.for('sparsekit.tensor')]: 1 };
     const unregistered = { [Symbol('sparsekit.tensor')]: true };
-    for (const x of [null, undefined, 1, 'Tensor', {}, [], wrong, unregistered, { shape: [1], data: () => 0, dataSync: () => 0 }]) {
+    for (const x of [
+      null,
+      undefined,
+      1,
+      'Tensor',
+      {},
+      [],
+      wrong,
+      unregistered,
+      { shape: [1], data: () => 0, dataSync: () => 0 },
+    ]) {
       expect(isTensor(x)).toBe(false);
     }
   });

@@ -12,7 +12,7 @@ import { createRequire } from 'node:module';
 import { loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Random, add, gather, getBackend, matmul, reshape, sub, tensor, tidy } from '@sparsekit/tensor';
+import { add, gather, getBackend, matmul, Random, reshape, sub, tensor, tidy } from '@sparsekit/tensor';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const pkg = join(here, '..');
@@ -31,7 +31,19 @@ const build = join(results, '.build');
 const tsup = join(dirname(require.resolve('tsup/package.json')), 'dist/cli-default.js');
 const built = spawnSync(
   process.execPath,
-  [tsup, 'src/omp.ts', 'src/gram.ts', '--no-config', '--format', 'esm', '--out-dir', build, '--external', '@sparsekit/tensor', '--silent'],
+  [
+    tsup,
+    'src/omp.ts',
+    'src/gram.ts',
+    '--no-config',
+    '--format',
+    'esm',
+    '--out-dir',
+    build,
+    '--external',
+    '@sparsekit/tensor',
+    '--silent',
+  ],
   { cwd: pkg, stdio: 'inherit' },
 );
 if (built.status !== 0) process.exit(1);
@@ -99,7 +111,8 @@ function sklearnReady() {
 function ensureSklearn() {
   if (noPeer) return '--no-peer given';
   if (sklearnReady()) return null;
-  if (process.getuid?.() !== 0) return 'python3-sklearn is not installed and this is not root (apt-get install -y python3-sklearn)';
+  if (process.getuid?.() !== 0)
+    return 'python3-sklearn is not installed and this is not root (apt-get install -y python3-sklearn)';
   console.log('installing python3-sklearn with apt-get (once)…');
   let r = spawnSync('apt-get', ['install', '-y', 'python3-sklearn'], { stdio: 'inherit' });
   if (r.status !== 0) {
@@ -153,7 +166,9 @@ function runPeer() {
     writeFileSync(join(dir, 'Ly.f64'), Ly);
     writeFileSync(join(dir, 'peer.py'), PEER);
     console.log('running scikit-learn…');
-    const r = spawnSync(PY, [join(dir, 'peer.py'), dir, ...[k, n, N, s, ln, lp, nEncode].map(String)], { encoding: 'utf8' });
+    const r = spawnSync(PY, [join(dir, 'peer.py'), dir, ...[k, n, N, s, ln, lp, nEncode].map(String)], {
+      encoding: 'utf8',
+    });
     if (r.status !== 0) {
       console.error(r.stderr);
       return null;
@@ -163,7 +178,11 @@ function runPeer() {
       const b = readFileSync(join(dir, file));
       return new Type(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength));
     };
-    return { ...JSON.parse(r.stdout.trim().split('\n').pop()), support: read('support.i32', Int32Array), coef: read('coef.f64', Float64Array) };
+    return {
+      ...JSON.parse(r.stdout.trim().split('\n').pop()),
+      support: read('support.i32', Int32Array),
+      coef: read('coef.f64', Float64Array),
+    };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -173,7 +192,11 @@ function runOurs() {
   const G = gramMatrix(Float64Array.from(D), k, n);
   const DtX = correlations(X, N, D, k, n);
   const [coreMs, codes] = time(() => batchOmp(G, DtX, k, { nNonzeroCoefs: s }), 5);
-  const [e2eMs] = time(() => orthogonalMatchingPursuit({ data: X, shape: [N, n] }, { data: D, shape: [k, n] }, { nNonzeroCoefs: s }).dispose(), 3);
+  const [e2eMs] = time(
+    () =>
+      orthogonalMatchingPursuit({ data: X, shape: [N, n] }, { data: D, shape: [k, n] }, { nNonzeroCoefs: s }).dispose(),
+    3,
+  );
   const [lassoMs, model] = time(() => new Lasso({ alpha: 0.1 }).fit({ data: LX, shape: [ln, lp] }, Ly), 21);
   const XS = { data: X.subarray(0, nEncode * n), shape: [nEncode, n] };
   const Dm = { data: D, shape: [k, n] };
@@ -184,7 +207,8 @@ function runOurs() {
 const better = (a, b) => {
   if (a === null || b === null) return a ?? b;
   const out = { ...b };
-  for (const key of ['preMs', 'ompMs', 'lassoMs', 'encodeMs', 'fistaMs', 'coreMs', 'e2eMs']) if (key in a) out[key] = Math.min(a[key], b[key]);
+  for (const key of ['preMs', 'ompMs', 'lassoMs', 'encodeMs', 'fistaMs', 'coreMs', 'e2eMs'])
+    if (key in a) out[key] = Math.min(a[key], b[key]);
   return out;
 };
 const peerA = peerSkip === null ? runPeer() : null;
@@ -272,24 +296,77 @@ function hostCorrelations(X, D, N, k, n) {
   const Xd = Float64Array.from(X);
   const Dd = Float64Array.from(D);
   for (let i = 0; i + 4 <= N; i += 4) {
-    const a0 = i * n, a1 = a0 + n, a2 = a1 + n, a3 = a2 + n;
+    const a0 = i * n,
+      a1 = a0 + n,
+      a2 = a1 + n,
+      a3 = a2 + n;
     for (let j = 0; j < k; j += 4) {
-      const b0 = j * n, b1 = b0 + n, b2 = b1 + n, b3 = b2 + n;
-      let s00 = 0, s01 = 0, s02 = 0, s03 = 0, s10 = 0, s11 = 0, s12 = 0, s13 = 0;
-      let s20 = 0, s21 = 0, s22 = 0, s23 = 0, s30 = 0, s31 = 0, s32 = 0, s33 = 0;
+      const b0 = j * n,
+        b1 = b0 + n,
+        b2 = b1 + n,
+        b3 = b2 + n;
+      let s00 = 0,
+        s01 = 0,
+        s02 = 0,
+        s03 = 0,
+        s10 = 0,
+        s11 = 0,
+        s12 = 0,
+        s13 = 0;
+      let s20 = 0,
+        s21 = 0,
+        s22 = 0,
+        s23 = 0,
+        s30 = 0,
+        s31 = 0,
+        s32 = 0,
+        s33 = 0;
       for (let t = 0; t < n; t++) {
-        const x0 = Xd[a0 + t], x1 = Xd[a1 + t], x2 = Xd[a2 + t], x3 = Xd[a3 + t];
-        const d0 = Dd[b0 + t], d1 = Dd[b1 + t], d2 = Dd[b2 + t], d3 = Dd[b3 + t];
-        s00 += x0 * d0; s01 += x0 * d1; s02 += x0 * d2; s03 += x0 * d3;
-        s10 += x1 * d0; s11 += x1 * d1; s12 += x1 * d2; s13 += x1 * d3;
-        s20 += x2 * d0; s21 += x2 * d1; s22 += x2 * d2; s23 += x2 * d3;
-        s30 += x3 * d0; s31 += x3 * d1; s32 += x3 * d2; s33 += x3 * d3;
+        const x0 = Xd[a0 + t],
+          x1 = Xd[a1 + t],
+          x2 = Xd[a2 + t],
+          x3 = Xd[a3 + t];
+        const d0 = Dd[b0 + t],
+          d1 = Dd[b1 + t],
+          d2 = Dd[b2 + t],
+          d3 = Dd[b3 + t];
+        s00 += x0 * d0;
+        s01 += x0 * d1;
+        s02 += x0 * d2;
+        s03 += x0 * d3;
+        s10 += x1 * d0;
+        s11 += x1 * d1;
+        s12 += x1 * d2;
+        s13 += x1 * d3;
+        s20 += x2 * d0;
+        s21 += x2 * d1;
+        s22 += x2 * d2;
+        s23 += x2 * d3;
+        s30 += x3 * d0;
+        s31 += x3 * d1;
+        s32 += x3 * d2;
+        s33 += x3 * d3;
       }
       let o = i * k + j;
-      out[o] = s00; out[o + 1] = s01; out[o + 2] = s02; out[o + 3] = s03; o += k;
-      out[o] = s10; out[o + 1] = s11; out[o + 2] = s12; out[o + 3] = s13; o += k;
-      out[o] = s20; out[o + 1] = s21; out[o + 2] = s22; out[o + 3] = s23; o += k;
-      out[o] = s30; out[o + 1] = s31; out[o + 2] = s32; out[o + 3] = s33;
+      out[o] = s00;
+      out[o + 1] = s01;
+      out[o + 2] = s02;
+      out[o + 3] = s03;
+      o += k;
+      out[o] = s10;
+      out[o + 1] = s11;
+      out[o + 2] = s12;
+      out[o + 3] = s13;
+      o += k;
+      out[o] = s20;
+      out[o + 1] = s21;
+      out[o + 2] = s22;
+      out[o + 3] = s23;
+      o += k;
+      out[o] = s30;
+      out[o + 1] = s31;
+      out[o + 2] = s32;
+      out[o + 3] = s33;
     }
   }
   return out;
@@ -301,7 +378,12 @@ const ratio = (theirs, ours) => (theirs === undefined ? '-' : `${(theirs / ours)
 const why = peer ? '' : ` (${peerSkip ?? 'scikit-learn failed'})`;
 const rows = [
   ['case', 'SparseKit', `scikit-learn ${peer?.version ?? '-'}`, 'speed-up'],
-  ['Batch-OMP core, G and DᵀX given (10k × 64×256, 8 nnz)', `${coreMs.toFixed(0)} ms, ${us(coreMs)}`, peer ? `${peer.ompMs.toFixed(0)} ms, ${us(peer.ompMs)}` : `-${why}`, ratio(peer?.ompMs, coreMs)],
+  [
+    'Batch-OMP core, G and DᵀX given (10k × 64×256, 8 nnz)',
+    `${coreMs.toFixed(0)} ms, ${us(coreMs)}`,
+    peer ? `${peer.ompMs.toFixed(0)} ms, ${us(peer.ompMs)}` : `-${why}`,
+    ratio(peer?.ompMs, coreMs),
+  ],
   [
     'OMP end to end from X and D (validation, DDᵀ, X·Dᵀ, dense codes)',
     `${e2eMs.toFixed(0)} ms, ${us(e2eMs)}`,
@@ -314,18 +396,30 @@ const rows = [
     peer ? `${peer.encodeMs.toFixed(0)} ms (sparse_encode lasso_cd)` : '-',
     `${ratio(peer?.encodeMs, encodeMs)} | ${ratio(peer?.encodeMs, fistaMs)}`,
   ],
-  ['Lasso CD 1000×500, α = 0.1', `${lassoMs.toFixed(1)} ms (${model.nIter} sweeps)`, peer ? `${peer.lassoMs.toFixed(1)} ms (${peer.lassoIter} sweeps)` : '-', ratio(peer?.lassoMs, lassoMs)],
+  [
+    'Lasso CD 1000×500, α = 0.1',
+    `${lassoMs.toFixed(1)} ms (${model.nIter} sweeps)`,
+    peer ? `${peer.lassoMs.toFixed(1)} ms (${peer.lassoIter} sweeps)` : '-',
+    ratio(peer?.lassoMs, lassoMs),
+  ],
 ];
 const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
 for (const r of rows) console.log(r.map((v, c) => v.padEnd(widths[c])).join('  '));
 console.log(`\nwhere the OMP steps run (${getBackend().name}):`);
 console.log(`  X·Dᵀ correlations: tensor kernel ${corrKernelMs.toFixed(0)} ms, host loops ${corrHostMs.toFixed(0)} ms`);
 console.log(`  Gram DDᵀ (float64, host): ${gramMs.toFixed(1)} ms`);
-console.log(`  one ${N}×${k} round trip through the backend: ${roundTripMs.toFixed(1)} ms (×${s} steps = ${(roundTripMs * s).toFixed(0)} ms)`);
-console.log(`  the ${s} α-update steps as batched tensor ops (gather + batched matmul): ${kernelAlphaMs.toFixed(0)} ms, vs the whole host core ${coreMs.toFixed(0)} ms`);
-if (sameSupport !== null) console.log(`  same support as orthogonal_mp_gram on ${(100 * sameSupport).toFixed(2)}% of signals`);
+console.log(
+  `  one ${N}×${k} round trip through the backend: ${roundTripMs.toFixed(1)} ms (×${s} steps = ${(roundTripMs * s).toFixed(0)} ms)`,
+);
+console.log(
+  `  the ${s} α-update steps as batched tensor ops (gather + batched matmul): ${kernelAlphaMs.toFixed(0)} ms, vs the whole host core ${coreMs.toFixed(0)} ms`,
+);
+if (sameSupport !== null)
+  console.log(`  same support as orthogonal_mp_gram on ${(100 * sameSupport).toFixed(2)}% of signals`);
 if (coefDiff !== null) {
-  console.log(`  Lasso: max |coef − sklearn| = ${coefDiff.toExponential(2)}; objective ${lassoObjective(model.coef).toFixed(6)} (ours) vs ${lassoObjective(peerCoef).toFixed(6)} (sklearn)`);
+  console.log(
+    `  Lasso: max |coef − sklearn| = ${coefDiff.toExponential(2)}; objective ${lassoObjective(model.coef).toFixed(6)} (ours) vs ${lassoObjective(peerCoef).toFixed(6)} (sklearn)`,
+  );
 }
 
 mkdirSync(results, { recursive: true });

@@ -13,7 +13,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Random, getBackend } from '@sparsekit/tensor';
+import { getBackend, Random } from '@sparsekit/tensor';
 import { addNoise, loadBoats } from './boats.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -63,7 +63,8 @@ const learners = {
   'K-SVD (exact)': () => new KSVD({ nComponents: 256, nNonzeroCoefs: 8, maxIter: 1, seed: 0 }),
   'K-SVD (approximate)': () => new KSVD({ nComponents: 256, nNonzeroCoefs: 8, maxIter: 1, seed: 0, approximate: true }),
   MOD: () => new MOD({ nComponents: 256, nNonzeroCoefs: 8, maxIter: 1, seed: 0 }),
-  'online (1 epoch, batches of 256)': () => new OnlineDictionaryLearning({ nComponents: 256, nNonzeroCoefs: 8, maxIter: 1, seed: 0 }),
+  'online (1 epoch, batches of 256)': () =>
+    new OnlineDictionaryLearning({ nComponents: 256, nNonzeroCoefs: 8, maxIter: 1, seed: 0 }),
 };
 for (const [name, make] of Object.entries(learners)) {
   make().fit(X); // warm-up: JIT and kernel compilation
@@ -110,7 +111,9 @@ print(json.dumps({'version': sklearn.__version__, 'ms': ms, 'nIter': int(dl.n_it
 const denoising = [];
 for (const sigma of quick ? [25] : [10, 25, 50]) {
   const noisy = addNoise(boats, sigma, new Random(sigma));
-  log(`denoise σ = ${sigma}: K-SVD on 40,000 noisy patches, then all ${((boats.width - 7) * (boats.height - 7)).toLocaleString('en')} patches`);
+  log(
+    `denoise σ = ${sigma}: K-SVD on 40,000 noisy patches, then all ${((boats.width - 7) * (boats.height - 7)).toLocaleString('en')} patches`,
+  );
   let lastShown = 0;
   const t0 = performance.now();
   const r = denoise(noisy, {
@@ -126,16 +129,20 @@ for (const sigma of quick ? [25] : [10, 25, 50]) {
   });
   const seconds = (performance.now() - t0) / 1e3;
   denoising.push({ sigma, noisyPsnr: r.noisyPsnr, psnr: r.psnr, gain: r.psnr - r.noisyPsnr, seconds });
-  log(`σ = ${sigma}: ${r.noisyPsnr.toFixed(2)} dB → ${r.psnr.toFixed(2)} dB (+${(r.psnr - r.noisyPsnr).toFixed(2)} dB) in ${seconds.toFixed(1)} s`);
+  log(
+    `σ = ${sigma}: ${r.noisyPsnr.toFixed(2)} dB → ${r.psnr.toFixed(2)} dB (+${(r.psnr - r.noisyPsnr).toFixed(2)} dB) in ${seconds.toFixed(1)} s`,
+  );
 }
 
 // ---- 3. The K-SVD paper's synthetic experiment ----
 const seeds = quick ? [0, 1] : [0, 1, 2, 3, 4];
 const methods = {
   'K-SVD': (seed) => new KSVD({ nComponents: 50, nNonzeroCoefs: 3, maxIter: 50, tol: 0, seed }),
-  'approximate K-SVD': (seed) => new KSVD({ nComponents: 50, nNonzeroCoefs: 3, maxIter: 50, tol: 0, seed, approximate: true }),
+  'approximate K-SVD': (seed) =>
+    new KSVD({ nComponents: 50, nNonzeroCoefs: 3, maxIter: 50, tol: 0, seed, approximate: true }),
   MOD: (seed) => new MOD({ nComponents: 50, nNonzeroCoefs: 3, maxIter: 50, tol: 0, seed }),
-  'online (batches of 64, 50 epochs)': (seed) => new OnlineDictionaryLearning({ nComponents: 50, nNonzeroCoefs: 3, batchSize: 64, maxIter: 50, tol: 0, seed }),
+  'online (batches of 64, 50 epochs)': (seed) =>
+    new OnlineDictionaryLearning({ nComponents: 50, nNonzeroCoefs: 3, batchSize: 64, maxIter: 50, tol: 0, seed }),
 };
 const columns = (m) => {
   const [r, c] = m.shape;
@@ -148,7 +155,14 @@ for (const [name, make] of Object.entries(methods)) {
   const rates = [];
   let ms = 0;
   for (const seed of seeds) {
-    const problem = makeSparseCodedSignal({ nSamples: 1500, nComponents: 50, nFeatures: 20, nNonzeroCoefs: 3, snr: 20, seed });
+    const problem = makeSparseCodedSignal({
+      nSamples: 1500,
+      nComponents: 50,
+      nFeatures: 20,
+      nNonzeroCoefs: 3,
+      snr: 20,
+      seed,
+    });
     const t0 = performance.now();
     const model = make(seed).fit(problem.X);
     ms += performance.now() - t0;
@@ -156,7 +170,9 @@ for (const [name, make] of Object.entries(methods)) {
   }
   const mean = rates.reduce((a, b) => a + b, 0) / rates.length;
   recovery[name] = { mean, rates, msPerFit: ms / seeds.length };
-  log(`synthetic recovery, ${name}: mean ${(100 * mean).toFixed(1)}% over ${seeds.length} seeds [${rates.map((x) => `${(100 * x).toFixed(0)}%`).join(', ')}], ${(ms / seeds.length).toFixed(0)} ms per 50-iteration fit`);
+  log(
+    `synthetic recovery, ${name}: mean ${(100 * mean).toFixed(1)}% over ${seeds.length} seeds [${rates.map((x) => `${(100 * x).toFixed(0)}%`).join(', ')}], ${(ms / seeds.length).toFixed(0)} ms per 50-iteration fit`,
+  );
 }
 
 // ---- Report ----
@@ -164,11 +180,17 @@ const exact = iteration['K-SVD (exact)'].ms;
 const approx = iteration['K-SVD (approximate)'].ms;
 const ratio = (ms) => (peer ? `${(peer.ms / ms).toFixed(1)}×` : '-');
 console.log('\n| case | SparseKit | scikit-learn | speed-up |\n|---|---|---|---|');
-console.log(`| one K-SVD iteration, exact (10k patches, 256 atoms, 8 nnz) | ${(exact / 1e3).toFixed(2)} s | ${peer ? `${(peer.ms / 1e3).toFixed(1)} s (DictionaryLearning, 1 iteration)` : `- (${peerSkip ?? 'failed'})`} | ${ratio(exact)} |`);
+console.log(
+  `| one K-SVD iteration, exact (10k patches, 256 atoms, 8 nnz) | ${(exact / 1e3).toFixed(2)} s | ${peer ? `${(peer.ms / 1e3).toFixed(1)} s (DictionaryLearning, 1 iteration)` : `- (${peerSkip ?? 'failed'})`} | ${ratio(exact)} |`,
+);
 console.log(`| one K-SVD iteration, approximate | ${(approx / 1e3).toFixed(2)} s | | ${ratio(approx)} |`);
 console.log(`| one MOD iteration | ${(iteration.MOD.ms / 1e3).toFixed(2)} s | | ${ratio(iteration.MOD.ms)} |`);
-for (const r of denoising) console.log(`| denoise boats σ = ${r.sigma} | ${r.noisyPsnr.toFixed(2)} → ${r.psnr.toFixed(2)} dB (+${r.gain.toFixed(2)}), ${r.seconds.toFixed(1)} s | | |`);
-for (const [name, r] of Object.entries(recovery)) console.log(`| synthetic recovery, ${name} | ${(100 * r.mean).toFixed(1)}% (${seeds.length} seeds) | | |`);
+for (const r of denoising)
+  console.log(
+    `| denoise boats σ = ${r.sigma} | ${r.noisyPsnr.toFixed(2)} → ${r.psnr.toFixed(2)} dB (+${r.gain.toFixed(2)}), ${r.seconds.toFixed(1)} s | | |`,
+  );
+for (const [name, r] of Object.entries(recovery))
+  console.log(`| synthetic recovery, ${name} | ${(100 * r.mean).toFixed(1)}% (${seeds.length} seeds) | | |`);
 
 mkdirSync(results, { recursive: true });
 writeFileSync(
@@ -179,7 +201,12 @@ writeFileSync(
       node: process.version,
       backend: getBackend().name,
       peer: peer ? { name: 'scikit-learn', version: peer.version } : { skipped: peerSkip ?? 'failed' },
-      iteration: { ...iteration, sklearnDictionaryLearningMs: peer?.ms ?? null, speedupExact: peer ? peer.ms / exact : null, speedupApproximate: peer ? peer.ms / approx : null },
+      iteration: {
+        ...iteration,
+        sklearnDictionaryLearningMs: peer?.ms ?? null,
+        speedupExact: peer ? peer.ms / exact : null,
+        speedupApproximate: peer ? peer.ms / approx : null,
+      },
       denoising,
       recovery,
     },

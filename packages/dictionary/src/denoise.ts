@@ -1,7 +1,15 @@
 import { Random, ShapeError, ValueError } from '@sparsekit/tensor';
 import { KSVD } from './ksvd.js';
-import { checkCallback, checkOptionKeys, sparseCodes, type CodingRule } from './learning.js';
-import { patchCorner, patchOrigins, readPatchGeometry, scatterPatches, toImage, type GrayImage, type HostImage } from './patches.js';
+import { type CodingRule, checkCallback, checkOptionKeys, sparseCodes } from './learning.js';
+import {
+  type GrayImage,
+  type HostImage,
+  patchCorner,
+  patchOrigins,
+  readPatchGeometry,
+  scatterPatches,
+  toImage,
+} from './patches.js';
 import { checkBoolean, checkInteger, checkPositive } from './validate.js';
 
 /** What {@link denoise}'s progress callback receives: K-SVD iterations, then chunks of patches denoised. */
@@ -111,7 +119,8 @@ export function overcompleteDct(p: number, k: number): Float64Array {
   for (let a = 0; a < k; a++) {
     const u = Math.floor(a / m);
     const v = a % m;
-    for (let y = 0; y < p; y++) for (let x = 0; x < p; x++) D[a * p * p + y * p + x] = one[u * p + y]! * one[v * p + x]!;
+    for (let y = 0; y < p; y++)
+      for (let x = 0; x < p; x++) D[a * p * p + y * p + x] = one[u * p + y]! * one[v * p + x]!;
   }
   return D;
 }
@@ -169,7 +178,8 @@ export function denoise(image: GrayImage, options: DenoiseOptions): DenoiseResul
   const img = toImage(op, 'image', image);
   const sigma = checkPositive(op, 'sigma', options.sigma);
   const { p, stride } = readPatchGeometry(op, options, img.width, img.height);
-  if (stride > p) throw new ValueError(op, `stride must be <= patchSize (${p}) so every pixel is covered, got ${stride}`);
+  if (stride > p)
+    throw new ValueError(op, `stride must be <= patchSize (${p}) so every pixel is covered, got ${stride}`);
   const d = p * p;
   const k = checkInteger(op, 'nComponents', options.nComponents ?? 256, 1);
   const maxIter = checkInteger(op, 'maxIter', options.maxIter ?? 10, 1);
@@ -182,7 +192,10 @@ export function denoise(image: GrayImage, options: DenoiseOptions): DenoiseResul
   const peak = checkPositive(op, 'peak', options.peak ?? 255);
   const clean = options.clean === undefined ? undefined : toImage(op, 'clean', options.clean);
   if (clean && (clean.width !== img.width || clean.height !== img.height)) {
-    throw new ShapeError(op, `clean must be ${img.width}×${img.height} like the image, got ${clean.width}×${clean.height}`);
+    throw new ShapeError(
+      op,
+      `clean must be ${img.width}×${img.height} like the image, got ${clean.width}×${clean.height}`,
+    );
   }
   const onProgress = options.onProgress;
   checkCallback(op, 'onProgress', onProgress);

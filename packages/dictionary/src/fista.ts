@@ -1,5 +1,19 @@
-import { type Tensor, keep, matmul, softThreshold, sub, add, mul, sum, square, abs, tensor, tidy, zeros } from '@sparsekit/tensor';
-import { type MatrixInput, checkBoolean, checkInteger, checkOptions, checkPositive, readCoding } from './validate.js';
+import {
+  abs,
+  add,
+  keep,
+  matmul,
+  mul,
+  softThreshold,
+  square,
+  sub,
+  sum,
+  type Tensor,
+  tensor,
+  tidy,
+  zeros,
+} from '@sparsekit/tensor';
+import { checkBoolean, checkInteger, checkOptions, checkPositive, type MatrixInput, readCoding } from './validate.js';
 
 /** Options of {@link fista}. */
 export interface FistaOptions {
@@ -42,7 +56,12 @@ export function fista(X: MatrixInput, D: MatrixInput, options: FistaOptions): Te
 }
 
 /** Validates and runs FISTA; shared with `sparseEncode`. @internal */
-export function fistaCodes(fn: string, Xin: unknown, Din: unknown, options: FistaOptions): { codes: Tensor; nIter: number } {
+export function fistaCodes(
+  fn: string,
+  Xin: unknown,
+  Din: unknown,
+  options: FistaOptions,
+): { codes: Tensor; nIter: number } {
   const alpha = checkPositive(fn, 'alpha', options.alpha, true);
   const maxIter = checkInteger(fn, 'maxIter', options.maxIter ?? 1000, 1);
   const tol = checkPositive(fn, 'tol', options.tol ?? 1e-6);

@@ -28,10 +28,14 @@ export function gramMatrix(D: ArrayLike<number>, k: number, n: number): Float64A
  * Read back synchronously, so not on WebGPU.
  * @internal
  */
-export function correlations(X: ArrayLike<number>, nSamples: number, D: ArrayLike<number>, k: number, n: number): Float32Array {
-  return tidy(() =>
-    matmul(tensor(typed(X), [nSamples, n]), tensor(typed(D), [k, n]), { transposeB: true }).dataSync(),
-  );
+export function correlations(
+  X: ArrayLike<number>,
+  nSamples: number,
+  D: ArrayLike<number>,
+  k: number,
+  n: number,
+): Float32Array {
+  return tidy(() => matmul(tensor(typed(X), [nSamples, n]), tensor(typed(D), [k, n]), { transposeB: true }).dataSync());
 }
 
 /** Typed arrays go to `tensor()` as they are: it converts them natively (and copies). */

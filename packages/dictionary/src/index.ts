@@ -1,20 +1,26 @@
-export { orthogonalMatchingPursuit, type OmpOptions } from './omp.js';
-export { Lasso, lassoPath, type LassoOptions, type LassoPathOptions, type LassoPathResult } from './lasso.js';
-export { fista, type FistaOptions } from './fista.js';
-export { sparseEncode, type SparseEncodeAlgorithm, type SparseEncodeOptions } from './sparse-encode.js';
-export type { MatrixInput, VectorInput } from './validate.js';
+export { type DenoiseOptions, type DenoiseProgress, type DenoiseResult, denoise } from './denoise.js';
+export { type FistaOptions, fista } from './fista.js';
+export { KSVD, type KSVDOptions } from './ksvd.js';
+export { Lasso, type LassoOptions, type LassoPathOptions, type LassoPathResult, lassoPath } from './lasso.js';
 export {
   type DictionaryInit,
+  DictionaryLearner,
   type DictionaryLearnerOptions,
   type FitOptions,
   type ProgressCallback,
   type ProgressEvent,
   type StopReason,
-  DictionaryLearner,
 } from './learning.js';
-export { KSVD, type KSVDOptions } from './ksvd.js';
 export { MOD, type MODOptions } from './mod.js';
+export { type OmpOptions, orthogonalMatchingPursuit } from './omp.js';
 export { OnlineDictionaryLearning, type OnlineDictionaryLearningOptions } from './online.js';
+export {
+  extractPatches,
+  type GrayImage,
+  type PatchOptions,
+  type ReconstructOptions,
+  reconstructFromPatches,
+} from './patches.js';
+export { type SparseEncodeAlgorithm, type SparseEncodeOptions, sparseEncode } from './sparse-encode.js';
 export { makeSparseCodedSignal, type SparseCodedSignal, type SparseCodedSignalOptions } from './synthetic.js';
-export { extractPatches, reconstructFromPatches, type GrayImage, type PatchOptions, type ReconstructOptions } from './patches.js';
-export { denoise, type DenoiseOptions, type DenoiseProgress, type DenoiseResult } from './denoise.js';
+export type { MatrixInput, VectorInput } from './validate.js';

@@ -1,4 +1,9 @@
-import { AlternatingDictionaryLearner, readLearnerSettings, type DictionaryLearnerOptions, type Matrix } from './learning.js';
+import {
+  AlternatingDictionaryLearner,
+  type DictionaryLearnerOptions,
+  type Matrix,
+  readLearnerSettings,
+} from './learning.js';
 import type { CsrCodes } from './omp.js';
 import { checkBoolean } from './validate.js';
 
@@ -20,7 +25,14 @@ const RANK1_MAX_ITER = 1000;
  * benchmark), started from `start` (the atom being updated) and run until
  * 1 − ⟨dₜ, dₜ₋₁⟩ < 1e-15 (an angle below 5e-8). Writes d into `d` (n) and g into `g` (m). @internal
  */
-export function rank1(E: Float64Array, m: number, n: number, start: Float64Array, d: Float64Array, g: Float64Array): void {
+export function rank1(
+  E: Float64Array,
+  m: number,
+  n: number,
+  start: Float64Array,
+  d: Float64Array,
+  g: Float64Array,
+): void {
   let v = Float64Array.from(start);
   let w = new Float64Array(n);
   const unit = (x: Float64Array): number => {
@@ -205,13 +217,18 @@ export class KSVD extends AlternatingDictionaryLearner {
 
   constructor(options: KSVDOptions) {
     const settings = readLearnerSettings('KSVD', options, ['approximate']);
-    const approximate = options.approximate === undefined ? false : checkBoolean('KSVD', 'approximate', options.approximate);
+    const approximate =
+      options.approximate === undefined ? false : checkBoolean('KSVD', 'approximate', options.approximate);
     super('KSVD', settings);
     this.approximate = approximate;
   }
 
   protected updateDictionary(X: Matrix, D: Float64Array, codes: CsrCodes): Float64Array {
-    const working: WorkingCodes = { indptr: codes.indptr, indices: codes.indices, values: Float64Array.from(codes.values) };
+    const working: WorkingCodes = {
+      indptr: codes.indptr,
+      indices: codes.indices,
+      values: Float64Array.from(codes.values),
+    };
     updateAtoms(X, D, this.settings.k, working, this.approximate);
     return working.values;
   }

@@ -1,8 +1,5 @@
 import { ShapeError, ValueError } from '@sparsekit/tensor';
 import {
-  type HostMatrix,
-  type MatrixInput,
-  type VectorInput,
   assertFinite,
   checkBoolean,
   checkInteger,
@@ -10,9 +7,12 @@ import {
   checkPositive,
   checkRange,
   describe,
+  type HostMatrix,
+  type MatrixInput,
   toMatrix,
   toMatrixDeferred,
   toVector,
+  type VectorInput,
 } from './validate.js';
 
 /** Hyperparameters of {@link Lasso}. */
@@ -230,7 +230,9 @@ export function enetCoordinateDescent(
       for (let j = 0; j < p; j++) {
         const o = a + j;
         corr[j]! +=
-          r0 * X[o]! + r1 * X[o + p]! + (r2 * X[o + 2 * p]! + r3 * X[o + 3 * p]!) +
+          r0 * X[o]! +
+          r1 * X[o + p]! +
+          (r2 * X[o + 2 * p]! + r3 * X[o + 3 * p]!) +
           (r4 * X[o + 4 * p]! + r5 * X[o + 5 * p]! + (r6 * X[o + 6 * p]! + r7 * X[o + 7 * p]!));
       }
     }
@@ -474,7 +476,15 @@ export class Lasso {
     const yc = p.y;
     const means = design.means;
     const w = new Float64Array(f);
-    const r = enetCoordinateDescent(design, yc, w, this.alpha * this.l1Ratio * n, this.alpha * (1 - this.l1Ratio) * n, this.maxIter, this.tol);
+    const r = enetCoordinateDescent(
+      design,
+      yc,
+      w,
+      this.alpha * this.l1Ratio * n,
+      this.alpha * (1 - this.l1Ratio) * n,
+      this.maxIter,
+      this.tol,
+    );
     let b = 0;
     if (this.fitIntercept) {
       b = yMean;
@@ -493,7 +503,10 @@ export class Lasso {
     if (this.coef.length === 0) throw new ValueError('Lasso.predict', 'the model is not fitted; call fit(X, y) first');
     const m = toMatrix('Lasso.predict', 'X', X);
     if (m.cols !== this.coef.length) {
-      throw new ShapeError('Lasso.predict', `X must have ${this.coef.length} columns (as in fit), got ${m.rows}×${m.cols}`);
+      throw new ShapeError(
+        'Lasso.predict',
+        `X must have ${this.coef.length} columns (as in fit), got ${m.rows}×${m.cols}`,
+      );
     }
     const out = new Float64Array(m.rows);
     for (let i = 0; i < m.rows; i++) {

@@ -1,7 +1,7 @@
-import { Random, ShapeError, Tensor, ValueError, checkOptions, describeValue, tensor } from '@sparsekit/tensor';
+import { checkOptions, describeValue, Random, ShapeError, type Tensor, tensor, ValueError } from '@sparsekit/tensor';
 import { correlations, gramMatrix, rowSquaredNorms } from './gram.js';
-import { batchOmp, csrCodesToDense, ompCodes, type CsrCodes } from './omp.js';
-import { checkInteger, checkPositive, toMatrix, type HostMatrix, type MatrixInput } from './validate.js';
+import { batchOmp, type CsrCodes, csrCodesToDense, ompCodes } from './omp.js';
+import { checkInteger, checkPositive, type HostMatrix, type MatrixInput, toMatrix } from './validate.js';
 
 /** Row-major host matrices in float64, as `validate.ts` reads them. @internal */
 export type Matrix = HostMatrix;
@@ -36,7 +36,8 @@ export function checkOptionKeys(op: string, options: unknown, known: readonly st
 
 /** A callback option: a function, or absent. @internal */
 export function checkCallback<T>(op: string, name: string, value: T): T {
-  if (value !== undefined && typeof value !== 'function') throw new ValueError(op, `${name} must be a function, got ${describeValue(value)}`);
+  if (value !== undefined && typeof value !== 'function')
+    throw new ValueError(op, `${name} must be a function, got ${describeValue(value)}`);
   return value;
 }
 
@@ -48,12 +49,17 @@ export interface CodingRule {
 }
 
 /** Reads `nNonzeroCoefs` / `codingTol` (at least one) into a coding rule. @internal */
-export function readCodingRule(op: string, options: { nNonzeroCoefs?: unknown; codingTol?: unknown }, k: number): CodingRule {
+export function readCodingRule(
+  op: string,
+  options: { nNonzeroCoefs?: unknown; codingTol?: unknown },
+  k: number,
+): CodingRule {
   if (options.nNonzeroCoefs === undefined && options.codingTol === undefined) {
     throw new ValueError(op, 'expected nNonzeroCoefs or codingTol (the sparse-coding stopping rule), got neither');
   }
   const rule: CodingRule = {};
-  if (options.nNonzeroCoefs !== undefined) rule.nNonzeroCoefs = checkInteger(op, 'nNonzeroCoefs', options.nNonzeroCoefs, 1, k);
+  if (options.nNonzeroCoefs !== undefined)
+    rule.nNonzeroCoefs = checkInteger(op, 'nNonzeroCoefs', options.nNonzeroCoefs, 1, k);
   if (options.codingTol !== undefined) rule.tol = checkPositive(op, 'codingTol', options.codingTol);
   return rule;
 }
@@ -121,7 +127,8 @@ export type DictionaryInit = 'data' | 'random' | MatrixInput;
 /** Reads `init` once at construction: the explicit dictionary (checked later against X), or the mode. @internal */
 export function readInit(op: string, init: unknown, k: number): 'data' | 'random' | Matrix {
   if (init === 'data' || init === 'random') return init;
-  if (typeof init === 'string') throw new ValueError(op, `init must be 'data', 'random' or a ${k}-row matrix, got '${init}'`);
+  if (typeof init === 'string')
+    throw new ValueError(op, `init must be 'data', 'random' or a ${k}-row matrix, got '${init}'`);
   const m = toMatrix(op, 'init', init);
   if (m.rows !== k) throw new ShapeError(op, `init must have nComponents = ${k} rows, got ${m.rows}`);
   return m;
@@ -239,7 +246,16 @@ export interface LearnerSettings {
   onProgress: ProgressCallback | undefined;
 }
 
-const SHARED_KEYS = ['nComponents', 'nNonzeroCoefs', 'codingTol', 'maxIter', 'tol', 'init', 'seed', 'onProgress'] as const;
+const SHARED_KEYS = [
+  'nComponents',
+  'nNonzeroCoefs',
+  'codingTol',
+  'maxIter',
+  'tol',
+  'init',
+  'seed',
+  'onProgress',
+] as const;
 
 /**
  * Reads the shared hyperparameters (and rejects keys outside them and `extraKeys`):
@@ -385,7 +401,10 @@ export abstract class DictionaryLearner {
   transform(X: MatrixInput): Tensor {
     const op = `${this.op}.transform`;
     if (this.components === null) throw new ValueError(op, 'the learner has not been fitted; call fit(X) first');
-    const { codes, nSamples, nComponents } = ompCodes(op, X, this.components, { nNonzeroCoefs: this.settings.rule.nNonzeroCoefs, tol: this.settings.rule.tol });
+    const { codes, nSamples, nComponents } = ompCodes(op, X, this.components, {
+      nNonzeroCoefs: this.settings.rule.nNonzeroCoefs,
+      tol: this.settings.rule.tol,
+    });
     return tensor(csrCodesToDense(codes, nComponents), [nSamples, nComponents]);
   }
 }

@@ -1,4 +1,9 @@
-import { AlternatingDictionaryLearner, readLearnerSettings, type DictionaryLearnerOptions, type Matrix } from './learning.js';
+import {
+  AlternatingDictionaryLearner,
+  type DictionaryLearnerOptions,
+  type Matrix,
+  readLearnerSettings,
+} from './learning.js';
 import type { CsrCodes } from './omp.js';
 
 /** Hyperparameters of {@link MOD}: the shared ones. */

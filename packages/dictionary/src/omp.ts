@@ -1,6 +1,6 @@
-import { ShapeError, type Tensor, ValueError, tensor } from '@sparsekit/tensor';
+import { ShapeError, type Tensor, tensor, ValueError } from '@sparsekit/tensor';
 import { correlations, gramMatrix, rowSquaredNorms } from './gram.js';
-import { type MatrixInput, checkInteger, checkOptions, checkPositive, readCoding } from './validate.js';
+import { checkInteger, checkOptions, checkPositive, type MatrixInput, readCoding } from './validate.js';
 
 /**
  * Sparse codes of a batch of signals in CSR form over the samples: the codes of sample `i`
@@ -80,7 +80,10 @@ export function batchOmp(
       throw new ValueError('batchOmp', `tol must be a finite number > 0, got ${tol}`);
     }
     if (sqNorms === undefined || sqNorms.length !== nSamples) {
-      throw new ShapeError('batchOmp', `tol needs sqNorms with one value per sample (${nSamples}), got ${sqNorms?.length ?? 'none'}`);
+      throw new ShapeError(
+        'batchOmp',
+        `tol needs sqNorms with one value per sample (${nSamples}), got ${sqNorms?.length ?? 'none'}`,
+      );
     }
   }
   const maxAtoms = nNonzeroCoefs ?? k;
@@ -178,8 +181,14 @@ export function batchOmp(
       let i0 = 0;
       let src = alpha0;
       while (n - i0 > 4) {
-        const g0 = gamma[i0]!, g1 = gamma[i0 + 1]!, g2 = gamma[i0 + 2]!, g3 = gamma[i0 + 3]!;
-        const r0 = sel[i0]! * k, r1 = sel[i0 + 1]! * k, r2 = sel[i0 + 2]! * k, r3 = sel[i0 + 3]! * k;
+        const g0 = gamma[i0]!,
+          g1 = gamma[i0 + 1]!,
+          g2 = gamma[i0 + 2]!,
+          g3 = gamma[i0 + 3]!;
+        const r0 = sel[i0]! * k,
+          r1 = sel[i0 + 1]! * k,
+          r2 = sel[i0 + 2]! * k,
+          r3 = sel[i0 + 3]! * k;
         for (let j = 0; j < k; j++) {
           alpha[j] = src[j]! - g0 * G[r0 + j]! - g1 * G[r1 + j]! - g2 * G[r2 + j]! - g3 * G[r3 + j]!;
         }

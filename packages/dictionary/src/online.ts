@@ -1,15 +1,15 @@
 import { Random, ShapeError } from '@sparsekit/tensor';
 import {
   DictionaryLearner,
+  type DictionaryLearnerOptions,
   initialDictionary,
+  type Matrix,
   randomAtom,
   readLearnerSettings,
   residualSqErrors,
   sparseCodes,
-  type DictionaryLearnerOptions,
-  type Matrix,
 } from './learning.js';
-import { checkBoolean, checkInteger, toMatrix, type MatrixInput } from './validate.js';
+import { checkBoolean, checkInteger, type MatrixInput, toMatrix } from './validate.js';
 
 /** Hyperparameters of {@link OnlineDictionaryLearning}: the shared ones (`maxIter` counts epochs of `fit`), `batchSize` and `shuffle`. */
 export interface OnlineDictionaryLearningOptions extends DictionaryLearnerOptions {
@@ -153,7 +153,8 @@ export class OnlineDictionaryLearning extends DictionaryLearner {
       let total = 0;
       for (let start = 0; start < N; start += this.batchSize) {
         const rows = Math.min(this.batchSize, N - start);
-        for (let r = 0; r < rows; r++) batch.set(X.data.subarray(order[start + r]! * n, (order[start + r]! + 1) * n), r * n);
+        for (let r = 0; r < rows; r++)
+          batch.set(X.data.subarray(order[start + r]! * n, (order[start + r]! + 1) * n), r * n);
         total += this.step({ rows, cols: n, data: batch.subarray(0, rows * n) });
       }
       yield Math.sqrt(total / (N * n));

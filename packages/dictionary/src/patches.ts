@@ -1,6 +1,6 @@
-import { ShapeError, ValueError, describeValue } from '@sparsekit/tensor';
+import { describeValue, ShapeError, ValueError } from '@sparsekit/tensor';
 import { checkOptionKeys } from './learning.js';
-import { checkInteger, toMatrix, type MatrixInput } from './validate.js';
+import { checkInteger, type MatrixInput, toMatrix } from './validate.js';
 
 /** A single-channel image: `data` holds `height` rows of `width` pixels, top row first. */
 export interface GrayImage {
@@ -42,13 +42,19 @@ export function toImage(op: string, arg: string, image: unknown): HostImage {
     throw new ValueError(op, `${arg}.data must be an array-like of numbers, got ${describeValue(data)}`);
   }
   if (data.length !== width * height) {
-    throw new ShapeError(op, `${arg}.data must hold width×height = ${width}×${height} = ${width * height} values, got ${data.length}`);
+    throw new ShapeError(
+      op,
+      `${arg}.data must hold width×height = ${width}×${height} = ${width * height} values, got ${data.length}`,
+    );
   }
   const out = new Float64Array(data.length);
   for (let i = 0; i < data.length; i++) {
     const v = data[i]!;
     if (typeof v !== 'number' || !Number.isFinite(v)) {
-      throw new ValueError(op, `${arg}.data must be finite, got ${describeValue(v)} at row ${Math.floor(i / width)}, column ${i % width}`);
+      throw new ValueError(
+        op,
+        `${arg}.data must be finite, got ${describeValue(v)} at row ${Math.floor(i / width)}, column ${i % width}`,
+      );
     }
     out[i] = v;
   }
@@ -70,7 +76,12 @@ export function patchOrigins(length: number, p: number, stride: number): Int32Ar
 }
 
 /** Reads `patchSize` / `stride` against an image's sides. @internal */
-export function readPatchGeometry(op: string, options: PatchOptions, width: number, height: number): { p: number; stride: number } {
+export function readPatchGeometry(
+  op: string,
+  options: PatchOptions,
+  width: number,
+  height: number,
+): { p: number; stride: number } {
   const p = checkInteger(op, 'patchSize', options.patchSize ?? 8, 1);
   if (p > width || p > height) {
     throw new ShapeError(op, `patchSize must fit the image (${width}×${height}), got ${p}`);
@@ -90,7 +101,10 @@ export function readPatchGeometry(op: string, options: PatchOptions, width: numb
  * const P = extractPatches({ data, width: 64, height: 48 }, { patchSize: 8, stride: 4 });
  * P.shape; // [nPatches, 64]
  */
-export function extractPatches(image: GrayImage, options: PatchOptions = {}): { data: Float32Array; shape: [number, number] } {
+export function extractPatches(
+  image: GrayImage,
+  options: PatchOptions = {},
+): { data: Float32Array; shape: [number, number] } {
   const op = 'extractPatches';
   checkOptionKeys(op, options, ['patchSize', 'stride']);
   const img = toImage(op, 'image', image);
@@ -151,13 +165,17 @@ export function scatterPatches(
  * from an image give that image back exactly, and processed (e.g. denoised) patches are
  * blended where they overlap. Needs `stride ≤ patchSize` so every pixel is covered.
  */
-export function reconstructFromPatches(patches: MatrixInput, options: ReconstructOptions): { data: Float32Array; width: number; height: number } {
+export function reconstructFromPatches(
+  patches: MatrixInput,
+  options: ReconstructOptions,
+): { data: Float32Array; width: number; height: number } {
   const op = 'reconstructFromPatches';
   checkOptionKeys(op, options, ['patchSize', 'stride', 'width', 'height']);
   const width = checkInteger(op, 'width', options.width, 1);
   const height = checkInteger(op, 'height', options.height, 1);
   const { p, stride } = readPatchGeometry(op, options, width, height);
-  if (stride > p) throw new ValueError(op, `stride must be <= patchSize (${p}) so every pixel is covered, got ${stride}`);
+  if (stride > p)
+    throw new ValueError(op, `stride must be <= patchSize (${p}) so every pixel is covered, got ${stride}`);
   const P = toMatrix(op, 'patches', patches);
   const rows = patchOrigins(height, p, stride);
   const cols = patchOrigins(width, p, stride);

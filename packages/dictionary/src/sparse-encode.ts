@@ -1,8 +1,8 @@
-import { type Tensor, ValueError, matmul, softThreshold, tensor, tidy } from '@sparsekit/tensor';
+import { matmul, softThreshold, type Tensor, tensor, tidy, ValueError } from '@sparsekit/tensor';
 import { FISTA_KEYS, fistaCodes } from './fista.js';
 import { enetCoordinateDescent, makeDesign } from './lasso.js';
 import { csrCodesToDense, ompCodes } from './omp.js';
-import { type MatrixInput, checkInteger, checkOptions, checkPositive, describe, readCoding } from './validate.js';
+import { checkInteger, checkOptions, checkPositive, describe, type MatrixInput, readCoding } from './validate.js';
 
 /** The algorithms of {@link sparseEncode}. */
 export type SparseEncodeAlgorithm = 'omp' | 'lasso-cd' | 'fista' | 'threshold';
@@ -53,11 +53,19 @@ export function sparseEncode(X: MatrixInput, D: MatrixInput, options: SparseEnco
   checkOptions(fn, options, ['algorithm', 'nNonzeroCoefs', 'tol', 'alpha', 'maxIter', 'accelerated']);
   const algorithm = options.algorithm ?? 'omp';
   if (!Object.hasOwn(KEYS, algorithm)) {
-    throw new ValueError(fn, `algorithm must be one of ${Object.keys(KEYS).map((a) => `'${a}'`).join(', ')}, got ${describe(algorithm)}`);
+    throw new ValueError(
+      fn,
+      `algorithm must be one of ${Object.keys(KEYS)
+        .map((a) => `'${a}'`)
+        .join(', ')}, got ${describe(algorithm)}`,
+    );
   }
   for (const key of Object.keys(options)) {
     if (!KEYS[algorithm].includes(key)) {
-      throw new ValueError(fn, `option '${key}' does not apply to algorithm '${algorithm}'; it takes ${KEYS[algorithm].join(', ')}`);
+      throw new ValueError(
+        fn,
+        `option '${key}' does not apply to algorithm '${algorithm}'; it takes ${KEYS[algorithm].join(', ')}`,
+      );
     }
   }
   if (algorithm === 'omp') {
@@ -83,7 +91,10 @@ export function sparseEncode(X: MatrixInput, D: MatrixInput, options: SparseEnco
   const maxIter = checkInteger(fn, 'maxIter', options.maxIter ?? 1000, 1);
   const tol = checkPositive(fn, 'tol', options.tol ?? 1e-4);
   const p = readCoding(fn, X, D);
-  return tensor(lassoCodes(p.X.data, p.X.rows, p.D.data, p.D.rows, p.D.cols, alpha, maxIter, tol), [p.X.rows, p.D.rows]);
+  return tensor(lassoCodes(p.X.data, p.X.rows, p.D.data, p.D.rows, p.D.cols, alpha, maxIter, tol), [
+    p.X.rows,
+    p.D.rows,
+  ]);
 }
 
 /** Per-signal Lasso codes by coordinate descent; the design matrix is Dᵀ (nFeatures × nComponents). @internal */

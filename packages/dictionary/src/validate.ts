@@ -1,4 +1,4 @@
-import { ShapeError, Tensor, ValueError, formatShape } from '@sparsekit/tensor';
+import { formatShape, ShapeError, Tensor, ValueError } from '@sparsekit/tensor';
 
 /**
  * A matrix argument: a 2-D {@link Tensor} (read synchronously, so not on WebGPU), an array
@@ -39,7 +39,8 @@ export function checkOptions(fn: string, options: unknown, known: readonly strin
     throw new ValueError(fn, `${arg} must be a plain object, got ${describe(options)}`);
   }
   for (const key of Object.keys(options)) {
-    if (!known.includes(key)) throw new ValueError(fn, `unknown option '${key}' in ${arg}; expected one of ${known.join(', ')}`);
+    if (!known.includes(key))
+      throw new ValueError(fn, `unknown option '${key}' in ${arg}; expected one of ${known.join(', ')}`);
   }
 }
 
@@ -155,7 +156,13 @@ export function assertFinite(fn: string, arg: string, m: HostMatrixView): void {
   finiteData(fn, arg, m.data, m.cols, 'view');
 }
 
-function readMatrix(fn: string, arg: string, x: unknown, mode: 'copy' | 'float64' | 'view', deferTyped = false): HostMatrixView {
+function readMatrix(
+  fn: string,
+  arg: string,
+  x: unknown,
+  mode: 'copy' | 'float64' | 'view',
+  deferTyped = false,
+): HostMatrixView {
   let flat: ArrayLike<number>;
   let rows: number;
   let cols: number;
@@ -174,14 +181,30 @@ function readMatrix(fn: string, arg: string, x: unknown, mode: 'copy' | 'float64
     }
     flat = data as ArrayLike<number>;
     if (flat.length !== rows * cols) {
-      throw new ShapeError(fn, `${arg}.data must hold ${rows}×${cols} = ${rows * cols} values for shape ${formatShape(shape)}, got ${flat.length}`);
+      throw new ShapeError(
+        fn,
+        `${arg}.data must hold ${rows}×${cols} = ${rows * cols} values for shape ${formatShape(shape)}, got ${flat.length}`,
+      );
     }
-  } else if (x !== null && typeof x === 'object' && typeof (x as ArrayLike<unknown>).length === 'number' && !ArrayBuffer.isView(x)) {
+  } else if (
+    x !== null &&
+    typeof x === 'object' &&
+    typeof (x as ArrayLike<unknown>).length === 'number' &&
+    !ArrayBuffer.isView(x)
+  ) {
     const arr = x as ArrayLike<unknown>;
     rows = arr.length;
     const first = arr[0];
-    if (rows === 0 || first === null || typeof first !== 'object' || typeof (first as ArrayLike<number>).length !== 'number') {
-      throw new ValueError(fn, `${arg} must be a 2-D matrix (rows of numbers, a Tensor, or { data, shape }), got ${describe(x)}`);
+    if (
+      rows === 0 ||
+      first === null ||
+      typeof first !== 'object' ||
+      typeof (first as ArrayLike<number>).length !== 'number'
+    ) {
+      throw new ValueError(
+        fn,
+        `${arg} must be a 2-D matrix (rows of numbers, a Tensor, or { data, shape }), got ${describe(x)}`,
+      );
     }
     cols = (first as ArrayLike<number>).length;
     const out = new Float64Array(rows * cols);
@@ -192,16 +215,21 @@ function readMatrix(fn: string, arg: string, x: unknown, mode: 'copy' | 'float64
       }
       for (let c = 0; c < cols; c++) {
         const v = row[c];
-        if (typeof v !== 'number') throw new ValueError(fn, `${arg}[${r}][${c}] must be a finite number, got ${describe(v)}`);
+        if (typeof v !== 'number')
+          throw new ValueError(fn, `${arg}[${r}][${c}] must be a finite number, got ${describe(v)}`);
         out[r * cols + c] = v;
       }
     }
     flat = out;
     if (mode === 'copy') mode = 'float64';
   } else {
-    throw new ValueError(fn, `${arg} must be a 2-D matrix (rows of numbers, a Tensor, or { data, shape }), got ${describe(x)}`);
+    throw new ValueError(
+      fn,
+      `${arg} must be a 2-D matrix (rows of numbers, a Tensor, or { data, shape }), got ${describe(x)}`,
+    );
   }
-  if (rows === 0 || cols === 0) throw new ShapeError(fn, `${arg} must have at least one row and one column, got ${rows}×${cols}`);
+  if (rows === 0 || cols === 0)
+    throw new ShapeError(fn, `${arg} must have at least one row and one column, got ${rows}×${cols}`);
   return { data: finiteData(fn, arg, flat, cols, mode, deferTyped), rows, cols };
 }
 

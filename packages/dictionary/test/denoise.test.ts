@@ -1,13 +1,19 @@
 import { Random, ShapeError, ValueError } from '@sparsekit/tensor';
 import { describe, expect, it } from 'vitest';
 import { addNoise, loadBoats } from '../bench/boats.mjs';
-import { denoise } from '../src/index.js';
 import { overcompleteDct, psnrOf } from '../src/denoise.js';
+import { denoise } from '../src/index.js';
 
 describe('psnrOf', () => {
   it('is 10·log₁₀(peak²/MSE): an error of 5 everywhere on 0–255 gives 20·log₁₀(255/5)', () => {
     const ref = Float64Array.from({ length: 100 }, (_, i) => i);
-    expect(psnrOf(ref, Array.from(ref, (v, i) => v + (i % 2 ? 5 : -5)), 255)).toBeCloseTo(20 * Math.log10(51), 12);
+    expect(
+      psnrOf(
+        ref,
+        Array.from(ref, (v, i) => v + (i % 2 ? 5 : -5)),
+        255,
+      ),
+    ).toBeCloseTo(20 * Math.log10(51), 12);
   });
 });
 
@@ -31,7 +37,13 @@ describe('denoise', () => {
   it('gains ≥ +6.5 dB PSNR on a 128×128 crop of the boats image at σ = 25 (noisy ≈ 20.2 dB)', () => {
     const noisy = addNoise(clean, 25, new Random(1));
     const stages: string[] = [];
-    const r = denoise(noisy, { sigma: 25, clean, trainingPatches: 10000, seed: 0, onProgress: (e) => void stages.push(e.stage) });
+    const r = denoise(noisy, {
+      sigma: 25,
+      clean,
+      trainingPatches: 10000,
+      seed: 0,
+      onProgress: (e) => void stages.push(e.stage),
+    });
     expect(r.noisyPsnr!).toBeCloseTo(20.2, 0);
     expect(r.psnr! - r.noisyPsnr!).toBeGreaterThanOrEqual(6.5);
     expect(r.image.width).toBe(128);

@@ -1,9 +1,9 @@
 import { Random, ShapeError, ValueError } from '@sparsekit/tensor';
 import { describe, expect, it } from 'vitest';
 import { KSVD, makeSparseCodedSignal } from '../src/index.js';
-import { orthogonalMatchingPursuit } from '../src/omp.js';
 import { rank1, updateAtoms } from '../src/ksvd.js';
 import { residualSqErrors, sparseCodes } from '../src/learning.js';
+import { orthogonalMatchingPursuit } from '../src/omp.js';
 import { PAPER, recoveryRate, symmetricEigenvalues } from './learning-helpers.js';
 
 function randomMatrix(rows: number, cols: number, seed: number): Float64Array {
@@ -30,9 +30,17 @@ describe('rank1 (the exact K-SVD atom step)', () => {
       const E = randomMatrix(m, n, m * 100 + n);
       const d = new Float64Array(n);
       const g = new Float64Array(m);
-      rank1(E, m, n, Float64Array.from({ length: n }, (_, i) => (i === 0 ? 1 : 0)), d, g);
+      rank1(
+        E,
+        m,
+        n,
+        Float64Array.from({ length: n }, (_, i) => (i === 0 ? 1 : 0)),
+        d,
+        g,
+      );
       const EtE = new Float64Array(n * n);
-      for (let a = 0; a < n; a++) for (let b = 0; b < n; b++) for (let r = 0; r < m; r++) EtE[a * n + b] += E[r * n + a]! * E[r * n + b]!;
+      for (let a = 0; a < n; a++)
+        for (let b = 0; b < n; b++) for (let r = 0; r < m; r++) EtE[a * n + b] += E[r * n + a]! * E[r * n + b]!;
       const eig = symmetricEigenvalues(EtE, n);
       let total = 0;
       let residual = 0;
@@ -49,7 +57,14 @@ describe('rank1 (the exact K-SVD atom step)', () => {
 });
 
 describe('updateAtoms', () => {
-  const { X } = makeSparseCodedSignal({ nSamples: 200, nComponents: 12, nFeatures: 8, nNonzeroCoefs: 2, snr: 20, seed: 3 });
+  const { X } = makeSparseCodedSignal({
+    nSamples: 200,
+    nComponents: 12,
+    nFeatures: 8,
+    nNonzeroCoefs: 2,
+    snr: 20,
+    seed: 3,
+  });
   const Xm = { rows: 200, cols: 8, data: Float64Array.from(X.data) };
   const D0 = unitRows(randomMatrix(12, 8, 9), 12, 8);
   const codes = sparseCodes(Xm, D0, 12, { nNonzeroCoefs: 2 });
@@ -70,7 +85,8 @@ describe('updateAtoms', () => {
     const working = { indptr: codes.indptr, indices: codes.indices, values: Float64Array.from(codes.values) };
     // Reference for atom 0 only, by forming E = X_I − Σ_{k≠0} γ_{I,k} d_k.
     const users: { i: number; p: number }[] = [];
-    for (let i = 0; i < 200; i++) for (let p = codes.indptr[i]!; p < codes.indptr[i + 1]!; p++) if (codes.indices[p] === 0) users.push({ i, p });
+    for (let i = 0; i < 200; i++)
+      for (let p = codes.indptr[i]!; p < codes.indptr[i + 1]!; p++) if (codes.indices[p] === 0) users.push({ i, p });
     expect(users.length).toBeGreaterThan(3);
     const E = users.map(({ i }) => {
       const e = Array.from(Xm.data.subarray(i * 8, i * 8 + 8));
@@ -102,7 +118,9 @@ describe('KSVD', () => {
 
   it('approximate K-SVD recovers ≥ 80% of the atoms in the same experiment', () => {
     const problem = makeSparseCodedSignal({ ...PAPER, seed: 1 });
-    const ksvd = new KSVD({ nComponents: 50, nNonzeroCoefs: 3, maxIter: 50, tol: 0, seed: 1, approximate: true }).fit(problem.X);
+    const ksvd = new KSVD({ nComponents: 50, nNonzeroCoefs: 3, maxIter: 50, tol: 0, seed: 1, approximate: true }).fit(
+      problem.X,
+    );
     expect(recoveryRate(problem.dictionary, ksvd.components!)).toBeGreaterThanOrEqual(0.8);
   });
 
@@ -118,7 +136,8 @@ describe('KSVD', () => {
 
   it('is deterministic for a seed and differs across seeds', () => {
     const { X } = makeSparseCodedSignal({ nSamples: 300, nComponents: 20, nFeatures: 10, nNonzeroCoefs: 2, seed: 5 });
-    const fit = (seed: number) => new KSVD({ nComponents: 20, nNonzeroCoefs: 2, maxIter: 5, seed }).fit(X).components!.data;
+    const fit = (seed: number) =>
+      new KSVD({ nComponents: 20, nNonzeroCoefs: 2, maxIter: 5, seed }).fit(X).components!.data;
     expect(fit(7)).toEqual(fit(7));
     expect(fit(7)).not.toEqual(fit(8));
   });
@@ -132,7 +151,14 @@ describe('KSVD', () => {
   });
 
   it('an error target (codingTol) codes each signal until ‖x − γD‖² ≤ codingTol', () => {
-    const { X } = makeSparseCodedSignal({ nSamples: 200, nComponents: 16, nFeatures: 8, nNonzeroCoefs: 2, snr: 30, seed: 4 });
+    const { X } = makeSparseCodedSignal({
+      nSamples: 200,
+      nComponents: 16,
+      nFeatures: 8,
+      nNonzeroCoefs: 2,
+      snr: 30,
+      seed: 4,
+    });
     const ksvd = new KSVD({ nComponents: 16, codingTol: 0.05, maxIter: 5, seed: 0 }).fit(X);
     const codes = ksvd.transform(X).dataSync();
     const D = ksvd.components!.data;
@@ -171,7 +197,14 @@ describe('KSVD', () => {
   });
 
   describe('stopping', () => {
-    const { X } = makeSparseCodedSignal({ nSamples: 200, nComponents: 16, nFeatures: 8, nNonzeroCoefs: 2, snr: 20, seed: 2 });
+    const { X } = makeSparseCodedSignal({
+      nSamples: 200,
+      nComponents: 16,
+      nFeatures: 8,
+      nNonzeroCoefs: 2,
+      snr: 20,
+      seed: 2,
+    });
     const opts = { nComponents: 16, nNonzeroCoefs: 2, maxIter: 10, tol: 0, seed: 4 } as const;
 
     it('calls onProgress after every iteration; returning false stops and keeps what was learned', () => {
@@ -187,7 +220,9 @@ describe('KSVD', () => {
 
     it('a signal aborted during the fit stops it after that iteration', () => {
       const controller = new AbortController();
-      const ksvd = new KSVD({ ...opts, onProgress: (e) => void (e.iteration === 2 && controller.abort()) }).fit(X, { signal: controller.signal });
+      const ksvd = new KSVD({ ...opts, onProgress: (e) => void (e.iteration === 2 && controller.abort()) }).fit(X, {
+        signal: controller.signal,
+      });
       expect(ksvd.nIter).toBe(2);
       expect(ksvd.stopReason).toBe('aborted');
     });
@@ -243,7 +278,12 @@ describe('KSVD', () => {
     it('a rejected fit (NaN in X, wrong width for init, bad signal) changes nothing', () => {
       const init = { data: new Float32Array(8 * 6).map((_, i) => (i % 7) + 1), shape: [8, 6] as [number, number] };
       const ksvd = new KSVD({ nComponents: 8, nNonzeroCoefs: 1, maxIter: 3, init, seed: 0 }).fit(X);
-      const snapshot = { components: ksvd.components, history: ksvd.errorHistory, n: ksvd.nIter, reason: ksvd.stopReason };
+      const snapshot = {
+        components: ksvd.components,
+        history: ksvd.errorHistory,
+        n: ksvd.nIter,
+        reason: ksvd.stopReason,
+      };
       const bad = { data: Float32Array.from(X.data), shape: X.shape };
       bad.data[7] = Number.NaN;
       expect(() => ksvd.fit(bad)).toThrow(ValueError);

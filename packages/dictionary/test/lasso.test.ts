@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { ShapeError, ValueError, tensor } from '@sparsekit/tensor';
+import { ShapeError, tensor, ValueError } from '@sparsekit/tensor';
 import { describe, expect, it } from 'vitest';
 import { Lasso, lassoPath } from '../src/lasso.js';
 import { loadDiabetes } from './diabetes.js';
@@ -103,11 +103,19 @@ describe('Lasso', () => {
     expect(() => m.fit(X, y.slice(1))).toThrow(ShapeError);
     expect(() => m.fit(X, [...y.slice(1), Number.NaN])).toThrow(ValueError);
     // Typed data is checked inside the first pass over X; the error is the same.
-    for (const [row, col, v] of [[0, 0, Number.NaN], [441, 9, Number.NEGATIVE_INFINITY], [200, 4, Number.POSITIVE_INFINITY]] as const) {
+    for (const [row, col, v] of [
+      [0, 0, Number.NaN],
+      [441, 9, Number.NEGATIVE_INFINITY],
+      [200, 4, Number.POSITIVE_INFINITY],
+    ] as const) {
       const typed = Float64Array.from(X.flat());
       typed[row * 10 + col] = v;
-      expect(() => m.fit({ data: typed, shape: [442, 10] }, y)).toThrow(`Lasso.fit: X[${row}][${col}] must be a finite number, got ${v}`);
-      expect(() => lassoPath({ data: typed, shape: [442, 10] }, y)).toThrow(`lassoPath: X[${row}][${col}] must be a finite number`);
+      expect(() => m.fit({ data: typed, shape: [442, 10] }, y)).toThrow(
+        `Lasso.fit: X[${row}][${col}] must be a finite number, got ${v}`,
+      );
+      expect(() => lassoPath({ data: typed, shape: [442, 10] }, y)).toThrow(
+        `lassoPath: X[${row}][${col}] must be a finite number`,
+      );
     }
     expect(m.coef).toEqual(coef);
     expect(() => m.predict([[1, 2]])).toThrow(ShapeError);
@@ -119,10 +127,19 @@ describe('lassoPath', () => {
   const yc = y.map((v) => v - y.reduce((s, t) => s + t, 0) / y.length);
 
   it("matches scikit-learn's lasso_path grid and coefficients on diabetes", () => {
-    const path = lassoPath(X, yc, { nAlphas: fixture.path.nAlphas, eps: fixture.path.eps, tol: 1e-12, maxIter: 1_000_000 });
+    const path = lassoPath(X, yc, {
+      nAlphas: fixture.path.nAlphas,
+      eps: fixture.path.eps,
+      tol: 1e-12,
+      maxIter: 1_000_000,
+    });
     expect(path.alphas.length).toBe(fixture.path.nAlphas);
     path.alphas.forEach((a, i) => expect(a).toBeCloseTo(fixture.path.alphas[i]!, 10));
-    path.coefs.forEach((w, i) => w.forEach((c, j) => expect(Math.abs(c - fixture.path.coefs[i]![j]!), `alpha #${i} coef[${j}]`).toBeLessThan(1e-4)));
+    path.coefs.forEach((w, i) =>
+      w.forEach((c, j) =>
+        expect(Math.abs(c - fixture.path.coefs[i]![j]!), `alpha #${i} coef[${j}]`).toBeLessThan(1e-4),
+      ),
+    );
     expect([...path.coefs[0]!]).toEqual(new Array(10).fill(0));
   });
 

@@ -4,7 +4,10 @@
 import { atomRecovery } from '@sparsekit/metrics';
 
 /** Fraction of the true atoms (rows) matched by a learned atom (rows) with 1 − |⟨d̂, d⟩| < 0.01. */
-export function recoveryRate(trueAtoms: { data: ArrayLike<number>; shape: readonly number[] }, learned: { data: ArrayLike<number>; shape: readonly number[] }): number {
+export function recoveryRate(
+  trueAtoms: { data: ArrayLike<number>; shape: readonly number[] },
+  learned: { data: ArrayLike<number>; shape: readonly number[] },
+): number {
   // metrics takes atoms as columns.
   const cols = (m: { data: ArrayLike<number>; shape: readonly number[] }) => {
     const [r, c] = m.shape as [number, number];

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
-import { ShapeError, ValueError, memory, tensor } from '@sparsekit/tensor';
+import { memory, ShapeError, tensor, ValueError } from '@sparsekit/tensor';
 import { describe, expect, it } from 'vitest';
-import { type OmpOptions, batchOmp, csrCodesToDense, orthogonalMatchingPursuit } from '../src/omp.js';
+import { batchOmp, csrCodesToDense, type OmpOptions, orthogonalMatchingPursuit } from '../src/omp.js';
 import { abt, naiveOmp, randomMatrix } from './reference.js';
 
 const n = 16;
@@ -27,7 +27,8 @@ describe('batchOmp', () => {
     const codes = batchOmp(G, DtX, k, { nNonzeroCoefs: 4 });
     expect(codes.indptr[25]).toBe(100);
     for (let i = 0; i < 25; i++) {
-      for (let p = codes.indptr[i]! + 1; p < codes.indptr[i + 1]!; p++) expect(codes.indices[p]!).toBeGreaterThan(codes.indices[p - 1]!);
+      for (let p = codes.indptr[i]! + 1; p < codes.indptr[i + 1]!; p++)
+        expect(codes.indices[p]!).toBeGreaterThan(codes.indices[p - 1]!);
     }
     const dense = csrCodesToDense(codes, k);
     expect(dense.length).toBe(25 * k);
@@ -99,7 +100,9 @@ function expectSameCodes(got: Float32Array, want: number[][]): void {
     const gotSupport = row.map((_, j) => j).filter((j) => got[i * k + j] !== 0);
     const wantSupport = row.map((_, j) => j).filter((j) => row[j] !== 0);
     expect(gotSupport, `support of signal ${i}`).toEqual(wantSupport);
-    row.forEach((v, j) => expect(Math.abs(got[i * k + j]! - v), `code [${i}][${j}]`).toBeLessThan(1e-5 * Math.max(1, Math.abs(v))));
+    row.forEach((v, j) =>
+      expect(Math.abs(got[i * k + j]! - v), `code [${i}][${j}]`).toBeLessThan(1e-5 * Math.max(1, Math.abs(v))),
+    );
   });
 }
 
@@ -118,7 +121,11 @@ describe('orthogonalMatchingPursuit', () => {
   it('accepts tensors and { data, shape } the same as nested arrays', () => {
     const Xf = Float32Array.from(fixture.X.flat());
     const Df = Float32Array.from(fixture.D.flat());
-    const a = orthogonalMatchingPursuit({ data: Xf, shape: [fixture.X.length, 20] }, tensor(Df, [fixture.D.length, 20]), { nNonzeroCoefs: 3 });
+    const a = orthogonalMatchingPursuit(
+      { data: Xf, shape: [fixture.X.length, 20] },
+      tensor(Df, [fixture.D.length, 20]),
+      { nNonzeroCoefs: 3 },
+    );
     const b = orthogonalMatchingPursuit(fixture.X, fixture.D, { nNonzeroCoefs: 3 });
     expect(a.dataSync()).toEqual(b.dataSync());
   });
@@ -140,9 +147,21 @@ describe('orthogonalMatchingPursuit', () => {
   it('rejects misuse with typed errors and leaves the inputs untouched', () => {
     const X = fixture.X.map((r) => [...r]);
     const before = JSON.stringify(X);
-    const f = (x: unknown, d: unknown, o?: unknown) => () => orthogonalMatchingPursuit(x as number[][], d as number[][], o as OmpOptions);
-    expect(f(X, fixture.D.map((r) => r.slice(1)), { nNonzeroCoefs: 2 })).toThrow(ShapeError);
-    expect(f(X, fixture.D.map((r) => r.slice(1)))).toThrow(/D must have as many columns as X.*X is 12×20, D is 48×19/);
+    const f = (x: unknown, d: unknown, o?: unknown) => () =>
+      orthogonalMatchingPursuit(x as number[][], d as number[][], o as OmpOptions);
+    expect(
+      f(
+        X,
+        fixture.D.map((r) => r.slice(1)),
+        { nNonzeroCoefs: 2 },
+      ),
+    ).toThrow(ShapeError);
+    expect(
+      f(
+        X,
+        fixture.D.map((r) => r.slice(1)),
+      ),
+    ).toThrow(/D must have as many columns as X.*X is 12×20, D is 48×19/);
     expect(f(X, fixture.D, { nNonzeroCoefs: 49 })).toThrow(ValueError);
     expect(f(X, fixture.D, { nNonzeroCoefs: 49 })).toThrow(/nNonzeroCoefs must be an integer in \[1, 48\], got 49/);
     expect(f(X, fixture.D, { nNonzeroCoefs: 1.5 })).toThrow(ValueError);

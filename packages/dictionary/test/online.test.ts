@@ -1,6 +1,6 @@
 import { ShapeError, ValueError } from '@sparsekit/tensor';
 import { describe, expect, it } from 'vitest';
-import { OnlineDictionaryLearning, makeSparseCodedSignal } from '../src/index.js';
+import { makeSparseCodedSignal, OnlineDictionaryLearning } from '../src/index.js';
 import { PAPER, recoveryRate } from './learning-helpers.js';
 
 describe('OnlineDictionaryLearning', () => {
@@ -43,13 +43,27 @@ describe('OnlineDictionaryLearning', () => {
 
   it("recovers ≥ 80% of the atoms of the K-SVD paper's synthetic experiment (mini-batches of 64, 50 epochs)", () => {
     const problem = makeSparseCodedSignal({ ...PAPER, seed: 0 });
-    const odl = new OnlineDictionaryLearning({ nComponents: 50, nNonzeroCoefs: 3, batchSize: 64, maxIter: 50, tol: 0, seed: 0 }).fit(problem.X);
+    const odl = new OnlineDictionaryLearning({
+      nComponents: 50,
+      nNonzeroCoefs: 3,
+      batchSize: 64,
+      maxIter: 50,
+      tol: 0,
+      seed: 0,
+    }).fit(problem.X);
     expect(odl.nIter).toBe(50);
     expect(recoveryRate(problem.dictionary, odl.components!)).toBeGreaterThanOrEqual(0.8);
   });
 
   it('partialFit over a stream of batches learns; fit is seeded and stoppable', () => {
-    const { X } = makeSparseCodedSignal({ nSamples: 512, nComponents: 16, nFeatures: 8, nNonzeroCoefs: 2, snr: 20, seed: 3 });
+    const { X } = makeSparseCodedSignal({
+      nSamples: 512,
+      nComponents: 16,
+      nFeatures: 8,
+      nNonzeroCoefs: 2,
+      snr: 20,
+      seed: 3,
+    });
     const odl = new OnlineDictionaryLearning({ nComponents: 16, nNonzeroCoefs: 2, seed: 1 });
     for (let epoch = 0; epoch < 5; epoch++) {
       for (let b = 0; b < 512; b += 64) odl.partialFit({ data: X.data.subarray(b * 8, (b + 64) * 8), shape: [64, 8] });
@@ -57,10 +71,14 @@ describe('OnlineDictionaryLearning', () => {
     expect(odl.nIter).toBe(40);
     expect(odl.errorHistory[39]!).toBeLessThan(0.9 * odl.errorHistory[0]!);
     const opts = { nComponents: 16, nNonzeroCoefs: 2, batchSize: 32, maxIter: 6, tol: 0, seed: 2 } as const;
-    expect(new OnlineDictionaryLearning(opts).fit(X).components!.data).toEqual(new OnlineDictionaryLearning(opts).fit(X).components!.data);
+    expect(new OnlineDictionaryLearning(opts).fit(X).components!.data).toEqual(
+      new OnlineDictionaryLearning(opts).fit(X).components!.data,
+    );
     const stopped = new OnlineDictionaryLearning({ ...opts, onProgress: (e) => e.iteration < 2 }).fit(X);
     expect([stopped.nIter, stopped.stopReason]).toEqual([2, 'callback']);
-    expect(stopped.components!.data).toEqual(new OnlineDictionaryLearning({ ...opts, maxIter: 2 }).fit(X).components!.data);
+    expect(stopped.components!.data).toEqual(
+      new OnlineDictionaryLearning({ ...opts, maxIter: 2 }).fit(X).components!.data,
+    );
   });
 
   describe('misuse', () => {

@@ -32,7 +32,11 @@ describe('extractPatches', () => {
 describe('reconstructFromPatches', () => {
   it('gives back the image from its own patches exactly, for every stride ≤ patchSize', () => {
     const rng = new Random(3);
-    const image = { data: Float32Array.from({ length: 13 * 11 }, () => Math.round(255 * rng.uniform())), width: 13, height: 11 };
+    const image = {
+      data: Float32Array.from({ length: 13 * 11 }, () => Math.round(255 * rng.uniform())),
+      width: 13,
+      height: 11,
+    };
     for (const stride of [1, 2, 3, 5]) {
       const P = extractPatches(image, { patchSize: 5, stride });
       const back = reconstructFromPatches(P, { width: 13, height: 11, patchSize: 5, stride });
@@ -54,12 +58,20 @@ describe('reconstructFromPatches', () => {
   describe('misuse', () => {
     it('rejects a patch larger than the image, a bad image, a stride leaving gaps and mismatched patches', () => {
       expect(() => extractPatches(image3x4, { patchSize: 4 })).toThrow(ShapeError);
-      expect(() => extractPatches({ data: [1, 2, 3], width: 2, height: 2 }, { patchSize: 1 })).toThrow(/width×height = 2×2 = 4 values, got 3/);
-      expect(() => extractPatches({ data: [1, Number.NaN, 3, 4], width: 2, height: 2 }, { patchSize: 1 })).toThrow(ValueError);
+      expect(() => extractPatches({ data: [1, 2, 3], width: 2, height: 2 }, { patchSize: 1 })).toThrow(
+        /width×height = 2×2 = 4 values, got 3/,
+      );
+      expect(() => extractPatches({ data: [1, Number.NaN, 3, 4], width: 2, height: 2 }, { patchSize: 1 })).toThrow(
+        ValueError,
+      );
       expect(() => extractPatches(image3x4, { patchSize: 2, step: 1 } as never)).toThrow(/unknown option 'step'/);
       expect(() => extractPatches(image3x4, { patchSize: 2, stride: 0 })).toThrow(/stride/);
-      expect(() => reconstructFromPatches([[1, 2, 3, 4]], { width: 4, height: 3, patchSize: 2, stride: 3 })).toThrow(/stride must be <= patchSize/);
-      expect(() => reconstructFromPatches([[1, 2, 3, 4]], { width: 4, height: 3, patchSize: 2 })).toThrow(/patches must be 6×4/);
+      expect(() => reconstructFromPatches([[1, 2, 3, 4]], { width: 4, height: 3, patchSize: 2, stride: 3 })).toThrow(
+        /stride must be <= patchSize/,
+      );
+      expect(() => reconstructFromPatches([[1, 2, 3, 4]], { width: 4, height: 3, patchSize: 2 })).toThrow(
+        /patches must be 6×4/,
+      );
       expect(() => reconstructFromPatches([[1, 2, 3, 4]], { height: 3, patchSize: 2 } as never)).toThrow(/width/);
     });
   });

@@ -55,7 +55,13 @@ export function solve(M: number[][], b: number[]): number[] {
  * Textbook OMP on one signal x (length n) with atoms as rows of D (k×n): explicit residual,
  * least squares on the support by the normal equations. The brute-force reference.
  */
-export function naiveOmp(x: ArrayLike<number>, D: ArrayLike<number>, k: number, n: number, s: number): Map<number, number> {
+export function naiveOmp(
+  x: ArrayLike<number>,
+  D: ArrayLike<number>,
+  k: number,
+  n: number,
+  s: number,
+): Map<number, number> {
   const r = Float64Array.from(x as ArrayLike<number>);
   const support: number[] = [];
   let coef: number[] = [];
@@ -72,11 +78,13 @@ export function naiveOmp(x: ArrayLike<number>, D: ArrayLike<number>, k: number, 
       }
     }
     support.push(lam);
-    const M = support.map((a) => support.map((b) => {
-      let g = 0;
-      for (let t = 0; t < n; t++) g += D[a * n + t]! * D[b * n + t]!;
-      return g;
-    }));
+    const M = support.map((a) =>
+      support.map((b) => {
+        let g = 0;
+        for (let t = 0; t < n; t++) g += D[a * n + t]! * D[b * n + t]!;
+        return g;
+      }),
+    );
     const rhs = support.map((a) => {
       let g = 0;
       for (let t = 0; t < n; t++) g += D[a * n + t]! * x[t]!;

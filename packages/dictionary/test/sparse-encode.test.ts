@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { ShapeError, ValueError, memory } from '@sparsekit/tensor';
+import { memory, ShapeError, ValueError } from '@sparsekit/tensor';
 import { describe, expect, it } from 'vitest';
 import { fista } from '../src/fista.js';
 import { orthogonalMatchingPursuit } from '../src/omp.js';
@@ -55,14 +55,25 @@ describe('sparseEncode', () => {
   });
 
   it("'fista' reaches the objective of coordinate descent", () => {
-    const cd = lassoObjective(sparseEncode(X, D, { algorithm: 'lasso-cd', alpha, tol: 1e-12, maxIter: 100_000 }).dataSync(), alpha);
-    const fast = lassoObjective(sparseEncode(X, D, { algorithm: 'fista', alpha, tol: 1e-9, maxIter: 5000 }).dataSync(), alpha);
+    const cd = lassoObjective(
+      sparseEncode(X, D, { algorithm: 'lasso-cd', alpha, tol: 1e-12, maxIter: 100_000 }).dataSync(),
+      alpha,
+    );
+    const fast = lassoObjective(
+      sparseEncode(X, D, { algorithm: 'fista', alpha, tol: 1e-9, maxIter: 5000 }).dataSync(),
+      alpha,
+    );
     expect(Math.abs(fast - cd)).toBeLessThan(1e-4 * cd);
   });
 
   it('rejects misuse with typed errors', () => {
-    const f = (o: unknown, x: unknown = X, d: unknown = D) => () => sparseEncode(x as number[][], d as number[][], o as SparseEncodeOptions);
-    expect(f({ algorithm: 'lars' })).toThrow(/algorithm must be one of 'omp', 'lasso-cd', 'fista', 'threshold', got the string "lars"/);
+    const f =
+      (o: unknown, x: unknown = X, d: unknown = D) =>
+      () =>
+        sparseEncode(x as number[][], d as number[][], o as SparseEncodeOptions);
+    expect(f({ algorithm: 'lars' })).toThrow(
+      /algorithm must be one of 'omp', 'lasso-cd', 'fista', 'threshold', got the string "lars"/,
+    );
     expect(f({ algorithm: 'omp', alpha: 1 })).toThrow(/option 'alpha' does not apply to algorithm 'omp'/);
     expect(f({ algorithm: 'threshold', maxIter: 3 })).toThrow(ValueError);
     expect(f({ algorithm: 'lasso-cd', alpha: -0.1 })).toThrow(ValueError);
@@ -70,15 +81,32 @@ describe('sparseEncode', () => {
     expect(f({ algorithm: 'fista', accelerated: 'yes' })).toThrow(ValueError);
     expect(f({ algorithm: 'omp', nNonzeroCoefs: k + 1 })).toThrow(ValueError);
     expect(f({ algorithmm: 'omp' })).toThrow(/unknown option 'algorithmm'/);
-    expect(f({ algorithm: 'lasso-cd' }, X, D.map((r) => r.slice(2)))).toThrow(ShapeError);
-    expect(f({ algorithm: 'fista' }, X, D.map((r) => r.slice(2)))).toThrow(ShapeError);
-    expect(f({ algorithm: 'threshold' }, [[Number.NaN, ...X[0]!.slice(1)]])).toThrow(/X\[0\]\[0\] must be a finite number, got NaN/);
+    expect(
+      f(
+        { algorithm: 'lasso-cd' },
+        X,
+        D.map((r) => r.slice(2)),
+      ),
+    ).toThrow(ShapeError);
+    expect(
+      f(
+        { algorithm: 'fista' },
+        X,
+        D.map((r) => r.slice(2)),
+      ),
+    ).toThrow(ShapeError);
+    expect(f({ algorithm: 'threshold' }, [[Number.NaN, ...X[0]!.slice(1)]])).toThrow(
+      /X\[0\]\[0\] must be a finite number, got NaN/,
+    );
   });
 });
 
 describe('fista', () => {
   it('ISTA and FISTA reach the same objective; FISTA in fewer iterations than ISTA needs', () => {
-    const cd = lassoObjective(sparseEncode(X, D, { algorithm: 'lasso-cd', alpha, tol: 1e-12, maxIter: 100_000 }).dataSync(), alpha);
+    const cd = lassoObjective(
+      sparseEncode(X, D, { algorithm: 'lasso-cd', alpha, tol: 1e-12, maxIter: 100_000 }).dataSync(),
+      alpha,
+    );
     const fast = lassoObjective(fista(X, D, { alpha, maxIter: 300, tol: 1e-12 }).dataSync(), alpha);
     const slow = lassoObjective(fista(X, D, { alpha, maxIter: 300, tol: 1e-12, accelerated: false }).dataSync(), alpha);
     expect(Math.abs(fast - cd)).toBeLessThan(1e-4 * cd);
@@ -104,6 +132,12 @@ describe('fista', () => {
     expect(() => fista(X, D, {} as never)).toThrow(/alpha must be a finite number >= 0, got undefined/);
     expect(() => fista(X, D, { alpha: 1, maxIter: 0 })).toThrow(ValueError);
     expect(() => fista(X, D, { alpha: 1, step: 2 } as never)).toThrow(/unknown option 'step'/);
-    expect(() => fista(X, D.map((r) => r.slice(1)), { alpha: 1 })).toThrow(ShapeError);
+    expect(() =>
+      fista(
+        X,
+        D.map((r) => r.slice(1)),
+        { alpha: 1 },
+      ),
+    ).toThrow(ShapeError);
   });
 });

@@ -15,7 +15,7 @@ import { gini, hoyer } from '../dist/index.js';
 const here = dirname(fileURLToPath(import.meta.url));
 const PYTHON = process.env.PYTHON ?? '/usr/bin/python3';
 const SIZES = [1_000_000, 10_000_000];
-const REPEATS = { 1_000_000: 9, 10_000_000: 5 };
+const REPEATS = { 1000000: 9, 10000000: 5 };
 
 // Dense: N(0, 1) weights. Pruned: 90 % exact zeros, the rest N(0, 1), as after magnitude pruning.
 function draw(n, density, seed) {
@@ -83,7 +83,9 @@ function numpy(arrays) {
     });
     const run = spawnSync(PYTHON, args, { encoding: 'utf8', maxBuffer: 1 << 20 });
     if (run.status !== 0) {
-      console.warn(`numpy comparison skipped: ${PYTHON} failed (${(run.stderr || run.error?.message || '').trim().split('\n').pop()})`);
+      console.warn(
+        `numpy comparison skipped: ${PYTHON} failed (${(run.stderr || run.error?.message || '').trim().split('\n').pop()})`,
+      );
       return null;
     }
     return JSON.parse(run.stdout);
@@ -148,7 +150,9 @@ const file = join(outDir, `gini-${Date.now()}.json`);
 writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
 
 const fmt = (v, d = 1) => (v === null ? '-' : v.toFixed(d));
-console.log(`gini / hoyer, float32 input — node ${process.version}, numpy ${report.numpy ?? 'unavailable'}, ${report.cpu}`);
+console.log(
+  `gini / hoyer, float32 input — node ${process.version}, numpy ${report.numpy ?? 'unavailable'}, ${report.cpu}`,
+);
 console.log('measure         n  input      js ms  numpy ms  numpy/js  |Δ value|');
 for (const r of rows) {
   console.log(

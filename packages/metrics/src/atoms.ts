@@ -1,5 +1,5 @@
-import { ShapeError, ValueError, checkOptions, describeValue } from '@sparsekit/core';
-import { hostMatrix, type HostMatrix, type MatrixLike } from './input.js';
+import { checkOptions, describeValue, ShapeError, ValueError } from '@sparsekit/core';
+import { type HostMatrix, hostMatrix, type MatrixLike } from './input.js';
 
 /** Options of {@link atomRecovery}. */
 export interface AtomRecoveryOptions {
@@ -34,7 +34,11 @@ export interface AtomRecovery {
  * @throws ShapeError when the row counts (signal dimension m) differ or a dictionary has
  * no columns; ValueError on a zero true atom, NaN/±Infinity, or a threshold outside (0, 1].
  */
-export function atomRecovery(trueAtoms: MatrixLike, learnedAtoms: MatrixLike, options: AtomRecoveryOptions = {}): AtomRecovery {
+export function atomRecovery(
+  trueAtoms: MatrixLike,
+  learnedAtoms: MatrixLike,
+  options: AtomRecoveryOptions = {},
+): AtomRecovery {
   const op = 'atomRecovery';
   checkOptions(op, options, ['threshold']);
   const threshold = options.threshold ?? 0.01;
@@ -44,7 +48,10 @@ export function atomRecovery(trueAtoms: MatrixLike, learnedAtoms: MatrixLike, op
   const d = hostMatrix(op, 'trueAtoms', trueAtoms);
   const e = hostMatrix(op, 'learnedAtoms', learnedAtoms);
   if (d.rows !== e.rows) {
-    throw new ShapeError(op, `trueAtoms and learnedAtoms must have the same number of rows (signal dimension), got ${d.rows} and ${e.rows}`);
+    throw new ShapeError(
+      op,
+      `trueAtoms and learnedAtoms must have the same number of rows (signal dimension), got ${d.rows} and ${e.rows}`,
+    );
   }
   if (d.cols === 0 || e.cols === 0) {
     throw new ShapeError(op, `both dictionaries need at least one atom (column), got ${d.cols} and ${e.cols}`);

@@ -1,5 +1,5 @@
-import { ShapeError, ValueError, checkOptions, describeValue } from '@sparsekit/core';
-import { hostMatrix, nonEmptyVector, pairedVectors, type MatrixLike } from './input.js';
+import { checkOptions, describeValue, ShapeError, ValueError } from '@sparsekit/core';
+import { hostMatrix, type MatrixLike, nonEmptyVector, pairedVectors } from './input.js';
 
 /** Options of the metrics over class labels. */
 export interface ClassOptions {
@@ -87,7 +87,8 @@ export function topKAccuracy(yTrue: ArrayLike<number>, scores: MatrixLike, k: nu
   const op = 'topKAccuracy';
   const s = hostMatrix(op, 'scores', scores);
   const t = labelVector(op, 'yTrue', nonEmptyVector(op, 'yTrue', yTrue), s.cols);
-  if (s.rows !== t.length) throw new ShapeError(op, `scores must have one row per label (${t.length}), got ${s.rows} rows`);
+  if (s.rows !== t.length)
+    throw new ShapeError(op, `scores must have one row per label (${t.length}), got ${s.rows} rows`);
   if (!Number.isInteger(k) || k < 1) throw new ValueError(op, `k must be a positive integer, got ${describeValue(k)}`);
   let hits = 0;
   for (let i = 0; i < s.rows; i++) {
@@ -110,7 +111,11 @@ export function topKAccuracy(yTrue: ArrayLike<number>, scores: MatrixLike, k: nu
  * @throws ShapeError on empty or unequal-length inputs; ValueError on labels that are not
  * integers in [0, nClasses).
  */
-export function confusionMatrix(yTrue: ArrayLike<number>, yPred: ArrayLike<number>, options: ClassOptions = {}): number[][] {
+export function confusionMatrix(
+  yTrue: ArrayLike<number>,
+  yPred: ArrayLike<number>,
+  options: ClassOptions = {},
+): number[][] {
   const { t, p, nClasses } = labelPair('confusionMatrix', yTrue, yPred, options, MAX_CONFUSION_CLASSES);
   const m = Array.from({ length: nClasses }, () => new Array<number>(nClasses).fill(0));
   for (let i = 0; i < t.length; i++) m[t[i]][p[i]]++;
@@ -133,7 +138,8 @@ export function precisionRecallF1(
   const op = 'precisionRecallF1';
   checkOptions(op, options, ['nClasses', 'zeroDivision']);
   const zero = options?.zeroDivision ?? 0;
-  if (zero !== 0 && zero !== 1) throw new ValueError(op, `options.zeroDivision must be 0 or 1, got ${describeValue(zero)}`);
+  if (zero !== 0 && zero !== 1)
+    throw new ValueError(op, `options.zeroDivision must be 0 or 1, got ${describeValue(zero)}`);
   const { t, p, nClasses } = labelPair(op, yTrue, yPred, options, MAX_CLASSES);
   const tp = new Array<number>(nClasses).fill(0);
   const predicted = new Array<number>(nClasses).fill(0);
@@ -204,7 +210,8 @@ function labelPair(
   const [t0, p0] = pairedVectors(op, ['yTrue', yTrue], ['yPred', yPred]);
   const given = options.nClasses;
   if (given !== undefined) {
-    if (!Number.isInteger(given) || given < 1) throw new ValueError(op, `options.nClasses must be a positive integer, got ${describeValue(given)}`);
+    if (!Number.isInteger(given) || given < 1)
+      throw new ValueError(op, `options.nClasses must be a positive integer, got ${describeValue(given)}`);
     if (given > maxClasses) throw new ValueError(op, `options.nClasses must be at most ${maxClasses}, got ${given}`);
   }
   const t = labelVector(op, 'yTrue', t0, given);
@@ -213,7 +220,10 @@ function labelPair(
   // Inferred from the largest label present; checked before anything of size C is made.
   let n = 0;
   let where = '';
-  for (const [arg, y] of [['yTrue', t], ['yPred', p]] as const) {
+  for (const [arg, y] of [
+    ['yTrue', t],
+    ['yPred', p],
+  ] as const) {
     for (let i = 0; i < y.length; i++) {
       if (y[i] + 1 > n) {
         n = y[i] + 1;

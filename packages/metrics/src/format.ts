@@ -1,4 +1,4 @@
-import { ValueError, describeValue } from '@sparsekit/core';
+import { describeValue, ValueError } from '@sparsekit/core';
 
 import type { SparsityReport, SparsityStats } from './report.js';
 
@@ -18,11 +18,16 @@ const COLUMNS: Column[] = [
   { title: 'sparsity', align: 'right', cell: (s) => percent(s.sparsity) },
   { title: 'hoyer', align: 'right', cell: (s) => s.hoyer.toFixed(3) },
   { title: 'gini', align: 'right', cell: (s) => s.gini.toFixed(3) },
-  { title: 'dead out/in', align: 'right', cell: (s) => (s.deadNeurons ? `${count(s.deadNeurons.outputs)} / ${count(s.deadNeurons.inputs)}` : NONE) },
+  {
+    title: 'dead out/in',
+    align: 'right',
+    cell: (s) => (s.deadNeurons ? `${count(s.deadNeurons.outputs)} / ${count(s.deadNeurons.inputs)}` : NONE),
+  },
   {
     title: 'zero rows/cols',
     align: 'right',
-    cell: (s) => (s.structuredSparsity ? `${percent(s.structuredSparsity.rows)} / ${percent(s.structuredSparsity.cols)}` : NONE),
+    cell: (s) =>
+      s.structuredSparsity ? `${percent(s.structuredSparsity.rows)} / ${percent(s.structuredSparsity.cols)}` : NONE,
   },
   { title: 'dense', align: 'right', cell: (s) => bytes(s.bytes.dense) },
   { title: 'CSR', align: 'right', cell: (s) => bytes(s.bytes.csr) },
@@ -38,12 +43,21 @@ const COLUMNS: Column[] = [
  * no rows or columns). Columns are separated by two spaces; no trailing spaces.
  */
 export function formatReport(report: SparsityReport): string {
-  if (typeof report !== 'object' || report === null || !Array.isArray(report.layers) || typeof report.total !== 'object') {
+  if (
+    typeof report !== 'object' ||
+    report === null ||
+    !Array.isArray(report.layers) ||
+    typeof report.total !== 'object'
+  ) {
     throw new ValueError('formatReport', `report must be the result of sparsityReport(), got ${describeValue(report)}`);
   }
   const header = ['parameter', 'shape', ...COLUMNS.map((c) => c.title)];
   const aligns: Align[] = ['left', 'left', ...COLUMNS.map((c) => c.align)];
-  const row = (name: string, shape: string, s: SparsityStats): string[] => [name, shape, ...COLUMNS.map((c) => c.cell(s))];
+  const row = (name: string, shape: string, s: SparsityStats): string[] => [
+    name,
+    shape,
+    ...COLUMNS.map((c) => c.cell(s)),
+  ];
   const body = report.layers.map((l) => row(l.name, `[${l.shape.join(', ')}]`, l));
   const total = row(`total (${report.layers.length} parameters)`, '', report.total);
   const widths = header.map((h, i) => Math.max(h.length, total[i].length, ...body.map((r) => r[i].length)));

@@ -1,33 +1,33 @@
-export { l0, sparsityRatio, l1, l2, lInf, type ToleranceOptions } from './norms.js';
-export { pqMean } from './pq-mean.js';
-export { hoyer } from './hoyer.js';
-export { gini } from './gini.js';
+export { type AtomRecovery, type AtomRecoveryOptions, atomRecovery } from './atoms.js';
 export {
-  sparsityReport,
-  type NamedParameters,
-  type HostParameter,
-  type ParameterSource,
-  type ReportSource,
-  type SparsityReportOptions,
-  type SparsityReport,
-  type SparsityStats,
-  type LayerSparsity,
-  type ByteCounts,
-  type MultiplyAdds,
-} from './report.js';
-export { formatReport } from './format.js';
-export {
+  type AveragedScores,
   accuracy,
-  topKAccuracy,
+  type ClassificationScores,
+  type ClassOptions,
   confusionMatrix,
-  precisionRecallF1,
   MAX_CLASSES,
   MAX_CONFUSION_CLASSES,
-  type ClassOptions,
   type PrecisionRecallOptions,
-  type ClassificationScores,
-  type AveragedScores,
+  precisionRecallF1,
+  topKAccuracy,
 } from './classification.js';
-export { mse, mae, r2, psnr } from './regression.js';
-export { atomRecovery, type AtomRecovery, type AtomRecoveryOptions } from './atoms.js';
+export { formatReport } from './format.js';
+export { gini } from './gini.js';
+export { hoyer } from './hoyer.js';
 export type { MatrixLike } from './input.js';
+export { l0, l1, l2, lInf, sparsityRatio, type ToleranceOptions } from './norms.js';
+export { pqMean } from './pq-mean.js';
+export { mae, mse, psnr, r2 } from './regression.js';
+export {
+  type ByteCounts,
+  type HostParameter,
+  type LayerSparsity,
+  type MultiplyAdds,
+  type NamedParameters,
+  type ParameterSource,
+  type ReportSource,
+  type SparsityReport,
+  type SparsityReportOptions,
+  type SparsityStats,
+  sparsityReport,
+} from './report.js';

@@ -1,4 +1,4 @@
-import { ShapeError, ValueError, describeValue, formatShape, isTensor } from '@sparsekit/core';
+import { describeValue, formatShape, isTensor, ShapeError, ValueError } from '@sparsekit/core';
 
 /**
  * A host matrix: row-major `data` with a 2-D `shape` `[rows, cols]`, or an array of
@@ -20,7 +20,10 @@ export interface HostMatrix {
  */
 export function finiteVector(op: string, arg: string, x: unknown): ArrayLike<number> {
   if (typeof x !== 'object' || x === null || typeof (x as ArrayLike<number>).length !== 'number' || isTensor(x)) {
-    throw new ValueError(op, `${arg} must be an array-like of numbers (number[], Float32Array, …), got ${describeValue(x)}`);
+    throw new ValueError(
+      op,
+      `${arg} must be an array-like of numbers (number[], Float32Array, …), got ${describeValue(x)}`,
+    );
   }
   const v = x as ArrayLike<number>;
   const typed = ArrayBuffer.isView(v);
@@ -83,38 +86,58 @@ export function tolerance(op: string, tol: unknown): number {
  * them (works on every backend, WebGPU included); a tensor therefore gets a Promise.
  */
 export function onHostOrTensor<R>(x: unknown, fn: (v: unknown) => R): R | Promise<R> {
-  if (isTensor(x)) return Promise.resolve().then(() => x.data()).then(fn);
+  if (isTensor(x))
+    return Promise.resolve()
+      .then(() => x.data())
+      .then(fn);
   return fn(x);
 }
 
 /** Validates a {@link MatrixLike} of finite numbers. */
 export function hostMatrix(op: string, arg: string, m: unknown): HostMatrix {
   if (isTensor(m)) {
-    throw new ValueError(op, `${arg} must be a host matrix; read a tensor first with { data: await t.data(), shape: t.shape }`);
+    throw new ValueError(
+      op,
+      `${arg} must be a host matrix; read a tensor first with { data: await t.data(), shape: t.shape }`,
+    );
   }
   if (typeof m === 'object' && m !== null && 'shape' in m && 'data' in m) {
     const { data, shape } = m as { data: unknown; shape: unknown };
     if (!Array.isArray(shape) || shape.length !== 2 || !shape.every((d) => Number.isInteger(d) && d >= 0)) {
-      throw new ShapeError(op, `${arg}.shape must be [rows, cols] of non-negative integers, got ${describeValue(shape)}`);
+      throw new ShapeError(
+        op,
+        `${arg}.shape must be [rows, cols] of non-negative integers, got ${describeValue(shape)}`,
+      );
     }
     const v = finiteVector(op, `${arg}.data`, data);
     if (v.length !== shape[0] * shape[1]) {
-      throw new ShapeError(op, `${arg}.data has ${v.length} values but ${arg}.shape ${formatShape(shape)} needs ${shape[0] * shape[1]}`);
+      throw new ShapeError(
+        op,
+        `${arg}.data has ${v.length} values but ${arg}.shape ${formatShape(shape)} needs ${shape[0] * shape[1]}`,
+      );
     }
     return { data: v, rows: shape[0], cols: shape[1] };
   }
   if (typeof m !== 'object' || m === null || typeof (m as ArrayLike<unknown>).length !== 'number') {
-    throw new ValueError(op, `${arg} must be { data, shape: [rows, cols] } or an array of rows, got ${describeValue(m)}`);
+    throw new ValueError(
+      op,
+      `${arg} must be { data, shape: [rows, cols] } or an array of rows, got ${describeValue(m)}`,
+    );
   }
   const rowsIn = m as ArrayLike<unknown>;
   const rows = rowsIn.length;
   const first = rows > 0 ? rowsIn[0] : [];
   const cols = typeof first === 'object' && first !== null ? ((first as ArrayLike<number>).length ?? -1) : -1;
-  if (cols < 0) throw new ValueError(op, `${arg} must be { data, shape: [rows, cols] } or an array of rows, got rows of ${describeValue(first)}`);
+  if (cols < 0)
+    throw new ValueError(
+      op,
+      `${arg} must be { data, shape: [rows, cols] } or an array of rows, got rows of ${describeValue(first)}`,
+    );
   const data = new Float64Array(rows * cols);
   for (let r = 0; r < rows; r++) {
     const row = finiteVector(op, `${arg}[${r}]`, rowsIn[r]);
-    if (row.length !== cols) throw new ShapeError(op, `${arg} rows must all have length ${cols}, got ${row.length} at row ${r}`);
+    if (row.length !== cols)
+      throw new ShapeError(op, `${arg} rows must all have length ${cols}, got ${row.length} at row ${r}`);
     for (let c = 0; c < cols; c++) data[r * cols + c] = row[c];
   }
   return { data, rows, cols };

@@ -1,4 +1,4 @@
-import { type ReadableTensor as Tensor, checkOptions } from '@sparsekit/core';
+import { checkOptions, type ReadableTensor as Tensor } from '@sparsekit/core';
 import { finiteVector, measureInput, nonEmptyVector, onHostOrTensor, tolerance } from './input.js';
 
 /** Options of the counting measures. */

@@ -1,4 +1,4 @@
-import { ValueError, type ReadableTensor as Tensor, describeValue } from '@sparsekit/core';
+import { describeValue, type ReadableTensor as Tensor, ValueError } from '@sparsekit/core';
 import { nonEmptyVector, onHostOrTensor } from './input.js';
 
 /**

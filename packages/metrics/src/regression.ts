@@ -1,4 +1,4 @@
-import { ValueError, describeValue } from '@sparsekit/core';
+import { describeValue, ValueError } from '@sparsekit/core';
 import { pairedVectors } from './input.js';
 
 /**
@@ -58,7 +58,10 @@ export function r2(yTrue: ArrayLike<number>, yPred: ArrayLike<number>): number {
  */
 export function psnr(reference: ArrayLike<number>, estimate: ArrayLike<number>, peak: number): number {
   if (typeof peak !== 'number' || !(peak > 0) || !Number.isFinite(peak)) {
-    throw new ValueError('psnr', `peak must be a finite number > 0 (1 for [0, 1] images, 255 for 8-bit), got ${describeValue(peak)}`);
+    throw new ValueError(
+      'psnr',
+      `peak must be a finite number > 0 (1 for [0, 1] images, 255 for 8-bit), got ${describeValue(peak)}`,
+    );
   }
   const [t, p] = pairedVectors('psnr', ['reference', reference], ['estimate', estimate]);
   const err = sumSquaredError(t, p) / t.length;

@@ -1,4 +1,12 @@
-import { ShapeError, ValueError, checkOptions, formatShape, isTensor, type ReadableTensor as Tensor, describeValue } from '@sparsekit/core';
+import {
+  checkOptions,
+  describeValue,
+  formatShape,
+  isTensor,
+  ShapeError,
+  type ReadableTensor as Tensor,
+  ValueError,
+} from '@sparsekit/core';
 import { giniOf } from './gini.js';
 import { hoyerOf } from './hoyer.js';
 import { finiteVector, tolerance } from './input.js';
@@ -117,7 +125,10 @@ interface Parameter {
  * NaN/±Infinity (naming the parameter and index) or a bad option; ShapeError when a
  * shape does not match its data or a parameter has no elements.
  */
-export async function sparsityReport(source: ReportSource, options: SparsityReportOptions = {}): Promise<SparsityReport> {
+export async function sparsityReport(
+  source: ReportSource,
+  options: SparsityReportOptions = {},
+): Promise<SparsityReport> {
   const op = 'sparsityReport';
   checkOptions(op, options, ['tol', 'filter']);
   const tol = tolerance(op, options.tol);
@@ -129,9 +140,16 @@ export async function sparsityReport(source: ReportSource, options: SparsityRepo
     const data = finiteVector(op, name, await read());
     const size = shape.reduce((a, b) => a * b, 1);
     if (size !== data.length) {
-      throw new ShapeError(op, `parameter '${name}' has shape ${formatShape(shape)} (${size} values) but ${data.length} values`);
+      throw new ShapeError(
+        op,
+        `parameter '${name}' has shape ${formatShape(shape)} (${size} values) but ${data.length} values`,
+      );
     }
-    if (size === 0) throw new ShapeError(op, `parameter '${name}' has no elements (shape ${formatShape(shape)}); leave it out with options.filter`);
+    if (size === 0)
+      throw new ShapeError(
+        op,
+        `parameter '${name}' has no elements (shape ${formatShape(shape)}); leave it out with options.filter`,
+      );
     params.push({ name, shape, data });
   }
   if (params.length === 0) throw new ValueError(op, 'the source has no parameters to report (after options.filter)');
@@ -162,7 +180,10 @@ function buildReport(params: Parameter[], tol: number): SparsityReport {
     sparsity: 1 - nonZeros / count,
     hoyer: hoyerOf(all, 'sparsityReport', 'all parameters'),
     gini: giniOf(all, 'sparsityReport', 'all parameters'),
-    deadNeurons: matrices.length === 0 ? null : { outputs: sum((l) => l.deadNeurons?.outputs ?? 0), inputs: sum((l) => l.deadNeurons?.inputs ?? 0) },
+    deadNeurons:
+      matrices.length === 0
+        ? null
+        : { outputs: sum((l) => l.deadNeurons?.outputs ?? 0), inputs: sum((l) => l.deadNeurons?.inputs ?? 0) },
     structuredSparsity:
       matrices.length === 0
         ? null
@@ -184,7 +205,13 @@ function layerStats(name: string, shape: readonly number[], v: Float32Array | Fl
   const n = v.length;
   let nonZeros = 0;
   for (let i = 0; i < n; i++) if (v[i] !== 0) nonZeros++;
-  const base = { parameters: n, nonZeros, sparsity: 1 - nonZeros / n, hoyer: hoyerOf(v, 'sparsityReport', name), gini: giniOf(v, 'sparsityReport', name) };
+  const base = {
+    parameters: n,
+    nonZeros,
+    sparsity: 1 - nonZeros / n,
+    hoyer: hoyerOf(v, 'sparsityReport', name),
+    gini: giniOf(v, 'sparsityReport', name),
+  };
   if (shape.length < 2) {
     return {
       ...base,
@@ -233,14 +260,21 @@ function foldBiases(layers: LayerSparsity[]): void {
 
 function entriesOf(op: string, source: ReportSource): Array<readonly [string, unknown]> {
   let entries: Array<readonly [string, unknown]>;
-  if (typeof source === 'object' && source !== null && typeof (source as NamedParameters).namedParameters === 'function') {
+  if (
+    typeof source === 'object' &&
+    source !== null &&
+    typeof (source as NamedParameters).namedParameters === 'function'
+  ) {
     entries = Array.from((source as NamedParameters).namedParameters());
   } else if (source instanceof Map) {
     entries = Array.from(source.entries());
   } else if (typeof source === 'object' && source !== null && !isTensor(source) && !('length' in source)) {
     entries = Object.entries(source);
   } else {
-    throw new ValueError(op, `source must be a model with namedParameters() or a map of name → parameter, got ${describeValue(source)}`);
+    throw new ValueError(
+      op,
+      `source must be a model with namedParameters() or a map of name → parameter, got ${describeValue(source)}`,
+    );
   }
   const seen = new Set<string>();
   for (const entry of entries) {
@@ -254,22 +288,35 @@ function entriesOf(op: string, source: ReportSource): Array<readonly [string, un
 }
 
 function resolve(op: string, name: string, p: unknown): { shape: number[]; read: () => Promise<unknown> | unknown } {
-  const tensor = isTensor(p) ? p : typeof p === 'object' && p !== null && isTensor((p as { value?: unknown }).value) ? (p as { value: Tensor }).value : null;
+  const tensor = isTensor(p)
+    ? p
+    : typeof p === 'object' && p !== null && isTensor((p as { value?: unknown }).value)
+      ? (p as { value: Tensor }).value
+      : null;
   if (tensor) return { shape: [...tensor.shape], read: () => tensor.data() };
   if (typeof p === 'object' && p !== null && 'data' in p && 'shape' in p) {
     const { data, shape } = p as { data: unknown; shape: unknown };
     if (!Array.isArray(shape) || !shape.every((d) => Number.isInteger(d) && d >= 0)) {
-      throw new ShapeError(op, `parameter '${name}' shape must be an array of non-negative integers, got ${describeValue(shape)}`);
+      throw new ShapeError(
+        op,
+        `parameter '${name}' shape must be an array of non-negative integers, got ${describeValue(shape)}`,
+      );
     }
     return { shape: [...shape], read: () => data };
   }
   if (typeof p === 'object' && p !== null && typeof (p as ArrayLike<number>).length === 'number') {
     return { shape: [(p as ArrayLike<number>).length], read: () => p };
   }
-  throw new ValueError(op, `parameter '${name}' must be a Tensor, { value: Tensor }, { data, shape } or an array of numbers, got ${describeValue(p)}`);
+  throw new ValueError(
+    op,
+    `parameter '${name}' must be a Tensor, { value: Tensor }, { data, shape } or an array of numbers, got ${describeValue(p)}`,
+  );
 }
 
-function filterOf(op: string, filter: SparsityReportOptions['filter']): (name: string, shape: readonly number[]) => boolean {
+function filterOf(
+  op: string,
+  filter: SparsityReportOptions['filter'],
+): (name: string, shape: readonly number[]) => boolean {
   if (filter === undefined) return () => true;
   if (filter instanceof RegExp) {
     return (name) => {
@@ -278,5 +325,8 @@ function filterOf(op: string, filter: SparsityReportOptions['filter']): (name: s
     };
   }
   if (typeof filter === 'function') return filter;
-  throw new ValueError(op, `options.filter must be a RegExp or a function (name, shape) => boolean, got ${describeValue(filter)}`);
+  throw new ValueError(
+    op,
+    `options.filter must be a RegExp or a function (name, shape) => boolean, got ${describeValue(filter)}`,
+  );
 }

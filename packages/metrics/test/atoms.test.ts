@@ -67,13 +67,20 @@ describe('atomRecovery', () => {
 
   it('rejects mismatched dimensions, empty dictionaries, zero true atoms and bad thresholds', () => {
     expect(() => atomRecovery([[1], [0]], [[1]])).toThrow(
-      new ShapeError('atomRecovery', 'trueAtoms and learnedAtoms must have the same number of rows (signal dimension), got 2 and 1'),
+      new ShapeError(
+        'atomRecovery',
+        'trueAtoms and learnedAtoms must have the same number of rows (signal dimension), got 2 and 1',
+      ),
     );
     expect(() => atomRecovery({ data: [], shape: [2, 0] }, [[1], [0]])).toThrow(ShapeError);
     expect(() => atomRecovery([[0], [0]], [[1], [0]])).toThrow(
       new ValueError('atomRecovery', 'trueAtoms column 0 is all zero; a true atom must have a direction'),
     );
-    expect(() => atomRecovery([[1]], [[1]], { threshold: 0 })).toThrow('options.threshold must be a number in (0, 1], got number 0');
-    expect(() => atomRecovery([[1]], [[NaN]])).toThrow('atomRecovery: learnedAtoms[0][0] must be a finite number, got number NaN');
+    expect(() => atomRecovery([[1]], [[1]], { threshold: 0 })).toThrow(
+      'options.threshold must be a number in (0, 1], got number 0',
+    );
+    expect(() => atomRecovery([[1]], [[NaN]])).toThrow(
+      'atomRecovery: learnedAtoms[0][0] must be a finite number, got number NaN',
+    );
   });
 });

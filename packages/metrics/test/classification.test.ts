@@ -1,6 +1,13 @@
 import { ShapeError, ValueError } from '@sparsekit/tensor';
 import { describe, expect, it } from 'vitest';
-import { MAX_CLASSES, MAX_CONFUSION_CLASSES, accuracy, confusionMatrix, precisionRecallF1, topKAccuracy } from '../src/index.js';
+import {
+  accuracy,
+  confusionMatrix,
+  MAX_CLASSES,
+  MAX_CONFUSION_CLASSES,
+  precisionRecallF1,
+  topKAccuracy,
+} from '../src/index.js';
 import fixtures from './fixtures/sklearn.json';
 
 describe('accuracy', () => {
@@ -10,8 +17,12 @@ describe('accuracy', () => {
   });
 
   it('rejects empty and unequal inputs and NaN', () => {
-    expect(() => accuracy([], [])).toThrow(new ShapeError('accuracy', 'yTrue must have at least one element, got length 0'));
-    expect(() => accuracy([1, 2], [1])).toThrow(new ShapeError('accuracy', 'yTrue and yPred must have the same length, got 2 and 1'));
+    expect(() => accuracy([], [])).toThrow(
+      new ShapeError('accuracy', 'yTrue must have at least one element, got length 0'),
+    );
+    expect(() => accuracy([1, 2], [1])).toThrow(
+      new ShapeError('accuracy', 'yTrue and yPred must have the same length, got 2 and 1'),
+    );
     expect(() => accuracy([1, NaN], [1, 1])).toThrow('accuracy: yTrue[1] must be a finite number, got number NaN');
   });
 });
@@ -39,10 +50,25 @@ describe('topKAccuracy', () => {
   });
 
   it('rejects mismatched rows, labels outside [0, C) and a bad k', () => {
-    expect(() => topKAccuracy([0, 1, 2], scores, 1)).toThrow(new ShapeError('topKAccuracy', 'scores must have one row per label (3), got 2 rows'));
-    expect(() => topKAccuracy([3, 0], scores, 1)).toThrow(new ValueError('topKAccuracy', 'yTrue[0] must be a class label, an integer in [0, 3), got number 3'));
-    expect(() => topKAccuracy([2, 0], scores, 0)).toThrow(new ValueError('topKAccuracy', 'k must be a positive integer, got number 0'));
-    expect(() => topKAccuracy([2, 0], [[1, 2, 3], [1, 2]], 1)).toThrow(ShapeError);
+    expect(() => topKAccuracy([0, 1, 2], scores, 1)).toThrow(
+      new ShapeError('topKAccuracy', 'scores must have one row per label (3), got 2 rows'),
+    );
+    expect(() => topKAccuracy([3, 0], scores, 1)).toThrow(
+      new ValueError('topKAccuracy', 'yTrue[0] must be a class label, an integer in [0, 3), got number 3'),
+    );
+    expect(() => topKAccuracy([2, 0], scores, 0)).toThrow(
+      new ValueError('topKAccuracy', 'k must be a positive integer, got number 0'),
+    );
+    expect(() =>
+      topKAccuracy(
+        [2, 0],
+        [
+          [1, 2, 3],
+          [1, 2],
+        ],
+        1,
+      ),
+    ).toThrow(ShapeError);
     expect(() => topKAccuracy([2, 0], { data: [1, 2, 3], shape: [2, 3] }, 1)).toThrow(
       new ShapeError('topKAccuracy', 'scores.data has 3 values but scores.shape [2, 3] needs 6'),
     );
@@ -73,8 +99,12 @@ describe('confusionMatrix', () => {
     expect(() => confusionMatrix([0, 1.5], [0, 1])).toThrow(
       new ValueError('confusionMatrix', 'yTrue[1] must be a class label, a non-negative integer, got number 1.5'),
     );
-    expect(() => confusionMatrix([0, 1], [0, 2], { nClasses: 2 })).toThrow('yPred[1] must be a class label, an integer in [0, 2), got number 2');
-    expect(() => confusionMatrix([0], [0], { nClasses: 0 })).toThrow('options.nClasses must be a positive integer, got number 0');
+    expect(() => confusionMatrix([0, 1], [0, 2], { nClasses: 2 })).toThrow(
+      'yPred[1] must be a class label, an integer in [0, 2), got number 2',
+    );
+    expect(() => confusionMatrix([0], [0], { nClasses: 0 })).toThrow(
+      'options.nClasses must be a positive integer, got number 0',
+    );
   });
 });
 
@@ -140,18 +170,28 @@ describe('class counts are bounded before anything is allocated', () => {
   });
 
   it('precisionRecallF1 with a label of 1e9 throws at once, naming it', () => {
-    expect(() => precisionRecallF1([0, 1], [0, 1e9])).toThrow(/precisionRecallF1: the largest label, yPred\[1\] = 1000000000, implies 1000000001 classes, more than the 65536/);
+    expect(() => precisionRecallF1([0, 1], [0, 1e9])).toThrow(
+      /precisionRecallF1: the largest label, yPred\[1\] = 1000000000, implies 1000000001 classes, more than the 65536/,
+    );
   });
 
   it('refuses an nClasses over the limit, and accepts one at it', () => {
-    expect(() => confusionMatrix([0], [0], { nClasses: MAX_CONFUSION_CLASSES + 1 })).toThrow('confusionMatrix: options.nClasses must be at most 4096, got 4097');
-    expect(() => precisionRecallF1([0], [0], { nClasses: MAX_CLASSES + 1 })).toThrow('precisionRecallF1: options.nClasses must be at most 65536, got 65537');
+    expect(() => confusionMatrix([0], [0], { nClasses: MAX_CONFUSION_CLASSES + 1 })).toThrow(
+      'confusionMatrix: options.nClasses must be at most 4096, got 4097',
+    );
+    expect(() => precisionRecallF1([0], [0], { nClasses: MAX_CLASSES + 1 })).toThrow(
+      'precisionRecallF1: options.nClasses must be at most 65536, got 65537',
+    );
     expect(confusionMatrix([0], [4095])[0][4095]).toBe(1);
     expect(precisionRecallF1([0], [0], { nClasses: MAX_CLASSES }).support).toHaveLength(MAX_CLASSES);
   });
 
   it('rejects unknown option keys', () => {
-    expect(() => confusionMatrix([0], [0], { numClasses: 2 } as never)).toThrow(/confusionMatrix: unknown option 'numClasses' in options \(did you mean 'nClasses'\?\)/);
-    expect(() => precisionRecallF1([0], [0], { zero_division: 1 } as never)).toThrow(/precisionRecallF1: unknown option 'zero_division'/);
+    expect(() => confusionMatrix([0], [0], { numClasses: 2 } as never)).toThrow(
+      /confusionMatrix: unknown option 'numClasses' in options \(did you mean 'nClasses'\?\)/,
+    );
+    expect(() => precisionRecallF1([0], [0], { zero_division: 1 } as never)).toThrow(
+      /precisionRecallF1: unknown option 'zero_division'/,
+    );
   });
 });

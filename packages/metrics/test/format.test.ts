@@ -39,6 +39,8 @@ describe('formatReport', () => {
   });
 
   it('rejects what is not a report', () => {
-    expect(() => formatReport({} as never)).toThrow(new ValueError('formatReport', 'report must be the result of sparsityReport(), got object {}'));
+    expect(() => formatReport({} as never)).toThrow(
+      new ValueError('formatReport', 'report must be the result of sparsityReport(), got object {}'),
+    );
   });
 });

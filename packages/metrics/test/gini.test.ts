@@ -1,8 +1,8 @@
 import { Random, ShapeError } from '@sparsekit/tensor';
 import { describe, expect, it } from 'vitest';
 import { gini } from '../src/index.js';
-import fixtures from './fixtures/sklearn.json';
 import { allBut, observedCriteria } from './criteria.js';
+import fixtures from './fixtures/sklearn.json';
 
 /** The formula as written, sorting with a comparator: the reference for the fast path. */
 function giniReference(x: ArrayLike<number>): number {
@@ -58,6 +58,8 @@ describe('gini', () => {
   it('rejects the empty vector and non-finite values, naming the index', () => {
     expect(() => gini([])).toThrow(new ShapeError('gini', 'x must have at least one element, got length 0'));
     expect(() => gini(new Float32Array([1, NaN]))).toThrow('gini: x[1] must be a finite number, got number NaN');
-    expect(() => gini(new Float64Array([-Infinity]))).toThrow('gini: x[0] must be a finite number, got number -Infinity');
+    expect(() => gini(new Float64Array([-Infinity]))).toThrow(
+      'gini: x[0] must be a finite number, got number -Infinity',
+    );
   });
 });

@@ -1,8 +1,8 @@
 import { ShapeError } from '@sparsekit/tensor';
 import { describe, expect, it } from 'vitest';
 import { hoyer } from '../src/index.js';
-import fixtures from './fixtures/sklearn.json';
 import { allBut, observedCriteria } from './criteria.js';
+import fixtures from './fixtures/sklearn.json';
 
 describe('hoyer', () => {
   it('computes (√N − ‖x‖₁/‖x‖₂)/(√N − 1) by hand', () => {
@@ -49,8 +49,12 @@ describe('hoyer', () => {
     expect(() => hoyer([])).toThrow(new ShapeError('hoyer', 'x must have at least one element, got length 0'));
     expect(() => hoyer([1, 2, -Infinity])).toThrow('hoyer: x[2] must be a finite number, got number -Infinity');
     // Float arrays are checked inside the single pass over the data: same message.
-    expect(() => hoyer(new Float64Array([1, NaN, Infinity]))).toThrow('hoyer: x[1] must be a finite number, got number NaN');
-    expect(() => hoyer(new Float32Array([1, 2, Infinity]))).toThrow('hoyer: x[2] must be a finite number, got number Infinity');
+    expect(() => hoyer(new Float64Array([1, NaN, Infinity]))).toThrow(
+      'hoyer: x[1] must be a finite number, got number NaN',
+    );
+    expect(() => hoyer(new Float32Array([1, 2, Infinity]))).toThrow(
+      'hoyer: x[2] must be a finite number, got number Infinity',
+    );
     expect(() => hoyer(new Float32Array([NaN]))).toThrow('hoyer: x[0] must be a finite number, got number NaN');
     expect(hoyer(Float64Array.of(1e308, 1e308, 0))).toBeCloseTo(hoyer([1, 1, 0]), 14); // overflow is not an error
   });

@@ -17,7 +17,7 @@ describe('l0', () => {
     expect(l0([5, 5, 5, 5])).toBe(4);
   });
 
-  it('as #zeros = N − l0 (the paper\'s orientation) satisfies Scaling and Babies only', () => {
+  it("as #zeros = N − l0 (the paper's orientation) satisfies Scaling and Babies only", () => {
     const zeros = (c: Float64Array): number => c.length - l0(c);
     // Not Robin Hood (moving wealth between two non-zeros leaves the count as it is), not
     // Rising Tide (no change when c has no zeros), not Cloning (it doubles the zeros), not
@@ -26,7 +26,9 @@ describe('l0', () => {
   });
 
   it('rejects a bad tol, NaN and Infinity, naming the index', () => {
-    expect(() => l0([1], { tol: -1 })).toThrow(new ValueError('l0', 'options.tol must be a finite number >= 0, got number -1'));
+    expect(() => l0([1], { tol: -1 })).toThrow(
+      new ValueError('l0', 'options.tol must be a finite number >= 0, got number -1'),
+    );
     expect(() => l0([1, 2, NaN])).toThrow(new ValueError('l0', 'x[2] must be a finite number, got number NaN'));
     expect(() => l0(new Float32Array([Infinity]))).toThrow('l0: x[0] must be a finite number, got number Infinity');
     expect(() => l0('abc' as never)).toThrow(ValueError);
@@ -43,7 +45,9 @@ describe('sparsityRatio', () => {
 
   it('is 1 on the all-zero vector and a ShapeError on the empty one', () => {
     expect(sparsityRatio([0, 0])).toBe(1);
-    expect(() => sparsityRatio([])).toThrow(new ShapeError('sparsityRatio', 'x must have at least one element, got length 0'));
+    expect(() => sparsityRatio([])).toThrow(
+      new ShapeError('sparsityRatio', 'x must have at least one element, got length 0'),
+    );
   });
 
   it('satisfies Scaling, Cloning and Babies (normalising by N buys Cloning)', () => {
@@ -83,6 +87,8 @@ describe('l1, l2, lInf', () => {
 
   it('names the function in errors', () => {
     expect(() => l2([Infinity])).toThrow('l2: x[0] must be a finite number, got number Infinity');
-    expect(() => lInf(null as never)).toThrow('lInf: x must be an array-like of numbers (number[], Float32Array, …), got null');
+    expect(() => lInf(null as never)).toThrow(
+      'lInf: x must be an array-like of numbers (number[], Float32Array, …), got null',
+    );
   });
 });

@@ -45,7 +45,9 @@ describe('pqMean', () => {
 
   it('rejects p ≤ 0, q ≤ p, the empty vector and NaN', () => {
     expect(() => pqMean([1], 0, 2)).toThrow(new ValueError('pqMean', 'p must be a finite number > 0, got number 0'));
-    expect(() => pqMean([1], 2, 1)).toThrow(new ValueError('pqMean', 'q must be a number greater than p (2), got number 1'));
+    expect(() => pqMean([1], 2, 1)).toThrow(
+      new ValueError('pqMean', 'q must be a number greater than p (2), got number 1'),
+    );
     expect(() => pqMean([1], 1, NaN)).toThrow(ValueError);
     expect(() => pqMean([], 1, 2)).toThrow(ShapeError);
     expect(() => pqMean([1, NaN], 1, 2)).toThrow('pqMean: x[1] must be a finite number, got number NaN');

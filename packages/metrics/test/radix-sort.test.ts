@@ -29,7 +29,10 @@ describe('sortNonNegative', () => {
 
   it('sorts a view in place without touching the rest of its buffer', () => {
     const descending = (_: unknown, i: number): number => 100_000 - i;
-    for (const buffer of [Float32Array.from({ length: 100_000 }, descending), Float64Array.from({ length: 100_000 }, descending)]) {
+    for (const buffer of [
+      Float32Array.from({ length: 100_000 }, descending),
+      Float64Array.from({ length: 100_000 }, descending),
+    ]) {
       const view = buffer.subarray(10_000, 90_000);
       sortNonNegative(view);
       expect(view[0]).toBe(10_001);

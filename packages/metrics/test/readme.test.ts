@@ -16,7 +16,11 @@ describe('README table', () => {
     const table = /```\n(parameter[\s\S]*?)\n```/.exec(readFileSync(path, 'utf8'))?.[1];
     expect(table).toBeDefined();
     const block = (readmeBlocks(path) as Array<{ code: string }>).find((b) => b.code.includes('formatReport('));
-    const r = runBlock(fileURLToPath(new URL('..', import.meta.url)), block) as { status: number; stdout: string; stderr: string };
+    const r = runBlock(fileURLToPath(new URL('..', import.meta.url)), block) as {
+      status: number;
+      stdout: string;
+      stderr: string;
+    };
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout).toContain(`${table}\n`);
   });

@@ -28,7 +28,9 @@ describe('mse, mae, r2', () => {
 
   it('rejects empty, unequal and non-finite inputs', () => {
     expect(() => mse([], [])).toThrow(ShapeError);
-    expect(() => mae([1], [1, 2])).toThrow(new ShapeError('mae', 'yTrue and yPred must have the same length, got 1 and 2'));
+    expect(() => mae([1], [1, 2])).toThrow(
+      new ShapeError('mae', 'yTrue and yPred must have the same length, got 1 and 2'),
+    );
     expect(() => r2([1, 2], [1, Infinity])).toThrow('r2: yPred[1] must be a finite number, got number Infinity');
   });
 });
@@ -49,7 +51,9 @@ describe('psnr', () => {
   });
 
   it('requires a finite positive peak', () => {
-    expect(() => psnr([1], [1], 0)).toThrow(new ValueError('psnr', 'peak must be a finite number > 0 (1 for [0, 1] images, 255 for 8-bit), got number 0'));
+    expect(() => psnr([1], [1], 0)).toThrow(
+      new ValueError('psnr', 'peak must be a finite number > 0 (1 for [0, 1] images, 255 for 8-bit), got number 0'),
+    );
     expect(() => psnr([1], [1], undefined as never)).toThrow(ValueError);
   });
 });

@@ -1,4 +1,4 @@
-import { ShapeError, ValueError, disposeBackend, setBackend, tensor } from '@sparsekit/tensor';
+import { disposeBackend, ShapeError, setBackend, tensor, ValueError } from '@sparsekit/tensor';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { gini, hoyer, sparsityReport } from '../src/index.js';
 
@@ -34,7 +34,13 @@ describe('sparsityReport', () => {
       structuredSparsity: { rows: 1 / 3, cols: 0.5 },
     });
     expect(l0.sparsity).toBeCloseTo(8 / 12, 15);
-    expect(bias0).toMatchObject({ shape: [3], parameters: 3, nonZeros: 2, deadNeurons: null, structuredSparsity: null });
+    expect(bias0).toMatchObject({
+      shape: [3],
+      parameters: 3,
+      nonZeros: 2,
+      deadNeurons: null,
+      structuredSparsity: null,
+    });
     expect(l2).toMatchObject({ parameters: 6, nonZeros: 1, deadNeurons: { outputs: 1, inputs: 2 } });
     expect(bias2).toMatchObject({ parameters: 2, nonZeros: 0, sparsity: 1 });
   });
@@ -71,7 +77,7 @@ describe('sparsityReport', () => {
     expect(r.total.sparsity).toBeCloseTo(16 / 23, 15);
   });
 
-  it('reads a model\'s namedParameters(), tensors or { value: tensor }, with await t.data()', async () => {
+  it("reads a model's namedParameters(), tensors or { value: tensor }, with await t.data()", async () => {
     const model = {
       *namedParameters(): Iterable<[string, ReturnType<typeof tensor> | { value: ReturnType<typeof tensor> }]> {
         yield ['layers.0.weight', { value: tensor(w0, [3, 4]) }];
@@ -113,20 +119,34 @@ describe('sparsityReport', () => {
   });
 
   it('rejects NaN (naming the parameter and index), bad shapes, empty sources and unknown kinds', async () => {
-    await expect(sparsityReport({ w: [1, NaN] })).rejects.toThrow(new ValueError('sparsityReport', 'w[1] must be a finite number, got number NaN'));
-    await expect(sparsityReport({ w: tensor([1, Infinity], [2]) })).rejects.toThrow('sparsityReport: w[1] must be a finite number, got number Infinity');
+    await expect(sparsityReport({ w: [1, NaN] })).rejects.toThrow(
+      new ValueError('sparsityReport', 'w[1] must be a finite number, got number NaN'),
+    );
+    await expect(sparsityReport({ w: tensor([1, Infinity], [2]) })).rejects.toThrow(
+      'sparsityReport: w[1] must be a finite number, got number Infinity',
+    );
     await expect(sparsityReport({ w: { data: [1, 2, 3], shape: [2, 2] } })).rejects.toThrow(
       new ShapeError('sparsityReport', "parameter 'w' has shape [2, 2] (4 values) but 3 values"),
     );
     await expect(sparsityReport({ w: [] })).rejects.toThrow(ShapeError);
-    await expect(sparsityReport({})).rejects.toThrow(new ValueError('sparsityReport', 'the source has no parameters to report (after options.filter)'));
+    await expect(sparsityReport({})).rejects.toThrow(
+      new ValueError('sparsityReport', 'the source has no parameters to report (after options.filter)'),
+    );
     await expect(sparsityReport({ w: 3 as never })).rejects.toThrow(
       "parameter 'w' must be a Tensor, { value: Tensor }, { data, shape } or an array of numbers, got number 3",
     );
     await expect(sparsityReport([1, 2] as never)).rejects.toThrow(ValueError);
-    const twice = { namedParameters: () => [['a', tensor([1], [1])], ['a', tensor([1], [1])]] as [string, ReturnType<typeof tensor>][] };
+    const twice = {
+      namedParameters: () =>
+        [
+          ['a', tensor([1], [1])],
+          ['a', tensor([1], [1])],
+        ] as [string, ReturnType<typeof tensor>][],
+    };
     await expect(sparsityReport(twice)).rejects.toThrow("parameter name 'a' appears twice");
-    await expect(sparsityReport(host, { tol: -1 })).rejects.toThrow('options.tol must be a finite number >= 0, got number -1');
+    await expect(sparsityReport(host, { tol: -1 })).rejects.toThrow(
+      'options.tol must be a finite number >= 0, got number -1',
+    );
     await expect(sparsityReport(host, { filter: 'weight' as never })).rejects.toThrow(ValueError);
   });
 });

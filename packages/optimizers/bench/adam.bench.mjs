@@ -8,8 +8,8 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Parameter } from '@sparsekit/autograd';
-import * as sk from '@sparsekit/tensor';
 import { Adam } from '@sparsekit/optimizers/adam';
+import * as sk from '@sparsekit/tensor';
 
 // tfjs through require(): its ESM entry in Node loads the wasm backend without SIMD.
 const require = createRequire(import.meta.url);
@@ -120,6 +120,20 @@ for (let round = 0; round < ROUNDS; round++) {
 }
 mkdirSync(RESULTS, { recursive: true });
 const file = join(RESULTS, 'optimizers-adam.json');
-writeFileSync(file, JSON.stringify({ name: 'optimizers-adam', date: new Date().toISOString(), node: process.version, parameters: N, target: 'time ratio to tfjs-wasm <= 0.5', rows }, null, 2));
+writeFileSync(
+  file,
+  JSON.stringify(
+    {
+      name: 'optimizers-adam',
+      date: new Date().toISOString(),
+      node: process.version,
+      parameters: N,
+      target: 'time ratio to tfjs-wasm <= 0.5',
+      rows,
+    },
+    null,
+    2,
+  ),
+);
 console.log(`wrote ${file}`);
 process.exit(0);

@@ -8,10 +8,10 @@
  *   a ← ρ·a + (1 − ρ)·Δ²
  *   θ ← θ − lr·Δ
  */
-import { type Tensor, add, div, mul, sqrt, square, zeros } from '@sparsekit/tensor';
-import { pureForm, type OptimizerOptions, type OptimizerParams } from './define.js';
-import { Optimizer } from './optimizer.js';
+import { add, div, mul, sqrt, square, type Tensor, zeros } from '@sparsekit/tensor';
 import type { GradientTransformation, OptimizerSpec, Schedule } from './contract.js';
+import { type OptimizerOptions, type OptimizerParams, pureForm } from './define.js';
+import { Optimizer } from './optimizer.js';
 import { addDecayedWeights, chain, scaleByLearningRate } from './transforms.js';
 import { transformOptions } from './validate.js';
 
@@ -30,7 +30,11 @@ export function scaleByAdadelta(options: { rho?: number; eps?: number } = {}): G
   });
   return {
     name: 'scaleByAdadelta',
-    init: (params) => ({ count: 0, squareAvg: params.map((p) => zeros(p.shape)), accDelta: params.map((p) => zeros(p.shape)) }),
+    init: (params) => ({
+      count: 0,
+      squareAvg: params.map((p) => zeros(p.shape)),
+      accDelta: params.map((p) => zeros(p.shape)),
+    }),
     update(grads, state) {
       const squareAvg = grads.map((g, i) => add(mul(state.squareAvg[i], rho), mul(square(g), 1 - rho)));
       const delta = grads.map((g, i) => mul(div(sqrt(add(state.accDelta[i], eps)), sqrt(add(squareAvg[i], eps))), g));
@@ -61,7 +65,8 @@ export const ADADELTA_SPEC: OptimizerSpec<AdadeltaOptions> = {
     check.positive('eps');
     check.nonNegative('weightDecay');
   },
-  transformation: (o) => chain(addDecayedWeights(o.weightDecay), scaleByAdadelta({ rho: o.rho, eps: o.eps }), scaleByLearningRate(o.lr)),
+  transformation: (o) =>
+    chain(addDecayedWeights(o.weightDecay), scaleByAdadelta({ rho: o.rho, eps: o.eps }), scaleByLearningRate(o.lr)),
 };
 
 /** Adadelta as a pure transformation (see {@link Adadelta}). */

@@ -6,10 +6,10 @@
  *   s ← s + g²                         (s₀ = initialAccumulatorValue)
  *   θ ← θ − lr / (1 + (t − 1)·lrDecay) · g / (√s + ε)
  */
-import { type Tensor, add, div, full, mul, sqrt, square } from '@sparsekit/tensor';
-import { pureForm, type OptimizerOptions, type OptimizerParams } from './define.js';
-import { Optimizer } from './optimizer.js';
+import { add, div, full, sqrt, square, type Tensor } from '@sparsekit/tensor';
 import type { GradientTransformation, OptimizerSpec, Schedule } from './contract.js';
+import { type OptimizerOptions, type OptimizerParams, pureForm } from './define.js';
+import { Optimizer } from './optimizer.js';
 import { addDecayedWeights, chain, scaleByLearningRate } from './transforms.js';
 import { transformOptions } from './validate.js';
 
@@ -20,12 +20,19 @@ export type AdagradState = {
 };
 
 /** The Adagrad preconditioner g / (√s + ε), damped by 1 / (1 + (t − 1)·lrDecay). */
-export function scaleByAdagrad(options: { eps?: number; initialAccumulatorValue?: number; lrDecay?: number } = {}): GradientTransformation<AdagradState> {
-  const { eps, initialAccumulatorValue, lrDecay } = transformOptions('scaleByAdagrad', options, { eps: 1e-10, initialAccumulatorValue: 0, lrDecay: 0 }, (c) => {
-    c.positive('eps');
-    c.nonNegative('initialAccumulatorValue');
-    c.nonNegative('lrDecay');
-  });
+export function scaleByAdagrad(
+  options: { eps?: number; initialAccumulatorValue?: number; lrDecay?: number } = {},
+): GradientTransformation<AdagradState> {
+  const { eps, initialAccumulatorValue, lrDecay } = transformOptions(
+    'scaleByAdagrad',
+    options,
+    { eps: 1e-10, initialAccumulatorValue: 0, lrDecay: 0 },
+    (c) => {
+      c.positive('eps');
+      c.nonNegative('initialAccumulatorValue');
+      c.nonNegative('lrDecay');
+    },
+  );
   return {
     name: 'scaleByAdagrad',
     init: (params) => ({ count: 0, sum: params.map((p) => full(p.shape, initialAccumulatorValue)) }),
@@ -66,7 +73,11 @@ export const ADAGRAD_SPEC: OptimizerSpec<AdagradOptions> = {
     check.positive('eps');
   },
   transformation: (o) =>
-    chain(addDecayedWeights(o.weightDecay), scaleByAdagrad({ eps: o.eps, initialAccumulatorValue: o.initialAccumulatorValue, lrDecay: o.lrDecay }), scaleByLearningRate(o.lr)),
+    chain(
+      addDecayedWeights(o.weightDecay),
+      scaleByAdagrad({ eps: o.eps, initialAccumulatorValue: o.initialAccumulatorValue, lrDecay: o.lrDecay }),
+      scaleByLearningRate(o.lr),
+    ),
 };
 
 /** Adagrad as a pure transformation (see {@link Adagrad}). */

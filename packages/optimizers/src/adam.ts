@@ -10,10 +10,10 @@
  * As a chain: `addDecayedWeights(λ)`, `scaleByAdam(…)`, `scaleByLearningRate(lr)`. A step
  * costs three fused kernels per parameter (new m, new v, new θ reading them).
  */
-import { type Tensor, add, div, maximum, mul, sqrt, square, zeros } from '@sparsekit/tensor';
-import { pureForm, type OptimizerOptions, type OptimizerParams } from './define.js';
-import { Optimizer } from './optimizer.js';
+import { add, div, maximum, mul, sqrt, square, type Tensor, zeros } from '@sparsekit/tensor';
 import type { GradientTransformation, OptimizerSpec, Schedule } from './contract.js';
+import { type OptimizerOptions, type OptimizerParams, pureForm } from './define.js';
+import { Optimizer } from './optimizer.js';
 import { addDecayedWeights, chain, scaleByLearningRate } from './transforms.js';
 import { type HyperparameterCheck, transformOptions } from './validate.js';
 
@@ -39,7 +39,14 @@ export function initAdamState(params: readonly Tensor[], amsgrad: boolean): Adam
  * One moment update: the next state, and per parameter the bias-corrected denominator
  * √v̄ / √(1 − β₂ᵗ) + ε and the bias correction 1 − β₁ᵗ of m. @internal
  */
-export function adamMoments(grads: readonly Tensor[], state: AdamState, b1: number, b2: number, eps: number, amsgrad: boolean): { state: AdamState; denom: Tensor[]; bc1: number } {
+export function adamMoments(
+  grads: readonly Tensor[],
+  state: AdamState,
+  b1: number,
+  b2: number,
+  eps: number,
+  amsgrad: boolean,
+): { state: AdamState; denom: Tensor[]; bc1: number } {
   const t = state.count + 1;
   const bc2Sqrt = Math.sqrt(1 - b2 ** t);
   const mu = grads.map((g, i) => add(mul(state.mu[i], b1), mul(g, 1 - b1)));
@@ -50,13 +57,20 @@ export function adamMoments(grads: readonly Tensor[], state: AdamState, b1: numb
 }
 
 /** The Adam preconditioner: updates m̂ / (√v̂ + ε) with bias-corrected moments (optax `scale_by_adam`). */
-export function scaleByAdam(options: { b1?: number; b2?: number; eps?: number; amsgrad?: boolean } = {}): GradientTransformation<AdamState> {
-  const { b1, b2, eps, amsgrad } = transformOptions('scaleByAdam', options, { b1: 0.9, b2: 0.999, eps: 1e-8, amsgrad: false }, (c) => {
-    c.rate('b1');
-    c.rate('b2');
-    c.positive('eps');
-    c.boolean('amsgrad');
-  });
+export function scaleByAdam(
+  options: { b1?: number; b2?: number; eps?: number; amsgrad?: boolean } = {},
+): GradientTransformation<AdamState> {
+  const { b1, b2, eps, amsgrad } = transformOptions(
+    'scaleByAdam',
+    options,
+    { b1: 0.9, b2: 0.999, eps: 1e-8, amsgrad: false },
+    (c) => {
+      c.rate('b1');
+      c.rate('b2');
+      c.positive('eps');
+      c.boolean('amsgrad');
+    },
+  );
   return {
     name: 'scaleByAdam',
     init: (params) => initAdamState(params, amsgrad),
@@ -98,7 +112,11 @@ export const ADAM_SPEC: OptimizerSpec<AdamOptions> = {
   defaults: { lr: 1e-3, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0, amsgrad: false },
   validate: (check) => validateAdam(check),
   transformation: (o) =>
-    chain(addDecayedWeights(o.weightDecay), scaleByAdam({ b1: o.beta1, b2: o.beta2, eps: o.eps, amsgrad: o.amsgrad }), scaleByLearningRate(o.lr)),
+    chain(
+      addDecayedWeights(o.weightDecay),
+      scaleByAdam({ b1: o.beta1, b2: o.beta2, eps: o.eps, amsgrad: o.amsgrad }),
+      scaleByLearningRate(o.lr),
+    ),
 };
 
 /** Adam as a pure transformation (see {@link Adam}). */

@@ -5,10 +5,10 @@
  *   m ← β₁·m + (1 − β₁)·g,   u ← max(β₂·u, |g| + ε)
  *   θ ← θ − (lr / (1 − β₁ᵗ)) · m / u
  */
-import { type Tensor, abs, add, div, maximum, mul, zeros } from '@sparsekit/tensor';
-import { pureForm, type OptimizerOptions, type OptimizerParams } from './define.js';
-import { Optimizer } from './optimizer.js';
+import { abs, add, div, maximum, mul, type Tensor, zeros } from '@sparsekit/tensor';
 import type { GradientTransformation, OptimizerSpec, Schedule } from './contract.js';
+import { type OptimizerOptions, type OptimizerParams, pureForm } from './define.js';
+import { Optimizer } from './optimizer.js';
 import { addDecayedWeights, chain, scaleByLearningRate } from './transforms.js';
 import { transformOptions } from './validate.js';
 
@@ -20,7 +20,9 @@ export type AdamaxState = {
 };
 
 /** The Adamax preconditioner: (m / (1 − β₁ᵗ)) / u. */
-export function scaleByAdamax(options: { b1?: number; b2?: number; eps?: number } = {}): GradientTransformation<AdamaxState> {
+export function scaleByAdamax(
+  options: { b1?: number; b2?: number; eps?: number } = {},
+): GradientTransformation<AdamaxState> {
   const { b1, b2, eps } = transformOptions('scaleByAdamax', options, { b1: 0.9, b2: 0.999, eps: 1e-8 }, (c) => {
     c.rate('b1');
     c.rate('b2');
@@ -63,7 +65,12 @@ export const ADAMAX_SPEC: OptimizerSpec<AdamaxOptions> = {
     check.positive('eps');
     check.nonNegative('weightDecay');
   },
-  transformation: (o) => chain(addDecayedWeights(o.weightDecay), scaleByAdamax({ b1: o.beta1, b2: o.beta2, eps: o.eps }), scaleByLearningRate(o.lr)),
+  transformation: (o) =>
+    chain(
+      addDecayedWeights(o.weightDecay),
+      scaleByAdamax({ b1: o.beta1, b2: o.beta2, eps: o.eps }),
+      scaleByLearningRate(o.lr),
+    ),
 };
 
 /** Adamax as a pure transformation (see {@link Adamax}). */

@@ -8,9 +8,9 @@
  * As a chain: `scaleByAdam(…)`, `addDecayedWeights(λ)`, `scaleByLearningRate(lr)`.
  */
 import { ADAM_SPEC, type AdamOptions, scaleByAdam, validateAdam } from './adam.js';
-import { pureForm, type OptimizerOptions, type OptimizerParams } from './define.js';
-import { Optimizer } from './optimizer.js';
 import type { OptimizerSpec } from './contract.js';
+import { type OptimizerOptions, type OptimizerParams, pureForm } from './define.js';
+import { Optimizer } from './optimizer.js';
 import { addDecayedWeights, chain, scaleByLearningRate } from './transforms.js';
 
 /** Hyperparameters of {@link AdamW}: Adam's, with `weightDecay` decoupled (default 0.01). */
@@ -21,7 +21,11 @@ export const ADAMW_SPEC: OptimizerSpec<AdamWOptions> = {
   defaults: { ...ADAM_SPEC.defaults, weightDecay: 0.01 },
   validate: (check) => validateAdam(check),
   transformation: (o) =>
-    chain(scaleByAdam({ b1: o.beta1, b2: o.beta2, eps: o.eps, amsgrad: o.amsgrad }), addDecayedWeights(o.weightDecay), scaleByLearningRate(o.lr)),
+    chain(
+      scaleByAdam({ b1: o.beta1, b2: o.beta2, eps: o.eps, amsgrad: o.amsgrad }),
+      addDecayedWeights(o.weightDecay),
+      scaleByLearningRate(o.lr),
+    ),
 };
 
 /** AdamW as a pure transformation (see {@link AdamW}). */

@@ -10,7 +10,14 @@ import type { HyperparameterCheck } from './validate.js';
  * A node of an optimizer's state: plain data and tensors in arrays and plain objects, so
  * it can be walked, saved and restored without knowing which transformation made it.
  */
-export type StateTree = number | boolean | string | null | Tensor | readonly StateTree[] | { readonly [key: string]: StateTree };
+export type StateTree =
+  | number
+  | boolean
+  | string
+  | null
+  | Tensor
+  | readonly StateTree[]
+  | { readonly [key: string]: StateTree };
 
 /** What {@link GradientTransformation.update} returns: the updates to add to the parameters and the next state. */
 export interface UpdateResult<S extends StateTree = StateTree> {

@@ -1,17 +1,23 @@
 import { ValueError } from '@sparsekit/tensor';
+import type { GradientTransformation, OptimizerSpec, ParameterLike, ParamGroupInput, StepOptions } from './contract.js';
 import { Optimizer } from './optimizer.js';
-import type { GradientTransformation, OptimizerSpec, ParamGroupInput, ParameterLike, StepOptions } from './contract.js';
 import { HyperparameterCheck } from './validate.js';
 
 /**
  * The pure form of an optimizer: `(options) → GradientTransformation`, with the options
  * merged over the defaults and validated as the class does (messages name `fnName`).
  */
-export function pureForm<H extends object>(spec: OptimizerSpec<H>, fnName: string): (options?: Partial<H>) => GradientTransformation {
+export function pureForm<H extends object>(
+  spec: OptimizerSpec<H>,
+  fnName: string,
+): (options?: Partial<H>) => GradientTransformation {
   return (options = {}) => {
     for (const [key, value] of Object.entries(options)) {
       if (!(key in spec.defaults) && value !== undefined) {
-        throw new ValueError(fnName, `unknown option '${key}'; expected one of ${Object.keys(spec.defaults).join(', ')}`);
+        throw new ValueError(
+          fnName,
+          `unknown option '${key}'; expected one of ${Object.keys(spec.defaults).join(', ')}`,
+        );
       }
     }
     const merged = { ...spec.defaults } as Record<string, unknown>;

@@ -12,10 +12,10 @@
  * The accumulator starts at `initialAccumulatorValue` (0.1), z at 0. Coordinates whose
  * accumulated pull |z| stays below λ₁ are exactly zero.
  */
-import { type Tensor, add, clip, div, full, mul, pow, sqrt, square, sub, zeros } from '@sparsekit/tensor';
-import { pureForm, type OptimizerOptions, type OptimizerParams } from './define.js';
-import { Optimizer } from './optimizer.js';
+import { add, clip, div, full, mul, pow, sqrt, square, sub, type Tensor, zeros } from '@sparsekit/tensor';
 import type { GradientTransformation, OptimizerSpec, Schedule } from './contract.js';
+import { type OptimizerOptions, type OptimizerParams, pureForm } from './define.js';
+import { Optimizer } from './optimizer.js';
 import { learningRateAt } from './transforms.js';
 
 /** State of FTRL: the squared-gradient accumulator n and the linear term z. */
@@ -49,7 +49,11 @@ function ftrlTransformation(o: FTRLOptions): GradientTransformation<FtrlState> {
   const e = -o.lrPower;
   return {
     name: 'ftrl',
-    init: (params) => ({ count: 0, accumulator: params.map((p) => full(p.shape, o.initialAccumulatorValue)), linear: params.map((p) => zeros(p.shape)) }),
+    init: (params) => ({
+      count: 0,
+      accumulator: params.map((p) => full(p.shape, o.initialAccumulatorValue)),
+      linear: params.map((p) => zeros(p.shape)),
+    }),
     update(grads, state, params) {
       const lr = learningRateAt(o.lr, state.count, 'FTRL');
       const l2 = o.l2 + o.beta / (2 * lr);

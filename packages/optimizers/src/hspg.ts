@@ -14,9 +14,9 @@
  */
 import { GROUPINGS, type Grouping, groupLasso, groupNorm, groupSum } from '@sparsekit/regularizers';
 import { add, div, greater, greaterEqual, mul, sub, where } from '@sparsekit/tensor';
-import { pureForm, type OptimizerOptions, type OptimizerParams } from './define.js';
-import { Optimizer } from './optimizer.js';
 import type { GradientTransformation, OptimizerSpec, Schedule } from './contract.js';
+import { type OptimizerOptions, type OptimizerParams, pureForm } from './define.js';
+import { Optimizer } from './optimizer.js';
 import { type CountState, learningRateAt } from './transforms.js';
 
 /** Hyperparameters of {@link HSPG}. */

@@ -11,11 +11,11 @@
  * is made: it would keep everything and silently enforce no sparsity at all. Give parameters
  * of different sizes their own k through parameter groups.
  */
-import { type Tensor, ValueError, add, formatShape, mul, reshape, sub, topKMask } from '@sparsekit/tensor';
-import { pureForm, type OptimizerOptions, type OptimizerParams } from './define.js';
-import { Optimizer } from './optimizer.js';
+import { add, formatShape, mul, reshape, sub, type Tensor, topKMask, ValueError } from '@sparsekit/tensor';
 import type { GradientTransformation, OptimizerSpec, Schedule } from './contract.js';
-import { chain, scaleByLearningRate, trace, type CountState } from './transforms.js';
+import { type OptimizerOptions, type OptimizerParams, pureForm } from './define.js';
+import { Optimizer } from './optimizer.js';
+import { type CountState, chain, scaleByLearningRate, trace } from './transforms.js';
 
 /** Hyperparameters of {@link IHT}. */
 export interface IHTOptions {
@@ -32,15 +32,22 @@ export interface IHTOptions {
 /** Keeps the k largest magnitudes of θ + u per group, as an update; `op` names it in errors. */
 export function hardTopK(k: number, groups: 'tensor' | 'rows', op = 'hardTopK'): GradientTransformation<CountState> {
   if (!Number.isInteger(k) || k < 1) throw new ValueError(op, `k must be an integer >= 1, got ${k}`);
-  if (groups !== 'tensor' && groups !== 'rows') throw new ValueError(op, `groups must be 'tensor' or 'rows', got ${String(groups)}`);
+  if (groups !== 'tensor' && groups !== 'rows')
+    throw new ValueError(op, `groups must be 'tensor' or 'rows', got ${String(groups)}`);
   return {
     name: 'hardTopK',
     init: (params) => {
       params.forEach((p, i) => {
         const size = groups === 'rows' && p.rank >= 1 ? p.size / p.shape[0] : p.size;
         if (k > size) {
-          const what = groups === 'rows' && p.rank >= 1 ? `a row of params[${i}] (shape ${formatShape(p.shape)}) holds ${size}` : `params[${i}] (shape ${formatShape(p.shape)}) holds ${size}`;
-          throw new ValueError(op, `k must be at most the size of each group, got k = ${k} where ${what}; give it its own k in a parameter group`);
+          const what =
+            groups === 'rows' && p.rank >= 1
+              ? `a row of params[${i}] (shape ${formatShape(p.shape)}) holds ${size}`
+              : `params[${i}] (shape ${formatShape(p.shape)}) holds ${size}`;
+          throw new ValueError(
+            op,
+            `k must be at most the size of each group, got k = ${k} where ${what}; give it its own k in a parameter group`,
+          );
         }
       });
       return { count: 0 };
@@ -69,7 +76,12 @@ export const IHT_SPEC: OptimizerSpec<IHTOptions> = {
     check.oneOf('groups', ['tensor', 'rows'] as const);
     check.rate('momentum');
   },
-  transformation: (o) => chain(...(o.momentum > 0 ? [trace({ momentum: o.momentum })] : []), scaleByLearningRate(o.lr), hardTopK(o.k, o.groups, 'IHT')),
+  transformation: (o) =>
+    chain(
+      ...(o.momentum > 0 ? [trace({ momentum: o.momentum })] : []),
+      scaleByLearningRate(o.lr),
+      hardTopK(o.k, o.groups, 'IHT'),
+    ),
 };
 
 /** Iterative hard thresholding as a pure transformation (see {@link IHT}). */

@@ -1,33 +1,54 @@
 // The class, the contract, the pure step and state helpers: the `/optimizer` subpath's surface.
-export * from './optimizer.js';
-export { pureForm, type OptimizerParams, type OptimizerOptions } from './define.js';
+
 export {
-  chain,
-  identity,
-  scale,
-  scaleByLearningRate,
-  learningRateAt,
+  ADADELTA_SPEC,
+  Adadelta,
+  type AdadeltaOptions,
+  type AdadeltaState,
+  adadelta,
+  scaleByAdadelta,
+} from './adadelta.js';
+export { ADAGRAD_SPEC, Adagrad, type AdagradOptions, type AdagradState, adagrad, scaleByAdagrad } from './adagrad.js';
+export { ADAM_SPEC, Adam, type AdamOptions, type AdamState, adam, scaleByAdam } from './adam.js';
+export { ADAMAX_SPEC, Adamax, type AdamaxOptions, type AdamaxState, adamax, scaleByAdamax } from './adamax.js';
+export { ADAMW_SPEC, AdamW, type AdamWOptions, adamw } from './adamw.js';
+export { type OptimizerOptions, type OptimizerParams, pureForm } from './define.js';
+export { FTRL, FTRL_SPEC, type FTRLOptions, type FtrlState, ftrl } from './ftrl.js';
+export { GROUPINGS, type Grouping, groupNorm, groupSum } from './groups.js';
+export { HSPG, HSPG_SPEC, type HSPGOptions, hspg } from './hspg.js';
+export { hardTopK, IHT, IHT_SPEC, type IHTOptions, iht } from './iht.js';
+export { OBPROX_SG_SPEC, OBProxSG, type OBProxSGOptions, obproxSg } from './obprox-sg.js';
+export * from './optimizer.js';
+export { l0Prox, l1Prox, l12Prox, PENALTIES, type Penalty, type Prox, penaltyProx } from './prox.js';
+export { PROXIMAL_ADAM_SPEC, ProximalAdam, type ProximalAdamOptions, proximalAdam } from './proximal-adam.js';
+export { PROXIMAL_SGD_SPEC, ProximalSGD, type ProximalSGDOptions, proximalSgd } from './proximal-sgd.js';
+export { RDA, RDA_SPEC, type RDAOptions, type RdaState, rda } from './rda.js';
+export { RMSPROP_SPEC, RMSprop, type RMSpropOptions, type RmsState, rmsprop, scaleByRms } from './rmsprop.js';
+export {
+  constantSchedule,
+  cosineSchedule,
+  exponentialSchedule,
+  joinSchedules,
+  linearWarmup,
+  stepSchedule,
+} from './schedules.js';
+export { SGD, SGD_SPEC, type SGDOptions, sgd } from './sgd.js';
+export {
+  addL1Subgradient,
+  SUBGRADIENT_SGD_SPEC,
+  SubgradientSGD,
+  type SubgradientSGDOptions,
+  subgradientSgd,
+} from './subgradient-sgd.js';
+export {
   addDecayedWeights,
-  clipByGlobalNorm,
-  trace,
   applyProx,
   type CountState,
+  chain,
+  clipByGlobalNorm,
+  identity,
+  learningRateAt,
+  scale,
+  scaleByLearningRate,
+  trace,
 } from './transforms.js';
-export { constantSchedule, stepSchedule, exponentialSchedule, cosineSchedule, linearWarmup, joinSchedules } from './schedules.js';
-export { l1Prox, l0Prox, l12Prox, penaltyProx, PENALTIES, type Prox, type Penalty } from './prox.js';
-export { groupSum, groupNorm, GROUPINGS, type Grouping } from './groups.js';
-export { SGD, sgd, SGD_SPEC, type SGDOptions } from './sgd.js';
-export { Adam, adam, scaleByAdam, ADAM_SPEC, type AdamOptions, type AdamState } from './adam.js';
-export { AdamW, adamw, ADAMW_SPEC, type AdamWOptions } from './adamw.js';
-export { Adamax, adamax, scaleByAdamax, ADAMAX_SPEC, type AdamaxOptions, type AdamaxState } from './adamax.js';
-export { RMSprop, rmsprop, scaleByRms, RMSPROP_SPEC, type RMSpropOptions, type RmsState } from './rmsprop.js';
-export { Adagrad, adagrad, scaleByAdagrad, ADAGRAD_SPEC, type AdagradOptions, type AdagradState } from './adagrad.js';
-export { Adadelta, adadelta, scaleByAdadelta, ADADELTA_SPEC, type AdadeltaOptions, type AdadeltaState } from './adadelta.js';
-export { SubgradientSGD, subgradientSgd, addL1Subgradient, SUBGRADIENT_SGD_SPEC, type SubgradientSGDOptions } from './subgradient-sgd.js';
-export { ProximalSGD, proximalSgd, PROXIMAL_SGD_SPEC, type ProximalSGDOptions } from './proximal-sgd.js';
-export { ProximalAdam, proximalAdam, PROXIMAL_ADAM_SPEC, type ProximalAdamOptions } from './proximal-adam.js';
-export { FTRL, ftrl, FTRL_SPEC, type FTRLOptions, type FtrlState } from './ftrl.js';
-export { RDA, rda, RDA_SPEC, type RDAOptions, type RdaState } from './rda.js';
-export { OBProxSG, obproxSg, OBPROX_SG_SPEC, type OBProxSGOptions } from './obprox-sg.js';
-export { HSPG, hspg, HSPG_SPEC, type HSPGOptions } from './hspg.js';
-export { IHT, iht, hardTopK, IHT_SPEC, type IHTOptions } from './iht.js';

@@ -12,9 +12,9 @@
  */
 import { l1 } from '@sparsekit/regularizers';
 import { add, greater, mul, sign, sub, where } from '@sparsekit/tensor';
-import { pureForm, type OptimizerOptions, type OptimizerParams } from './define.js';
-import { Optimizer } from './optimizer.js';
 import type { GradientTransformation, OptimizerSpec, Schedule } from './contract.js';
+import { type OptimizerOptions, type OptimizerParams, pureForm } from './define.js';
+import { Optimizer } from './optimizer.js';
 import { type CountState, learningRateAt } from './transforms.js';
 
 /** Hyperparameters of {@link OBProxSG}. */

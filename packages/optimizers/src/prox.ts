@@ -5,7 +5,7 @@
  * regularizer of that package, or any object with a `prox(w, step, scale?)` method, plugs
  * into a proximal optimizer's `prox` option directly.
  */
-import { type Penalty as StrengthPenalty, type Prox, l0, l1, l12 } from '@sparsekit/regularizers';
+import { l0, l1, l12, type Prox, type Penalty as StrengthPenalty } from '@sparsekit/regularizers';
 import { ValueError } from '@sparsekit/tensor';
 
 export type { Prox };
@@ -40,6 +40,9 @@ export function penaltyProx(penalty: Penalty, lambda: number): Prox {
     case 'l1/2':
       return l12Prox(lambda);
     default:
-      throw new ValueError('penaltyProx', `penalty must be one of ${PENALTIES.map((p) => `'${p}'`).join(', ')}, got ${String(penalty)}`);
+      throw new ValueError(
+        'penaltyProx',
+        `penalty must be one of ${PENALTIES.map((p) => `'${p}'`).join(', ')}, got ${String(penalty)}`,
+      );
   }
 }

@@ -15,9 +15,9 @@
  */
 import { div, mul, sub } from '@sparsekit/tensor';
 import { type AdamState, adamMoments, initAdamState } from './adam.js';
-import { pureForm, type OptimizerOptions, type OptimizerParams } from './define.js';
-import { Optimizer } from './optimizer.js';
 import type { GradientTransformation, OptimizerSpec, Schedule } from './contract.js';
+import { type OptimizerOptions, type OptimizerParams, pureForm } from './define.js';
+import { Optimizer } from './optimizer.js';
 import { type Penalty, type Prox, penaltyProx } from './prox.js';
 import { validatePenalty } from './proximal-sgd.js';
 import { learningRateAt } from './transforms.js';
@@ -66,7 +66,17 @@ function proximalAdamTransformation(o: ProximalAdamOptions): GradientTransformat
 
 export const PROXIMAL_ADAM_SPEC: OptimizerSpec<ProximalAdamOptions> = {
   name: 'ProximalAdam',
-  defaults: { lr: 1e-3, beta1: 0.9, beta2: 0.999, eps: 1e-8, amsgrad: false, weightDecay: 0, lambda: 0, penalty: 'l1', prox: null },
+  defaults: {
+    lr: 1e-3,
+    beta1: 0.9,
+    beta2: 0.999,
+    eps: 1e-8,
+    amsgrad: false,
+    weightDecay: 0,
+    lambda: 0,
+    penalty: 'l1',
+    prox: null,
+  },
   validate(check) {
     check.learningRate('lr');
     check.rate('beta1');
@@ -88,5 +98,3 @@ export class ProximalAdam extends Optimizer<ProximalAdamOptions> {
     super(PROXIMAL_ADAM_SPEC, params, options);
   }
 }
-
-

@@ -8,12 +8,13 @@
  * With R = λ‖·‖₁ the prox is soft-thresholding, sign(u)·max(|u| − lr·λ, 0): coordinates whose
  * gradient pull stays below λ land on exactly zero. Any {@link Prox} plugs in.
  */
-import { pureForm, type OptimizerOptions, type OptimizerParams } from './define.js';
-import { Optimizer } from './optimizer.js';
+
 import type { OptimizerSpec, Schedule } from './contract.js';
-import type { HyperparameterCheck } from './validate.js';
-import { type Prox, penaltyProx, PENALTIES, type Penalty } from './prox.js';
+import { type OptimizerOptions, type OptimizerParams, pureForm } from './define.js';
+import { Optimizer } from './optimizer.js';
+import { PENALTIES, type Penalty, type Prox, penaltyProx } from './prox.js';
 import { addDecayedWeights, applyProx, chain, scaleByLearningRate, trace } from './transforms.js';
+import type { HyperparameterCheck } from './validate.js';
 
 /** Hyperparameters of {@link ProximalSGD}. */
 export interface ProximalSGDOptions {
@@ -36,7 +37,8 @@ export function validatePenalty(check: HyperparameterCheck): void {
   check.nonNegative('lambda');
   check.oneOf('penalty', PENALTIES);
   const prox = check.get('prox') as Prox | null;
-  if (prox !== null && (typeof prox !== 'object' || typeof prox.prox !== 'function')) check.fail('prox', 'null or an object with a prox(w, step, scale?) method');
+  if (prox !== null && (typeof prox !== 'object' || typeof prox.prox !== 'function'))
+    check.fail('prox', 'null or an object with a prox(w, step, scale?) method');
 }
 
 export const PROXIMAL_SGD_SPEC: OptimizerSpec<ProximalSGDOptions> = {

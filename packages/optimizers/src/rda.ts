@@ -10,10 +10,10 @@
  * λ_t, which is far more often than with a truncated SGD step. The iterate does not depend on
  * the previous θ (only on ḡ), so training starts from the origin whatever the initial values.
  */
-import { type Tensor, add, div, mul, softThreshold, sub, zeros } from '@sparsekit/tensor';
-import { pureForm, type OptimizerOptions, type OptimizerParams } from './define.js';
-import { Optimizer } from './optimizer.js';
+import { add, div, mul, softThreshold, sub, type Tensor, zeros } from '@sparsekit/tensor';
 import type { GradientTransformation, OptimizerSpec, Schedule } from './contract.js';
+import { type OptimizerOptions, type OptimizerParams, pureForm } from './define.js';
+import { Optimizer } from './optimizer.js';
 import { learningRateAt } from './transforms.js';
 
 /** State of RDA: the average gradient. */

@@ -7,10 +7,10 @@
  *   centered: ḡ ← α·ḡ + (1 − α)·g,  d = √(s − ḡ²) + ε;   else d = √s + ε
  *   b ← μ·b + g/d,  θ ← θ − lr·b    (μ > 0);     else θ ← θ − lr·g/d
  */
-import { type Tensor, add, div, mul, sqrt, square, sub, zeros } from '@sparsekit/tensor';
-import { pureForm, type OptimizerOptions, type OptimizerParams } from './define.js';
-import { Optimizer } from './optimizer.js';
+import { add, div, mul, sqrt, square, sub, type Tensor, zeros } from '@sparsekit/tensor';
 import type { GradientTransformation, OptimizerSpec, Schedule } from './contract.js';
+import { type OptimizerOptions, type OptimizerParams, pureForm } from './define.js';
+import { Optimizer } from './optimizer.js';
 import { addDecayedWeights, chain, scaleByLearningRate } from './transforms.js';
 import { transformOptions } from './validate.js';
 
@@ -23,13 +23,20 @@ export type RmsState = {
 };
 
 /** The RMSprop preconditioner g / d, with optional centering and momentum. */
-export function scaleByRms(options: { alpha?: number; eps?: number; centered?: boolean; momentum?: number } = {}): GradientTransformation<RmsState> {
-  const { alpha, eps, centered, momentum } = transformOptions('scaleByRms', options, { alpha: 0.99, eps: 1e-8, centered: false, momentum: 0 }, (c) => {
-    c.rate('alpha');
-    c.positive('eps');
-    c.boolean('centered');
-    c.rate('momentum');
-  });
+export function scaleByRms(
+  options: { alpha?: number; eps?: number; centered?: boolean; momentum?: number } = {},
+): GradientTransformation<RmsState> {
+  const { alpha, eps, centered, momentum } = transformOptions(
+    'scaleByRms',
+    options,
+    { alpha: 0.99, eps: 1e-8, centered: false, momentum: 0 },
+    (c) => {
+      c.rate('alpha');
+      c.positive('eps');
+      c.boolean('centered');
+      c.rate('momentum');
+    },
+  );
   return {
     name: 'scaleByRms',
     init: (params) => ({
@@ -81,7 +88,11 @@ export const RMSPROP_SPEC: OptimizerSpec<RMSpropOptions> = {
     check.boolean('centered');
   },
   transformation: (o) =>
-    chain(addDecayedWeights(o.weightDecay), scaleByRms({ alpha: o.alpha, eps: o.eps, centered: o.centered, momentum: o.momentum }), scaleByLearningRate(o.lr)),
+    chain(
+      addDecayedWeights(o.weightDecay),
+      scaleByRms({ alpha: o.alpha, eps: o.eps, centered: o.centered, momentum: o.momentum }),
+      scaleByLearningRate(o.lr),
+    ),
 };
 
 /** RMSprop as a pure transformation (see {@link RMSprop}). */

@@ -11,9 +11,10 @@
  * Sutskever, Martens, Dahl & Hinton (2013), "On the importance of initialization and momentum
  * in deep learning".
  */
-import { pureForm, type OptimizerOptions, type OptimizerParams } from './define.js';
-import { Optimizer } from './optimizer.js';
+
 import type { OptimizerSpec, Schedule } from './contract.js';
+import { type OptimizerOptions, type OptimizerParams, pureForm } from './define.js';
+import { Optimizer } from './optimizer.js';
 import { addDecayedWeights, chain, scaleByLearningRate, trace } from './transforms.js';
 
 /** Hyperparameters of {@link SGD}. */
@@ -39,10 +40,15 @@ export const SGD_SPEC: OptimizerSpec<SGDOptions> = {
     check.rate('dampening');
     check.boolean('nesterov');
     check.nonNegative('weightDecay');
-    if (o.nesterov && (o.momentum <= 0 || o.dampening !== 0)) check.fail('nesterov', 'false unless momentum > 0 and dampening = 0');
+    if (o.nesterov && (o.momentum <= 0 || o.dampening !== 0))
+      check.fail('nesterov', 'false unless momentum > 0 and dampening = 0');
   },
   transformation: (o) =>
-    chain(addDecayedWeights(o.weightDecay), ...(o.momentum > 0 ? [trace({ momentum: o.momentum, dampening: o.dampening, nesterov: o.nesterov })] : []), scaleByLearningRate(o.lr)),
+    chain(
+      addDecayedWeights(o.weightDecay),
+      ...(o.momentum > 0 ? [trace({ momentum: o.momentum, dampening: o.dampening, nesterov: o.nesterov })] : []),
+      scaleByLearningRate(o.lr),
+    ),
 };
 
 /** SGD as a pure transformation (see {@link SGD}). */

@@ -3,7 +3,16 @@
  * `{ $tensor: { shape, data } }`, checked against a template before anything is restored,
  * and JSON that keeps float32 values exact).
  */
-import { ShapeError, type Tensor, ValueError, describeValue, formatShape, isTensor, keep, tensor } from '@sparsekit/tensor';
+import {
+  describeValue,
+  formatShape,
+  isTensor,
+  keep,
+  ShapeError,
+  type Tensor,
+  tensor,
+  ValueError,
+} from '@sparsekit/tensor';
 import type { OptimizerStateDict, StateTree } from './contract.js';
 
 /** Disposes every tensor in a state tree. */
@@ -15,7 +24,8 @@ export function disposeState(state: StateTree): void {
 export function stateTensors(state: StateTree, out: Tensor[] = []): Tensor[] {
   if (isTensor(state)) out.push(state);
   else if (Array.isArray(state)) for (const x of state) stateTensors(x, out);
-  else if (state !== null && typeof state === 'object') for (const x of Object.values(state)) stateTensors(x as StateTree, out);
+  else if (state !== null && typeof state === 'object')
+    for (const x of Object.values(state)) stateTensors(x as StateTree, out);
   return out;
 }
 
@@ -65,7 +75,8 @@ function isEncodedTensor(x: unknown): x is EncodedTensor {
 export function decodeState(x: unknown): StateTree {
   if (isEncodedTensor(x)) return tensor(Float32Array.from(x.$tensor.data as ArrayLike<number>), x.$tensor.shape);
   if (Array.isArray(x)) return x.map(decodeState);
-  if (x !== null && typeof x === 'object') return Object.fromEntries(Object.entries(x).map(([k, v]) => [k, decodeState(v)]));
+  if (x !== null && typeof x === 'object')
+    return Object.fromEntries(Object.entries(x).map(([k, v]) => [k, decodeState(v)]));
   return x as StateTree;
 }
 
@@ -75,36 +86,59 @@ export function decodeState(x: unknown): StateTree {
  */
 export function checkLayout(op: string, path: string, saved: unknown, template: StateTree): void {
   if (isTensor(template)) {
-    if (!isEncodedTensor(saved)) throw new ValueError(op, `${path} should be a tensor of shape ${formatShape(template.shape)}, got ${describeValue(saved)}`);
+    if (!isEncodedTensor(saved))
+      throw new ValueError(
+        op,
+        `${path} should be a tensor of shape ${formatShape(template.shape)}, got ${describeValue(saved)}`,
+      );
     const { shape, data } = saved.$tensor;
     if (!Array.isArray(shape) || !sameShape(shape, template.shape)) {
-      throw new ShapeError(op, `${path} should have shape ${formatShape(template.shape)}, got ${Array.isArray(shape) ? formatShape(shape) : describeValue(shape)}`);
+      throw new ShapeError(
+        op,
+        `${path} should have shape ${formatShape(template.shape)}, got ${Array.isArray(shape) ? formatShape(shape) : describeValue(shape)}`,
+      );
     }
-    if (!data || typeof (data as ArrayLike<number>).length !== 'number' || (data as ArrayLike<number>).length !== template.size) {
-      throw new ValueError(op, `${path} should hold ${template.size} values, got ${data && typeof (data as ArrayLike<number>).length === 'number' ? (data as ArrayLike<number>).length : describeValue(data)}`);
+    if (
+      !data ||
+      typeof (data as ArrayLike<number>).length !== 'number' ||
+      (data as ArrayLike<number>).length !== template.size
+    ) {
+      throw new ValueError(
+        op,
+        `${path} should hold ${template.size} values, got ${data && typeof (data as ArrayLike<number>).length === 'number' ? (data as ArrayLike<number>).length : describeValue(data)}`,
+      );
     }
     // A NaN or ±Inf moment would make the next step write NaN into the parameters.
     const values = data as ArrayLike<unknown>;
     for (let i = 0; i < values.length; i++) {
       const v = values[i];
-      if (typeof v !== 'number' || !Number.isFinite(v)) throw new ValueError(op, `${path} must hold finite numbers, got ${describeValue(v)} at element ${i}`);
+      if (typeof v !== 'number' || !Number.isFinite(v))
+        throw new ValueError(op, `${path} must hold finite numbers, got ${describeValue(v)} at element ${i}`);
     }
     return;
   }
   if (Array.isArray(template)) {
     if (!Array.isArray(saved) || saved.length !== template.length) {
-      throw new ValueError(op, `${path} should be a list of ${template.length}, got ${Array.isArray(saved) ? `a list of ${saved.length}` : describeValue(saved)}`);
+      throw new ValueError(
+        op,
+        `${path} should be a list of ${template.length}, got ${Array.isArray(saved) ? `a list of ${saved.length}` : describeValue(saved)}`,
+      );
     }
     template.forEach((t, i) => checkLayout(op, `${path}[${i}]`, saved[i], t));
     return;
   }
   if (template !== null && typeof template === 'object') {
-    if (saved === null || typeof saved !== 'object' || Array.isArray(saved)) throw new ValueError(op, `${path} should be an object, got ${describeValue(saved)}`);
-    for (const [k, t] of Object.entries(template)) checkLayout(op, `${path}.${k}`, (saved as Record<string, unknown>)[k], t as StateTree);
+    if (saved === null || typeof saved !== 'object' || Array.isArray(saved))
+      throw new ValueError(op, `${path} should be an object, got ${describeValue(saved)}`);
+    for (const [k, t] of Object.entries(template))
+      checkLayout(op, `${path}.${k}`, (saved as Record<string, unknown>)[k], t as StateTree);
     return;
   }
   if (typeof saved !== typeof template || (typeof saved === 'number' && !Number.isFinite(saved))) {
-    throw new ValueError(op, `${path} should be a ${template === null ? 'null' : typeof template}, got ${describeValue(saved)}`);
+    throw new ValueError(
+      op,
+      `${path} should be a ${template === null ? 'null' : typeof template}, got ${describeValue(saved)}`,
+    );
   }
 }
 
@@ -124,7 +158,8 @@ export function stateDictToJSON(dict: OptimizerStateDict): string {
 
 /** Parses {@link stateDictToJSON}'s text back into a state dict. */
 export function stateDictFromJSON(text: string): OptimizerStateDict {
-  if (typeof text !== 'string') throw new ValueError('stateDictFromJSON', `text must be a string of JSON, got ${describeValue(text)}`);
+  if (typeof text !== 'string')
+    throw new ValueError('stateDictFromJSON', `text must be a string of JSON, got ${describeValue(text)}`);
   let dict: unknown;
   try {
     dict = JSON.parse(text, (k, v) => (k === 'data' && Array.isArray(v) ? Float32Array.from(v) : v));
@@ -132,7 +167,10 @@ export function stateDictFromJSON(text: string): OptimizerStateDict {
     throw new ValueError('stateDictFromJSON', `text is not valid JSON (${(e as Error).message})`);
   }
   if (dict === null || typeof dict !== 'object' || (dict as { format?: unknown }).format !== 'sparsekit-optimizer') {
-    throw new ValueError('stateDictFromJSON', `text must hold a state dict with format 'sparsekit-optimizer', got ${describeValue(dict)}`);
+    throw new ValueError(
+      'stateDictFromJSON',
+      `text must hold a state dict with format 'sparsekit-optimizer', got ${describeValue(dict)}`,
+    );
   }
   return dict as OptimizerStateDict;
 }

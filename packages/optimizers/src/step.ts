@@ -5,19 +5,39 @@
  * {@link runAsync} awaits them, as the tensor package's executor does. `Optimizer.step` /
  * `stepAsync` and {@link applyStep} / {@link applyStepAsync} are that plan driven both ways.
  */
-import { ShapeError, type Tensor, ValueError, add, checkOptions, describeValue, formatShape, isTensor, keep, maximum, normLInf, tensor, tidy } from '@sparsekit/tensor';
+import {
+  add,
+  checkOptions,
+  describeValue,
+  formatShape,
+  isTensor,
+  keep,
+  maximum,
+  normLInf,
+  ShapeError,
+  type Tensor,
+  tensor,
+  tidy,
+  ValueError,
+} from '@sparsekit/tensor';
 import type { GradientTransformation, StateTree } from './contract.js';
 import { keepState, mapState, sameShape, stateTensors } from './state.js';
 
 /** `params[i] + updates[i]` for every parameter (lazy). */
 export function applyUpdates(params: readonly Tensor[], updates: readonly Tensor[]): Tensor[] {
-  if (!Array.isArray(params)) throw new ValueError('applyUpdates', `params must be an array of Tensors, got ${describeValue(params)}`);
-  if (!Array.isArray(updates)) throw new ValueError('applyUpdates', `updates must be an array of Tensors, got ${describeValue(updates)}`);
+  if (!Array.isArray(params))
+    throw new ValueError('applyUpdates', `params must be an array of Tensors, got ${describeValue(params)}`);
+  if (!Array.isArray(updates))
+    throw new ValueError('applyUpdates', `updates must be an array of Tensors, got ${describeValue(updates)}`);
   params.forEach((p, i) => {
     if (!isTensor(p)) throw new ValueError('applyUpdates', `params[${i}] must be a Tensor, got ${describeValue(p)}`);
-    if (i < updates.length && !isTensor(updates[i])) throw new ValueError('applyUpdates', `updates[${i}] must be a Tensor, got ${describeValue(updates[i])}`);
+    if (i < updates.length && !isTensor(updates[i]))
+      throw new ValueError('applyUpdates', `updates[${i}] must be a Tensor, got ${describeValue(updates[i])}`);
     if (i < updates.length && !sameShape(p.shape, updates[i].shape)) {
-      throw new ShapeError('applyUpdates', `updates[${i}] must have the shape of params[${i}] ${formatShape(p.shape)}, got ${formatShape(updates[i].shape)}`);
+      throw new ShapeError(
+        'applyUpdates',
+        `updates[${i}] must have the shape of params[${i}] ${formatShape(p.shape)}, got ${formatShape(updates[i].shape)}`,
+      );
     }
   });
   if (params.length !== updates.length) {
@@ -153,7 +173,10 @@ function computeGroup(op: string, { tx, grads, state, params }: GroupStep): Step
   const r = tidy(() => {
     const res = tx.update(grads, state, params);
     if (!Array.isArray(res?.updates) || res.updates.length !== params.length) {
-      throw new ValueError(op, `transformation ${tx.name} returned ${Array.isArray(res?.updates) ? res.updates.length : 'no'} updates for ${params.length} parameters`);
+      throw new ValueError(
+        op,
+        `transformation ${tx.name} returned ${Array.isArray(res?.updates) ? res.updates.length : 'no'} updates for ${params.length} parameters`,
+      );
     }
     // A state that holds a parameter or gradient tensor itself would see it freed after the step.
     const nextState = mapState(res.state, (t) => (owned.has(t) ? add(t, 0) : t));
@@ -183,44 +206,81 @@ function computeGroup(op: string, { tx, grads, state, params }: GroupStep): Step
  * caller's. Everything is checked before anything is consumed: one gradient per parameter of
  * its shape, finite (one reduction per gradient, one readback).
  */
-export function applyStep<S extends StateTree>(tx: GradientTransformation<S>, grads: readonly Tensor[], state: S, params: readonly Tensor[], options: ApplyStepOptions = {}): StepResult<S> {
+export function applyStep<S extends StateTree>(
+  tx: GradientTransformation<S>,
+  grads: readonly Tensor[],
+  state: S,
+  params: readonly Tensor[],
+  options: ApplyStepOptions = {},
+): StepResult<S> {
   const step = pureStep('applyStep', tx, grads, state, params, options);
   return step.finish(runSync(step.plan));
 }
 
 /** {@link applyStep} with asynchronous kernels: works on every backend, WebGPU included. */
-export async function applyStepAsync<S extends StateTree>(tx: GradientTransformation<S>, grads: readonly Tensor[], state: S, params: readonly Tensor[], options: ApplyStepOptions = {}): Promise<StepResult<S>> {
+export async function applyStepAsync<S extends StateTree>(
+  tx: GradientTransformation<S>,
+  grads: readonly Tensor[],
+  state: S,
+  params: readonly Tensor[],
+  options: ApplyStepOptions = {},
+): Promise<StepResult<S>> {
   const step = pureStep('applyStepAsync', tx, grads, state, params, options);
   return step.finish(await runAsync(step.plan));
 }
 
 // Checks everything before the plan runs, and commits (or rejects) what it returns.
-function pureStep<S extends StateTree>(op: string, tx: GradientTransformation<S>, grads: readonly Tensor[], state: S, params: readonly Tensor[], options: ApplyStepOptions) {
+function pureStep<S extends StateTree>(
+  op: string,
+  tx: GradientTransformation<S>,
+  grads: readonly Tensor[],
+  state: S,
+  params: readonly Tensor[],
+  options: ApplyStepOptions,
+) {
   if (tx === null || typeof tx !== 'object' || typeof tx.update !== 'function' || typeof tx.init !== 'function') {
     throw new ValueError(op, `tx must be a gradient transformation (init, update), got ${describeValue(tx)}`);
   }
   checkOptions(op, options, ['nonFinite']);
   const nonFinite = options.nonFinite ?? 'throw';
-  if (nonFinite !== 'throw' && nonFinite !== 'skip') throw new ValueError(op, `options.nonFinite must be 'throw' or 'skip', got ${describeValue(nonFinite)}`);
-  if (!Array.isArray(params)) throw new ValueError(op, `params must be an array of Tensors, got ${describeValue(params)}`);
+  if (nonFinite !== 'throw' && nonFinite !== 'skip')
+    throw new ValueError(op, `options.nonFinite must be 'throw' or 'skip', got ${describeValue(nonFinite)}`);
+  if (!Array.isArray(params))
+    throw new ValueError(op, `params must be an array of Tensors, got ${describeValue(params)}`);
   if (!Array.isArray(grads)) throw new ValueError(op, `grads must be an array of Tensors, got ${describeValue(grads)}`);
-  if (grads.length !== params.length) throw new ValueError(op, `expected one gradient per parameter (${params.length}), got ${grads.length}`);
+  if (grads.length !== params.length)
+    throw new ValueError(op, `expected one gradient per parameter (${params.length}), got ${grads.length}`);
   params.forEach((p, i) => {
     if (!isTensor(p)) throw new ValueError(op, `params[${i}] must be a Tensor, got ${describeValue(p)}`);
-    if (p.isDisposed) throw new ValueError(op, `params[${i}] was disposed (a previous applyStep consumed it: use the params it returned)`);
+    if (p.isDisposed)
+      throw new ValueError(
+        op,
+        `params[${i}] was disposed (a previous applyStep consumed it: use the params it returned)`,
+      );
     const g = grads[i];
     if (!isTensor(g)) throw new ValueError(op, `grads[${i}] must be a Tensor, got ${describeValue(g)}`);
-    if (!sameShape(g.shape, p.shape)) throw new ShapeError(op, `grads[${i}] must have the shape of params[${i}] ${formatShape(p.shape)}, got ${formatShape(g.shape)}`);
+    if (!sameShape(g.shape, p.shape))
+      throw new ShapeError(
+        op,
+        `grads[${i}] must have the shape of params[${i}] ${formatShape(p.shape)}, got ${formatShape(g.shape)}`,
+      );
   });
   for (const t of stateTensors(state)) {
-    if (t.isDisposed) throw new ValueError(op, 'state holds a disposed tensor (a previous applyStep consumed it: use the state it returned)');
+    if (t.isDisposed)
+      throw new ValueError(
+        op,
+        'state holds a disposed tensor (a previous applyStep consumed it: use the state it returned)',
+      );
   }
   return {
     plan: stepPlan(op, [{ tx: tx as GradientTransformation, grads, state, params }]),
     finish(next: StepResult[] | null): StepResult<S> {
       if (next === null) {
         if (nonFinite === 'skip') return { params: params.slice(), state };
-        throw new ValueError(op, "a gradient holds NaN or Inf; the step was rejected and nothing changed (pass nonFinite: 'skip' to skip such steps)");
+        throw new ValueError(
+          op,
+          "a gradient holds NaN or Inf; the step was rejected and nothing changed (pass nonFinite: 'skip' to skip such steps)",
+        );
       }
       const [{ params: newParams, state: newState }] = next;
       const survivors = [...stateTensors(newState), ...newParams];

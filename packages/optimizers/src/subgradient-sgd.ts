@@ -8,19 +8,23 @@
  * result is small but dense (Shor, 1985, "Minimization Methods for Non-Differentiable
  * Functions"; see proximal SGD for the route that gives exact zeros).
  */
-import { ValueError, add, describeValue, mul, sign } from '@sparsekit/tensor';
-import { pureForm, type OptimizerOptions, type OptimizerParams } from './define.js';
-import { Optimizer } from './optimizer.js';
+import { add, describeValue, mul, sign, ValueError } from '@sparsekit/tensor';
 import type { GradientTransformation, OptimizerSpec, Schedule } from './contract.js';
+import { type OptimizerOptions, type OptimizerParams, pureForm } from './define.js';
+import { Optimizer } from './optimizer.js';
 import { addDecayedWeights, chain, scaleByLearningRate, trace } from './transforms.js';
 
 /** Adds the L1 subgradient λ·sign(θ) to the updates. */
 export function addL1Subgradient(lambda: number): GradientTransformation<null> {
-  if (typeof lambda !== 'number' || !(Number.isFinite(lambda) && lambda >= 0)) throw new ValueError('addL1Subgradient', `lambda must be a finite number >= 0, got ${describeValue(lambda)}`);
+  if (typeof lambda !== 'number' || !(Number.isFinite(lambda) && lambda >= 0))
+    throw new ValueError('addL1Subgradient', `lambda must be a finite number >= 0, got ${describeValue(lambda)}`);
   return {
     name: 'addL1Subgradient',
     init: () => null,
-    update: (grads, state, params) => ({ updates: lambda === 0 ? grads.slice() : grads.map((g, i) => add(g, mul(sign(params[i]), lambda))), state }),
+    update: (grads, state, params) => ({
+      updates: lambda === 0 ? grads.slice() : grads.map((g, i) => add(g, mul(sign(params[i]), lambda))),
+      state,
+    }),
   };
 }
 
@@ -46,7 +50,12 @@ export const SUBGRADIENT_SGD_SPEC: OptimizerSpec<SubgradientSGDOptions> = {
     check.nonNegative('weightDecay');
   },
   transformation: (o) =>
-    chain(addL1Subgradient(o.lambda), addDecayedWeights(o.weightDecay), ...(o.momentum > 0 ? [trace({ momentum: o.momentum })] : []), scaleByLearningRate(o.lr)),
+    chain(
+      addL1Subgradient(o.lambda),
+      addDecayedWeights(o.weightDecay),
+      ...(o.momentum > 0 ? [trace({ momentum: o.momentum })] : []),
+      scaleByLearningRate(o.lr),
+    ),
 };
 
 /** Subgradient SGD with L1 as a pure transformation (see {@link SubgradientSGD}). */

@@ -3,7 +3,21 @@
  * `chain`, `scale_by_learning_rate`, `add_decayed_weights`, `clip_by_global_norm`, `trace`).
  * Every one is a pure `init` / `update` pair over lists of lazy tensors.
  */
-import { type Tensor, ValueError, add, checkOptions, describeValue, div, maximum, mul, sqrt, sub, sum, tidy, zeros } from '@sparsekit/tensor';
+import {
+  add,
+  checkOptions,
+  describeValue,
+  div,
+  maximum,
+  mul,
+  sqrt,
+  sub,
+  sum,
+  type Tensor,
+  tidy,
+  ValueError,
+  zeros,
+} from '@sparsekit/tensor';
 import type { GradientTransformation, Schedule, StateTree, UpdateResult } from './contract.js';
 import type { Prox } from './prox.js';
 
@@ -20,7 +34,10 @@ export type CountState = {
 export function chain(...transforms: GradientTransformation[]): GradientTransformation<StateTree[]> {
   transforms.forEach((t, i) => {
     if (!t || typeof t.init !== 'function' || typeof t.update !== 'function') {
-      throw new ValueError('chain', `argument ${i} must be a gradient transformation (init, update), got ${describeValue(t)}`);
+      throw new ValueError(
+        'chain',
+        `argument ${i} must be a gradient transformation (init, update), got ${describeValue(t)}`,
+      );
     }
   });
   return {
@@ -46,8 +63,13 @@ export function identity(): GradientTransformation<null> {
 
 /** Multiplies the updates by a constant. */
 export function scale(factor: number): GradientTransformation<null> {
-  if (typeof factor !== 'number' || !Number.isFinite(factor)) throw new ValueError('scale', `factor must be a finite number, got ${describeValue(factor)}`);
-  return { name: 'scale', init: () => null, update: (grads) => ({ updates: grads.map((g) => mul(g, factor)), state: null }) };
+  if (typeof factor !== 'number' || !Number.isFinite(factor))
+    throw new ValueError('scale', `factor must be a finite number, got ${describeValue(factor)}`);
+  return {
+    name: 'scale',
+    init: () => null,
+    update: (grads) => ({ updates: grads.map((g) => mul(g, factor)), state: null }),
+  };
 }
 
 /** The learning rate for the update after `count` earlier ones: the number, or the schedule's value (checked). */
@@ -55,7 +77,10 @@ export function learningRateAt(lr: number | Schedule, count: number, op = 'sched
   if (typeof lr === 'number') return lr;
   const v = lr(count);
   if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) {
-    throw new ValueError(op, `the learning-rate schedule must return a finite number >= 0, got ${String(v)} at step ${count}`);
+    throw new ValueError(
+      op,
+      `the learning-rate schedule must return a finite number >= 0, got ${String(v)} at step ${count}`,
+    );
   }
   return v;
 }
@@ -66,7 +91,10 @@ export function learningRateAt(lr: number | Schedule, count: number, op = 'sched
  */
 export function scaleByLearningRate(lr: number | Schedule): GradientTransformation<CountState> {
   if (typeof lr !== 'function' && !(typeof lr === 'number' && Number.isFinite(lr) && lr > 0)) {
-    throw new ValueError('scaleByLearningRate', `lr must be a finite number > 0 or a schedule, got ${describeValue(lr)}`);
+    throw new ValueError(
+      'scaleByLearningRate',
+      `lr must be a finite number > 0 or a schedule, got ${describeValue(lr)}`,
+    );
   }
   return {
     name: 'scaleByLearningRate',
@@ -85,7 +113,10 @@ export function scaleByLearningRate(lr: number | Schedule): GradientTransformati
  */
 export function addDecayedWeights(weightDecay: number): GradientTransformation<null> {
   if (typeof weightDecay !== 'number' || !(Number.isFinite(weightDecay) && weightDecay >= 0)) {
-    throw new ValueError('addDecayedWeights', `weightDecay must be a finite number >= 0, got ${describeValue(weightDecay)}`);
+    throw new ValueError(
+      'addDecayedWeights',
+      `weightDecay must be a finite number >= 0, got ${describeValue(weightDecay)}`,
+    );
   }
   return {
     name: 'addDecayedWeights',
@@ -102,7 +133,8 @@ export function addDecayedWeights(weightDecay: number): GradientTransformation<n
  * u ← u · min(1, maxNorm / ‖u‖₂). The norm stays on the device (a lazy scalar).
  */
 export function clipByGlobalNorm(maxNorm: number): GradientTransformation<null> {
-  if (typeof maxNorm !== 'number' || !(Number.isFinite(maxNorm) && maxNorm > 0)) throw new ValueError('clipByGlobalNorm', `maxNorm must be a finite number > 0, got ${describeValue(maxNorm)}`);
+  if (typeof maxNorm !== 'number' || !(Number.isFinite(maxNorm) && maxNorm > 0))
+    throw new ValueError('clipByGlobalNorm', `maxNorm must be a finite number > 0, got ${describeValue(maxNorm)}`);
   return {
     name: 'clipByGlobalNorm',
     init: () => null,
@@ -128,18 +160,33 @@ export function clipByGlobalNorm(maxNorm: number): GradientTransformation<null> 
  * Momentum as in `torch.optim.SGD`: b ← μ·b + (1 − dampening)·g (b = g on the first
  * step); the update is b, or g + μ·b with Nesterov momentum (Sutskever et al., 2013).
  */
-export function trace(options: { momentum: number; dampening?: number; nesterov?: boolean }): GradientTransformation<{ count: number; momentum: Tensor[] }> {
-  if (options === null || typeof options !== 'object') throw new ValueError('trace', `options must be an object { momentum, dampening?, nesterov? }, got ${describeValue(options)}`);
+export function trace(options: {
+  momentum: number;
+  dampening?: number;
+  nesterov?: boolean;
+}): GradientTransformation<{ count: number; momentum: Tensor[] }> {
+  if (options === null || typeof options !== 'object')
+    throw new ValueError(
+      'trace',
+      `options must be an object { momentum, dampening?, nesterov? }, got ${describeValue(options)}`,
+    );
   checkOptions('trace', options, ['momentum', 'dampening', 'nesterov']);
   const { momentum, dampening = 0, nesterov = false } = options;
-  if (typeof momentum !== 'number' || !(momentum >= 0 && momentum < 1)) throw new ValueError('trace', `momentum must be a finite number >= 0 and < 1, got ${describeValue(momentum)}`);
-  if (typeof dampening !== 'number' || !(dampening >= 0 && dampening <= 1)) throw new ValueError('trace', `dampening must be a number in [0, 1], got ${describeValue(dampening)}`);
-  if (typeof nesterov !== 'boolean') throw new ValueError('trace', `nesterov must be true or false, got ${describeValue(nesterov)}`);
+  if (typeof momentum !== 'number' || !(momentum >= 0 && momentum < 1))
+    throw new ValueError('trace', `momentum must be a finite number >= 0 and < 1, got ${describeValue(momentum)}`);
+  if (typeof dampening !== 'number' || !(dampening >= 0 && dampening <= 1))
+    throw new ValueError('trace', `dampening must be a number in [0, 1], got ${describeValue(dampening)}`);
+  if (typeof nesterov !== 'boolean')
+    throw new ValueError('trace', `nesterov must be true or false, got ${describeValue(nesterov)}`);
   return {
     name: 'trace',
     init: (params) => ({ count: 0, momentum: params.map((p) => zeros(p.shape)) }),
     update(grads, state) {
-      const bufs = grads.map((g, i) => (state.count === 0 ? add(g, 0) : add(mul(state.momentum[i], momentum), dampening === 0 ? g : mul(g, 1 - dampening))));
+      const bufs = grads.map((g, i) =>
+        state.count === 0
+          ? add(g, 0)
+          : add(mul(state.momentum[i], momentum), dampening === 0 ? g : mul(g, 1 - dampening)),
+      );
       const updates = nesterov ? grads.map((g, i) => add(g, mul(bufs[i], momentum))) : bufs.slice();
       return { updates, state: { count: state.count + 1, momentum: bufs } };
     },
@@ -152,7 +199,11 @@ export function trace(options: { momentum: number; dampening?: number; nesterov?
  * Exact zeros of the prox stay exact: θ + (0 − θ) = 0 in floating point.
  */
 export function applyProx(prox: Prox, lr: number | Schedule): GradientTransformation<CountState> {
-  if (!prox || typeof prox.prox !== 'function') throw new ValueError('applyProx', `prox must have a prox(w, step, scale?) method, got ${prox === null ? 'null' : typeof prox}`);
+  if (!prox || typeof prox.prox !== 'function')
+    throw new ValueError(
+      'applyProx',
+      `prox must have a prox(w, step, scale?) method, got ${prox === null ? 'null' : typeof prox}`,
+    );
   return {
     name: 'applyProx',
     init: () => ({ count: 0 }),

@@ -1,4 +1,4 @@
-import { ValueError, checkOptions, describeValue } from '@sparsekit/tensor';
+import { checkOptions, describeValue, ValueError } from '@sparsekit/tensor';
 
 /**
  * Checks an optimizer's hyperparameters in one place, each failure a `ValueError` that
@@ -57,7 +57,8 @@ export class HyperparameterCheck {
   /** One of the given strings. */
   oneOf<T extends string>(name: string, choices: readonly T[]): T {
     const v = this.get(name);
-    if (typeof v !== 'string' || !(choices as readonly string[]).includes(v)) this.fail(name, `one of ${choices.map((c) => `'${c}'`).join(', ')}`);
+    if (typeof v !== 'string' || !(choices as readonly string[]).includes(v))
+      this.fail(name, `one of ${choices.map((c) => `'${c}'`).join(', ')}`);
     return v as T;
   }
 
@@ -74,7 +75,11 @@ export class HyperparameterCheck {
   /** A finite number within the given bounds. */
   finite(name: string, bounds: { gt?: number; ge?: number; lt?: number } = {}): number {
     const v = this.get(name);
-    const parts = [bounds.gt !== undefined ? `> ${bounds.gt}` : null, bounds.ge !== undefined ? `>= ${bounds.ge}` : null, bounds.lt !== undefined ? `< ${bounds.lt}` : null].filter(Boolean);
+    const parts = [
+      bounds.gt !== undefined ? `> ${bounds.gt}` : null,
+      bounds.ge !== undefined ? `>= ${bounds.ge}` : null,
+      bounds.lt !== undefined ? `< ${bounds.lt}` : null,
+    ].filter(Boolean);
     const expected = `a finite number${parts.length ? ' ' : ''}${parts.join(' and ')}`;
     if (typeof v !== 'number' || !Number.isFinite(v)) this.fail(name, expected);
     if (bounds.gt !== undefined && !(v > bounds.gt)) this.fail(name, expected);
@@ -84,13 +89,17 @@ export class HyperparameterCheck {
   }
 }
 
-
 /**
  * The options of a building-block transformation (`scaleByAdam({ b1, b2, eps })`, …): only
  * the known keys, merged over the defaults, then checked with a {@link HyperparameterCheck}
  * named after the transformation, so its messages read like an optimizer's. @internal
  */
-export function transformOptions<O extends object>(op: string, options: Partial<O> | undefined, defaults: O, validate: (check: HyperparameterCheck) => void): O {
+export function transformOptions<O extends object>(
+  op: string,
+  options: Partial<O> | undefined,
+  defaults: O,
+  validate: (check: HyperparameterCheck) => void,
+): O {
   if (options !== undefined && (options === null || typeof options !== 'object' || Array.isArray(options))) {
     throw new ValueError(op, `options must be an object, got ${describeValue(options)}`);
   }

@@ -1,4 +1,4 @@
-import { type Tensor, add, mul, setBackend, zeros } from '@sparsekit/tensor';
+import { add, mul, setBackend, type Tensor, zeros } from '@sparsekit/tensor';
 import { describe, expect, it } from 'vitest';
 import {
   Adadelta,
@@ -6,22 +6,27 @@ import {
   Adam,
   Adamax,
   AdamW,
+  cosineSchedule,
   FTRL,
+  type GradientTransformation,
   HSPG,
   IHT,
   OBProxSG,
+  Optimizer,
+  type OptimizerSpec,
   ProximalAdam,
   ProximalSGD,
   RDA,
   RMSprop,
   SGD,
   SubgradientSGD,
-  type GradientTransformation,
-  Optimizer,
-  type OptimizerSpec,
-  cosineSchedule,
 } from '../src/index.js';
-import { ConformanceError, type ConformanceOptions, conformanceChecks, describeConformance } from '../src/testing/index.js';
+import {
+  ConformanceError,
+  type ConformanceOptions,
+  conformanceChecks,
+  describeConformance,
+} from '../src/testing/index.js';
 
 // Every optimizer of the package runs the kit, as a third party would. Hyperparameters per
 // problem are the caller's to choose; tolerances and problems are the kit's.
@@ -30,7 +35,13 @@ setBackend('cpu');
 const suites: ConformanceOptions[] = [
   {
     name: 'SGD (Nesterov)',
-    create: (ps, problem) => new SGD(ps, problem === 'rosenbrock' ? { lr: 1e-3, momentum: 0.9, nesterov: true } : { lr: 0.2, momentum: 0.5, nesterov: true }),
+    create: (ps, problem) =>
+      new SGD(
+        ps,
+        problem === 'rosenbrock'
+          ? { lr: 1e-3, momentum: 0.9, nesterov: true }
+          : { lr: 0.2, momentum: 0.5, nesterov: true },
+      ),
     steps: { rosenbrock: 6000 },
     invalid: [
       { hyperparameter: 'lr', create: (ps) => new SGD(ps, { lr: 0 }) },
@@ -41,7 +52,13 @@ const suites: ConformanceOptions[] = [
   },
   {
     name: 'SGD (momentum, dampening)',
-    create: (ps, problem) => new SGD(ps, problem === 'rosenbrock' ? { lr: 1e-3, momentum: 0.9, dampening: 0.1 } : { lr: 0.2, momentum: 0.5, dampening: 0.1 }),
+    create: (ps, problem) =>
+      new SGD(
+        ps,
+        problem === 'rosenbrock'
+          ? { lr: 1e-3, momentum: 0.9, dampening: 0.1 }
+          : { lr: 0.2, momentum: 0.5, dampening: 0.1 },
+      ),
     steps: { rosenbrock: 6000 },
     invalid: [{ hyperparameter: 'dampening', create: (ps) => new SGD(ps, { dampening: Number.NaN }) }],
   },
@@ -75,24 +92,37 @@ const suites: ConformanceOptions[] = [
   {
     name: 'RMSprop (centered)',
     create: (ps, problem) =>
-      new RMSprop(ps, { lr: cosineSchedule({ lr: problem === 'rosenbrock' ? 5e-3 : 2e-2, period: problem === 'rosenbrock' ? 3000 : 500, restarts: false }), centered: true }),
+      new RMSprop(ps, {
+        lr: cosineSchedule({
+          lr: problem === 'rosenbrock' ? 5e-3 : 2e-2,
+          period: problem === 'rosenbrock' ? 3000 : 500,
+          restarts: false,
+        }),
+        centered: true,
+      }),
     invalid: [{ hyperparameter: 'alpha', create: (ps) => new RMSprop(ps, { alpha: 1 }) }],
   },
   {
     name: 'Adagrad',
     create: (ps, problem) => new Adagrad(ps, { lr: problem === 'rosenbrock' ? 1 : 0.5 }),
     steps: { rosenbrock: 6000 },
-    invalid: [{ hyperparameter: 'initialAccumulatorValue', create: (ps) => new Adagrad(ps, { initialAccumulatorValue: -1 }) }],
+    invalid: [
+      { hyperparameter: 'initialAccumulatorValue', create: (ps) => new Adagrad(ps, { initialAccumulatorValue: -1 }) },
+    ],
   },
   {
     name: 'Adadelta',
-    create: (ps, problem) => new Adadelta(ps, { lr: problem === 'rosenbrock' ? cosineSchedule({ lr: 1, period: 15_000, restarts: false }) : 1 }),
+    create: (ps, problem) =>
+      new Adadelta(ps, {
+        lr: problem === 'rosenbrock' ? cosineSchedule({ lr: 1, period: 15_000, restarts: false }) : 1,
+      }),
     steps: { rosenbrock: 15_000, quadratic: 1000, leastSquares: 1000 },
     invalid: [{ hyperparameter: 'rho', create: (ps) => new Adadelta(ps, { rho: 1 }) }],
   },
   {
     name: 'SubgradientSGD',
-    create: (ps, problem) => new SubgradientSGD(ps, problem === 'rosenbrock' ? { lr: 1e-3, momentum: 0.9 } : { lr: 0.2 }),
+    create: (ps, problem) =>
+      new SubgradientSGD(ps, problem === 'rosenbrock' ? { lr: 1e-3, momentum: 0.9 } : { lr: 0.2 }),
     steps: { rosenbrock: 6000 },
     invalid: [{ hyperparameter: 'lambda', create: (ps) => new SubgradientSGD(ps, { lambda: -0.1 }) }],
   },
@@ -131,20 +161,28 @@ const suites: ConformanceOptions[] = [
       { hyperparameter: 'l1', create: (ps) => new FTRL(ps, { l1: -1 }) },
       { hyperparameter: 'l2Shrinkage', create: (ps) => new FTRL(ps, { l2Shrinkage: -1 }) },
     ],
-    sparsity: { create: (ps, { lambda }) => new FTRL(ps, { lr: 0.5, l1: lambda * 100 }), steps: 1500, expect: 'support' },
+    sparsity: {
+      create: (ps, { lambda }) => new FTRL(ps, { lr: 0.5, l1: lambda * 100 }),
+      steps: 1500,
+      expect: 'support',
+    },
   },
   {
     name: 'RDA',
     create: (ps) => new RDA(ps, { lr: 2 }),
     steps: { quadratic: 2000, leastSquares: 2000 },
-    skip: { rosenbrock: 'dual averaging is a method for convex problems; from (−1.2, 1) its averaged gradients overshoot the valley' },
+    skip: {
+      rosenbrock:
+        'dual averaging is a method for convex problems; from (−1.2, 1) its averaged gradients overshoot the valley',
+    },
     invalid: [{ hyperparameter: 'rho', create: (ps) => new RDA(ps, { rho: -1 }) }],
     sparsity: { create: (ps, { lambda }) => new RDA(ps, { lr: 2, lambda }), steps: 3000 },
   },
   {
     name: 'OBProxSG',
     // Orthant steps never cross zero, and x must go from −1.2 to 1: Rosenbrock runs prox steps only.
-    create: (ps, problem) => new OBProxSG(ps, problem === 'rosenbrock' ? { lr: 1.5e-3, proxSteps: 10_000 } : { lr: 0.2 }),
+    create: (ps, problem) =>
+      new OBProxSG(ps, problem === 'rosenbrock' ? { lr: 1.5e-3, proxSteps: 10_000 } : { lr: 0.2 }),
     steps: { rosenbrock: 10000 },
     invalid: [{ hyperparameter: 'proxSteps', create: (ps) => new OBProxSG(ps, { proxSteps: 1.5 }) }],
     sparsity: { create: (ps, { lambda }) => new OBProxSG(ps, { lr: 0.2, lambda, proxSteps: 100 }), steps: 500 },
@@ -157,7 +195,10 @@ const suites: ConformanceOptions[] = [
       { hyperparameter: 'groups', create: (ps) => new HSPG(ps, { groups: 'neurons' as 'rows' }) },
       { hyperparameter: 'epsilon', create: (ps) => new HSPG(ps, { epsilon: 1 }) },
     ],
-    sparsity: { create: (ps, { lambda }) => new HSPG(ps, { lr: 0.2, lambda, proxSteps: 100, groups: 'rows' }), steps: 500 },
+    sparsity: {
+      create: (ps, { lambda }) => new HSPG(ps, { lr: 0.2, lambda, proxSteps: 100, groups: 'rows' }),
+      steps: 500,
+    },
   },
   {
     name: 'IHT',
@@ -165,7 +206,10 @@ const suites: ConformanceOptions[] = [
     create: (ps, problem) =>
       problem === 'rosenbrock'
         ? new IHT(ps, { lr: 1e-3, momentum: 0.9, k: 2 })
-        : new IHT([...ps].map((p) => ({ params: [p], k: p.value.size })), { lr: 0.2 }),
+        : new IHT(
+            [...ps].map((p) => ({ params: [p], k: p.value.size })),
+            { lr: 0.2 },
+          ),
     steps: { rosenbrock: 6000 },
     invalid: [{ hyperparameter: 'k', create: (ps) => new IHT(ps, { k: -1 }) }],
     sparsity: { create: (ps, { k }) => new IHT(ps, { lr: 0.2, k }), steps: 500, expect: 'support' },
@@ -190,14 +234,23 @@ describe('the kit holds pure transformations to "never mutates its input state"'
     },
   });
   const check = (how: 'count' | 'swap' | 'dispose') => {
-    const spec: OptimizerSpec<{ lr: number }> = { name: 'Mutating', defaults: { lr: 0.1 }, validate: (c) => c.positive('lr'), transformation: () => mutating(how) as never };
-    const found = conformanceChecks({ name: 'Mutating', create: (ps) => new Optimizer(spec, ps), invalid: [] }).find((c) => c.name.startsWith('never mutates'));
+    const spec: OptimizerSpec<{ lr: number }> = {
+      name: 'Mutating',
+      defaults: { lr: 0.1 },
+      validate: (c) => c.positive('lr'),
+      transformation: () => mutating(how) as never,
+    };
+    const found = conformanceChecks({ name: 'Mutating', create: (ps) => new Optimizer(spec, ps), invalid: [] }).find(
+      (c) => c.name.startsWith('never mutates'),
+    );
     if (!found) throw new Error('the kit has no "never mutates" check');
     return found.run();
   };
 
   it('fails a transformation that bumps a counter in its input state', async () => {
-    await expect(check('count')).rejects.toThrow('mutating(count).update changed state.count of the state it was given (step 1)');
+    await expect(check('count')).rejects.toThrow(
+      'mutating(count).update changed state.count of the state it was given (step 1)',
+    );
   });
 
   it('fails a transformation that swaps a tensor into its input state', async () => {
@@ -210,7 +263,11 @@ describe('the kit holds pure transformations to "never mutates its input state"'
   });
 
   it('passes Adam, whose transformation returns a new state', async () => {
-    const found = conformanceChecks({ name: 'Adam', create: (ps) => new Adam(ps, { lr: 0.05 }), invalid: [] }).find((c) => c.name.startsWith('never mutates'));
-    await expect(found?.run()).resolves.toBe('1 transformation(s) left their input state as it was (structure, tensors and values) over 4 steps');
+    const found = conformanceChecks({ name: 'Adam', create: (ps) => new Adam(ps, { lr: 0.05 }), invalid: [] }).find(
+      (c) => c.name.startsWith('never mutates'),
+    );
+    await expect(found?.run()).resolves.toBe(
+      '1 transformation(s) left their input state as it was (structure, tensors and values) over 4 steps',
+    );
   });
 });

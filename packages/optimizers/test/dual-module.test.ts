@@ -23,8 +23,14 @@ const cjs: Side = { T: tensorCjs, A: autogradCjs, O: optimizersCjs };
 function oneStep(model: Side, optimizer: Side): Float32Array[] {
   model.T.setBackend('cpu');
   const layer = new model.A.Linear(3, 2, { seed: 7 });
-  const x = model.T.tensor([[1, 2, 3], [-1, 0.5, 2]]);
-  const y = model.T.tensor([[1, 0], [0, 1]]);
+  const x = model.T.tensor([
+    [1, 2, 3],
+    [-1, 0.5, 2],
+  ]);
+  const y = model.T.tensor([
+    [1, 0],
+    [0, 1],
+  ]);
   const opt = new optimizer.O.Adam(layer.parameters(), { lr: 0.1 });
   model.A.tidy(() => model.A.mseLoss(layer.forward(x), y).backward());
   expect(opt.step()).toBe(true);
@@ -63,7 +69,14 @@ describe('ESM and CJS builds in one process', () => {
     const opt = new optimizersEsm.Adam(model.parameters(), { lr: 0.05 });
     const x = tensorEsm.randn([16, 2], { seed: 4 });
     const y = tensorEsm.sum(x, { axis: 1, keepDims: true });
-    const h = await autogradEsm.fit(model, { x, y, epochs: 20, batchSize: 8, loss: (o, t) => autogradEsm.mseLoss(o, t), step: () => opt.step() });
+    const h = await autogradEsm.fit(model, {
+      x,
+      y,
+      epochs: 20,
+      batchSize: 8,
+      loss: (o, t) => autogradEsm.mseLoss(o, t),
+      step: () => opt.step(),
+    });
     expect(h.steps).toBe(40);
     expect(h.loss[19]).toBeLessThan(h.loss[0] / 4);
   });

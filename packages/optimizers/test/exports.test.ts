@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -14,7 +14,10 @@ describe('package exports', () => {
     const expected = Object.fromEntries(
       ENTRIES.map((e) => [
         e === 'index' ? '.' : `./${e}`,
-        { import: { types: `./dist/${e}.d.ts`, default: `./dist/${e}.js` }, require: { types: `./dist/${e}.d.cts`, default: `./dist/${e}.cjs` } },
+        {
+          import: { types: `./dist/${e}.d.ts`, default: `./dist/${e}.js` },
+          require: { types: `./dist/${e}.d.cts`, default: `./dist/${e}.cjs` },
+        },
       ]),
     );
     expect(pkg.exports).toEqual({ ...expected, './package.json': './package.json' });
@@ -26,7 +29,8 @@ describe('package exports', () => {
   });
 
   it('every entry has its source file', () => {
-    for (const e of ENTRIES) expect(existsSync(join(root, 'src', e === 'testing' ? 'testing/index.ts' : `${e}.ts`))).toBe(true);
+    for (const e of ENTRIES)
+      expect(existsSync(join(root, 'src', e === 'testing' ? 'testing/index.ts' : `${e}.ts`))).toBe(true);
   });
 });
 

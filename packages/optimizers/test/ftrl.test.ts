@@ -23,7 +23,9 @@ describe('FTRL (Keras Ftrl semantics)', () => {
       expect(p.value.dataSync()[0]).toBeCloseTo(expected[t], 6);
     });
     const dict = opt.stateDict();
-    expect((dict.state[0] as { accumulator: Array<{ $tensor: { data: Float32Array } }> }).accumulator[0].$tensor.data[0]).toBeCloseTo(0.1 + 0.16 + 0.09 + 0.0025, 6);
+    expect(
+      (dict.state[0] as { accumulator: Array<{ $tensor: { data: Float32Array } }> }).accumulator[0].$tensor.data[0],
+    ).toBeCloseTo(0.1 + 0.16 + 0.09 + 0.0025, 6);
   });
 
   it('gives exactly zero while the accumulated pull |z| stays within l1', () => {
@@ -37,6 +39,8 @@ describe('FTRL (Keras Ftrl semantics)', () => {
   });
 
   it('rejects a positive learning-rate power', () => {
-    expect(() => new FTRL([new Parameter(tensor([1]))], { lrPower: 0.1 })).toThrow('FTRL: lrPower must be a finite number <= 0, got number 0.1');
+    expect(() => new FTRL([new Parameter(tensor([1]))], { lrPower: 0.1 })).toThrow(
+      'FTRL: lrPower must be a finite number <= 0, got number 0.1',
+    );
   });
 });

@@ -30,7 +30,11 @@ export function worst(a: ArrayLike<number>[], b: ArrayLike<number>[], atol: numb
 }
 
 /** Zeros must be exactly zero; other values equal to 6 decimals. */
-export function expectClose(actual: ArrayLike<number>, expected: number[], check: (a: number, e: number) => void): void {
+export function expectClose(
+  actual: ArrayLike<number>,
+  expected: number[],
+  check: (a: number, e: number) => void,
+): void {
   if (actual.length !== expected.length) throw new Error(`length ${actual.length} ≠ ${expected.length}`);
   expected.forEach((e, i) => check(actual[i], e));
 }

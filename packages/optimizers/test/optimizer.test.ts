@@ -1,15 +1,44 @@
-import { Linear, Parameter, fit, mseLoss } from '@sparsekit/autograd';
-import { ShapeError, Tensor, ValueError, add, kernelStats, matmul, memory, mul, randn, setBackend, tensor, zeros } from '@sparsekit/tensor';
+import { fit, Linear, mseLoss, type Parameter } from '@sparsekit/autograd';
+import {
+  add,
+  kernelStats,
+  matmul,
+  memory,
+  mul,
+  randn,
+  ShapeError,
+  setBackend,
+  Tensor,
+  tensor,
+  ValueError,
+  zeros,
+} from '@sparsekit/tensor';
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as all from '../src/index.js';
-import { Adam, IHT, SGD, adam, applyStep, applyStepAsync, applyUpdates, disposeState, iht, stateDictFromJSON, stateDictToJSON, stateTensors } from '../src/index.js';
+import {
+  Adam,
+  adam,
+  applyStep,
+  applyStepAsync,
+  applyUpdates,
+  disposeState,
+  IHT,
+  iht,
+  SGD,
+  stateDictFromJSON,
+  stateDictToJSON,
+  stateTensors,
+} from '../src/index.js';
 import { params, setGrads, values } from './helpers.js';
 
 beforeAll(() => {
   setBackend('cpu');
 });
 
-const START = [[0.5, -1, 2, 0.1, -0.3, 0.8], [0.2, -0.2]];
+const START = [
+  [0.5, -1, 2, 0.1, -0.3, 0.8],
+  [0.2, -0.2],
+];
 const SHAPES = [[2, 3], [2]];
 const gradOf = (vs: Float32Array[]) => vs.map((v) => v.map((x, i) => 2 * x - 0.3 * (i % 3) + 0.1 * x * x * x));
 
@@ -29,7 +58,12 @@ function statefulAdamRun(): Float32Array[] {
   train(new Adam(ps, ADAM), ps, 10);
   return values(ps);
 }
-type PureStep = (tx: all.GradientTransformation, grads: Tensor[], state: all.StateTree, params: Tensor[]) => { params: Tensor[]; state: all.StateTree };
+type PureStep = (
+  tx: all.GradientTransformation,
+  grads: Tensor[],
+  state: all.StateTree,
+  params: Tensor[],
+) => { params: Tensor[]; state: all.StateTree };
 function pureAdamRun(step: PureStep): Tensor[] {
   const tx = adam(ADAM);
   let theta = START.map((d, i) => tensor(Float32Array.from(d), SHAPES[i]));
@@ -58,7 +92,9 @@ describe('the pure core', () => {
 
   it('a step that throws part-way (a schedule turning invalid in the second group) changes nothing and leaks nothing', () => {
     const ps = params(START, SHAPES);
-    const opt = new Adam([{ params: [ps[0]] }, { params: [ps[1]], lr: (t: number) => (t < 1 ? 0.05 : -1) }], { lr: 0.05 });
+    const opt = new Adam([{ params: [ps[0]] }, { params: [ps[1]], lr: (t: number) => (t < 1 ? 0.05 : -1) }], {
+      lr: 0.05,
+    });
     train(opt, ps, 1);
     setGrads(ps, gradOf);
     const before = values(ps);
@@ -94,7 +130,9 @@ describe('Optimizer: construction', () => {
   it('takes parameter groups with their own hyperparameters, validated per group', () => {
     const model = new Linear(3, 2, { seed: 1 });
     const bias = model.bias as Parameter;
-    expect(() => new SGD([{ params: [model.weight] }, { params: [bias], lr: 0 }], { lr: 0.1 })).toThrow('SGD: paramGroups[1].lr must be a finite number > 0, got number 0');
+    expect(() => new SGD([{ params: [model.weight] }, { params: [bias], lr: 0 }], { lr: 0.1 })).toThrow(
+      'SGD: paramGroups[1].lr must be a finite number > 0, got number 0',
+    );
     const opt = new SGD([{ params: [model.weight], weightDecay: 0.1 }, { params: [bias] }], { lr: 0.1 });
     expect(opt.paramGroups.map((g) => g.options.weightDecay)).toEqual([0.1, 0]);
     expect(opt.paramGroups.map((g) => g.options.lr)).toEqual([0.1, 0.1]);
@@ -104,7 +142,9 @@ describe('Optimizer: construction', () => {
     model.weight.grad = tensor(new Float32Array(6), [2, 3]);
     bias.grad = tensor(new Float32Array(2), [2]);
     opt.step();
-    expect(Array.from(model.weight.value.dataSync())).toEqual(Array.from(w0).map((w) => Math.fround(w - 0.1 * 0.1 * w)));
+    expect(Array.from(model.weight.value.dataSync())).toEqual(
+      Array.from(w0).map((w) => Math.fround(w - 0.1 * 0.1 * w)),
+    );
     expect(Array.from(bias.value.dataSync())).toEqual(Array.from(b0));
   });
 
@@ -138,7 +178,12 @@ describe('Optimizer: steps', () => {
     it(`${driver}: a failure while realising changes nothing and leaks nothing`, async () => {
       const tx = failsWhileRealising();
       if (driver === 'step' || driver === 'stepAsync') {
-        const spec: all.OptimizerSpec<{ lr: number }> = { name: 'Failing', defaults: { lr: 0.1 }, validate: (c) => c.positive('lr'), transformation: () => tx };
+        const spec: all.OptimizerSpec<{ lr: number }> = {
+          name: 'Failing',
+          defaults: { lr: 0.1 },
+          validate: (c) => c.positive('lr'),
+          transformation: () => tx,
+        };
         const ps = params(START, SHAPES);
         const opt = new all.Optimizer(spec, ps);
         train(opt, ps, 1);
@@ -146,7 +191,9 @@ describe('Optimizer: steps', () => {
         const before = values(ps);
         const state = JSON.stringify(opt.stateDict());
         const live = memory().liveTensors;
-        await expect(Promise.resolve().then(() => (driver === 'step' ? opt.step() : opt.stepAsync()))).rejects.toThrow(/was disposed/);
+        await expect(Promise.resolve().then(() => (driver === 'step' ? opt.step() : opt.stepAsync()))).rejects.toThrow(
+          /was disposed/,
+        );
         expect(memory().liveTensors).toBe(live);
         expect(bits(values(ps), before)).toBe(true);
         expect(JSON.stringify(opt.stateDict())).toBe(state);
@@ -159,7 +206,11 @@ describe('Optimizer: steps', () => {
       const before = values(theta);
       const stateBefore = values(stateTensors(state));
       const live = memory().liveTensors;
-      await expect(Promise.resolve().then(() => (driver === 'applyStep' ? applyStep(tx, grads, state, theta) : applyStepAsync(tx, grads, state, theta)))).rejects.toThrow(/was disposed/);
+      await expect(
+        Promise.resolve().then(() =>
+          driver === 'applyStep' ? applyStep(tx, grads, state, theta) : applyStepAsync(tx, grads, state, theta),
+        ),
+      ).rejects.toThrow(/was disposed/);
       expect(memory().liveTensors).toBe(live);
       expect(theta.every((t) => !t.isDisposed) && stateTensors(state).every((t) => !t.isDisposed)).toBe(true);
       expect(bits(values(theta), before) && bits(values(stateTensors(state)), stateBefore)).toBe(true);
@@ -249,10 +300,13 @@ describe('Optimizer: steps', () => {
       ['IHT', { k: 2, groups: 'rows' }],
     ];
     // IHT's k must fit every group: the bias [2] gets its own (k = 1 per one-element row).
-    const grouped = (name: string, ps: Parameter[]) => (name === 'IHT' ? [{ params: [ps[0]] }, { params: [ps[1]], k: 1 }] : ps);
+    const grouped = (name: string, ps: Parameter[]) =>
+      name === 'IHT' ? [{ params: [ps[0]] }, { params: [ps[1]], k: 1 }] : ps;
     for (const [name, options] of classes) {
       const ps = params(START, SHAPES);
-      const Ctor = (all as unknown as Record<string, new (p: Parameter[], o: object) => { step(): boolean; dispose(): void }>)[name];
+      const Ctor = (
+        all as unknown as Record<string, new (p: Parameter[], o: object) => { step(): boolean; dispose(): void }>
+      )[name];
       const opt = new Ctor(grouped(name, ps) as Parameter[], { lr: 0.01, ...options });
       train(opt, ps, 4);
       const compiled = kernelStats().compiled;
@@ -309,7 +363,15 @@ describe('Optimizer: state dicts', () => {
     const ams = new Adam(params(START, SHAPES), { amsgrad: true }).stateDict();
     ams.paramGroups[0].options.amsgrad = false; // the state holds AMSGrad's extra moments
     expect(() => opt.loadStateDict(ams)).toThrow(/state\[0\]/);
-    const wrongShape = new Adam(params([[1, 2, 3, 4, 5, 6], [1, 2]], [[3, 2], [2]]));
+    const wrongShape = new Adam(
+      params(
+        [
+          [1, 2, 3, 4, 5, 6],
+          [1, 2],
+        ],
+        [[3, 2], [2]],
+      ),
+    );
     expect(() => opt.loadStateDict(wrongShape.stateDict())).toThrow(ShapeError);
     expect(() => opt.loadStateDict({ format: 'nope' } as never)).toThrow(/format/);
     expect(stateDictToJSON(opt.stateDict())).toBe(before);
@@ -326,12 +388,32 @@ describe('Optimizer: loadStateDict checks values, not only shapes and layout', (
   };
 
   it.each([
-    ['NaN in a first moment', (d: any) => (d.state[0][1].mu[0].$tensor.data[2] = NaN), /state\[0\]\[1\]\.mu\[0\] must hold finite numbers, got number NaN at element 2/],
-    ['+Inf in a second moment', (d: any) => (d.state[0][1].nu[1].$tensor.data[0] = Infinity), /state\[0\]\[1\]\.nu\[1\] must hold finite numbers, got number Infinity at element 0/],
-    ['-Inf in a second moment', (d: any) => (d.state[0][1].nu[0].$tensor.data[5] = -Infinity), /got number -Infinity at element 5/],
+    [
+      'NaN in a first moment',
+      (d: any) => (d.state[0][1].mu[0].$tensor.data[2] = NaN),
+      /state\[0\]\[1\]\.mu\[0\] must hold finite numbers, got number NaN at element 2/,
+    ],
+    [
+      '+Inf in a second moment',
+      (d: any) => (d.state[0][1].nu[1].$tensor.data[0] = Infinity),
+      /state\[0\]\[1\]\.nu\[1\] must hold finite numbers, got number Infinity at element 0/,
+    ],
+    [
+      '-Inf in a second moment',
+      (d: any) => (d.state[0][1].nu[0].$tensor.data[5] = -Infinity),
+      /got number -Infinity at element 5/,
+    ],
     ['a NaN step count', (d: any) => (d.state[0][1].count = NaN), /state\[0\]\[1\]\.count should be a number/],
-    ['a NaN learning rate', (d: any) => (d.paramGroups[0].options.lr = NaN), /paramGroups\[0\]\.options\.lr must be a finite number, a flag or a name, got number NaN/],
-    ['a string in tensor data', (d: any) => (d.state[0][1].mu[0].$tensor.data = ['1', 0, 0, 0, 0, 0]), /must hold finite numbers, got string "1" at element 0/],
+    [
+      'a NaN learning rate',
+      (d: any) => (d.paramGroups[0].options.lr = NaN),
+      /paramGroups\[0\]\.options\.lr must be a finite number, a flag or a name, got number NaN/,
+    ],
+    [
+      'a string in tensor data',
+      (d: any) => (d.state[0][1].mu[0].$tensor.data = ['1', 0, 0, 0, 0, 0]),
+      /must hold finite numbers, got string "1" at element 0/,
+    ],
   ])('rejects %s with a ValueError and changes nothing', (_what, corrupt, message) => {
     const { ps, opt } = trained();
     const dict = opt.stateDict();
@@ -352,8 +434,12 @@ describe('Optimizer: loadStateDict checks values, not only shapes and layout', (
   it('stateDictFromJSON turns bad text into a ValueError, not a raw SyntaxError', () => {
     expect(() => stateDictFromJSON('not json')).toThrow(ValueError);
     expect(() => stateDictFromJSON('not json')).toThrow(/stateDictFromJSON: text is not valid JSON/);
-    expect(() => stateDictFromJSON('{"a":1}')).toThrow(/stateDictFromJSON: text must hold a state dict with format 'sparsekit-optimizer', got object \{a\}/);
-    expect(() => stateDictFromJSON(5 as never)).toThrow(/stateDictFromJSON: text must be a string of JSON, got number 5/);
+    expect(() => stateDictFromJSON('{"a":1}')).toThrow(
+      /stateDictFromJSON: text must hold a state dict with format 'sparsekit-optimizer', got object \{a\}/,
+    );
+    expect(() => stateDictFromJSON(5 as never)).toThrow(
+      /stateDictFromJSON: text must be a string of JSON, got number 5/,
+    );
   });
 });
 
@@ -394,7 +480,9 @@ describe('applyStep: the pure core used correctly', () => {
     expect(theta[0].isDisposed).toBe(true);
     expect(stateTensors(state).every((t) => t.isDisposed)).toBe(true);
     expect(grads[0].isDisposed).toBe(false);
-    expect(() => applyStep(tx, grads, next.state, theta)).toThrow(/applyStep: params\[0\] was disposed \(a previous applyStep consumed it/);
+    expect(() => applyStep(tx, grads, next.state, theta)).toThrow(
+      /applyStep: params\[0\] was disposed \(a previous applyStep consumed it/,
+    );
     expect(() => applyStep(tx, grads, state, next.params)).toThrow(/applyStep: state holds a disposed tensor/);
   });
 
@@ -409,10 +497,18 @@ describe('applyStep: the pure core used correctly', () => {
     expect(skipped.state).toBe(state);
     expect(() => applyStep(tx, [tensor([1, 2, 3])], state, theta)).toThrow(ShapeError);
     expect(() => applyStep(tx, [], state, theta)).toThrow(/expected one gradient per parameter \(1\), got 0/);
-    expect(() => applyStep({} as never, [tensor([1, 2])], state, theta)).toThrow(/applyStep: tx must be a gradient transformation/);
-    expect(() => applyStep(tx, [[1, 2]] as never, state, theta)).toThrow(/applyStep: grads\[0\] must be a Tensor, got array of length 2/);
-    expect(() => applyStep(tx, [tensor([1, 2])], state, theta, { nonfinite: 'skip' } as never)).toThrow(/unknown option 'nonfinite'/);
-    await expect(applyStepAsync(tx, [tensor([NaN, 0])], state, theta)).rejects.toThrow(/applyStepAsync: a gradient holds NaN or Inf/);
+    expect(() => applyStep({} as never, [tensor([1, 2])], state, theta)).toThrow(
+      /applyStep: tx must be a gradient transformation/,
+    );
+    expect(() => applyStep(tx, [[1, 2]] as never, state, theta)).toThrow(
+      /applyStep: grads\[0\] must be a Tensor, got array of length 2/,
+    );
+    expect(() => applyStep(tx, [tensor([1, 2])], state, theta, { nonfinite: 'skip' } as never)).toThrow(
+      /unknown option 'nonfinite'/,
+    );
+    await expect(applyStepAsync(tx, [tensor([NaN, 0])], state, theta)).rejects.toThrow(
+      /applyStepAsync: a gradient holds NaN or Inf/,
+    );
     expect(theta[0].isDisposed).toBe(false);
     expect(stateTensors(state).every((t) => !t.isDisposed)).toBe(true);
     expect(memory().liveTensors).toBeGreaterThanOrEqual(live);
@@ -425,7 +521,9 @@ describe('applyStep: the pure core used correctly', () => {
       let state = tx.init(theta);
       for (let t = 0; t < 5; t++) {
         const grads = gradOf(theta.map((x) => x.dataSync())).map((g, i) => tensor(g, SHAPES[i]));
-        ({ params: theta, state } = async ? await applyStepAsync(tx, grads, state, theta) : applyStep(tx, grads, state, theta));
+        ({ params: theta, state } = async
+          ? await applyStepAsync(tx, grads, state, theta)
+          : applyStep(tx, grads, state, theta));
         grads.forEach((g) => g.dispose());
       }
       return values(theta);
@@ -438,10 +536,20 @@ describe('applyStep: the pure core used correctly', () => {
 describe('IHT: k must fit each group', () => {
   it('refuses k larger than a tensor (groups: tensor) or a row (groups: rows), in the class and the pure form', () => {
     const ps = params(START, SHAPES);
-    expect(() => new IHT(ps, { k: 3 })).toThrow(/IHT: k must be at most the size of each group, got k = 3 where params\[1\] \(shape \[2\]\) holds 2/);
-    expect(() => new IHT([ps[0]], { k: 4, groups: 'rows' })).toThrow(/IHT: .*got k = 4 where a row of params\[0\] \(shape \[2, 3\]\) holds 3/);
+    expect(() => new IHT(ps, { k: 3 })).toThrow(
+      /IHT: k must be at most the size of each group, got k = 3 where params\[1\] \(shape \[2\]\) holds 2/,
+    );
+    expect(() => new IHT([ps[0]], { k: 4, groups: 'rows' })).toThrow(
+      /IHT: .*got k = 4 where a row of params\[0\] \(shape \[2, 3\]\) holds 3/,
+    );
     expect(() => iht({ k: 7 }).init([tensor([1, 2, 3, 4, 5, 6])])).toThrow(ValueError);
-    expect(() => new IHT([{ params: [ps[0]], k: 6 }, { params: [ps[1]], k: 2 }])).not.toThrow();
+    expect(
+      () =>
+        new IHT([
+          { params: [ps[0]], k: 6 },
+          { params: [ps[1]], k: 2 },
+        ]),
+    ).not.toThrow();
   });
 });
 
@@ -452,7 +560,14 @@ describe('with @sparsekit/autograd', () => {
     const w = tensor([[1], [-2], [0.5], [0]]);
     const y = matmul(x, w).materializeSync();
     const opt = new Adam(model.parameters(), { lr: 0.05 });
-    const history = await fit(model, { x, y, epochs: 30, batchSize: 16, loss: (out, target) => mseLoss(out, target), step: () => void opt.step() });
+    const history = await fit(model, {
+      x,
+      y,
+      epochs: 30,
+      batchSize: 16,
+      loss: (out, target) => mseLoss(out, target),
+      step: () => void opt.step(),
+    });
     expect(history.loss[history.loss.length - 1]).toBeLessThan(history.loss[0] / 50);
   });
 });

@@ -1,8 +1,8 @@
-import { Linear, Parameter, Sequential, ReLU } from '@sparsekit/autograd';
+import { Linear, Parameter, ReLU, Sequential } from '@sparsekit/autograd';
 import { groupLasso, l0, l1, l12, projectL1Ball, proxGroups } from '@sparsekit/regularizers';
 import { mul, setBackend, sub, tensor } from '@sparsekit/tensor';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { HSPG, OBProxSG, ProximalAdam, ProximalSGD, l0Prox, l12Prox, l1Prox, penaltyProx } from '../src/index.js';
+import { HSPG, l0Prox, l1Prox, l12Prox, OBProxSG, ProximalAdam, ProximalSGD, penaltyProx } from '../src/index.js';
 
 beforeAll(() => {
   setBackend('cpu');
@@ -14,7 +14,7 @@ function bruteForce(w: number, t: number, r: (x: number) => number): number {
   let bestValue = r(0) + (w * w) / (2 * t);
   for (let i = -40000; i <= 40000; i++) {
     const x = (i / 40000) * 4;
-    const v = r(x) + ((x - w) ** 2) / (2 * t);
+    const v = r(x) + (x - w) ** 2 / (2 * t);
     if (v < bestValue - 1e-12) {
       best = x;
       bestValue = v;
@@ -29,7 +29,9 @@ describe('proximal operators', () => {
   it('l1Prox soft-thresholds by step·scale·λ', () => {
     const out = l1Prox(0.5).prox(tensor(W), 0.4).dataSync();
     W.forEach((w, i) => expect(out[i]).toBeCloseTo(Math.sign(w) * Math.max(Math.abs(w) - 0.2, 0), 6));
-    const scaled = l1Prox(0.5).prox(tensor([1, 1]), 0.4, tensor([1, 5])).dataSync();
+    const scaled = l1Prox(0.5)
+      .prox(tensor([1, 1]), 0.4, tensor([1, 5]))
+      .dataSync();
     expect(Array.from(scaled)).toEqual([Math.fround(0.8), 0]);
   });
 
@@ -62,9 +64,10 @@ describe('proximal operators', () => {
 });
 
 describe('one implementation per proximal map: the optimizers call @sparsekit/regularizers', () => {
-  const same = (a: { dataSync(): Float32Array }, b: { dataSync(): Float32Array }): void => expect(Array.from(a.dataSync())).toEqual(Array.from(b.dataSync()));
+  const same = (a: { dataSync(): Float32Array }, b: { dataSync(): Float32Array }): void =>
+    expect(Array.from(a.dataSync())).toEqual(Array.from(b.dataSync()));
 
-  it('the penalty shorthand is the regularizers package\'s l1, l0 and l12, tagged', () => {
+  it("the penalty shorthand is the regularizers package's l1, l0 and l12, tagged", () => {
     const W8 = tensor([-3, -1.2, -0.4, -0.05, 0.05, 0.3, 1.1, 2.5]);
     for (const [tagged, plain] of [
       [l1Prox(0.5), l1(0.5)],
@@ -72,11 +75,14 @@ describe('one implementation per proximal map: the optimizers call @sparsekit/re
       [l12Prox(0.5), l12(0.5)],
     ] as const) {
       expect(tagged.name).toBe(plain.name);
-      same(tagged.prox(W8, 0.4, tensor([1, 2, 1, 2, 1, 2, 1, 2])), plain.prox(W8, 0.4, tensor([1, 2, 1, 2, 1, 2, 1, 2])));
+      same(
+        tagged.prox(W8, 0.4, tensor([1, 2, 1, 2, 1, 2, 1, 2])),
+        plain.prox(W8, 0.4, tensor([1, 2, 1, 2, 1, 2, 1, 2])),
+      );
     }
   });
 
-  it('OBProx-SG\'s prox steps are the l1 prox of u = θ − lr·g', () => {
+  it("OBProx-SG's prox steps are the l1 prox of u = θ − lr·g", () => {
     const p = new Parameter(tensor([1, -0.2, 0.05, 2]));
     p.grad = tensor([0.5, 0.5, -0.5, 1]);
     const u = sub(p.value, mul(p.grad, 0.1)).materializeSync();
@@ -86,7 +92,7 @@ describe('one implementation per proximal map: the optimizers call @sparsekit/re
     p.value.dataSync().forEach((x, i) => (want[i] === 0 ? expect(x).toBe(0) : expect(x).toBeCloseTo(want[i], 6)));
   });
 
-  it('HSPG\'s prox steps are the group-lasso prox (block soft-thresholding) of u = θ − lr·g', () => {
+  it("HSPG's prox steps are the group-lasso prox (block soft-thresholding) of u = θ − lr·g", () => {
     const p = new Parameter(tensor([3, 4, 0.1, 0.2], [2, 2]));
     p.grad = tensor([0, 0, 0, 0], [2, 2]);
     new HSPG([p], { lr: 0.5, lambda: 2, groups: 'rows' }).step();
@@ -103,7 +109,10 @@ describe('one implementation per proximal map: the optimizers call @sparsekit/re
     const model = new Sequential(new Linear(3, 4, { seed: 1 }), new ReLU(), new Linear(4, 2, { seed: 2 }));
     const before = model.parameters().map((q) => Array.from(q.value.dataSync()));
     for (const q of model.parameters()) q.grad = tensor(new Float32Array(q.size), q.shape);
-    const groups = proxGroups(model, [{ parameters: /^layers\.0\.weight$/, regularizer: groupLasso(100) }, { regularizer: l1(0) }]);
+    const groups = proxGroups(model, [
+      { parameters: /^layers\.0\.weight$/, regularizer: groupLasso(100) },
+      { regularizer: l1(0) },
+    ]);
     new ProximalAdam(groups, { lr: 0.01 }).step();
     const [w0, b0, w1, b1] = model.parameters().map((q) => Array.from(q.value.dataSync()));
     expect(w0.every((x) => x === 0)).toBe(true);

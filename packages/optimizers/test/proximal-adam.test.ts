@@ -54,7 +54,7 @@ function coordinateDescent(sweeps: number): Float64Array {
       }
       rho /= M;
       norm /= M;
-      const next = Math.sign(rho) * Math.max(Math.abs(rho) - LAMBDA, 0) / norm;
+      const next = (Math.sign(rho) * Math.max(Math.abs(rho) - LAMBDA, 0)) / norm;
       for (let i = 0; i < M; i++) r[i] += A[i * N + j] * (next - x[j]);
       x[j] = next;
     }

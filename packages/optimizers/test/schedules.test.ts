@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { constantSchedule, cosineSchedule, exponentialSchedule, joinSchedules, linearWarmup, stepSchedule } from '../src/index.js';
+import {
+  constantSchedule,
+  cosineSchedule,
+  exponentialSchedule,
+  joinSchedules,
+  linearWarmup,
+  stepSchedule,
+} from '../src/index.js';
 
 describe('schedules', () => {
   it('constant', () => {
@@ -38,7 +45,9 @@ describe('schedules', () => {
   });
 
   it('validates its arguments', () => {
-    expect(() => stepSchedule({ lr: 1, stepSize: 0 })).toThrow('stepSchedule: stepSize must be an integer >= 1, got number 0');
+    expect(() => stepSchedule({ lr: 1, stepSize: 0 })).toThrow(
+      'stepSchedule: stepSize must be an integer >= 1, got number 0',
+    );
     expect(() => cosineSchedule({ lr: 1, period: 10, minLr: 2 })).toThrow(/minLr/);
     expect(() => joinSchedules([1, 2], [])).toThrow(/boundaries/);
   });

@@ -1,10 +1,11 @@
 import { Parameter } from '@sparsekit/autograd';
 import { setBackend, tensor } from '@sparsekit/tensor';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { expectClose } from './helpers.js';
 import { HSPG, IHT, OBProxSG, ProximalSGD, RDA, SubgradientSGD } from '../src/index.js';
+import { expectClose } from './helpers.js';
 
-const close = (x: ArrayLike<number>, e: number[]) => expectClose(x, e, (a, b) => (b === 0 ? expect(a).toBe(0) : expect(a).toBeCloseTo(b, 6)));
+const close = (x: ArrayLike<number>, e: number[]) =>
+  expectClose(x, e, (a, b) => (b === 0 ? expect(a).toBe(0) : expect(a).toBeCloseTo(b, 6)));
 
 beforeAll(() => {
   setBackend('cpu');
@@ -42,7 +43,13 @@ describe('sparsity-aware optimizers', () => {
   });
 
   it('HSPG zeroes whole rows: prox steps shrink row norms, half-space steps remove rows', () => {
-    const p = new Parameter(tensor([[3, 4], [0.03, 0.04], [0.6, 0.8]]));
+    const p = new Parameter(
+      tensor([
+        [3, 4],
+        [0.03, 0.04],
+        [0.6, 0.8],
+      ]),
+    );
     const prox = new HSPG([p], { lr: 0.1, lambda: 1, proxSteps: 1, groups: 'rows' });
     // Row norms 5, 0.05, 1; group soft-threshold by lr·λ = 0.1: 4.9/5, 0, 0.9/1.
     let x = step(prox, p, [0, 0, 0, 0, 0, 0]);
@@ -54,7 +61,12 @@ describe('sparsity-aware optimizers', () => {
   });
 
   it('IHT keeps exactly k non-zeros per row', () => {
-    const p = new Parameter(tensor([[1, -3, 2, 0.5], [0.1, 0.2, -0.3, 0.4]]));
+    const p = new Parameter(
+      tensor([
+        [1, -3, 2, 0.5],
+        [0.1, 0.2, -0.3, 0.4],
+      ]),
+    );
     const x = step(new IHT([p], { lr: 0.1, k: 2, groups: 'rows' }), p, [0, 0, 0, 0, 0, 0, 0, 0]);
     close(x, [0, -3, 2, 0, 0, 0, -0.3, 0.4]);
   });

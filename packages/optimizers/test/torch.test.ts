@@ -3,8 +3,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setBackend } from '@sparsekit/tensor';
 import { beforeAll, describe, expect, it } from 'vitest';
-import * as optimizers from '../src/index.js';
 import type { Optimizer } from '../src/index.js';
+import * as optimizers from '../src/index.js';
 import { params, setGrads, values, worst } from './helpers.js';
 
 // Trajectories from PyTorch 1.13 (Debian python3-torch): test/fixtures/make_fixtures.py.
@@ -15,7 +15,12 @@ const fixture = JSON.parse(readFileSync(join(here, 'fixtures', 'torch_trajectori
   start: number[][];
   h: number[][];
   c: number[][];
-  configs: Array<{ name: string; optimizer: string; options: Record<string, number | boolean>; trajectory: number[][][] }>;
+  configs: Array<{
+    name: string;
+    optimizer: string;
+    options: Record<string, number | boolean>;
+    trajectory: number[][][];
+  }>;
 };
 
 // float32 tolerance: each step's gradient is rounded once here and computed in float32 ops
@@ -31,7 +36,9 @@ describe('trajectories match PyTorch for 50 steps', () => {
   for (const config of fixture.configs) {
     it(`${config.name}: ${config.optimizer}(${JSON.stringify(config.options)})`, () => {
       const ps = params(fixture.start, fixture.shapes);
-      const Ctor = (optimizers as unknown as Record<string, new (p: unknown, o: unknown) => Optimizer>)[config.optimizer];
+      const Ctor = (optimizers as unknown as Record<string, new (p: unknown, o: unknown) => Optimizer>)[
+        config.optimizer
+      ];
       const opt = new Ctor(ps, config.options);
       let worstSeen = 0;
       for (let t = 0; t < fixture.steps; t++) {

@@ -1,9 +1,19 @@
 import { setBackend, tensor } from '@sparsekit/tensor';
 import { beforeAll, describe, expect, it } from 'vitest';
+import {
+  addDecayedWeights,
+  applyProx,
+  chain,
+  clipByGlobalNorm,
+  l1Prox,
+  scale,
+  scaleByLearningRate,
+  stepSchedule,
+} from '../src/index.js';
 import { expectClose } from './helpers.js';
-import { addDecayedWeights, applyProx, chain, clipByGlobalNorm, l1Prox, scale, scaleByLearningRate, stepSchedule } from '../src/index.js';
 
-const close = (x: ArrayLike<number>, e: number[]) => expectClose(x, e, (a, b) => (b === 0 ? expect(a).toBe(0) : expect(a).toBeCloseTo(b, 6)));
+const close = (x: ArrayLike<number>, e: number[]) =>
+  expectClose(x, e, (a, b) => (b === 0 ? expect(a).toBe(0) : expect(a).toBeCloseTo(b, 6)));
 
 beforeAll(() => {
   setBackend('cpu');
@@ -23,7 +33,11 @@ describe('transforms', () => {
   it('clipByGlobalNorm scales all updates together to the norm limit, and leaves small ones alone', () => {
     const tx = clipByGlobalNorm(1);
     const big = tx.update([tensor([3]), tensor([4])], null, []);
-    expect(data(big.updates).flat().map((v) => +v.toFixed(6))).toEqual([0.6, 0.8]);
+    expect(
+      data(big.updates)
+        .flat()
+        .map((v) => +v.toFixed(6)),
+    ).toEqual([0.6, 0.8]);
     const small = tx.update([tensor([0.3]), tensor([0.4])], null, []);
     expect(data(small.updates).flat()).toEqual([Math.fround(0.3), Math.fround(0.4)]);
   });
@@ -38,7 +52,9 @@ describe('transforms', () => {
       state = r.state;
     }
     expect(seen).toEqual([-1, -0.5, -0.25]);
-    expect(() => scaleByLearningRate(() => Number.NaN).update([tensor([1])], { count: 0 }, [])).toThrow(/schedule must return/);
+    expect(() => scaleByLearningRate(() => Number.NaN).update([tensor([1])], { count: 0 }, [])).toThrow(
+      /schedule must return/,
+    );
   });
 
   it('applyProx turns a descent step into a proximal step with exact zeros', () => {

@@ -5,9 +5,9 @@
 // Usage: pnpm --filter @sparsekit/regularizers... build && pnpm --filter @sparsekit/regularizers bench
 // (BENCH_SECONDS per measurement, default 2). Results: bench-results/regularizers-payoff.json.
 import { mkdirSync, writeFileSync } from 'node:fs';
-import * as T from '@sparsekit/tensor';
 import * as A from '@sparsekit/autograd';
 import { compact, magnitudePrune, toCsr } from '@sparsekit/regularizers';
+import * as T from '@sparsekit/tensor';
 import { denseForward, medianMs, readBack } from './timing.mjs';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 2);
@@ -40,7 +40,9 @@ async function onBackend(backend) {
       compactedFromUnstructured: unstructuredCompacted.parameterCount() * 4,
       neuronCompacted: compacted.parameterCount() * 4,
     },
-    neuronCompactedSizes: compacted.layers.filter((m) => m instanceof A.Linear).map((l) => [l.inFeatures, l.outFeatures]),
+    neuronCompactedSizes: compacted.layers
+      .filter((m) => m instanceof A.Linear)
+      .map((l) => [l.inFeatures, l.outFeatures]),
     neuronCompactedParameters: compacted.parameterCount(),
   };
   const timings = {};
@@ -49,7 +51,10 @@ async function onBackend(backend) {
     log(`[${backend}] batch ${batch}: dense`);
     const denseMs = medianMs(readBack(denseForward(dense), x), SECONDS);
     log(`[${backend}] batch ${batch}: csr`);
-    const csrMs = medianMs(readBack((v) => csr.predict(v), x), SECONDS);
+    const csrMs = medianMs(
+      readBack((v) => csr.predict(v), x),
+      SECONDS,
+    );
     log(`[${backend}] batch ${batch}: neuron-compacted`);
     const compactMs = medianMs(readBack(denseForward(compacted), x), SECONDS);
     timings[`batch${batch}`] = {
@@ -75,19 +80,37 @@ async function onBackend(backend) {
 const results = [];
 for (const backend of BACKENDS) results.push(await onBackend(backend));
 
-const out = { bench: 'regularizers-payoff', date: new Date().toISOString(), node: process.version, seconds: SECONDS, sparsity: SPARSITY, sizes: SIZES, results };
+const out = {
+  bench: 'regularizers-payoff',
+  date: new Date().toISOString(),
+  node: process.version,
+  seconds: SECONDS,
+  sparsity: SPARSITY,
+  sizes: SIZES,
+  results,
+};
 mkdirSync(new URL('../bench-results/', import.meta.url), { recursive: true });
 writeFileSync(new URL('../bench-results/regularizers-payoff.json', import.meta.url), JSON.stringify(out, null, 2));
 
 const f = (v) => (v < 1 ? v.toFixed(3) : v.toFixed(2));
-console.log(`784-300-100-10 MLP, ${SPARSITY * 100}% unstructured (per layer); neuron-compacted = ${SPARSITY * 100}% of hidden neurons pruned, then compact()`);
-console.log('| backend | batch | dense ms | CSR ms | CSR speed-up | neuron-compacted ms | speed-up (size ratio ' + f(results[0].timings.batch1.neuronCompactedSizeRatio) + '×) |');
+console.log(
+  `784-300-100-10 MLP, ${SPARSITY * 100}% unstructured (per layer); neuron-compacted = ${SPARSITY * 100}% of hidden neurons pruned, then compact()`,
+);
+console.log(
+  '| backend | batch | dense ms | CSR ms | CSR speed-up | neuron-compacted ms | speed-up (size ratio ' +
+    f(results[0].timings.batch1.neuronCompactedSizeRatio) +
+    '×) |',
+);
 console.log('|---|---|---|---|---|---|---|');
 for (const r of results) {
   for (const [k, t] of Object.entries(r.timings)) {
-    console.log(`| ${r.backend} | ${k.slice(5)} | ${f(t.denseMs)} | ${f(t.csrMs)} | ${f(t.csrSpeedup)}× | ${f(t.neuronCompactedMs)} | ${f(t.neuronCompactedSpeedup)}× |`);
+    console.log(
+      `| ${r.backend} | ${k.slice(5)} | ${f(t.denseMs)} | ${f(t.csrMs)} | ${f(t.csrSpeedup)}× | ${f(t.neuronCompactedMs)} | ${f(t.neuronCompactedSpeedup)}× |`,
+    );
   }
 }
 for (const r of results) {
-  console.log(`${r.backend}: params ${r.parameters}, CSR nnz ${r.csrNonZeros}, bytes dense ${r.bytes.dense} / CSR ${r.bytes.csr} / compacted from unstructured ${r.bytes.compactedFromUnstructured} / neuron-compacted ${r.bytes.neuronCompacted}; max |dense − CSR|, |dense − compacted| = ${r.maxAbsDifferenceDenseCsrCompacted.toExponential(2)}`);
+  console.log(
+    `${r.backend}: params ${r.parameters}, CSR nnz ${r.csrNonZeros}, bytes dense ${r.bytes.dense} / CSR ${r.bytes.csr} / compacted from unstructured ${r.bytes.compactedFromUnstructured} / neuron-compacted ${r.bytes.neuronCompacted}; max |dense − CSR|, |dense − compacted| = ${r.maxAbsDifferenceDenseCsrCompacted.toExponential(2)}`,
+  );
 }

@@ -8,9 +8,9 @@
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import * as T from '@sparsekit/tensor';
 import * as A from '@sparsekit/autograd';
-import { GatedLinear, GradualPruner, compact, expectedL0, l1, toCsr } from '@sparsekit/regularizers';
+import { compact, expectedL0, GatedLinear, GradualPruner, l1, toCsr } from '@sparsekit/regularizers';
+import * as T from '@sparsekit/tensor';
 import { denseForward, medianMs, readBack } from './timing.mjs';
 
 const BACKEND = process.env.BENCH_BACKEND ?? 'webasm';
@@ -31,7 +31,9 @@ T.setBackend(BACKEND);
 function dataset(n, seed) {
   const rng = new T.Random(seed);
   const signs = new T.Random(1234);
-  const means = Array.from({ length: 4 }, () => Float32Array.from({ length: 16 }, () => (signs.uniform() < 0.5 ? -1 : 1)));
+  const means = Array.from({ length: 4 }, () =>
+    Float32Array.from({ length: 16 }, () => (signs.uniform() < 0.5 ? -1 : 1)),
+  );
   const x = new Float32Array(n * 64);
   const y = [];
   for (let i = 0; i < n; i++) {
@@ -115,7 +117,10 @@ async function report(name, model) {
     const x = T.tensor(test.x.subarray(0, batch * 64), [batch, 64]).materializeSync();
     row.ms[`batch${batch}`] = {
       dense: medianMs(readBack(denseForward(baseline), x), SECONDS),
-      csr: medianMs(readBack((v) => csr.predict(v), x), SECONDS),
+      csr: medianMs(
+        readBack((v) => csr.predict(v), x),
+        SECONDS,
+      ),
       compacted: medianMs(readBack(denseForward(small), x), SECONDS),
     };
     x.dispose();
@@ -155,7 +160,12 @@ const METHODS = {
   async gmp() {
     const model = A.mlp(SIZES, { seed: 0 });
     const stepsPerEpoch = Math.ceil(train.n / BATCH);
-    const pruner = new GradualPruner(model, { finalSparsity: GMP_FINAL, startStep: 2 * stepsPerEpoch, pruningSteps: 15, frequency: stepsPerEpoch });
+    const pruner = new GradualPruner(model, {
+      finalSparsity: GMP_FINAL,
+      startStep: 2 * stepsPerEpoch,
+      pruningSteps: 15,
+      frequency: stepsPerEpoch,
+    });
     await trainModel(model, { afterStep: () => pruner.step() });
     return report(`gradual magnitude pruning (s_f = ${GMP_FINAL})`, model);
   },
@@ -169,17 +179,34 @@ if (method) {
 } else {
   const rows = [];
   for (const m of Object.keys(METHODS)) {
-    const r = spawnSync(process.execPath, [fileURLToPath(import.meta.url), m], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], env: process.env });
+    const r = spawnSync(process.execPath, [fileURLToPath(import.meta.url), m], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'inherit'],
+      env: process.env,
+    });
     if (r.status !== 0) throw new Error(`method ${m} failed with status ${r.status}`);
     rows.push(JSON.parse(r.stdout));
   }
-  const out = { bench: 'regularizers-three-ways', backend: BACKEND, date: new Date().toISOString(), node: process.version, sizes: SIZES, epochs: EPOCHS, rows };
+  const out = {
+    bench: 'regularizers-three-ways',
+    backend: BACKEND,
+    date: new Date().toISOString(),
+    node: process.version,
+    sizes: SIZES,
+    epochs: EPOCHS,
+    rows,
+  };
   mkdirSync(new URL('../bench-results/', import.meta.url), { recursive: true });
-  writeFileSync(new URL('../bench-results/regularizers-three-ways.json', import.meta.url), JSON.stringify(out, null, 2));
+  writeFileSync(
+    new URL('../bench-results/regularizers-three-ways.json', import.meta.url),
+    JSON.stringify(out, null, 2),
+  );
   const pct = (v) => `${(100 * v).toFixed(1)}%`;
   const kb = (b) => `${(b / 1024).toFixed(1)}`;
   const ms = (v) => v.toFixed(3);
-  console.log(`| method | test accuracy | weight sparsity | inputs used | KB dense / CSR / compacted | compacted sizes | ms, batch 64: dense / CSR / compacted | ms, batch 1: dense / CSR / compacted |`);
+  console.log(
+    `| method | test accuracy | weight sparsity | inputs used | KB dense / CSR / compacted | compacted sizes | ms, batch 64: dense / CSR / compacted | ms, batch 1: dense / CSR / compacted |`,
+  );
   console.log(`|---|---|---|---|---|---|---|---|`);
   for (const r of rows) {
     const b64 = r.ms.batch64;

@@ -2,8 +2,8 @@
  * Regularizing a model: which parameters get which regularizer, as a loss term or as the
  * per-group `prox` of a proximal optimizer (ProximalSGD, ProximalAdam).
  */
-import { Module, type Parameter, type Variable, add } from '@sparsekit/autograd';
-import { ValueError, checkOptions, describeValue } from '@sparsekit/tensor';
+import { add, Module, type Parameter, type Variable } from '@sparsekit/autograd';
+import { checkOptions, describeValue, ValueError } from '@sparsekit/tensor';
 import type { ParameterSelector } from './pruning.js';
 import type { Prox, Regularizer } from './regularizer.js';
 
@@ -33,21 +33,43 @@ const RULE_KEYS = ['parameters', 'regularizer'] as const;
 
 function isRegularizer(x: unknown): x is Regularizer {
   const r = x as Regularizer;
-  return typeof x === 'object' && x !== null && typeof r.value === 'function' && typeof r.subgradient === 'function' && typeof r.prox === 'function';
+  return (
+    typeof x === 'object' &&
+    x !== null &&
+    typeof r.value === 'function' &&
+    typeof r.subgradient === 'function' &&
+    typeof r.prox === 'function'
+  );
 }
 
 function rulesOf(fn: string, spec: unknown): RegularizationRule[] {
-  const list = isRegularizer(spec) ? [{ regularizer: spec }] : Array.isArray(spec) ? spec : spec !== null && typeof spec === 'object' ? [spec] : null;
+  const list = isRegularizer(spec)
+    ? [{ regularizer: spec }]
+    : Array.isArray(spec)
+      ? spec
+      : spec !== null && typeof spec === 'object'
+        ? [spec]
+        : null;
   if (list === null || list.length === 0) {
-    throw new ValueError(fn, `spec must be a regularizer, a { parameters?, regularizer } rule or a non-empty array of rules, got ${describeValue(spec)}`);
+    throw new ValueError(
+      fn,
+      `spec must be a regularizer, a { parameters?, regularizer } rule or a non-empty array of rules, got ${describeValue(spec)}`,
+    );
   }
   return list.map((rule: unknown, i: number) => {
     const where = Array.isArray(spec) ? `spec[${i}]` : 'spec';
     checkOptions(fn, rule, RULE_KEYS, where);
     const { parameters, regularizer } = rule as RegularizationRule;
-    if (!isRegularizer(regularizer)) throw new ValueError(fn, `${where}.regularizer must be a regularizer { value, subgradient, prox }, got ${describeValue(regularizer)}`);
+    if (!isRegularizer(regularizer))
+      throw new ValueError(
+        fn,
+        `${where}.regularizer must be a regularizer { value, subgradient, prox }, got ${describeValue(regularizer)}`,
+      );
     if (parameters !== undefined && !(parameters instanceof RegExp) && typeof parameters !== 'function') {
-      throw new ValueError(fn, `${where}.parameters must be a RegExp or a function (name, parameter) => boolean, got ${describeValue(parameters)}`);
+      throw new ValueError(
+        fn,
+        `${where}.parameters must be a RegExp or a function (name, parameter) => boolean, got ${describeValue(parameters)}`,
+      );
     }
     return { parameters, regularizer };
   });
@@ -83,7 +105,10 @@ function resolve(fn: string, model: Module, spec: RegularizationSpec): Regulariz
   }
   const unused = used.indexOf(false);
   if (unused >= 0) {
-    throw new ValueError(fn, `rule ${unused} (${rules[unused].regularizer.name}) selects none of the model's parameters (${names.join(', ') || 'none'})`);
+    throw new ValueError(
+      fn,
+      `rule ${unused} (${rules[unused].regularizer.name}) selects none of the model's parameters (${names.join(', ') || 'none'})`,
+    );
   }
   return out;
 }

@@ -1,5 +1,5 @@
-import { ValueError, add, clip, greater, less, max, min, zeros } from '@sparsekit/tensor';
-import { type Projection, checkProx, indicatorValue, tensorOf } from './regularizer.js';
+import { add, clip, greater, less, max, min, ValueError, zeros } from '@sparsekit/tensor';
+import { checkProx, indicatorValue, type Projection, tensorOf } from './regularizer.js';
 
 /**
  * The box constraint lower ≤ wᵢ ≤ upper (either bound may be infinite).
@@ -9,8 +9,12 @@ import { type Projection, checkProx, indicatorValue, tensorOf } from './regulari
  *   of intervals and the projection separates by coordinate.
  */
 export function projectBox(lower: number, upper: number): Projection {
-  for (const [name, v] of [['lower', lower], ['upper', upper]] as const) {
-    if (typeof v !== 'number' || Number.isNaN(v)) throw new ValueError('projectBox', `${name} must be a number (±Infinity allowed), got ${String(v)}`);
+  for (const [name, v] of [
+    ['lower', lower],
+    ['upper', upper],
+  ] as const) {
+    if (typeof v !== 'number' || Number.isNaN(v))
+      throw new ValueError('projectBox', `${name} must be a number (±Infinity allowed), got ${String(v)}`);
   }
   if (!(lower <= upper) || lower === Infinity || upper === -Infinity) {
     throw new ValueError('projectBox', `need lower <= upper with a non-empty box, got lower=${lower}, upper=${upper}`);

@@ -1,5 +1,17 @@
-import { ValueError, tensor } from '@sparsekit/tensor';
-import { Dropout, LeakyReLU, Linear, type Module, ReLU, Sequential, Sigmoid, Softplus, Tanh, noGrad, tidy } from '@sparsekit/autograd';
+import {
+  Dropout,
+  LeakyReLU,
+  Linear,
+  type Module,
+  noGrad,
+  ReLU,
+  Sequential,
+  Sigmoid,
+  Softplus,
+  Tanh,
+  tidy,
+} from '@sparsekit/autograd';
+import { tensor, ValueError } from '@sparsekit/tensor';
 import { GatedLinear } from './gated-linear.js';
 
 /** @internal One affine layer of an MLP read back to the host, with the elementwise modules after it. */
@@ -21,30 +33,51 @@ const isElementwise = (m: Module): boolean => ELEMENTWISE.some((C) => m instance
  * host arrays, gated layers in their eval form (gates folded into the weights).
  */
 export async function readAffineLayers(fn: string, model: Module): Promise<AffineLayer[]> {
-  if (!(model instanceof Sequential)) throw new ValueError(fn, `model must be a Sequential of Linear / GatedLinear layers and activations, got ${model?.constructor?.name ?? typeof model}`);
+  if (!(model instanceof Sequential))
+    throw new ValueError(
+      fn,
+      `model must be a Sequential of Linear / GatedLinear layers and activations, got ${model?.constructor?.name ?? typeof model}`,
+    );
   const layers: AffineLayer[] = [];
   for (const [i, m] of model.layers.entries()) {
     if (m instanceof Linear || m instanceof GatedLinear) {
       const prev = layers[layers.length - 1];
-      if (prev && prev.rows !== m.inFeatures) throw new ValueError(fn, `layers[${i}] takes ${m.inFeatures} inputs but the layer before gives ${prev.rows}`);
+      if (prev && prev.rows !== m.inFeatures)
+        throw new ValueError(fn, `layers[${i}] takes ${m.inFeatures} inputs but the layer before gives ${prev.rows}`);
       if (m instanceof GatedLinear) {
         const { weight, bias } = await m.foldedAffine();
         layers.push({ rows: m.outFeatures, cols: m.inFeatures, weight, bias, after: [] });
       } else {
         const [w, b] = await Promise.all([m.weight.value.data(), m.bias?.value.data() ?? null]);
-        layers.push({ rows: m.outFeatures, cols: m.inFeatures, weight: Float32Array.from(w), bias: b ? Float32Array.from(b) : null, after: [] });
+        layers.push({
+          rows: m.outFeatures,
+          cols: m.inFeatures,
+          weight: Float32Array.from(w),
+          bias: b ? Float32Array.from(b) : null,
+          after: [],
+        });
       }
     } else if (isElementwise(m)) {
-      if (!layers.length) throw new ValueError(fn, `layers[${i}] (${m.constructor.name}) comes before any Linear layer; expected a Linear or GatedLinear first`);
+      if (!layers.length)
+        throw new ValueError(
+          fn,
+          `layers[${i}] (${m.constructor.name}) comes before any Linear layer; expected a Linear or GatedLinear first`,
+        );
       layers[layers.length - 1].after.push(m);
     } else {
-      throw new ValueError(fn, `layers[${i}] is a ${m.constructor.name}; expected Linear, GatedLinear, ${ELEMENTWISE.map((C) => C.name).join(', ')}`);
+      throw new ValueError(
+        fn,
+        `layers[${i}] is a ${m.constructor.name}; expected Linear, GatedLinear, ${ELEMENTWISE.map((C) => C.name).join(', ')}`,
+      );
     }
   }
   if (!layers.length) throw new ValueError(fn, 'model must contain at least one Linear or GatedLinear layer, got none');
   for (const l of layers) {
-    for (const v of l.weight) if (!Number.isFinite(v)) throw new ValueError(fn, `model parameters must be finite, got ${v}`);
-    if (l.bias) for (const v of l.bias) if (!Number.isFinite(v)) throw new ValueError(fn, `model parameters must be finite, got ${v}`);
+    for (const v of l.weight)
+      if (!Number.isFinite(v)) throw new ValueError(fn, `model parameters must be finite, got ${v}`);
+    if (l.bias)
+      for (const v of l.bias)
+        if (!Number.isFinite(v)) throw new ValueError(fn, `model parameters must be finite, got ${v}`);
   }
   return layers;
 }
@@ -93,7 +126,10 @@ export async function compact(model: Module): Promise<Sequential> {
       if (zero) deadIn.push(i);
     }
     if (!deadIn.length) continue;
-    const c = await applyAfter(layers[k].after, Float32Array.from(deadIn, (i) => biases[k][i]));
+    const c = await applyAfter(
+      layers[k].after,
+      Float32Array.from(deadIn, (i) => biases[k][i]),
+    );
     const next = layers[k + 1];
     for (let r = 0; r < next.rows; r++) {
       let add = 0;
@@ -113,7 +149,8 @@ export async function compact(model: Module): Promise<Sequential> {
     for (let i = 0; i < layers[k].rows; i++) {
       if (!aliveRows[k][i]) continue;
       let zero = true;
-      for (let r = 0; r < next.rows && zero; r++) if (aliveRows[k + 1][r] && next.weight[r * next.cols + i] !== 0) zero = false;
+      for (let r = 0; r < next.rows && zero; r++)
+        if (aliveRows[k + 1][r] && next.weight[r * next.cols + i] !== 0) zero = false;
       if (zero) {
         aliveRows[k][i] = 0;
         aliveCols[k + 1][i] = 0;
@@ -134,11 +171,19 @@ export async function compact(model: Module): Promise<Sequential> {
     if (!cols.length) cols = [0];
     const w = new Float32Array(rows.length * cols.length);
     if (!placeholder.has(k)) {
-      rows.forEach((i, r) => cols.forEach((j, q) => (w[r * cols.length + q] = placeholder.has(k - 1) ? 0 : l.weight[i * l.cols + j])));
+      rows.forEach((i, r) =>
+        cols.forEach((j, q) => (w[r * cols.length + q] = placeholder.has(k - 1) ? 0 : l.weight[i * l.cols + j])),
+      );
     }
     const lin = new Linear(cols.length, rows.length, { bias: hasBias[k], seed: 0 });
     lin.weight.assign(tensor(w, [rows.length, cols.length]));
-    if (lin.bias) lin.bias.assign(tensor(Float32Array.from(rows, (i) => (placeholder.has(k) ? 0 : biases[k][i])), [rows.length]));
+    if (lin.bias)
+      lin.bias.assign(
+        tensor(
+          Float32Array.from(rows, (i) => (placeholder.has(k) ? 0 : biases[k][i])),
+          [rows.length],
+        ),
+      );
     modules.push(lin, ...l.after);
   });
   return new Sequential(...modules);

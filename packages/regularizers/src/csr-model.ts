@@ -1,5 +1,16 @@
-import { CsrTensor, type Tensor, ValueError, add, keep, reshape, spmm, tensor, tidy, transpose } from '@sparsekit/tensor';
 import { Dropout, type Module, noGrad } from '@sparsekit/autograd';
+import {
+  add,
+  CsrTensor,
+  keep,
+  reshape,
+  spmm,
+  type Tensor,
+  tensor,
+  tidy,
+  transpose,
+  ValueError,
+} from '@sparsekit/tensor';
 import { readAffineLayers } from './compact.js';
 
 /** One layer of a {@link CsrModel}. */
@@ -26,7 +37,9 @@ export class CsrModel {
   constructor(layers: CsrLayer[]) {
     this.layers = layers;
     // Kept: a model built inside someone's tidy scope must outlive it.
-    this._biases = layers.map((l) => (l.bias ? keep(tensor(l.bias, [l.bias.length, 1])) : null)).filter((b): b is Tensor => b !== null);
+    this._biases = layers
+      .map((l) => (l.bias ? keep(tensor(l.bias, [l.bias.length, 1])) : null))
+      .filter((b): b is Tensor => b !== null);
   }
 
   /** Input features. */
@@ -56,13 +69,17 @@ export class CsrModel {
 
   /** The model's eval output for x = [batch, inFeatures]: a lazy [batch, outFeatures] tensor. */
   predict(x: Tensor): Tensor {
-    if (!x || x.rank !== 2 || x.shape[1] !== this.inFeatures) {
-      throw new ValueError('CsrModel.predict', `x must be a [batch, ${this.inFeatures}] tensor, got ${x?.shape ? `[${x.shape.join(', ')}]` : typeof x}`);
+    if (x?.rank !== 2 || x.shape[1] !== this.inFeatures) {
+      throw new ValueError(
+        'CsrModel.predict',
+        `x must be a [batch, ${this.inFeatures}] tensor, got ${x?.shape ? `[${x.shape.join(', ')}]` : typeof x}`,
+      );
     }
     return tidy(() =>
       noGrad(() => {
         // With one sample the transpose is a reshape (a view): no kernel, no copy.
-        const flip = (t: Tensor): Tensor => (t.shape[1] === 1 || t.shape[0] === 1 ? reshape(t, [t.shape[1], t.shape[0]]) : transpose(t));
+        const flip = (t: Tensor): Tensor =>
+          t.shape[1] === 1 || t.shape[0] === 1 ? reshape(t, [t.shape[1], t.shape[0]]) : transpose(t);
         let h = flip(x);
         let b = 0;
         for (const layer of this.layers) {
@@ -96,4 +113,3 @@ export async function toCsr(model: Module): Promise<CsrModel> {
     })),
   );
 }
-

@@ -1,8 +1,8 @@
 import { add } from '@sparsekit/autograd';
-import { ValueError, add as tadd, checkOptions, describeValue } from '@sparsekit/tensor';
+import { checkOptions, describeValue, add as tadd, ValueError } from '@sparsekit/tensor';
 import { l1 } from './l1.js';
 import { l2 } from './l2.js';
-import { type Penalty, checkLambda, checkProx } from './regularizer.js';
+import { checkLambda, checkProx, type Penalty } from './regularizer.js';
 
 /** Options of {@link elasticNet}. */
 export interface ElasticNetOptions {

@@ -1,5 +1,5 @@
-import { type Tensor, ValueError, tensor } from '@sparsekit/tensor';
-import { Linear, Module, type Parameter, type Variable, add, matmul, mul } from '@sparsekit/autograd';
+import { add, Linear, Module, matmul, mul, type Parameter, type Variable } from '@sparsekit/autograd';
+import { type Tensor, tensor, ValueError } from '@sparsekit/tensor';
 import { checkOptions } from './checks.js';
 import { HardConcreteGate, type HardConcreteGateOptions } from './hard-concrete.js';
 
@@ -48,14 +48,28 @@ export class GatedLinear extends Module {
 
   constructor(inFeatures: number, outFeatures: number, options: GatedLinearOptions = {}) {
     super();
-    checkOptions('GatedLinear', options, ['gate', 'bias', 'init', 'seed', 'beta', 'gamma', 'zeta', 'initialDropRate', 'epsilon']);
+    checkOptions('GatedLinear', options, [
+      'gate',
+      'bias',
+      'init',
+      'seed',
+      'beta',
+      'gamma',
+      'zeta',
+      'initialDropRate',
+      'epsilon',
+    ]);
     const gating = options.gate ?? 'input';
-    if (gating !== 'input' && gating !== 'output') throw new ValueError('GatedLinear', `gate must be 'input' or 'output', got ${String(gating)}`);
+    if (gating !== 'input' && gating !== 'output')
+      throw new ValueError('GatedLinear', `gate must be 'input' or 'output', got ${String(gating)}`);
     const { gate: _g, bias, init, ...gateOptions } = options;
     // Linear validates sizes and init before it draws (or advances its default seed counter);
     // the gate validates the rest before the layer exists.
     if (!Number.isInteger(inFeatures) || !Number.isInteger(outFeatures) || inFeatures < 1 || outFeatures < 1) {
-      throw new ValueError('GatedLinear', `inFeatures and outFeatures must be positive integers, got ${inFeatures} and ${outFeatures}`);
+      throw new ValueError(
+        'GatedLinear',
+        `inFeatures and outFeatures must be positive integers, got ${inFeatures} and ${outFeatures}`,
+      );
     }
     const gate = new HardConcreteGate(gating === 'input' ? inFeatures : outFeatures, gateOptions);
     const linear = new Linear(inFeatures, outFeatures, { bias, init, seed: options.seed });
@@ -92,7 +106,11 @@ export class GatedLinear extends Module {
 
   /** @internal The eval-mode layer as a plain affine map with the gates folded in: W' = W·diag(z) or diag(z)·W. */
   async foldedAffine(): Promise<{ weight: Float32Array; bias: Float32Array | null; gates: Float32Array }> {
-    const [w, b, z] = await Promise.all([this.weight.value.data(), this.bias?.value.data() ?? null, this.gate.evalGates()]);
+    const [w, b, z] = await Promise.all([
+      this.weight.value.data(),
+      this.bias?.value.data() ?? null,
+      this.gate.evalGates(),
+    ]);
     const weight = Float32Array.from(w);
     const bias = b ? Float32Array.from(b) : null;
     const n = this.inFeatures;
@@ -120,7 +138,13 @@ export class GatedLinear extends Module {
     outputs.forEach((i, r) => inputs.forEach((j, c) => (w[r * inputs.length + c] = weight[i * this.inFeatures + j])));
     const linear = new Linear(inputs.length, outputs.length, { bias: bias !== null, seed: 0 });
     linear.weight.assign(tensor(w, [outputs.length, inputs.length]));
-    if (bias && linear.bias) linear.bias.assign(tensor(Float32Array.from(outputs, (i) => bias[i]), [outputs.length]));
+    if (bias && linear.bias)
+      linear.bias.assign(
+        tensor(
+          Float32Array.from(outputs, (i) => bias[i]),
+          [outputs.length],
+        ),
+      );
     return { linear, inputs, outputs };
   }
 }

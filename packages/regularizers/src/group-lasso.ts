@@ -1,7 +1,25 @@
-import { type Variable, mul, reshape, sqrt, square, sum, where } from '@sparsekit/autograd';
-import { type Tensor, add, div, greater, mul as tmul, checkOptions, relu, sub, where as twhere } from '@sparsekit/tensor';
-import { type GroupSpec, type Grouping, checkGroupSpec, checkGroupsFit, groupNorm, mapGroups, solveSecular } from './groups.js';
-import { type Penalty, checkLambda, checkProx, checkedInput, tensorOf } from './regularizer.js';
+import { mul, reshape, sqrt, square, sum, type Variable, where } from '@sparsekit/autograd';
+import {
+  add,
+  checkOptions,
+  div,
+  greater,
+  relu,
+  sub,
+  type Tensor,
+  mul as tmul,
+  where as twhere,
+} from '@sparsekit/tensor';
+import {
+  checkGroupSpec,
+  checkGroupsFit,
+  type Grouping,
+  type GroupSpec,
+  groupNorm,
+  mapGroups,
+  solveSecular,
+} from './groups.js';
+import { checkedInput, checkLambda, checkProx, type Penalty, tensorOf } from './regularizer.js';
 
 /** Options of {@link groupLasso}. */
 export interface GroupLassoOptions {
@@ -49,15 +67,24 @@ export function groupLasso(lambda: number, options?: GroupLassoOptions): Penalty
       if (scale === undefined) {
         return mapGroups('groupLasso.prox', x, groups, (t, g) => {
           const norm = groupNorm(t, g);
-          return tmul(t, twhere(greater(norm, 0), relu(sub(1, div(step * lambda, twhere(greater(norm, 0), norm, 1)))), 0));
+          return tmul(
+            t,
+            twhere(greater(norm, 0), relu(sub(1, div(step * lambda, twhere(greater(norm, 0), norm, 1)))), 0),
+          );
         });
       }
-      return mapGroups('groupLasso.prox', x, groups, (t, g, s) => {
-        const c = tmul(s as Tensor, step * lambda);
-        const r = solveSecular(t, c, 1, 1, g);
-        const d = add(r, c);
-        return twhere(greater(d, 0), div(tmul(t, r), twhere(greater(d, 0), d, 1)), 0);
-      }, scale);
+      return mapGroups(
+        'groupLasso.prox',
+        x,
+        groups,
+        (t, g, s) => {
+          const c = tmul(s as Tensor, step * lambda);
+          const r = solveSecular(t, c, 1, 1, g);
+          const d = add(r, c);
+          return twhere(greater(d, 0), div(tmul(t, r), twhere(greater(d, 0), d, 1)), 0);
+        },
+        scale,
+      );
     },
   };
 }
@@ -67,7 +94,8 @@ function groupSquares(w: Variable | Tensor, groups: GroupSpec): Variable {
   const shape = w.shape;
   const n = w.shape.reduce((a, b) => a * b, 1);
   const sq = square(w);
-  const grouping: Grouping | 'size' = typeof groups === 'object' ? 'size' : groups === 'neurons' ? 'rows' : groups === 'features' ? 'columns' : groups;
+  const grouping: Grouping | 'size' =
+    typeof groups === 'object' ? 'size' : groups === 'neurons' ? 'rows' : groups === 'features' ? 'columns' : groups;
   if (grouping === 'tensor' || shape.length === 0) return sum(sq);
   if (grouping === 'size') {
     const k = (groups as { size: number }).size;

@@ -3,7 +3,18 @@
  * group shaped to broadcast back against the tensor, so group-wise maps stay elementwise
  * kernels plus one reduction.
  */
-import { ShapeError, type Tensor, ValueError, add, describeValue, mul, reshape, sqrt, sum, tensor } from '@sparsekit/tensor';
+import {
+  add,
+  describeValue,
+  mul,
+  reshape,
+  ShapeError,
+  sqrt,
+  sum,
+  type Tensor,
+  tensor,
+  ValueError,
+} from '@sparsekit/tensor';
 
 /** How a tensor's coordinates form groups: slices along the first axis, along the last axis, or the whole tensor. */
 export type Grouping = 'rows' | 'columns' | 'tensor';
@@ -19,7 +30,13 @@ export const GROUPINGS: readonly Grouping[] = ['rows', 'columns', 'tensor'];
  */
 export type GroupSpec = Grouping | 'neurons' | 'features' | { readonly size: number };
 
-const NAMED: Record<string, Grouping> = { rows: 'rows', columns: 'columns', tensor: 'tensor', neurons: 'rows', features: 'columns' };
+const NAMED: Record<string, Grouping> = {
+  rows: 'rows',
+  columns: 'columns',
+  tensor: 'tensor',
+  neurons: 'rows',
+  features: 'columns',
+};
 
 /** Validates a {@link GroupSpec} at construction. @internal */
 export function checkGroupSpec(op: string, groups: unknown): GroupSpec {
@@ -27,9 +44,13 @@ export function checkGroupSpec(op: string, groups: unknown): GroupSpec {
   if (groups !== null && typeof groups === 'object' && !Array.isArray(groups)) {
     const keys = Object.keys(groups);
     const size = (groups as { size?: unknown }).size;
-    if (keys.length === 1 && keys[0] === 'size' && Number.isInteger(size) && (size as number) >= 1) return groups as GroupSpec;
+    if (keys.length === 1 && keys[0] === 'size' && Number.isInteger(size) && (size as number) >= 1)
+      return groups as GroupSpec;
   }
-  throw new ValueError(op, `groups must be 'rows', 'columns', 'neurons', 'features', 'tensor' or { size: k } with k a positive integer, got ${describeValue(groups)}`);
+  throw new ValueError(
+    op,
+    `groups must be 'rows', 'columns', 'neurons', 'features', 'tensor' or { size: k } with k a positive integer, got ${describeValue(groups)}`,
+  );
 }
 
 /**
@@ -63,7 +84,10 @@ export function checkGroupsFit(op: string, shape: readonly number[], groups: Gro
   if (typeof groups === 'string') return;
   const n = shape.reduce((a, b) => a * b, 1);
   if (n % groups.size !== 0) {
-    throw new ShapeError(op, `groups { size: ${groups.size} } must divide the tensor's size, got a tensor of ${n} elements (shape [${shape.join(', ')}])`);
+    throw new ShapeError(
+      op,
+      `groups { size: ${groups.size} } must divide the tensor's size, got a tensor of ${n} elements (shape [${shape.join(', ')}])`,
+    );
   }
 }
 
@@ -74,7 +98,11 @@ export function checkGroupsFit(op: string, shape: readonly number[], groups: Gro
  */
 export function groupSum(x: Tensor, groups: Grouping): Tensor {
   const n = x.size;
-  if (groups === 'tensor' || x.rank === 0) return reshape(sum(x), x.shape.map(() => 1));
+  if (groups === 'tensor' || x.rank === 0)
+    return reshape(
+      sum(x),
+      x.shape.map(() => 1),
+    );
   if (groups === 'rows') {
     const d = x.shape[0];
     return reshape(sum(reshape(x, [d, n / d]), { axis: 1 }), [d, ...x.shape.slice(1).map(() => 1)]);
@@ -113,8 +141,15 @@ const SECULAR_STEPS = 30;
  * WebAssembly on every launch), where the host loop reads w, a and b back once. So, like the
  * L1-ball projection, it needs a backend with synchronous reads (not WebGPU). @internal
  */
-export function solveSecular(w: Tensor, a: Tensor | number, b: Tensor | number, target: number, groups: Grouping): Tensor {
-  const full = (v: Tensor | number): Float32Array | number => (typeof v === 'number' ? v : add(mul(w, 0), v).dataSync());
+export function solveSecular(
+  w: Tensor,
+  a: Tensor | number,
+  b: Tensor | number,
+  target: number,
+  groups: Grouping,
+): Tensor {
+  const full = (v: Tensor | number): Float32Array | number =>
+    typeof v === 'number' ? v : add(mul(w, 0), v).dataSync();
   const wv = w.dataSync();
   const av = full(a);
   const bv = full(b);

@@ -1,5 +1,18 @@
-import { type Tensor, ValueError, Random, rand, randn, log, log1p, neg, sub as tsub } from '@sparsekit/tensor';
-import { Module, Parameter, type Variable, add, clip, div, mul, noGrad, sigmoid, sum, sub, tidy } from '@sparsekit/autograd';
+import {
+  add,
+  clip,
+  div,
+  Module,
+  mul,
+  noGrad,
+  Parameter,
+  sigmoid,
+  sub,
+  sum,
+  tidy,
+  type Variable,
+} from '@sparsekit/autograd';
+import { log, log1p, neg, Random, rand, randn, type Tensor, sub as tsub, ValueError } from '@sparsekit/tensor';
 import { checkInteger, checkOptions, checkRange } from './checks.js';
 
 /** The stretch and temperature of a hard-concrete distribution (Louizos, Welling & Kingma 2018). */
@@ -26,7 +39,11 @@ export interface HardConcreteGateOptions extends HardConcreteParameters {
 }
 
 /** The paper's defaults: β = 2/3, γ = −0.1, ζ = 1.1. */
-export const HARD_CONCRETE_DEFAULTS: Readonly<Required<HardConcreteParameters>> = Object.freeze({ beta: 2 / 3, gamma: -0.1, zeta: 1.1 });
+export const HARD_CONCRETE_DEFAULTS: Readonly<Required<HardConcreteParameters>> = Object.freeze({
+  beta: 2 / 3,
+  gamma: -0.1,
+  zeta: 1.1,
+});
 
 const PARAMETER_KEYS = ['beta', 'gamma', 'zeta'] as const;
 
@@ -49,7 +66,11 @@ export function resolveHardConcrete(fn: string, p: HardConcreteParameters): Requ
  * Differentiable in log α (the reparameterisation trick), with the noise held as a constant;
  * the gradient is 0 where the clamp is active, which is what lets a gate be exactly 0 or 1.
  */
-export function hardConcreteSample(logAlpha: Variable | Tensor, u: Tensor, parameters: HardConcreteParameters = {}): Variable {
+export function hardConcreteSample(
+  logAlpha: Variable | Tensor,
+  u: Tensor,
+  parameters: HardConcreteParameters = {},
+): Variable {
   checkOptions('hardConcreteSample', parameters, PARAMETER_KEYS);
   const { beta, gamma, zeta } = resolveHardConcrete('hardConcreteSample', parameters);
   const logitU = tsub(log(u), log1p(neg(u)));
@@ -106,7 +127,10 @@ export class HardConcreteGate extends Module {
     checkOptions('HardConcreteGate', options, [...PARAMETER_KEYS, 'initialDropRate', 'seed', 'epsilon']);
     checkInteger('HardConcreteGate', 'size', size, 1);
     const { beta, gamma, zeta } = resolveHardConcrete('HardConcreteGate', options);
-    const p = checkRange('HardConcreteGate', 'initialDropRate', options.initialDropRate ?? 0.5, 0, 1, { lo: true, hi: true });
+    const p = checkRange('HardConcreteGate', 'initialDropRate', options.initialDropRate ?? 0.5, 0, 1, {
+      lo: true,
+      hi: true,
+    });
     const epsilon = checkRange('HardConcreteGate', 'epsilon', options.epsilon ?? 1e-6, 0, 0.5, { lo: true, hi: true });
     const seed = options.seed ?? 0;
     if (!Number.isFinite(seed)) throw new ValueError('HardConcreteGate', `seed must be a finite number, got ${seed}`);
@@ -130,7 +154,11 @@ export class HardConcreteGate extends Module {
   /** x ⊙ z along the last axis of x. */
   forward(x: Variable | Tensor): Variable {
     const last = x.shape[x.shape.length - 1];
-    if (last !== this.size) throw new ValueError('HardConcreteGate.forward', `x's last axis must have ${this.size} entries, got shape [${x.shape.join(', ')}]`);
+    if (last !== this.size)
+      throw new ValueError(
+        'HardConcreteGate.forward',
+        `x's last axis must have ${this.size} entries, got shape [${x.shape.join(', ')}]`,
+      );
     return mul(x, this.gates());
   }
 
@@ -141,7 +169,9 @@ export class HardConcreteGate extends Module {
 
   /** The deterministic (eval) gate values, read back to the host. */
   async evalGates(): Promise<Float32Array> {
-    const z = noGrad(() => tidy(() => hardConcreteEval(this.logAlpha.value, { beta: this.beta, gamma: this.gamma, zeta: this.zeta })));
+    const z = noGrad(() =>
+      tidy(() => hardConcreteEval(this.logAlpha.value, { beta: this.beta, gamma: this.gamma, zeta: this.zeta })),
+    );
     try {
       return Float32Array.from(await z.value.data());
     } finally {

@@ -1,39 +1,54 @@
 export {
-  HardConcreteGate,
-  HARD_CONCRETE_DEFAULTS,
-  hardConcreteSample,
-  hardConcreteEval,
-  expectedL0Gates,
-  type HardConcreteParameters,
-  type HardConcreteGateOptions,
-} from './hard-concrete.js';
-export { GatedLinear, expectedL0, type GatedLinearOptions, type CompactLinear } from './gated-linear.js';
-export { magnitudePrune, PruningMask, GradualPruner, type MagnitudePruneOptions, type GradualPrunerOptions, type ParameterSelector } from './pruning.js';
-export { cubicSparsitySchedule, type CubicScheduleOptions, type SparsitySchedule } from './schedule.js';
+  type ProxGroup,
+  penaltyLoss,
+  proxGroups,
+  type RegularizationRule,
+  type RegularizationSpec,
+  type RegularizedParameter,
+  regularizedParameters,
+} from './apply.js';
+export { projectBox } from './box.js';
 export { compact } from './compact.js';
-export { toCsr, CsrModel, type CsrLayer } from './csr-model.js';
-export type { Prox, Regularizer, Penalty, Projection } from './regularizer.js';
-export { groupSum, groupNorm, GROUPINGS, type Grouping, type GroupSpec } from './groups.js';
-export { l1 } from './l1.js';
-export { l2 } from './l2.js';
-export { elasticNet, type ElasticNetOptions } from './elastic-net.js';
-export { groupLasso, type GroupLassoOptions } from './group-lasso.js';
+export { type CsrLayer, CsrModel, toCsr } from './csr-model.js';
+export { type ElasticNetOptions, elasticNet } from './elastic-net.js';
+export { type CompactLinear, expectedL0, GatedLinear, type GatedLinearOptions } from './gated-linear.js';
+export { type GroupLassoOptions, groupLasso } from './group-lasso.js';
+export { GROUPINGS, type Grouping, type GroupSpec, groupNorm, groupSum } from './groups.js';
+export {
+  expectedL0Gates,
+  HARD_CONCRETE_DEFAULTS,
+  HardConcreteGate,
+  type HardConcreteGateOptions,
+  type HardConcreteParameters,
+  hardConcreteEval,
+  hardConcreteSample,
+} from './hard-concrete.js';
 export { l0 } from './l0.js';
+export { l1 } from './l1.js';
+export { projectL1Ball } from './l1-ball.js';
+export { l2 } from './l2.js';
+export { type MaxNormOptions, projectL2Ball, projectMaxNorm } from './l2-ball.js';
 export { l12 } from './l12.js';
 export { nonNegative } from './non-negative.js';
-export { projectL1Ball } from './l1-ball.js';
-export { projectL2Ball, projectMaxNorm, type MaxNormOptions } from './l2-ball.js';
-export { projectBox } from './box.js';
-export { penaltyLoss, proxGroups, regularizedParameters, type RegularizationRule, type RegularizationSpec, type RegularizedParameter, type ProxGroup } from './apply.js';
 export {
-  regularizationPath,
-  crossValidate,
+  GradualPruner,
+  type GradualPrunerOptions,
+  type MagnitudePruneOptions,
+  magnitudePrune,
+  type ParameterSelector,
+  PruningMask,
+} from './pruning.js';
+export type { Penalty, Projection, Prox, Regularizer } from './regularizer.js';
+export { type CubicScheduleOptions, cubicSparsitySchedule, type SparsitySchedule } from './schedule.js';
+export {
+  type BestLambdaOptions,
   bestLambda,
-  type Fitted,
-  type PathPoint,
-  type PathOptions,
-  type Split,
   type CrossValidateOptions,
   type CrossValidationRow,
-  type BestLambdaOptions,
+  crossValidate,
+  type Fitted,
+  type PathOptions,
+  type PathPoint,
+  regularizationPath,
+  type Split,
 } from './selection.js';

@@ -1,6 +1,6 @@
 import { Variable } from '@sparsekit/autograd';
 import { hardThreshold, mul, notEqual, sqrt, sum, zeros } from '@sparsekit/tensor';
-import { type Penalty, checkLambda, checkProx, stepScale, tensorOf } from './regularizer.js';
+import { checkLambda, checkProx, type Penalty, stepScale, tensorOf } from './regularizer.js';
 
 /**
  * The L0 penalty R(w) = λ‖w‖₀, the count of non-zeros. It is piecewise constant, so its

@@ -1,5 +1,5 @@
-import { type Tensor, ValueError, add, greater, mul, normL1, softThreshold, zeros } from '@sparsekit/tensor';
-import { type Projection, checkProx, checkRadius, indicatorValue, tensorOf } from './regularizer.js';
+import { add, greater, mul, normL1, softThreshold, type Tensor, ValueError, zeros } from '@sparsekit/tensor';
+import { checkProx, checkRadius, indicatorValue, type Projection, tensorOf } from './regularizer.js';
 
 /** Relative slack of the indicator's membership test, for points a float32 projection just produced. */
 const BALL_TOLERANCE = 1e-5;
@@ -30,7 +30,8 @@ export function projectL1Ball(radius: number): Projection {
     name: 'l1Ball',
     project: (w) => project('projectL1Ball.project', tensorOf('projectL1Ball.project', 'w', w)),
     prox: (w, step, scale) => project('projectL1Ball.prox', checkProx('projectL1Ball.prox', w, step, scale), scale),
-    value: (w) => indicatorValue(greater(normL1(tensorOf('projectL1Ball.value', 'w', w)), radius * (1 + BALL_TOLERANCE))),
+    value: (w) =>
+      indicatorValue(greater(normL1(tensorOf('projectL1Ball.value', 'w', w)), radius * (1 + BALL_TOLERANCE))),
     subgradient: (w) => zeros(tensorOf('projectL1Ball.subgradient', 'w', w).shape),
   };
 }
@@ -41,7 +42,8 @@ function l1BallThreshold(op: string, w: Float32Array, s: Float32Array | undefine
   for (let i = 0; i < w.length; i++) {
     const a = Math.abs(w[i]);
     if (!Number.isFinite(a)) throw new ValueError(op, `w must be finite, got ${w[i]} at index ${i}`);
-    if (s !== undefined && !(s[i] > 0 && Number.isFinite(s[i]))) throw new ValueError(op, `scale must be finite and > 0, got ${s[i]} at index ${i}`);
+    if (s !== undefined && !(s[i] > 0 && Number.isFinite(s[i])))
+      throw new ValueError(op, `scale must be finite and > 0, got ${s[i]} at index ${i}`);
     total += a;
   }
   if (total <= radius) return 0;

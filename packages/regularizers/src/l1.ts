@@ -1,6 +1,6 @@
 import { mul, normL1 } from '@sparsekit/autograd';
-import { mul as tmul, sign, softThreshold } from '@sparsekit/tensor';
-import { type Penalty, checkLambda, checkProx, checkedInput, stepScale, tensorOf } from './regularizer.js';
+import { sign, softThreshold, mul as tmul } from '@sparsekit/tensor';
+import { checkedInput, checkLambda, checkProx, type Penalty, stepScale, tensorOf } from './regularizer.js';
 
 /**
  * The lasso penalty R(w) = λ‖w‖₁ (Tibshirani, 1996).

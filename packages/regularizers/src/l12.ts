@@ -1,6 +1,18 @@
 import { abs, mul, sqrt, sum, where } from '@sparsekit/autograd';
-import { abs as tabs, add, div, equal, greater, mul as tmul, pow, sign, sqrt as tsqrt, sub, where as twhere } from '@sparsekit/tensor';
-import { type Penalty, checkLambda, checkProx, checkedInput, stepScale, tensorOf } from './regularizer.js';
+import {
+  add,
+  div,
+  equal,
+  greater,
+  pow,
+  sign,
+  sub,
+  abs as tabs,
+  mul as tmul,
+  sqrt as tsqrt,
+  where as twhere,
+} from '@sparsekit/tensor';
+import { checkedInput, checkLambda, checkProx, type Penalty, stepScale, tensorOf } from './regularizer.js';
 
 /** Newton steps for the half-thresholding root; from √|w| the iteration descends monotonically to it. */
 const HALF_NEWTON_STEPS = 6;

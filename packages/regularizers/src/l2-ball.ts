@@ -1,6 +1,6 @@
-import { type Tensor, add, checkOptions, div, greater, max, mul, where, zeros } from '@sparsekit/tensor';
-import { type GroupSpec, checkGroupSpec, groupNorm, groupView, mapGroups, solveSecular } from './groups.js';
-import { type Projection, checkProx, checkRadius, indicatorValue, tensorOf } from './regularizer.js';
+import { add, checkOptions, div, greater, max, mul, type Tensor, where, zeros } from '@sparsekit/tensor';
+import { checkGroupSpec, type GroupSpec, groupNorm, groupView, mapGroups, solveSecular } from './groups.js';
+import { checkProx, checkRadius, indicatorValue, type Projection, tensorOf } from './regularizer.js';
 
 /** Relative slack of the indicator's membership test, for points a float32 projection just produced. */
 const BALL_TOLERANCE = 1e-5;
@@ -50,10 +50,16 @@ function ball(op: string, name: string, radius: number, groups: GroupSpec): Proj
     prox(w, step, scale) {
       const x = checkProx(`${op}.prox`, w, step, scale);
       if (scale === undefined) return project(`${op}.prox`, x);
-      return mapGroups(`${op}.prox`, x, groups, (t, g, s) => {
-        const mu = solveSecular(t, 1, s as Tensor, 1 / radius, g);
-        return div(t, add(mul(mu, s as Tensor), 1));
-      }, scale);
+      return mapGroups(
+        `${op}.prox`,
+        x,
+        groups,
+        (t, g, s) => {
+          const mu = solveSecular(t, 1, s as Tensor, 1 / radius, g);
+          return div(t, add(mul(mu, s as Tensor), 1));
+        },
+        scale,
+      );
     },
     value(w) {
       const x = tensorOf(`${op}.value`, 'w', w);

@@ -1,6 +1,6 @@
 import { mul, square, sum } from '@sparsekit/autograd';
 import { add, div, mul as tmul } from '@sparsekit/tensor';
-import { type Penalty, checkLambda, checkProx, checkedInput, stepScale, tensorOf } from './regularizer.js';
+import { checkedInput, checkLambda, checkProx, type Penalty, stepScale, tensorOf } from './regularizer.js';
 
 /**
  * The ridge penalty R(w) = (λ/2)‖w‖₂² (Hoerl & Kennard, 1970), coupled: it enters the loss

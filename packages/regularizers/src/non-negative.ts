@@ -1,5 +1,5 @@
 import { less, min, relu, zeros } from '@sparsekit/tensor';
-import { type Regularizer, checkProx, indicatorValue, tensorOf } from './regularizer.js';
+import { checkProx, indicatorValue, type Regularizer, tensorOf } from './regularizer.js';
 
 /**
  * The non-negativity constraint, R = the indicator of {w : w ≥ 0} (0 inside, +∞ outside;

@@ -1,6 +1,5 @@
+import type { Module, Parameter } from '@sparsekit/autograd';
 import {
-  type Tensor,
-  ValueError,
   concat,
   keep,
   materializeAll,
@@ -9,13 +8,19 @@ import {
   ones,
   reshape,
   sliceRows,
+  type Tensor,
   tidy,
   topKMask,
+  ValueError,
   where,
 } from '@sparsekit/tensor';
-import type { Module, Parameter } from '@sparsekit/autograd';
 import { checkOptions, checkRange } from './checks.js';
-import { CUBIC_SCHEDULE_KEYS, cubicSparsitySchedule, type CubicScheduleOptions, type SparsitySchedule } from './schedule.js';
+import {
+  CUBIC_SCHEDULE_KEYS,
+  type CubicScheduleOptions,
+  cubicSparsitySchedule,
+  type SparsitySchedule,
+} from './schedule.js';
 
 /** Which parameters to prune: a name pattern, a predicate, or (default) every 2-D parameter named `…weight`. */
 export type ParameterSelector = RegExp | ((name: string, parameter: Parameter) => boolean);
@@ -78,15 +83,26 @@ export class PruningMask {
 
 function selectParameters(fn: string, model: Module, selector: ParameterSelector | undefined): Map<string, Parameter> {
   if (selector !== undefined && !(selector instanceof RegExp) && typeof selector !== 'function') {
-    throw new ValueError(fn, `parameters must be a RegExp or a function (name, parameter) => boolean, got ${typeof selector}`);
+    throw new ValueError(
+      fn,
+      `parameters must be a RegExp or a function (name, parameter) => boolean, got ${typeof selector}`,
+    );
   }
   const chosen = new Map<string, Parameter>();
   for (const [name, p] of model.namedParameters()) {
     const take =
-      selector === undefined ? p.rank === 2 && /(^|\.)weight$/.test(name) : selector instanceof RegExp ? selector.test(name) : selector(name, p);
+      selector === undefined
+        ? p.rank === 2 && /(^|\.)weight$/.test(name)
+        : selector instanceof RegExp
+          ? selector.test(name)
+          : selector(name, p);
     if (take) chosen.set(name, p);
   }
-  if (chosen.size === 0) throw new ValueError(fn, `parameters selects none of the model's parameters (${[...model.namedParameters()].map(([n]) => n).join(', ') || 'none'})`);
+  if (chosen.size === 0)
+    throw new ValueError(
+      fn,
+      `parameters selects none of the model's parameters (${[...model.namedParameters()].map(([n]) => n).join(', ') || 'none'})`,
+    );
   return chosen;
 }
 
@@ -97,19 +113,37 @@ interface ResolvedPrune {
   params: Map<string, Parameter>;
 }
 
-function resolvePrune(fn: string, model: Module, options: MagnitudePruneOptions, scheduleKeys?: readonly string[]): ResolvedPrune {
-  if (options === null || typeof options !== 'object') throw new ValueError(fn, `options must be an object, got ${options === null ? 'null' : typeof options}`);
+function resolvePrune(
+  fn: string,
+  model: Module,
+  options: MagnitudePruneOptions,
+  scheduleKeys?: readonly string[],
+): ResolvedPrune {
+  if (options === null || typeof options !== 'object')
+    throw new ValueError(fn, `options must be an object, got ${options === null ? 'null' : typeof options}`);
   // A gradual pruner takes its sparsity from the schedule, not a `sparsity` option.
-  checkOptions(fn, options, scheduleKeys ? [...PRUNE_KEYS.filter((k) => k !== 'sparsity'), ...scheduleKeys] : PRUNE_KEYS);
-  if (!model || typeof (model as Module).namedParameters !== 'function') throw new ValueError(fn, `model must be a Module, got ${typeof model}`);
+  checkOptions(
+    fn,
+    options,
+    scheduleKeys ? [...PRUNE_KEYS.filter((k) => k !== 'sparsity'), ...scheduleKeys] : PRUNE_KEYS,
+  );
+  if (!model || typeof (model as Module).namedParameters !== 'function')
+    throw new ValueError(fn, `model must be a Module, got ${typeof model}`);
   const sparsity = scheduleKeys ? 0 : checkRange(fn, 'sparsity', options.sparsity, 0, 1, { hi: true });
   const scope = options.scope ?? 'layer';
-  if (scope !== 'layer' && scope !== 'global') throw new ValueError(fn, `scope must be 'layer' or 'global', got ${String(scope)}`);
+  if (scope !== 'layer' && scope !== 'global')
+    throw new ValueError(fn, `scope must be 'layer' or 'global', got ${String(scope)}`);
   const structure = options.structure ?? 'unstructured';
-  if (structure !== 'unstructured' && structure !== 'neuron') throw new ValueError(fn, `structure must be 'unstructured' or 'neuron', got ${String(structure)}`);
+  if (structure !== 'unstructured' && structure !== 'neuron')
+    throw new ValueError(fn, `structure must be 'unstructured' or 'neuron', got ${String(structure)}`);
   const params = selectParameters(fn, model, options.parameters);
   if (structure === 'neuron') {
-    for (const [name, p] of params) if (p.rank !== 2) throw new ValueError(fn, `neuron pruning needs 2-D weights [out, in], but '${name}' has shape [${p.shape.join(', ')}]`);
+    for (const [name, p] of params)
+      if (p.rank !== 2)
+        throw new ValueError(
+          fn,
+          `neuron pruning needs 2-D weights [out, in], but '${name}' has shape [${p.shape.join(', ')}]`,
+        );
   }
   return { sparsity, scope, structure, params };
 }
@@ -118,7 +152,8 @@ async function checkFinite(fn: string, params: ReadonlyMap<string, Parameter>): 
   for (const [name, p] of params) {
     const d = await p.value.data();
     for (let i = 0; i < d.length; i++) {
-      if (!Number.isFinite(d[i])) throw new ValueError(fn, `parameter '${name}' must be finite to rank by magnitude, got ${d[i]} at index ${i}`);
+      if (!Number.isFinite(d[i]))
+        throw new ValueError(fn, `parameter '${name}' must be finite to rank by magnitude, got ${d[i]} at index ${i}`);
     }
   }
 }
@@ -127,7 +162,10 @@ async function checkFinite(fn: string, params: ReadonlyMap<string, Parameter>): 
 const keepCount = (n: number, s: number): number => n - Math.round(s * n);
 
 /** Masks for the resolved options, computed on the device with topKMask; returns kept tensors. */
-function computeMasks({ sparsity, scope, structure, params }: ResolvedPrune): { masks: Map<string, Tensor>; pruned: number } {
+function computeMasks({ sparsity, scope, structure, params }: ResolvedPrune): {
+  masks: Map<string, Tensor>;
+  pruned: number;
+} {
   const names = [...params.keys()];
   const ps = [...params.values()];
   let pruned = 0;
@@ -207,7 +245,12 @@ export class GradualPruner {
   private readonly _resolved: ResolvedPrune;
 
   constructor(model: Module, options: GradualPrunerOptions) {
-    this._resolved = resolvePrune('GradualPruner', model, options as unknown as MagnitudePruneOptions, CUBIC_SCHEDULE_KEYS);
+    this._resolved = resolvePrune(
+      'GradualPruner',
+      model,
+      options as unknown as MagnitudePruneOptions,
+      CUBIC_SCHEDULE_KEYS,
+    );
     const { initialSparsity, finalSparsity, startStep, pruningSteps, frequency } = options;
     this.schedule = cubicSparsitySchedule({ initialSparsity, finalSparsity, startStep, pruningSteps, frequency });
   }
@@ -225,7 +268,11 @@ export class GradualPruner {
       await checkFinite('GradualPruner.step', this._resolved.params);
       const { masks, pruned } = computeMasks({ ...this._resolved, sparsity: s });
       await materializeAll([...masks.values()]);
-      const next = new PruningMask(this._resolved.params, masks, this._resolved.scope === 'layer' ? pruned : await countPruned(masks));
+      const next = new PruningMask(
+        this._resolved.params,
+        masks,
+        this._resolved.scope === 'layer' ? pruned : await countPruned(masks),
+      );
       this._mask?.dispose();
       this._mask = next;
     }

@@ -8,8 +8,9 @@
  * so proximal Adam can take the prox in its own metric with scale = 1/denom (Yun, Lozano &
  * Yang, 2021, "Adaptive Proximal Gradient Methods for Structured Neural Networks").
  */
-import { Tensor, ValueError, describeValue, mul, reshape, tensor, where } from '@sparsekit/tensor';
+
 import { Variable } from '@sparsekit/autograd';
+import { describeValue, mul, reshape, Tensor, tensor, ValueError, where } from '@sparsekit/tensor';
 
 /**
  * A proximal operator: prox(w, step, scale) = argminₓ R(x) + Σᵢ (xᵢ − wᵢ)² / (2·step·scaleᵢ).
@@ -80,7 +81,8 @@ export function checkProx(op: string, w: unknown, step: unknown, scale: unknown)
   if (!(typeof step === 'number' && Number.isFinite(step) && step >= 0)) {
     throw new ValueError(op, `step must be a finite number >= 0, got ${describeValue(step)}`);
   }
-  if (scale !== undefined && !(scale instanceof Tensor)) throw new ValueError(op, `scale must be a Tensor or undefined, got ${describeValue(scale)}`);
+  if (scale !== undefined && !(scale instanceof Tensor))
+    throw new ValueError(op, `scale must be a Tensor or undefined, got ${describeValue(scale)}`);
   return t;
 }
 

@@ -26,7 +26,13 @@ export interface SparsitySchedule {
 }
 
 /** @internal */
-export const CUBIC_SCHEDULE_KEYS = ['initialSparsity', 'finalSparsity', 'startStep', 'pruningSteps', 'frequency'] as const;
+export const CUBIC_SCHEDULE_KEYS = [
+  'initialSparsity',
+  'finalSparsity',
+  'startStep',
+  'pruningSteps',
+  'frequency',
+] as const;
 
 /**
  * The cubic sparsity schedule of gradual magnitude pruning (Zhu & Gupta 2017, "To prune, or
@@ -39,11 +45,16 @@ export const CUBIC_SCHEDULE_KEYS = ['initialSparsity', 'finalSparsity', 'startSt
  */
 export function cubicSparsitySchedule(options: CubicScheduleOptions): SparsitySchedule {
   const fn = 'cubicSparsitySchedule';
-  if (options === null || typeof options !== 'object') throw new ValueError(fn, `options must be an object, got ${options === null ? 'null' : typeof options}`);
+  if (options === null || typeof options !== 'object')
+    throw new ValueError(fn, `options must be an object, got ${options === null ? 'null' : typeof options}`);
   checkOptions(fn, options, CUBIC_SCHEDULE_KEYS);
   const sf = checkRange(fn, 'finalSparsity', options.finalSparsity, 0, 1, { hi: true });
   const si = checkRange(fn, 'initialSparsity', options.initialSparsity ?? 0, 0, 1, { hi: true });
-  if (si > sf) throw new ValueError(fn, `initialSparsity must be <= finalSparsity, got initialSparsity=${si}, finalSparsity=${sf}`);
+  if (si > sf)
+    throw new ValueError(
+      fn,
+      `initialSparsity must be <= finalSparsity, got initialSparsity=${si}, finalSparsity=${sf}`,
+    );
   const t0 = checkInteger(fn, 'startStep', options.startStep ?? 0);
   const n = checkInteger(fn, 'pruningSteps', options.pruningSteps, 1);
   const dt = checkInteger(fn, 'frequency', options.frequency ?? 1, 1);

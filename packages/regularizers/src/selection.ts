@@ -5,7 +5,7 @@
  * The training and scoring functions are the caller's, so any model and optimizer fit.
  */
 import { Module, Variable } from '@sparsekit/autograd';
-import { Tensor, ValueError, checkOptions, describeValue, permutation } from '@sparsekit/tensor';
+import { checkOptions, describeValue, permutation, Tensor, ValueError } from '@sparsekit/tensor';
 
 /** What a train function returns: a model, a tensor (or variable) of coefficients, or a list of them. */
 export type Fitted = Module | Tensor | Variable | ReadonlyArray<Tensor | Variable>;
@@ -28,9 +28,11 @@ export interface PathOptions {
 }
 
 function checkLambdas(fn: string, lambdas: unknown): number[] {
-  if (!Array.isArray(lambdas) || lambdas.length === 0) throw new ValueError(fn, `lambdas must be a non-empty array of numbers >= 0, got ${describeValue(lambdas)}`);
+  if (!Array.isArray(lambdas) || lambdas.length === 0)
+    throw new ValueError(fn, `lambdas must be a non-empty array of numbers >= 0, got ${describeValue(lambdas)}`);
   lambdas.forEach((l, i) => {
-    if (!(typeof l === 'number' && Number.isFinite(l) && l >= 0)) throw new ValueError(fn, `lambdas[${i}] must be a finite number >= 0, got ${describeValue(l)}`);
+    if (!(typeof l === 'number' && Number.isFinite(l) && l >= 0))
+      throw new ValueError(fn, `lambdas[${i}] must be a finite number >= 0, got ${describeValue(l)}`);
   });
   return [...lambdas];
 }
@@ -44,9 +46,13 @@ function coefficients(fn: string, m: unknown): Tensor[] {
   const one = (x: unknown): Tensor => {
     if (x instanceof Tensor) return x;
     if (x instanceof Variable) return x.value;
-    throw new ValueError(fn, `train must return a Module, a Tensor, a Variable or an array of them, got ${describeValue(x)}`);
+    throw new ValueError(
+      fn,
+      `train must return a Module, a Tensor, a Variable or an array of them, got ${describeValue(x)}`,
+    );
   };
-  if (m instanceof Module) return [...m.namedParameters()].filter(([n, p]) => p.rank === 2 && /(^|\.)weight$/.test(n)).map(([, p]) => p.value);
+  if (m instanceof Module)
+    return [...m.namedParameters()].filter(([n, p]) => p.rank === 2 && /(^|\.)weight$/.test(n)).map(([, p]) => p.value);
   return Array.isArray(m) ? m.map(one) : [one(m)];
 }
 
@@ -147,14 +153,18 @@ export async function crossValidate<M extends Fitted>(options: CrossValidateOpti
   checkOptions(fn, options, CV_KEYS);
   if (options === undefined) throw new ValueError(fn, 'options must be an object, got undefined');
   const { samples, folds, seed = 0, train, score, onProgress, dispose = true } = options;
-  if (!(Number.isInteger(samples) && samples >= 2)) throw new ValueError(fn, `samples must be an integer >= 2, got ${describeValue(samples)}`);
-  if (!(Number.isInteger(folds) && folds >= 2 && folds <= samples)) throw new ValueError(fn, `folds must be an integer in [2, samples = ${samples}], got ${describeValue(folds)}`);
-  if (!(typeof seed === 'number' && Number.isFinite(seed))) throw new ValueError(fn, `seed must be a finite number, got ${describeValue(seed)}`);
+  if (!(Number.isInteger(samples) && samples >= 2))
+    throw new ValueError(fn, `samples must be an integer >= 2, got ${describeValue(samples)}`);
+  if (!(Number.isInteger(folds) && folds >= 2 && folds <= samples))
+    throw new ValueError(fn, `folds must be an integer in [2, samples = ${samples}], got ${describeValue(folds)}`);
+  if (!(typeof seed === 'number' && Number.isFinite(seed)))
+    throw new ValueError(fn, `seed must be a finite number, got ${describeValue(seed)}`);
   const lambdas = checkLambdas(fn, options.lambdas);
   checkFunction(fn, 'train', train);
   checkFunction(fn, 'score', score);
   if (onProgress !== undefined) checkFunction(fn, 'onProgress', onProgress);
-  if (typeof dispose !== 'boolean') throw new ValueError(fn, `dispose must be a boolean, got ${describeValue(dispose)}`);
+  if (typeof dispose !== 'boolean')
+    throw new ValueError(fn, `dispose must be a boolean, got ${describeValue(dispose)}`);
 
   const order = permutation(samples, { seed });
   const foldOf = new Int32Array(samples);
@@ -175,7 +185,11 @@ export async function crossValidate<M extends Fitted>(options: CrossValidateOpti
       for (let i = 0; i < samples; i++) (foldOf[i] === fold ? split.validation : split.train).push(i);
       const model = await train(split);
       const s = await score(model, split);
-      if (typeof s !== 'number' || Number.isNaN(s)) throw new ValueError(fn, `score must return a number, got ${describeValue(s)} for lambda ${lambda}, fold ${fold}`);
+      if (typeof s !== 'number' || Number.isNaN(s))
+        throw new ValueError(
+          fn,
+          `score must return a number, got ${describeValue(s)} for lambda ${lambda}, fold ${fold}`,
+        );
       const { zeros, size } = await countZeros(fn, model);
       sparsity += size === 0 ? 0 : zeros / size;
       scores.push(s);
@@ -211,12 +225,21 @@ export function bestLambda(table: readonly CrossValidationRow[], options?: BestL
   const fn = 'bestLambda';
   checkOptions(fn, options, ['rule']);
   const rule = options?.rule ?? 'min';
-  if (rule !== 'min' && rule !== 'one-standard-error') throw new ValueError(fn, `rule must be 'min' or 'one-standard-error', got ${describeValue(rule)}`);
-  if (!Array.isArray(table) || table.length === 0) throw new ValueError(fn, `table must be a non-empty array of crossValidate rows, got ${describeValue(table)}`);
+  if (rule !== 'min' && rule !== 'one-standard-error')
+    throw new ValueError(fn, `rule must be 'min' or 'one-standard-error', got ${describeValue(rule)}`);
+  if (!Array.isArray(table) || table.length === 0)
+    throw new ValueError(fn, `table must be a non-empty array of crossValidate rows, got ${describeValue(table)}`);
   table.forEach((r, i) => {
     const row = r as Partial<CrossValidationRow> | null;
-    if (row === null || typeof row !== 'object' || ![row.lambda, row.mean, row.se].every((v) => typeof v === 'number' && !Number.isNaN(v))) {
-      throw new ValueError(fn, `table[${i}] must be a row { lambda, mean, se, … } with numbers, got ${describeValue(r)}`);
+    if (
+      row === null ||
+      typeof row !== 'object' ||
+      ![row.lambda, row.mean, row.se].every((v) => typeof v === 'number' && !Number.isNaN(v))
+    ) {
+      throw new ValueError(
+        fn,
+        `table[${i}] must be a row { lambda, mean, se, … } with numbers, got ${describeValue(r)}`,
+      );
     }
   });
   let best = table[0];

@@ -1,5 +1,5 @@
 import { Linear, ReLU, Sequential } from '@sparsekit/autograd';
-import { ValueError, setBackend } from '@sparsekit/tensor';
+import { setBackend, ValueError } from '@sparsekit/tensor';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { groupLasso, l1, l2, penaltyLoss, projectMaxNorm, proxGroups, regularizedParameters } from '../src/index.js';
 
@@ -17,7 +17,9 @@ describe('penaltyLoss', () => {
     const loss = penaltyLoss(model, l1(0.1));
     expect(loss.value.dataSync()[0]).toBeCloseTo(0.1 * (absSum(w0.value.dataSync()) + absSum(w1.value.dataSync())), 5);
     loss.backward();
-    Array.from((w0.grad as NonNullable<typeof w0.grad>).dataSync()).forEach((g, i) => expect(g).toBeCloseTo(0.1 * Math.sign(w0.value.dataSync()[i]), 6));
+    Array.from((w0.grad as NonNullable<typeof w0.grad>).dataSync()).forEach((g, i) =>
+      expect(g).toBeCloseTo(0.1 * Math.sign(w0.value.dataSync()[i]), 6),
+    );
     expect(b0.grad).toBeNull();
   });
 
@@ -36,7 +38,12 @@ describe('penaltyLoss', () => {
 
   it('a predicate selects too (here: every parameter, biases included)', () => {
     const model = mlp();
-    expect(regularizedParameters(model, { parameters: () => true, regularizer: l1(1) }).map((c) => c.name)).toEqual(['layers.0.weight', 'layers.0.bias', 'layers.2.weight', 'layers.2.bias']);
+    expect(regularizedParameters(model, { parameters: () => true, regularizer: l1(1) }).map((c) => c.name)).toEqual([
+      'layers.0.weight',
+      'layers.0.bias',
+      'layers.2.weight',
+      'layers.2.bias',
+    ]);
   });
 });
 
@@ -58,11 +65,19 @@ describe('proxGroups', () => {
 describe('misuse', () => {
   it('a rule that selects nothing, unknown rule keys, an empty spec or a non-model are ValueErrors', () => {
     const model = mlp();
-    expect(() => penaltyLoss(model, { parameters: /^encoder\./, regularizer: l1(1) })).toThrow(/penaltyLoss: rule 0 \(l1\) selects none of the model's parameters \(layers.0.weight, layers.0.bias/);
-    expect(() => proxGroups(model, [{ params: /weight/, regularizer: l1(1) } as never])).toThrow(/proxGroups: unknown option 'params' in spec\[0\]/);
+    expect(() => penaltyLoss(model, { parameters: /^encoder\./, regularizer: l1(1) })).toThrow(
+      /penaltyLoss: rule 0 \(l1\) selects none of the model's parameters \(layers.0.weight, layers.0.bias/,
+    );
+    expect(() => proxGroups(model, [{ params: /weight/, regularizer: l1(1) } as never])).toThrow(
+      /proxGroups: unknown option 'params' in spec\[0\]/,
+    );
     expect(() => penaltyLoss(model, [])).toThrow(ValueError);
-    expect(() => penaltyLoss(model, { regularizer: { prox: () => null } } as never)).toThrow(/spec.regularizer must be a regularizer/);
+    expect(() => penaltyLoss(model, { regularizer: { prox: () => null } } as never)).toThrow(
+      /spec.regularizer must be a regularizer/,
+    );
     expect(() => penaltyLoss({} as never, l1(1))).toThrow(/penaltyLoss: model must be a Module/);
-    expect(() => regularizedParameters(model, { parameters: 'weight' as never, regularizer: groupLasso(1) })).toThrow(/spec.parameters must be a RegExp or a function/);
+    expect(() => regularizedParameters(model, { parameters: 'weight' as never, regularizer: groupLasso(1) })).toThrow(
+      /spec.parameters must be a RegExp or a function/,
+    );
   });
 });

@@ -1,7 +1,7 @@
-import { ValueError, setBackend, tensor } from '@sparsekit/tensor';
+import { setBackend, tensor, ValueError } from '@sparsekit/tensor';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { groupLasso, projectBox, projectL1Ball, projectL2Ball, projectMaxNorm, type Projection } from '../src/index.js';
+import { groupLasso, type Projection, projectBox, projectL1Ball, projectL2Ball, projectMaxNorm } from '../src/index.js';
 import { argminNd } from './brute-force.js';
 
 beforeAll(() => {
@@ -53,7 +53,11 @@ describe('projectL1Ball', () => {
         const ref = l1BallByBisection(v, r);
         ref.forEach((x, i) => expect(Math.abs(p[i] - x)).toBeLessThan(1e-5 * Math.max(1, r)));
         if (l1(v) <= r) v.forEach((x, i) => expect(p[i] === Math.fround(x)).toBe(true));
-        expectNearest(v, p, feasiblePoints(7, 8, (x) => l1BallByBisection(x, r)));
+        expectNearest(
+          v,
+          p,
+          feasiblePoints(7, 8, (x) => l1BallByBisection(x, r)),
+        );
       }),
       RUNS,
     );
@@ -67,7 +71,8 @@ describe('projectL1Ball', () => {
     ];
     for (const [w, s, r] of cases) {
       const got = Array.from(projectL1Ball(r).prox(tensor(w), 0.7, tensor(s)).dataSync());
-      const f = (x: number[]): number => (l1(x) > r ? Infinity : x.reduce((a, xi, i) => a + (xi - w[i]) ** 2 / s[i], 0));
+      const f = (x: number[]): number =>
+        l1(x) > r ? Infinity : x.reduce((a, xi, i) => a + (xi - w[i]) ** 2 / s[i], 0);
       const ref = argminNd(f, [0, 0, 0], r);
       expect(l1(got)).toBeLessThanOrEqual(r * (1 + 1e-5));
       got.forEach((x, i) => expect(Math.abs(x - ref[i])).toBeLessThan(3e-3));
@@ -75,7 +80,8 @@ describe('projectL1Ball', () => {
   });
 
   it('rejects radius ≤ 0 and non-finite entries, changing nothing', () => {
-    for (const bad of [0, -1, NaN, Infinity]) expect(() => projectL1Ball(bad)).toThrow(/projectL1Ball: radius must be a finite number > 0/);
+    for (const bad of [0, -1, NaN, Infinity])
+      expect(() => projectL1Ball(bad)).toThrow(/projectL1Ball: radius must be a finite number > 0/);
     const w = tensor([1, NaN, 2]);
     expect(() => projectL1Ball(1).project(w)).toThrow(ValueError);
     expect(() => projectL1Ball(1).project(w)).toThrow(/projectL1Ball.project: w must be finite, got NaN at index 1/);
@@ -90,7 +96,11 @@ describe('projectL2Ball and projectMaxNorm', () => {
         const k = Math.min(1, r / l2(v));
         v.forEach((x, i) => expect(Math.abs(p[i] - x * k)).toBeLessThan(1e-5 * Math.max(1, Math.abs(x))));
         expect(l2(p)).toBeLessThanOrEqual(r * (1 + 1e-5));
-        expectNearest(v, p, feasiblePoints(5, 8, (x) => x.map((xi) => xi * Math.min(1, r / l2(x)))));
+        expectNearest(
+          v,
+          p,
+          feasiblePoints(5, 8, (x) => x.map((xi) => xi * Math.min(1, r / l2(x)))),
+        );
       }),
       RUNS,
     );
@@ -98,9 +108,13 @@ describe('projectL2Ball and projectMaxNorm', () => {
 
   it('projectMaxNorm caps every neuron (row) at the radius and leaves short rows alone', () => {
     const w = [3, 4, 0.3, 0.4, 0, 0, -6, 8];
-    const p = projectMaxNorm(1).project(tensor(w, [4, 2])).dataSync();
+    const p = projectMaxNorm(1)
+      .project(tensor(w, [4, 2]))
+      .dataSync();
     expect(Array.from(p)).toEqual([0.6, 0.8, 0.3, 0.4, 0, 0, -0.6, 0.8].map(Math.fround));
-    const cols = projectMaxNorm(1, { groups: 'features' }).project(tensor([3, 0.3, 4, 0.4], [2, 2])).dataSync();
+    const cols = projectMaxNorm(1, { groups: 'features' })
+      .project(tensor([3, 0.3, 4, 0.4], [2, 2]))
+      .dataSync();
     expect(Array.from(cols)).toEqual([0.6, 0.3, 0.8, 0.4].map(Math.fround));
   });
 
@@ -111,7 +125,9 @@ describe('projectL2Ball and projectMaxNorm', () => {
         fc.array(fc.double({ min: 0.2, max: 3, noNaN: true }), { minLength: 6, maxLength: 6 }),
         fc.double({ min: 0.2, max: 2, noNaN: true }),
         (w, s, r) => {
-          const got = projectMaxNorm(r, { groups: 'rows' }).prox(tensor(w, [2, 3]), 0.5, tensor(s, [2, 3])).dataSync();
+          const got = projectMaxNorm(r, { groups: 'rows' })
+            .prox(tensor(w, [2, 3]), 0.5, tensor(s, [2, 3]))
+            .dataSync();
           for (const g of [0, 3]) {
             const wg = w.slice(g, g + 3);
             const sg = s.slice(g, g + 3);
@@ -128,11 +144,13 @@ describe('projectL2Ball and projectMaxNorm', () => {
     );
   });
 
-  it('Moreau: the L2 ball\'s conjugate is r‖·‖₂, so v = P_ball(v) + t·prox_{r‖·‖/t}(v/t)', () => {
+  it("Moreau: the L2 ball's conjugate is r‖·‖₂, so v = P_ball(v) + t·prox_{r‖·‖/t}(v/t)", () => {
     const v = [2, -1, 0.5, 3];
     const [r, t] = [1.5, 0.8];
     const a = projectL2Ball(r).project(tensor(v)).dataSync();
-    const b = groupLasso(r, { groups: 'tensor' }).prox(tensor(v.map((x) => x / t)), 1 / t).dataSync();
+    const b = groupLasso(r, { groups: 'tensor' })
+      .prox(tensor(v.map((x) => x / t)), 1 / t)
+      .dataSync();
     v.forEach((x, i) => expect(a[i] + t * b[i]).toBeCloseTo(x, 5));
   });
 
@@ -140,7 +158,9 @@ describe('projectL2Ball and projectMaxNorm', () => {
     expect(() => projectL2Ball(0)).toThrow(/projectL2Ball: radius must be a finite number > 0, got number 0/);
     expect(() => projectMaxNorm(-2)).toThrow(ValueError);
     expect(() => projectMaxNorm(1, { axis: 0 } as never)).toThrow(/projectMaxNorm: unknown option 'axis'/);
-    expect(() => projectMaxNorm(1, { groups: { size: 4 } }).project(tensor([1, 2, 3]))).toThrow(/projectMaxNorm.project: groups \{ size: 4 \}/);
+    expect(() => projectMaxNorm(1, { groups: { size: 4 } }).project(tensor([1, 2, 3]))).toThrow(
+      /projectMaxNorm.project: groups \{ size: 4 \}/,
+    );
   });
 });
 
@@ -150,11 +170,21 @@ describe('projectBox', () => {
       fc.property(vec8, (v) => {
         const p = projectBox(-1, 0.5).project(tensor(v)).dataSync();
         v.forEach((x, i) => expect(p[i] === Math.fround(Math.min(0.5, Math.max(-1, x)))).toBe(true));
-        expectNearest(v, p, feasiblePoints(3, 8, (x) => x.map((xi) => Math.min(0.5, Math.max(-1, xi)))));
+        expectNearest(
+          v,
+          p,
+          feasiblePoints(3, 8, (x) => x.map((xi) => Math.min(0.5, Math.max(-1, xi)))),
+        );
       }),
       RUNS,
     );
-    expect(Array.from(projectBox(0, Infinity).project(tensor([-2, 3])).dataSync())).toEqual([0, 3]);
+    expect(
+      Array.from(
+        projectBox(0, Infinity)
+          .project(tensor([-2, 3]))
+          .dataSync(),
+      ),
+    ).toEqual([0, 3]);
   });
 
   it('rejects NaN bounds and an empty box', () => {
@@ -176,7 +206,9 @@ describe('constraints as regularizers', () => {
       expect(set.value(tensor(inside, shape)).value.dataSync()[0]).toBe(0);
       expect(set.value(tensor(outside, shape)).value.dataSync()[0]).toBe(Infinity);
       expect(Array.from(set.subgradient(tensor(outside, shape)).dataSync())).toEqual([0, 0]);
-      expect(Array.from(set.prox(tensor(outside, shape), 0.3).dataSync())).toEqual(Array.from(set.project(tensor(outside, shape)).dataSync()));
+      expect(Array.from(set.prox(tensor(outside, shape), 0.3).dataSync())).toEqual(
+        Array.from(set.project(tensor(outside, shape)).dataSync()),
+      );
     });
   }
 });

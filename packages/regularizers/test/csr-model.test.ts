@@ -1,6 +1,6 @@
-import { beforeAll, describe, expect, it } from 'vitest';
-import * as T from '@sparsekit/tensor';
 import * as A from '@sparsekit/autograd';
+import * as T from '@sparsekit/tensor';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { CsrModel, GatedLinear, magnitudePrune, toCsr } from '../src/index.js';
 
 beforeAll(() => {
@@ -11,7 +11,8 @@ describe('toCsr', () => {
   it('stores only the non-zeros and predicts what the dense model does, to 1e-5', async () => {
     const model = A.mlp([40, 30, 20, 5], { activation: 'leakyRelu', seed: 1 });
     await magnitudePrune(model, { sparsity: 0.9 });
-    for (const l of model.layers) if (l instanceof A.Linear) l.bias!.assign(T.rand([l.outFeatures], { seed: 2, low: -0.1, high: 0.1 }));
+    for (const l of model.layers)
+      if (l instanceof A.Linear) l.bias!.assign(T.rand([l.outFeatures], { seed: 2, low: -0.1, high: 0.1 }));
     const csr = await toCsr(model);
     expect(csr).toBeInstanceOf(CsrModel);
     const nnzWeights = [1200, 600, 100].reduce((n, size) => n + size - Math.round(0.9 * size), 0);
@@ -39,7 +40,10 @@ describe('toCsr', () => {
     expect(csr.layers[0].activations.map((m) => m.constructor.name)).toEqual(['ReLU']);
     const x = T.rand([3, 6], { seed: 5 });
     const dense = model.forward(x).value.dataSync();
-    csr.predict(x).dataSync().forEach((v, i) => expect(Math.abs(v - dense[i])).toBeLessThanOrEqual(1e-5));
+    csr
+      .predict(x)
+      .dataSync()
+      .forEach((v, i) => expect(Math.abs(v - dense[i])).toBeLessThanOrEqual(1e-5));
   });
 
   it('outlives a tidy scope it was built in', async () => {
@@ -54,7 +58,9 @@ describe('toCsr', () => {
 
   it('rejects wrong inputs with typed errors', async () => {
     const csr = await toCsr(A.mlp([3, 2]));
-    expect(() => csr.predict(T.zeros([2, 4]))).toThrow(/CsrModel.predict: x must be a \[batch, 3\] tensor, got \[2, 4\]/);
+    expect(() => csr.predict(T.zeros([2, 4]))).toThrow(
+      /CsrModel.predict: x must be a \[batch, 3\] tensor, got \[2, 4\]/,
+    );
     expect(() => csr.predict(T.zeros([3]))).toThrow(T.ValueError);
     await expect(toCsr(new A.Linear(2, 2))).rejects.toThrow(/toCsr: model must be a Sequential/);
   });

@@ -1,7 +1,14 @@
-import { beforeAll, describe, expect, it } from 'vitest';
-import * as T from '@sparsekit/tensor';
 import * as A from '@sparsekit/autograd';
-import { GatedLinear, HARD_CONCRETE_DEFAULTS, HardConcreteGate, compact, expectedL0, hardConcreteSample } from '../src/index.js';
+import * as T from '@sparsekit/tensor';
+import { beforeAll, describe, expect, it } from 'vitest';
+import {
+  compact,
+  expectedL0,
+  GatedLinear,
+  HARD_CONCRETE_DEFAULTS,
+  HardConcreteGate,
+  hardConcreteSample,
+} from '../src/index.js';
 
 beforeAll(() => {
   T.setBackend('cpu');
@@ -16,7 +23,16 @@ function randomTensor(shape: number[], seed: number): T.Tensor {
 }
 
 /** y = (x ⊙ z)·Wᵀ + b or (x·Wᵀ + b) ⊙ z on the host, float64. */
-function reference(x: Float32Array, w: Float32Array, b: Float32Array, z: number[], n: number, inF: number, outF: number, gating: 'input' | 'output'): number[] {
+function reference(
+  x: Float32Array,
+  w: Float32Array,
+  b: Float32Array,
+  z: number[],
+  n: number,
+  inF: number,
+  outF: number,
+  gating: 'input' | 'output',
+): number[] {
   const y: number[] = [];
   for (let r = 0; r < n; r++) {
     for (let i = 0; i < outF; i++) {
@@ -37,7 +53,16 @@ describe('GatedLinear', () => {
       layer.bias!.assign(T.tensor([0.1, -0.2, 0.3]));
       const x = randomTensor([4, 5], 9);
       const y = layer.forward(x).value.dataSync();
-      const ref = reference(x.dataSync(), layer.weight.value.dataSync(), layer.bias!.value.dataSync(), la.map(evalGate), 4, 5, 3, gating);
+      const ref = reference(
+        x.dataSync(),
+        layer.weight.value.dataSync(),
+        layer.bias!.value.dataSync(),
+        la.map(evalGate),
+        4,
+        5,
+        3,
+        gating,
+      );
       ref.forEach((v, i) => expect(y[i]).toBeCloseTo(v, 5));
     });
   }
@@ -51,7 +76,9 @@ describe('GatedLinear', () => {
     loss.backward();
     const w = A.variable(layer.weight.value);
     const la = A.variable(layer.gate.logAlpha.value);
-    const ref = A.sum(A.square(A.add(A.matmul(A.mul(x, hardConcreteSample(la, u)), w, { transposeB: true }), layer.bias!)));
+    const ref = A.sum(
+      A.square(A.add(A.matmul(A.mul(x, hardConcreteSample(la, u)), w, { transposeB: true }), layer.bias!)),
+    );
     expect(loss.value.itemSync()).toBeCloseTo(ref.value.itemSync(), 5);
     ref.backward();
     const close = (a: Float32Array, b: Float32Array): void => a.forEach((v, i) => expect(v).toBeCloseTo(b[i], 4));
@@ -60,7 +87,8 @@ describe('GatedLinear', () => {
     // And the composition passes gradCheck in W and log α with that noise (gates away from the clamp).
     const laMid = T.tensor([0.2, -0.3, 0.5, 0.1]);
     const uMid = T.tensor([0.4, 0.55, 0.45, 0.6]);
-    const f = (wv: A.Variable, lv: A.Variable): A.Variable => A.matmul(A.mul(x, hardConcreteSample(lv, uMid)), wv, { transposeB: true });
+    const f = (wv: A.Variable, lv: A.Variable): A.Variable =>
+      A.matmul(A.mul(x, hardConcreteSample(lv, uMid)), wv, { transposeB: true });
     expect(A.gradCheck(f, [layer.weight.value, laMid]).ok).toBe(true);
   });
 
@@ -74,7 +102,10 @@ describe('GatedLinear', () => {
     expect(inGated.expectedL0().value.itemSync()).toBeCloseTo(4 * la.reduce((s, a) => s + p(a), 0), 4);
     expect(outGated.expectedL0().value.itemSync()).toBeCloseTo(7 * la.slice(0, 4).reduce((s, a) => s + p(a), 0), 4);
     const model = new A.Sequential(inGated, new A.ReLU(), outGated);
-    expect(expectedL0(model).value.itemSync()).toBeCloseTo(inGated.expectedL0().value.itemSync() + outGated.expectedL0().value.itemSync(), 4);
+    expect(expectedL0(model).value.itemSync()).toBeCloseTo(
+      inGated.expectedL0().value.itemSync() + outGated.expectedL0().value.itemSync(),
+      4,
+    );
     const stand = new HardConcreteGate(3);
     expect(expectedL0(new A.Sequential(stand)).value.itemSync()).toBeCloseTo(stand.expectedL0().value.itemSync(), 6);
     expect(() => expectedL0(A.mlp([2, 2]))).toThrow(/expectedL0: model has no GatedLinear/);
@@ -118,7 +149,9 @@ describe('GatedLinear', () => {
   });
 
   it('rejects a bad gate kind, unknown options and wrong input shapes', () => {
-    expect(() => new GatedLinear(3, 2, { gate: 'both' as never })).toThrow(/GatedLinear: gate must be 'input' or 'output'/);
+    expect(() => new GatedLinear(3, 2, { gate: 'both' as never })).toThrow(
+      /GatedLinear: gate must be 'input' or 'output'/,
+    );
     expect(() => new GatedLinear(3, 2, { gates: 'input' } as never)).toThrow(/unknown option 'gates'/);
     expect(() => new GatedLinear(0, 2)).toThrow(T.ValueError);
     expect(() => new GatedLinear(3, 2).forward(T.zeros([2, 4]))).toThrow(/GatedLinear.forward: x must be \[batch, 3\]/);

@@ -7,7 +7,11 @@ beforeAll(() => {
 });
 
 describe('group reductions', () => {
-  const x = (): ReturnType<typeof tensor> => tensor([[1, 2, 3], [4, 5, 6]]);
+  const x = (): ReturnType<typeof tensor> =>
+    tensor([
+      [1, 2, 3],
+      [4, 5, 6],
+    ]);
   it('sums rows, columns or the whole tensor, shaped to broadcast back', () => {
     expect(groupSum(x(), 'rows').arraySync()).toEqual([[6], [15]]);
     expect(groupSum(x(), 'columns').arraySync()).toEqual([[5, 7, 9]]);
@@ -17,11 +21,29 @@ describe('group reductions', () => {
   });
 
   it('groupNorm is the L2 norm of each group', () => {
-    expect(groupNorm(tensor([[3, 4], [0, 0]]), 'rows').arraySync()).toEqual([[5], [0]]);
-    expect(groupNorm(tensor([[3, 0], [4, 0]]), 'columns').arraySync()).toEqual([[5, 0]]);
+    expect(
+      groupNorm(
+        tensor([
+          [3, 4],
+          [0, 0],
+        ]),
+        'rows',
+      ).arraySync(),
+    ).toEqual([[5], [0]]);
+    expect(
+      groupNorm(
+        tensor([
+          [3, 0],
+          [4, 0],
+        ]),
+        'columns',
+      ).arraySync(),
+    ).toEqual([[5, 0]]);
   });
 
   it('rejects an unknown grouping', () => {
-    expect(() => groupSum(x(), 'neurons' as 'rows')).toThrow(/groupSum: groups must be one of rows, columns, tensor, got neurons/);
+    expect(() => groupSum(x(), 'neurons' as 'rows')).toThrow(
+      /groupSum: groups must be one of rows, columns, tensor, got neurons/,
+    );
   });
 });

@@ -1,7 +1,13 @@
-import { beforeAll, describe, expect, it } from 'vitest';
-import * as T from '@sparsekit/tensor';
 import * as A from '@sparsekit/autograd';
-import { HARD_CONCRETE_DEFAULTS, HardConcreteGate, expectedL0Gates, hardConcreteEval, hardConcreteSample } from '../src/index.js';
+import * as T from '@sparsekit/tensor';
+import { beforeAll, describe, expect, it } from 'vitest';
+import {
+  expectedL0Gates,
+  HARD_CONCRETE_DEFAULTS,
+  HardConcreteGate,
+  hardConcreteEval,
+  hardConcreteSample,
+} from '../src/index.js';
 
 beforeAll(() => {
   T.setBackend('cpu');
@@ -96,7 +102,14 @@ describe('hard-concrete gates', () => {
   it('gates the last axis of its input in forward', () => {
     const g = new HardConcreteGate(3).eval();
     g.logAlpha.assign(T.tensor([-10, 0, 10]));
-    const y = g.forward(T.tensor([[2, 2, 2], [1, 1, 1]])).value.dataSync();
+    const y = g
+      .forward(
+        T.tensor([
+          [2, 2, 2],
+          [1, 1, 1],
+        ]),
+      )
+      .value.dataSync();
     const mid = 0.5 * (zeta - gamma) + gamma;
     expect(Array.from(y).map((v) => +v.toFixed(6))).toEqual([0, +(2 * mid).toFixed(6), 2, 0, +mid.toFixed(6), 1]);
   });

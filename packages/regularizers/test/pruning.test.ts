@@ -1,7 +1,7 @@
-import { beforeAll, describe, expect, it } from 'vitest';
-import * as T from '@sparsekit/tensor';
 import * as A from '@sparsekit/autograd';
-import { GradualPruner, cubicSparsitySchedule, magnitudePrune } from '../src/index.js';
+import * as T from '@sparsekit/tensor';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { cubicSparsitySchedule, GradualPruner, magnitudePrune } from '../src/index.js';
 
 beforeAll(() => {
   T.setBackend('cpu');
@@ -59,20 +59,32 @@ describe('magnitudePrune', () => {
     expect(pruned).toBe(k);
     expect(mask.pruned).toBe(k);
     // The layers end up with different sparsities (He init: the wider input layer has smaller weights).
-    expect(zerosOf(after.get('layers.0.weight')!) / 300).not.toBeCloseTo(zerosOf(after.get('layers.2.weight')!) / 105, 2);
+    expect(zerosOf(after.get('layers.0.weight')!) / 300).not.toBeCloseTo(
+      zerosOf(after.get('layers.2.weight')!) / 105,
+      2,
+    );
   });
 
   it('by neuron: zeroes whole rows with the smallest L2 norm, per layer or globally', async () => {
     for (const scope of ['layer', 'global'] as const) {
       const model = A.mlp([10, 8, 4], { seed: 3 });
       const before = weights(model);
-      const mask = await magnitudePrune(model, { sparsity: 0.5, structure: 'neuron', scope, parameters: /layers\.0\.weight/ });
+      const mask = await magnitudePrune(model, {
+        sparsity: 0.5,
+        structure: 'neuron',
+        scope,
+        parameters: /layers\.0\.weight/,
+      });
       const w0 = before.get('layers.0.weight')!;
       const norms = Array.from({ length: 8 }, (_, i) => Math.hypot(...w0.slice(i * 10, i * 10 + 10)));
-      const order = norms.map((n, i) => [n, i]).sort((a, b) => a[0] - b[0]).map(([, i]) => i);
+      const order = norms
+        .map((n, i) => [n, i])
+        .sort((a, b) => a[0] - b[0])
+        .map(([, i]) => i);
       const prunedRows = new Set(order.slice(0, 4));
       const after = weights(model).get('layers.0.weight')!;
-      for (let i = 0; i < 8; i++) for (let j = 0; j < 10; j++) expect(after[i * 10 + j]).toBe(prunedRows.has(i) ? 0 : w0[i * 10 + j]);
+      for (let i = 0; i < 8; i++)
+        for (let j = 0; j < 10; j++) expect(after[i * 10 + j]).toBe(prunedRows.has(i) ? 0 : w0[i * 10 + j]);
       expect(weights(model).get('layers.2.weight')).toEqual(before.get('layers.2.weight'));
       expect(mask.pruned).toBe(40);
     }
@@ -122,8 +134,13 @@ describe('magnitudePrune', () => {
     await expect(magnitudePrune({} as never, { sparsity: 0.5 })).rejects.toThrow(/model must be a Module/);
     const nan = before.get('layers.2.weight')!.slice();
     nan[3] = Number.NaN;
-    model.parameterMap().get('layers.2.weight')!.assign(T.tensor(nan, [2, 3]));
-    await expect(magnitudePrune(model, { sparsity: 0.5 })).rejects.toThrow(/parameter 'layers.2.weight' must be finite/);
+    model
+      .parameterMap()
+      .get('layers.2.weight')!
+      .assign(T.tensor(nan, [2, 3]));
+    await expect(magnitudePrune(model, { sparsity: 0.5 })).rejects.toThrow(
+      /parameter 'layers.2.weight' must be finite/,
+    );
     const after = weights(model);
     expect(after.get('layers.0.weight')).toEqual(before.get('layers.0.weight'));
     expect(Array.from(after.get('layers.2.weight')!).map(String)).toEqual(Array.from(nan).map(String));
@@ -143,7 +160,10 @@ describe('GradualPruner', () => {
       const s = await pruner.step();
       expect(s).toBe(schedule.sparsityAt(t));
       const w = weights(model);
-      for (const [name, n] of [['layers.0.weight', 600], ['layers.2.weight', 100]] as const) {
+      for (const [name, n] of [
+        ['layers.0.weight', 600],
+        ['layers.2.weight', 100],
+      ] as const) {
         expect(zerosOf(w.get(name)!)).toBe(t < 2 ? 0 : Math.round(s * n));
       }
     }
@@ -180,9 +200,15 @@ describe('GradualPruner', () => {
 
   it('rejects bad schedules, a stray sparsity option and unknown keys', () => {
     const model = A.mlp([3, 2]);
-    expect(() => new GradualPruner(model, { finalSparsity: 1.2, pruningSteps: 3 })).toThrow(/cubicSparsitySchedule: finalSparsity/);
-    expect(() => new GradualPruner(model, { finalSparsity: 0.5, pruningSteps: 3, sparsity: 0.5 } as never)).toThrow(/GradualPruner: unknown option 'sparsity'/);
-    expect(() => new GradualPruner(model, { finalSparsity: 0.5, pruningSteps: 3, every: 2 } as never)).toThrow(T.ValueError);
+    expect(() => new GradualPruner(model, { finalSparsity: 1.2, pruningSteps: 3 })).toThrow(
+      /cubicSparsitySchedule: finalSparsity/,
+    );
+    expect(() => new GradualPruner(model, { finalSparsity: 0.5, pruningSteps: 3, sparsity: 0.5 } as never)).toThrow(
+      /GradualPruner: unknown option 'sparsity'/,
+    );
+    expect(() => new GradualPruner(model, { finalSparsity: 0.5, pruningSteps: 3, every: 2 } as never)).toThrow(
+      T.ValueError,
+    );
     expect(() => new GradualPruner(model, { finalSparsity: 0.5, pruningSteps: 0 })).toThrow(/pruningSteps/);
   });
 });

@@ -1,10 +1,16 @@
-import { describe, expect, it } from 'vitest';
 import * as T from '@sparsekit/tensor';
+import { describe, expect, it } from 'vitest';
 import { cubicSparsitySchedule } from '../src/index.js';
 
 describe('cubicSparsitySchedule', () => {
   it('follows s_t = s_f + (s_i − s_f)(1 − (t − t₀)/(nΔt))³ at t₀, t₀ + Δt, …, t₀ + nΔt', () => {
-    const s = cubicSparsitySchedule({ initialSparsity: 0.1, finalSparsity: 0.9, startStep: 10, pruningSteps: 4, frequency: 5 });
+    const s = cubicSparsitySchedule({
+      initialSparsity: 0.1,
+      finalSparsity: 0.9,
+      startStep: 10,
+      pruningSteps: 4,
+      frequency: 5,
+    });
     expect(s.endStep).toBe(30);
     // Hand-computed: 0.9 − 0.8·(1 − k/4)³ for k = 0..4.
     const expected = [0.1, 0.9 - 0.8 * 0.421875, 0.9 - 0.8 * 0.125, 0.9 - 0.8 * 0.015625, 0.9];
@@ -31,9 +37,13 @@ describe('cubicSparsitySchedule', () => {
 
   it('rejects bad schedules with ValueErrors', () => {
     const ok = { finalSparsity: 0.9, pruningSteps: 10 };
-    expect(() => cubicSparsitySchedule({ ...ok, finalSparsity: 1 })).toThrow(/cubicSparsitySchedule: finalSparsity must be a finite number in \[0, 1\)/);
+    expect(() => cubicSparsitySchedule({ ...ok, finalSparsity: 1 })).toThrow(
+      /cubicSparsitySchedule: finalSparsity must be a finite number in \[0, 1\)/,
+    );
     expect(() => cubicSparsitySchedule({ ...ok, finalSparsity: Number.NaN })).toThrow(T.ValueError);
-    expect(() => cubicSparsitySchedule({ ...ok, initialSparsity: 0.95 })).toThrow(/initialSparsity must be <= finalSparsity/);
+    expect(() => cubicSparsitySchedule({ ...ok, initialSparsity: 0.95 })).toThrow(
+      /initialSparsity must be <= finalSparsity/,
+    );
     expect(() => cubicSparsitySchedule({ ...ok, initialSparsity: -0.1 })).toThrow(/initialSparsity/);
     expect(() => cubicSparsitySchedule({ ...ok, pruningSteps: 0 })).toThrow(/pruningSteps must be an integer >= 1/);
     expect(() => cubicSparsitySchedule({ ...ok, frequency: 1.5 })).toThrow(/frequency/);

@@ -1,6 +1,13 @@
-import { type Tensor, Random, ValueError, matmul, mul, setBackend, sub, tensor, gather } from '@sparsekit/tensor';
+import { gather, matmul, mul, Random, setBackend, sub, type Tensor, tensor, ValueError } from '@sparsekit/tensor';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { type CrossValidationRow, type Split, bestLambda, crossValidate, l1, regularizationPath } from '../src/index.js';
+import {
+  bestLambda,
+  type CrossValidationRow,
+  crossValidate,
+  l1,
+  regularizationPath,
+  type Split,
+} from '../src/index.js';
 
 beforeAll(() => {
   setBackend('cpu');
@@ -18,7 +25,8 @@ const Y = Array.from({ length: N }, (_, i) => TRUE_W.reduce((a, w, j) => a + w *
 /** λ_max = ‖Xᵀy‖∞/m: the smallest λ whose Lasso solution (for ½/m‖Xw − y‖² + λ‖w‖₁) is 0. */
 function lambdaMax(rows: number[]): number {
   let best = 0;
-  for (let j = 0; j < P; j++) best = Math.max(best, Math.abs(rows.reduce((a, i) => a + X[i * P + j] * Y[i], 0)) / rows.length);
+  for (let j = 0; j < P; j++)
+    best = Math.max(best, Math.abs(rows.reduce((a, i) => a + X[i * P + j] * Y[i], 0)) / rows.length);
   return best;
 }
 
@@ -47,7 +55,10 @@ function lasso(rows: number[], lambda: number, iterations = 300, start?: Tensor)
 const support = (w: Tensor): number[] => Array.from(w.dataSync()).flatMap((x, j) => (x !== 0 ? [j] : []));
 const mse = (w: Tensor, rows: number[]): number => {
   const coef = w.dataSync();
-  return rows.reduce((a, i) => a + (Y[i] - Array.from(coef).reduce((s, c, j) => s + c * X[i * P + j], 0)) ** 2, 0) / rows.length;
+  return (
+    rows.reduce((a, i) => a + (Y[i] - Array.from(coef).reduce((s, c, j) => s + c * X[i * P + j], 0)) ** 2, 0) /
+    rows.length
+  );
 };
 const ALL = Array.from({ length: N }, (_, i) => i);
 const LAMBDAS = [4, 1.2, 0.6, 0.3, 0.15, 0.08, 0.04, 0.02, 0.005];
@@ -56,9 +67,13 @@ describe('regularizationPath', () => {
   it('fits one model per λ with warm starts; above λ_max = ‖Xᵀy‖∞/n the fit is exactly 0, and sparsity falls with λ', async () => {
     const lmax = lambdaMax(ALL);
     const seen: number[] = [];
-    const path = await regularizationPath<Tensor>([lmax * 1.01, ...LAMBDAS.filter((l) => l < lmax)], (lambda, previous) => lasso(ALL, lambda, 300, previous), {
-      onProgress: ({ done, total }) => seen.push(done / total),
-    });
+    const path = await regularizationPath<Tensor>(
+      [lmax * 1.01, ...LAMBDAS.filter((l) => l < lmax)],
+      (lambda, previous) => lasso(ALL, lambda, 300, previous),
+      {
+        onProgress: ({ done, total }) => seen.push(done / total),
+      },
+    );
     expect(path[0].sparsity).toBe(1);
     expect(path[0].nonzeros).toBe(0);
     for (let i = 1; i < path.length; i++) expect(path[i].sparsity).toBeLessThanOrEqual(path[i - 1].sparsity);
@@ -117,10 +132,24 @@ describe('crossValidate', () => {
     expect(atOneSe.length).toBeLessThan(atBest.length);
     expect(support(lasso(ALL, 0.3))).toEqual(SUPPORT);
 
-    const again = await crossValidate({ samples: N, folds: 5, lambdas: [0.15], seed: 7, train: (s) => lasso(s.train, s.lambda), score: (w, s) => mse(w, s.validation) });
+    const again = await crossValidate({
+      samples: N,
+      folds: 5,
+      lambdas: [0.15],
+      seed: 7,
+      train: (s) => lasso(s.train, s.lambda),
+      score: (w, s) => mse(w, s.validation),
+    });
     expect(again[0].scores).toEqual(table[4].scores);
     const other: number[][] = [];
-    await crossValidate({ samples: N, folds: 5, lambdas: [0.15], seed: 8, train: (s) => (other.push(s.validation), lasso(s.train, s.lambda, 5)), score: () => 0 });
+    await crossValidate({
+      samples: N,
+      folds: 5,
+      lambdas: [0.15],
+      seed: 8,
+      train: (s) => (other.push(s.validation), lasso(s.train, s.lambda, 5)),
+      score: () => 0,
+    });
     expect(other[0]).not.toEqual(folds[0]);
   });
 
@@ -142,8 +171,12 @@ describe('crossValidate', () => {
       await expect(crossValidate({ ...base, ...patch } as never)).rejects.toBeInstanceOf(ValueError);
     }
     expect(trained).toBe(0);
-    await expect(crossValidate({ ...base, score: () => NaN })).rejects.toThrow(/score must return a number, got number NaN for lambda 0.1, fold 0/);
-    await expect(regularizationPath([0.1, -1], () => tensor([0]))).rejects.toThrow(/regularizationPath: lambdas\[1\] must be a finite number >= 0/);
+    await expect(crossValidate({ ...base, score: () => NaN })).rejects.toThrow(
+      /score must return a number, got number NaN for lambda 0.1, fold 0/,
+    );
+    await expect(regularizationPath([0.1, -1], () => tensor([0]))).rejects.toThrow(
+      /regularizationPath: lambdas\[1\] must be a finite number >= 0/,
+    );
   });
 });
 
@@ -161,7 +194,9 @@ describe('bestLambda', () => {
   });
 
   it('rejects an unknown rule, unknown keys and an empty or malformed table', () => {
-    expect(() => bestLambda(table, { rule: 'max' as 'min' })).toThrow(/bestLambda: rule must be 'min' or 'one-standard-error', got string "max"/);
+    expect(() => bestLambda(table, { rule: 'max' as 'min' })).toThrow(
+      /bestLambda: rule must be 'min' or 'one-standard-error', got string "max"/,
+    );
     expect(() => bestLambda(table, { rul: 'min' } as never)).toThrow(/unknown option 'rul'/);
     expect(() => bestLambda([])).toThrow(ValueError);
     expect(() => bestLambda([{ lambda: 1 } as never])).toThrow(/table\[0\] must be a row/);

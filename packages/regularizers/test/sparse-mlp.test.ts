@@ -1,6 +1,6 @@
-import { beforeAll, describe, expect, it } from 'vitest';
-import * as T from '@sparsekit/tensor';
 import * as A from '@sparsekit/autograd';
+import * as T from '@sparsekit/tensor';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { compact, toCsr } from '../src/index.js';
 import { l1 } from '../src/l1.js';
 

@@ -6,7 +6,7 @@
 //   fma / fmaShared  relaxed SIMD (f32x4.relaxed_madd); picked at run time when it validates
 // Skips the compile when the generated file is newer than every input.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync, existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -45,10 +45,13 @@ try {
     execFileSync(asc, [...common, ...flags, '-o', file], { stdio: ['ignore', 'inherit', 'inherit'] });
     const bytes = readFileSync(file);
     console.log(`${bytes.length} bytes`);
-    lines.push(`/** The ${name} kernel module, base64. @internal */`, `export const ${name} = '${bytes.toString('base64')}';`);
+    lines.push(
+      `/** The ${name} kernel module, base64. @internal */`,
+      `export const ${name} = '${bytes.toString('base64')}';`,
+    );
   }
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }
-writeFileSync(out, lines.join('\n') + '\n');
+writeFileSync(out, `${lines.join('\n')}\n`);
 console.log(`build-wasm: wrote ${out}`);

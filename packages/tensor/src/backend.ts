@@ -2,9 +2,9 @@
 // (kernels/registry.ts), the compiled-kernel cache and the counters.
 import { BackendError } from './errors.js';
 import {
-  adapterFor,
   type AdapterInstance,
   type ArgKind,
+  adapterFor,
   type CompiledKernel,
   type CompileRequest,
   type KernelProgram,

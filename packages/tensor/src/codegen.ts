@@ -1,9 +1,10 @@
 // Code generation for the planner: the fused elementwise kernel and the broadcasting index
 // expressions. Op-specific kernel sources live with their ops (and backend variants in kernels/).
-import type { CodegenProfile, KernelProgram } from './kernels/registry.js';
+
 import { codeContext } from './fastmath.js';
+import type { CodegenProfile, KernelProgram } from './kernels/registry.js';
 import { divmod, sizeOf } from './shape.js';
-import { OP, VALUE, type Tensor } from './tensor.js';
+import { OP, type Tensor, VALUE } from './tensor.js';
 
 // Fused elementwise kernels stop growing past these bounds: GL backends cap texture
 // arguments (16 units is the common floor), and very deep expressions compile slowly.
@@ -16,7 +17,11 @@ const MAX_FUSED_DEPTH = 48;
  * which is exact because NumPy broadcasting composes; `leaf` is called on each (the planner
  * realises it first). @internal
  */
-export function fuse(root: Tensor, profile: CodegenProfile, leaf: (t: Tensor) => void): { program: KernelProgram; args: Array<Tensor | number> } {
+export function fuse(
+  root: Tensor,
+  profile: CodegenProfile,
+  leaf: (t: Tensor) => void,
+): { program: KernelProgram; args: Array<Tensor | number> } {
   const leaves: Tensor[] = [];
   const scalars: number[] = [];
   const lines: string[] = [];
@@ -31,7 +36,8 @@ export function fuse(root: Tensor, profile: CodegenProfile, leaf: (t: Tensor) =>
     const known = names.get(t);
     if (known) return known;
     const op = t[OP];
-    const inline = t !== root ? !t[VALUE] && op?.kind === 'ew' && depth < MAX_FUSED_DEPTH && leaves.length < MAX_FUSED_LEAVES : true;
+    const inline =
+      t !== root ? !t[VALUE] && op?.kind === 'ew' && depth < MAX_FUSED_DEPTH && leaves.length < MAX_FUSED_LEAVES : true;
     let name: string;
     if (inline && op?.kind === 'ew') {
       const args = op.inputs.map((x) => {
@@ -49,7 +55,9 @@ export function fuse(root: Tensor, profile: CodegenProfile, leaf: (t: Tensor) =>
       const k = leaves.length;
       leaves.push(t);
       name = `r${k}`;
-      lines.push(`const ${name} = a${k}[${broadcastIndex(t.shape, root.shape, 'this.thread.x', { lines, prefix: `i${k}_` })}];`);
+      lines.push(
+        `const ${name} = a${k}[${broadcastIndex(t.shape, root.shape, 'this.thread.x', { lines, prefix: `i${k}_` })}];`,
+      );
     }
     names.set(t, name);
     return name;

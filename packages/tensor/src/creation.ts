@@ -1,8 +1,8 @@
-import { ShapeError, ValueError, checkOptions, describeValue, formatShape } from './errors.js';
-import { Random } from './random.js';
+import { checkOptions, describeValue, formatShape, ShapeError, ValueError } from './errors.js';
 import { hostTensor, kernelOp } from './internal.js';
+import { Random } from './random.js';
 import { checkFinite, checkShape, checkSize, divmod, sizeOf } from './shape.js';
-import { Tensor } from './tensor.js';
+import type { Tensor } from './tensor.js';
 
 /** Typed arrays {@link tensor} reads natively (BigInt arrays are not: convert them to numbers first). */
 export type NumericArray =
@@ -28,7 +28,10 @@ export type TensorData = NestedData;
 const host = hostTensor;
 
 function isBigIntArray(x: unknown): boolean {
-  return (typeof BigInt64Array === 'function' && x instanceof BigInt64Array) || (typeof BigUint64Array === 'function' && x instanceof BigUint64Array);
+  return (
+    (typeof BigInt64Array === 'function' && x instanceof BigInt64Array) ||
+    (typeof BigUint64Array === 'function' && x instanceof BigUint64Array)
+  );
 }
 
 function isNumericArray(x: unknown): x is NumericArray {
@@ -51,18 +54,23 @@ export function tensor(data: TensorData, shape?: readonly number[]): Tensor {
   const s = shape === undefined ? undefined : checkShape('tensor', shape);
   if (typeof data === 'number' || typeof data === 'boolean') {
     const dims = s ?? [];
-    if (sizeOf(dims) !== 1) throw new ShapeError('tensor', `a single number needs a shape of size 1, got ${formatShape(dims)}`);
+    if (sizeOf(dims) !== 1)
+      throw new ShapeError('tensor', `a single number needs a shape of size 1, got ${formatShape(dims)}`);
     return host(dims, Float32Array.of(Number(data)));
   }
   if (isNumericArray(data)) {
     const dims = s ?? [data.length];
-    if (sizeOf(dims) !== data.length) throw new ShapeError('tensor', `shape ${formatShape(dims)} needs ${sizeOf(dims)} values, got ${data.length}`);
+    if (sizeOf(dims) !== data.length)
+      throw new ShapeError('tensor', `shape ${formatShape(dims)} needs ${sizeOf(dims)} values, got ${data.length}`);
     checkSize('tensor', 'data of shape', dims);
     // Typed arrays convert natively; Float32Array.from() walks them generically (~5× slower).
     return host(dims, data instanceof Float32Array ? data.slice() : new Float32Array(data));
   }
   if (!Array.isArray(data)) {
-    throw new ValueError('tensor', `data must be a number, a boolean, (nested) arrays of them, or a typed array, got ${describeValue(data)}${isBigIntArray(data) ? ' (convert BigInt arrays with Float64Array.from(x, Number))' : ''}`);
+    throw new ValueError(
+      'tensor',
+      `data must be a number, a boolean, (nested) arrays of them, or a typed array, got ${describeValue(data)}${isBigIntArray(data) ? ' (convert BigInt arrays with Float64Array.from(x, Number))' : ''}`,
+    );
   }
   const inferred = inferShape(data);
   checkSize('tensor', 'data of shape', inferred);
@@ -76,12 +84,18 @@ export function tensor(data: TensorData, shape?: readonly number[]): Tensor {
     const row = Array.isArray(x) || isNumericArray(x) ? (x as ArrayLike<unknown>) : null;
     if (row === null) {
       if (typeof x === 'number' || typeof x === 'boolean') {
-        throw new ShapeError('tensor', `ragged nested array: ${path()} is a number where an array of length ${inferred[depth]} was expected`);
+        throw new ShapeError(
+          'tensor',
+          `ragged nested array: ${path()} is a number where an array of length ${inferred[depth]} was expected`,
+        );
       }
       throw badElement(path(), x);
     }
     if (row.length !== inferred[depth]) {
-      throw new ShapeError('tensor', `ragged nested array: ${path()} has length ${row.length}, expected ${inferred[depth]} (like ${like(depth)})`);
+      throw new ShapeError(
+        'tensor',
+        `ragged nested array: ${path()} has length ${row.length}, expected ${inferred[depth]} (like ${like(depth)})`,
+      );
     }
     if (depth < inferred.length - 1) {
       for (let i = 0; i < row.length; i++) {
@@ -98,7 +112,10 @@ export function tensor(data: TensorData, shape?: readonly number[]): Tensor {
         if (typeof v === 'number') flat[k++] = v;
         else if (typeof v === 'boolean') flat[k++] = v ? 1 : 0;
         else if (Array.isArray(v) || isNumericArray(v)) {
-          throw new ShapeError('tensor', `ragged nested array: ${path(i)} is an array where a number was expected (like ${like(depth + 1)})`);
+          throw new ShapeError(
+            'tensor',
+            `ragged nested array: ${path(i)} is an array where a number was expected (like ${like(depth + 1)})`,
+          );
         } else throw badElement(path(i), v);
       }
     }
@@ -106,7 +123,10 @@ export function tensor(data: TensorData, shape?: readonly number[]): Tensor {
   walk(data, 0);
   if (s === undefined) return host(inferred, flat);
   if (sizeOf(s) !== flat.length) {
-    throw new ShapeError('tensor', `shape ${formatShape(s)} needs ${sizeOf(s)} values, got data of shape ${formatShape(inferred)} (${flat.length} values)`);
+    throw new ShapeError(
+      'tensor',
+      `shape ${formatShape(s)} needs ${sizeOf(s)} values, got data of shape ${formatShape(inferred)} (${flat.length} values)`,
+    );
   }
   return host(s, flat);
 }
@@ -171,7 +191,8 @@ export function arange(start: number, stop?: number, step = 1): Tensor {
 export function linspace(start: number, stop: number, num: number): Tensor {
   checkFinite('linspace', 'start', start);
   checkFinite('linspace', 'stop', stop);
-  if (!Number.isInteger(num) || num < 0) throw new ValueError('linspace', `num must be a non-negative integer, got ${num}`);
+  if (!Number.isInteger(num) || num < 0)
+    throw new ValueError('linspace', `num must be a non-negative integer, got ${num}`);
   checkSize('linspace', 'the result', [num]);
   const d = new Float32Array(num);
   for (let i = 0; i < num; i++) d[i] = num === 1 ? start : start + ((stop - start) * i) / (num - 1);
@@ -188,7 +209,8 @@ export interface RandomOptions {
 function rng(op: string, options: unknown, keys: readonly string[]): Random {
   checkOptions(op, options, keys);
   const seed = (options as RandomOptions | undefined)?.seed ?? 0;
-  if (typeof seed !== 'number' || !Number.isFinite(seed)) throw new ValueError(op, `seed must be a finite number, got ${describeValue(seed)}`);
+  if (typeof seed !== 'number' || !Number.isFinite(seed))
+    throw new ValueError(op, `seed must be a finite number, got ${describeValue(seed)}`);
   return new Random(seed);
 }
 
@@ -231,7 +253,10 @@ export function randint(low: number, high: number, shape: readonly number[], opt
   if (!Number.isInteger(high)) throw new ValueError('randint', `high must be an integer, got ${describeValue(high)}`);
   if (high <= low) throw new ValueError('randint', `high must be > low, got low=${low}, high=${high}`);
   if (low < -MAX_EXACT_INT || high - 1 > MAX_EXACT_INT) {
-    throw new ValueError('randint', `[low, high) must lie within [-2^24, 2^24] (float32 stores integers exactly only up to 2^24 = 16777216), got low=${low}, high=${high}`);
+    throw new ValueError(
+      'randint',
+      `[low, high) must lie within [-2^24, 2^24] (float32 stores integers exactly only up to 2^24 = 16777216), got low=${low}, high=${high}`,
+    );
   }
   const r = rng('randint', options, ['seed']);
   const d = new Float32Array(sizeOf(s));
@@ -241,6 +266,7 @@ export function randint(low: number, high: number, shape: readonly number[], opt
 
 /** A random permutation of 0..n-1 as a plain `Int32Array` (for index shuffling). */
 export function permutation(n: number, options: RandomOptions = {}): Int32Array {
-  if (!Number.isInteger(n) || n < 0) throw new ValueError('permutation', `n must be a non-negative integer, got ${describeValue(n)}`);
+  if (!Number.isInteger(n) || n < 0)
+    throw new ValueError('permutation', `n must be a non-negative integer, got ${describeValue(n)}`);
   return rng('permutation', options, ['seed']).permutation(n);
 }

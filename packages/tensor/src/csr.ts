@@ -1,8 +1,8 @@
-import { ShapeError, ValueError, describeValue, formatShape } from './errors.js';
+import { describeValue, formatShape, ShapeError, ValueError } from './errors.js';
 import { assertTensor, elementwise, hostTensor, kernelOp } from './internal.js';
 import { defineKernel, runKernel } from './kernels/registry.js';
 import { checkSize, divmod } from './shape.js';
-import { Tensor } from './tensor.js';
+import type { Tensor } from './tensor.js';
 
 /**
  * A 2-D matrix in compressed sparse row form: `values` and `colIndices` of its non-zeros
@@ -35,7 +35,12 @@ export class CsrTensor {
     if (!Number.isInteger(rows) || !Number.isInteger(cols) || rows < 0 || cols < 0) {
       throw new ShapeError('CsrTensor', `shape must be two non-negative integers, got ${formatShape(shape)}`);
     }
-    if (rowPtr.length !== rows + 1 || rowPtr[0] !== 0 || rowPtr[rows] !== values.length || colIndices.length !== values.length) {
+    if (
+      rowPtr.length !== rows + 1 ||
+      rowPtr[0] !== 0 ||
+      rowPtr[rows] !== values.length ||
+      colIndices.length !== values.length
+    ) {
       throw new ShapeError(
         'CsrTensor',
         `need rowPtr of length ${rows + 1} from 0 to nnz=${values.length} and ${values.length} column indices, got rowPtr length ${rowPtr.length}, ${colIndices.length} indices`,
@@ -72,7 +77,10 @@ export class CsrTensor {
   static fromArray(data: ArrayLike<number>, shape: readonly [number, number], tol = 0): CsrTensor {
     const [rows, cols] = shape;
     if (data.length !== rows * cols) {
-      throw new ShapeError('CsrTensor.fromArray', `shape ${formatShape(shape)} needs ${rows * cols} values, got ${data.length}`);
+      throw new ShapeError(
+        'CsrTensor.fromArray',
+        `shape ${formatShape(shape)} needs ${rows * cols} values, got ${data.length}`,
+      );
     }
     if (!(tol >= 0)) throw new ValueError('CsrTensor.fromArray', `tol must be >= 0, got ${tol}`);
     const rowPtr = new Int32Array(rows + 1);
@@ -141,7 +149,10 @@ export function spmm(a: CsrTensor, b: Tensor): Tensor {
   assertTensor('spmm', 'b', b);
   const [m, k] = a.shape;
   if (b.rank !== 2 || b.shape[0] !== k) {
-    throw new ShapeError('spmm', `b must be [${k}, n] to multiply a ${formatShape(a.shape)}, got ${formatShape(b.shape)}`);
+    throw new ShapeError(
+      'spmm',
+      `b must be [${k}, n] to multiply a ${formatShape(a.shape)}, got ${formatShape(b.shape)}`,
+    );
   }
   const n = b.shape[1];
   checkSize('spmm', 'the result', [m, n]);

@@ -1,5 +1,5 @@
 import { ValueError } from './errors.js';
-import { expOf, type CodeContext } from './fastmath.js';
+import { type CodeContext, expOf } from './fastmath.js';
 import { assertTensor, elementwise, lit } from './internal.js';
 import { broadcastShapes, checkFinite } from './shape.js';
 import type { Tensor } from './tensor.js';
@@ -17,13 +17,22 @@ function unary(op: string, x: Tensor, code: (a: string, ctx: CodeContext) => str
   return elementwise(x.shape, [x], ([a], ctx) => code(a, ctx));
 }
 
-function binary(op: string, a: TensorLike, b: TensorLike, code: (x: string, y: string, ctx: CodeContext) => string): Tensor {
+function binary(
+  op: string,
+  a: TensorLike,
+  b: TensorLike,
+  code: (x: string, y: string, ctx: CodeContext) => string,
+): Tensor {
   const ta = typeof a === 'number';
   const tb = typeof b === 'number';
   if (ta && tb) throw new ValueError(op, 'at least one of a, b must be a Tensor, got two numbers');
   if (!ta) assertTensor(op, 'a', a);
   if (!tb) assertTensor(op, 'b', b);
-  const shape = ta ? (b as Tensor).shape : tb ? (a as Tensor).shape : broadcastShapes(op, (a as Tensor).shape, (b as Tensor).shape);
+  const shape = ta
+    ? (b as Tensor).shape
+    : tb
+      ? (a as Tensor).shape
+      : broadcastShapes(op, (a as Tensor).shape, (b as Tensor).shape);
   return elementwise(shape, [a, b], ([x, y], ctx) => code(x, y, ctx));
 }
 
@@ -63,17 +72,23 @@ export const minimum = (a: TensorLike, b: TensorLike): Tensor =>
   binary('minimum', a, b, (x, y) => `((${x} != ${x} || ${y} != ${y}) ? ${x} + ${y} : (${x} < ${y} ? ${x} : ${y}))`);
 
 /** 1 where a = b, else 0. */
-export const equal = (a: TensorLike, b: TensorLike): Tensor => binary('equal', a, b, (x, y) => `(${x} == ${y} ? 1.0 : 0.0)`);
+export const equal = (a: TensorLike, b: TensorLike): Tensor =>
+  binary('equal', a, b, (x, y) => `(${x} == ${y} ? 1.0 : 0.0)`);
 /** 1 where a ≠ b (and where either is NaN), else 0. */
-export const notEqual = (a: TensorLike, b: TensorLike): Tensor => binary('notEqual', a, b, (x, y) => `(${x} == ${y} ? 0.0 : 1.0)`);
+export const notEqual = (a: TensorLike, b: TensorLike): Tensor =>
+  binary('notEqual', a, b, (x, y) => `(${x} == ${y} ? 0.0 : 1.0)`);
 /** 1 where a > b, else 0. */
-export const greater = (a: TensorLike, b: TensorLike): Tensor => binary('greater', a, b, (x, y) => `(${x} > ${y} ? 1.0 : 0.0)`);
+export const greater = (a: TensorLike, b: TensorLike): Tensor =>
+  binary('greater', a, b, (x, y) => `(${x} > ${y} ? 1.0 : 0.0)`);
 /** 1 where a ≥ b, else 0. */
-export const greaterEqual = (a: TensorLike, b: TensorLike): Tensor => binary('greaterEqual', a, b, (x, y) => `(${x} >= ${y} ? 1.0 : 0.0)`);
+export const greaterEqual = (a: TensorLike, b: TensorLike): Tensor =>
+  binary('greaterEqual', a, b, (x, y) => `(${x} >= ${y} ? 1.0 : 0.0)`);
 /** 1 where a < b, else 0. */
-export const less = (a: TensorLike, b: TensorLike): Tensor => binary('less', a, b, (x, y) => `(${x} < ${y} ? 1.0 : 0.0)`);
+export const less = (a: TensorLike, b: TensorLike): Tensor =>
+  binary('less', a, b, (x, y) => `(${x} < ${y} ? 1.0 : 0.0)`);
 /** 1 where a ≤ b, else 0. */
-export const lessEqual = (a: TensorLike, b: TensorLike): Tensor => binary('lessEqual', a, b, (x, y) => `(${x} <= ${y} ? 1.0 : 0.0)`);
+export const lessEqual = (a: TensorLike, b: TensorLike): Tensor =>
+  binary('lessEqual', a, b, (x, y) => `(${x} <= ${y} ? 1.0 : 0.0)`);
 
 /** −x. */
 export const neg = (x: Tensor): Tensor => unary('neg', x, (a) => `(-${a})`);
@@ -89,7 +104,9 @@ export const square = (x: Tensor): Tensor => unary('square', x, (a) => `(${a} * 
 export const exp = (x: Tensor): Tensor => unary('exp', x, (a, ctx) => expOf(ctx, a));
 /** ln x (−Inf at 0, NaN below). */
 export const log = (x: Tensor): Tensor =>
-  unary('log', x, (a, ctx) => nanGuard(a, `(${a} < 0.0 ? ${ctx.constant(NaN)} : (${a} == 0.0 ? ${ctx.constant(-Infinity)} : Math.log(${a})))`));
+  unary('log', x, (a, ctx) =>
+    nanGuard(a, `(${a} < 0.0 ? ${ctx.constant(NaN)} : (${a} == 0.0 ? ${ctx.constant(-Infinity)} : Math.log(${a})))`),
+  );
 /** ln(1 + x), accurate for small x (Goldberg's correction: log(u)·x/(u−1) with u = 1 + x). */
 export const log1p = (x: Tensor): Tensor =>
   unary('log1p', x, (a, ctx) =>
@@ -108,7 +125,8 @@ export function leakyRelu(x: Tensor, alpha = 0.01): Tensor {
   return unary('leakyRelu', x, (a) => nanGuard(a, `(${a} < 0.0 ? ${al} * ${a} : ${a})`));
 }
 /** 1 / (1 + e⁻ˣ); saturates cleanly to 0 and 1. */
-export const sigmoid = (x: Tensor): Tensor => unary('sigmoid', x, (a, ctx) => nanGuard(a, `(1.0 / (1.0 + ${expOf(ctx, `-${a}`)}))`));
+export const sigmoid = (x: Tensor): Tensor =>
+  unary('sigmoid', x, (a, ctx) => nanGuard(a, `(1.0 / (1.0 + ${expOf(ctx, `-${a}`)}))`));
 /** tanh x (the argument is clamped to ±20 where tanh is ±1 in float32, avoiding exp overflow in GLSL). */
 export const tanh = (x: Tensor): Tensor =>
   unary('tanh', x, (a) => nanGuard(a, `Math.tanh(${a} < -20.0 ? -20.0 : (${a} > 20.0 ? 20.0 : ${a}))`));
@@ -116,7 +134,10 @@ export const tanh = (x: Tensor): Tensor =>
 export const softplus = (x: Tensor): Tensor =>
   unary('softplus', x, (a, ctx) => {
     const e = ctx.temp(expOf(ctx, `-Math.abs(${a})`));
-    return nanGuard(a, `((${a} > 0.0 ? ${a} : 0.0) + ((1.0 + ${e}) == 1.0 ? ${e} : Math.log(1.0 + ${e}) * ${e} / ((1.0 + ${e}) - 1.0)))`);
+    return nanGuard(
+      a,
+      `((${a} > 0.0 ? ${a} : 0.0) + ((1.0 + ${e}) == 1.0 ? ${e} : Math.log(1.0 + ${e}) * ${e} / ((1.0 + ${e}) - 1.0)))`,
+    );
   });
 
 /** Clamps x to [min, max]; NaN stays NaN. */

@@ -3,4 +3,12 @@
  * has no dependencies, so packages that never run a kernel (metrics) share it without gpu.js;
  * this package re-exports it unchanged.
  */
-export { SparseKitError, ShapeError, ValueError, BackendError, formatShape, describeValue, checkOptions } from '@sparsekit/core';
+export {
+  BackendError,
+  checkOptions,
+  describeValue,
+  formatShape,
+  ShapeError,
+  SparseKitError,
+  ValueError,
+} from '@sparsekit/core';

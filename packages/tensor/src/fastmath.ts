@@ -11,7 +11,7 @@ import type { CodegenProfile } from './kernels/registry.js';
  */
 
 /** 2^(i − 127) for i = 0…254; `exp` reads 2ⁿ⁻¹ at index n + 126 and doubles it. */
-export const EXP2_TABLE: Float32Array = Float32Array.from({ length: 255 }, (_, i) => Math.pow(2, i - 127));
+export const EXP2_TABLE: Float32Array = Float32Array.from({ length: 255 }, (_, i) => 2 ** (i - 127));
 
 /** Where generated code may put its temporaries, and which formulation to use. @internal */
 export interface CodeContext {

@@ -16,7 +16,8 @@ function shown(n: number, summarise: boolean): number[] {
 /** One number formatter for every value shown, so columns line up (NumPy's and PyTorch's rule). */
 function numberFormat(values: number[]): (v: number) => string {
   const finite = values.filter((v) => Number.isFinite(v));
-  const special = (v: number): string | null => (Number.isNaN(v) ? 'NaN' : v === Infinity ? 'Inf' : v === -Infinity ? '-Inf' : null);
+  const special = (v: number): string | null =>
+    Number.isNaN(v) ? 'NaN' : v === Infinity ? 'Inf' : v === -Infinity ? '-Inf' : null;
   if (finite.every((v) => Number.isInteger(v) && Math.abs(v) < 1e8)) {
     return (v) => special(v) ?? (Object.is(v, -0) ? '-0' : String(v));
   }

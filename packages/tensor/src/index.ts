@@ -1,71 +1,94 @@
-export { SparseKitError, ShapeError, ValueError, BackendError, formatShape, describeValue, checkOptions } from './errors.js';
 export {
-  setBackend,
-  initBackend,
-  getBackend,
-  kernelStats,
-  disposeBackend,
   BACKENDS,
-  type BackendName,
   type BackendInfo,
+  type BackendName,
+  disposeBackend,
+  getBackend,
+  initBackend,
   type KernelStats,
+  kernelStats,
+  setBackend,
 } from './backend.js';
-export { Tensor, isTensor, type NestedArray } from './tensor.js';
-export { memory, tidy, tidyAsync, keep, type MemoryInfo } from './memory.js';
-export { materializeAll, materializeAllSync } from './realize.js';
-export { Random } from './random.js';
 export {
-  tensor,
-  zeros,
-  ones,
-  full,
-  eye,
   arange,
+  eye,
+  full,
   linspace,
-  rand,
-  randn,
-  randint,
-  permutation,
-  type TensorData,
   type NestedData,
   type NumericArray,
+  ones,
+  permutation,
   type RandomOptions,
+  rand,
+  randint,
+  randn,
+  type TensorData,
+  tensor,
+  zeros,
 } from './creation.js';
+export { CsrTensor, spmm } from './csr.js';
 export {
+  abs,
   add,
-  sub,
-  mul,
+  clip,
   div,
-  pow,
-  maximum,
-  minimum,
   equal,
-  notEqual,
+  exp,
   greater,
   greaterEqual,
+  hardThreshold,
+  leakyRelu,
   less,
   lessEqual,
-  neg,
-  abs,
-  sign,
-  sqrt,
-  square,
-  exp,
   log,
   log1p,
+  maximum,
+  minimum,
+  mul,
+  neg,
+  notEqual,
+  pow,
   relu,
-  leakyRelu,
   sigmoid,
-  tanh,
+  sign,
   softplus,
-  clip,
-  where,
   softThreshold,
-  hardThreshold,
+  sqrt,
+  square,
+  sub,
   type TensorLike,
+  tanh,
+  where,
 } from './elementwise.js';
-export { matmul, type MatmulOptions } from './matmul.js';
-export { sum, mean, max, min, normL1, normL2, normLInf, argmax, argmin, logSumExp, softmax, logSoftmax, type ReduceOptions, type AxisArg } from './reduce.js';
-export { reshape, transpose, sliceRows, gather, concat, oneHot, shuffle } from './manipulate.js';
-export { topKMask, columnNorms, normalizeColumns } from './sparsity.js';
-export { CsrTensor, spmm } from './csr.js';
+export {
+  BackendError,
+  checkOptions,
+  describeValue,
+  formatShape,
+  ShapeError,
+  SparseKitError,
+  ValueError,
+} from './errors.js';
+export { concat, gather, oneHot, reshape, shuffle, sliceRows, transpose } from './manipulate.js';
+export { type MatmulOptions, matmul } from './matmul.js';
+export { keep, type MemoryInfo, memory, tidy, tidyAsync } from './memory.js';
+export { Random } from './random.js';
+export { materializeAll, materializeAllSync } from './realize.js';
+export {
+  type AxisArg,
+  argmax,
+  argmin,
+  logSoftmax,
+  logSumExp,
+  max,
+  mean,
+  min,
+  normL1,
+  normL2,
+  normLInf,
+  type ReduceOptions,
+  softmax,
+  sum,
+} from './reduce.js';
+export { columnNorms, normalizeColumns, topKMask } from './sparsity.js';
+export { isTensor, type NestedArray, Tensor } from './tensor.js';

@@ -1,10 +1,10 @@
 // Helpers every op uses: argument checks, the lazy-tensor factories (host, elementwise,
 // kernel, view) and the axis argument of reductions.
 import { current } from './backend.js';
-import { BackendError, ShapeError, ValueError, checkOptions, describeValue, formatShape } from './errors.js';
-import { codeContext, type CodeContext } from './fastmath.js';
+import { BackendError, checkOptions, describeValue, formatShape, ShapeError, ValueError } from './errors.js';
+import { type CodeContext, codeContext } from './fastmath.js';
 import type { KernelProgram } from './kernels/registry.js';
-import { BACKEND, OP, Tensor, VALUE, isTensor, type ElementwiseOp, type KernelOp } from './tensor.js';
+import { BACKEND, type ElementwiseOp, isTensor, type KernelOp, OP, Tensor, VALUE } from './tensor.js';
 
 /** Checks that `x` is a live tensor of the current backend. @internal */
 export function assertTensor(op: string, arg: string, x: unknown): Tensor {
@@ -24,7 +24,11 @@ export function hostTensor(shape: readonly number[], data: Float32Array): Tensor
 }
 
 /** A lazy elementwise tensor. @internal */
-export function elementwise(shape: readonly number[], inputs: Array<Tensor | number>, code: (args: string[], ctx: CodeContext) => string): Tensor {
+export function elementwise(
+  shape: readonly number[],
+  inputs: Array<Tensor | number>,
+  code: (args: string[], ctx: CodeContext) => string,
+): Tensor {
   let depth = 0;
   for (const x of inputs) {
     if (isTensor(x) && !x[VALUE] && x[OP]?.kind === 'ew') depth = Math.max(depth, x[OP].depth);
@@ -34,8 +38,18 @@ export function elementwise(shape: readonly number[], inputs: Array<Tensor | num
 }
 
 /** A lazy tensor computed by one complete kernel (a program, or just its source). @internal */
-export function kernelOp(shape: readonly number[], program: KernelProgram | string, inputs: Tensor[], scalars: number[] = []): Tensor {
-  const op: KernelOp = { kind: 'kernel', program: typeof program === 'string' ? { source: program } : program, inputs, scalars };
+export function kernelOp(
+  shape: readonly number[],
+  program: KernelProgram | string,
+  inputs: Tensor[],
+  scalars: number[] = [],
+): Tensor {
+  const op: KernelOp = {
+    kind: 'kernel',
+    program: typeof program === 'string' ? { source: program } : program,
+    inputs,
+    scalars,
+  };
   return Tensor.make(shape, null, op);
 }
 
@@ -87,16 +101,21 @@ export function axisArg(op: string, x: Tensor, arg: unknown, keys: readonly stri
   if (typeof arg === 'number') axis = arg;
   else if (arg !== undefined) {
     if (typeof arg !== 'object' || arg === null || Array.isArray(arg) || isTensor(arg)) {
-      throw new ValueError(op, `axis must be an integer or an options object { ${keys.join(', ')} }, got ${describeValue(arg)}`);
+      throw new ValueError(
+        op,
+        `axis must be an integer or an options object { ${keys.join(', ')} }, got ${describeValue(arg)}`,
+      );
     }
     checkOptions(op, arg, keys);
     const o = arg as { axis?: unknown; keepDims?: unknown };
     if (o.axis !== undefined) axis = o.axis;
     if (o.keepDims !== undefined) keepDims = o.keepDims;
   }
-  if (typeof keepDims !== 'boolean') throw new ValueError(op, `keepDims must be a boolean, got ${describeValue(keepDims)}`);
+  if (typeof keepDims !== 'boolean')
+    throw new ValueError(op, `keepDims must be a boolean, got ${describeValue(keepDims)}`);
   if (axis === undefined) return { axis: undefined, keepDims };
-  if (typeof axis !== 'number' || !Number.isInteger(axis)) throw new ValueError(op, `axis must be an integer, got ${describeValue(axis)}`);
+  if (typeof axis !== 'number' || !Number.isInteger(axis))
+    throw new ValueError(op, `axis must be an integer, got ${describeValue(axis)}`);
   const rank = x.rank;
   if (axis < -rank || axis >= rank) {
     const range = rank === 0 ? 'none: x is a scalar (omit the axis)' : `an integer in [${-rank}, ${rank - 1}]`;

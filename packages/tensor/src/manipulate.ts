@@ -1,23 +1,29 @@
-import { ShapeError, ValueError, checkOptions, describeValue, formatShape } from './errors.js';
-import { Random } from './random.js';
 import { current } from './backend.js';
+import { checkOptions, describeValue, formatShape, ShapeError, ValueError } from './errors.js';
 import { assertTensor, elementwise, hostTensor, hostValues, kernelOp, view } from './internal.js';
 import { defineKernel, runKernel } from './kernels/registry.js';
+import { Random } from './random.js';
 import { sum } from './reduce.js';
 import { checkSize, divmod, normalizeAxis, sizeOf, stridesOf } from './shape.js';
-import { Tensor } from './tensor.js';
+import type { Tensor } from './tensor.js';
 
 /** The same data under a new shape; one dimension may be −1 (inferred). No kernel runs. */
 export function reshape(x: Tensor, shape: readonly number[]): Tensor {
   assertTensor('reshape', 'x', x);
   const inferred = shape.filter((d) => d === -1).length;
   if (inferred > 1 || shape.some((d) => !Number.isInteger(d) || d < -1)) {
-    throw new ShapeError('reshape', `shape must be non-negative integers with at most one -1, got ${formatShape(shape)}`);
+    throw new ShapeError(
+      'reshape',
+      `shape must be non-negative integers with at most one -1, got ${formatShape(shape)}`,
+    );
   }
   const known = shape.filter((d) => d !== -1).reduce((p, d) => p * d, 1);
   const out = shape.map((d) => (d === -1 ? (known === 0 ? 0 : x.size / known) : d));
   if (sizeOf(out) !== x.size || !out.every(Number.isInteger)) {
-    throw new ShapeError('reshape', `cannot reshape ${formatShape(x.shape)} (${x.size} elements) to ${formatShape(shape)}`);
+    throw new ShapeError(
+      'reshape',
+      `cannot reshape ${formatShape(x.shape)} (${x.size} elements) to ${formatShape(shape)}`,
+    );
   }
   return view(out, x);
 }
@@ -26,7 +32,8 @@ export function reshape(x: Tensor, shape: readonly number[]): Tensor {
 export function transpose(x: Tensor, perm?: readonly number[]): Tensor {
   assertTensor('transpose', 'x', x);
   const r = x.rank;
-  if (perm !== undefined && !Array.isArray(perm)) throw new ValueError('transpose', `perm must be an array of axes, got ${describeValue(perm)}`);
+  if (perm !== undefined && !Array.isArray(perm))
+    throw new ValueError('transpose', `perm must be an array of axes, got ${describeValue(perm)}`);
   const p = perm ? perm.map((a, i) => normalizeAxis('transpose', a, r, `perm[${i}]`)) : [...Array(r).keys()].reverse();
   if (p.length !== r || new Set(p).size !== r) {
     throw new ValueError('transpose', `perm must be a permutation of 0..${r - 1}, got ${formatShape(perm ?? [])}`);
@@ -96,7 +103,10 @@ export function gather(x: Tensor, indices: Tensor | readonly number[], axis = 0)
   const k = idx.size;
   if (len === 0 && k > 0 && outer * inner > 0) {
     if (Array.isArray(indices)) idx.dispose();
-    throw new ShapeError('gather', `cannot gather ${k} indices from axis ${ax} of length 0 (x ${formatShape(x.shape)})`);
+    throw new ShapeError(
+      'gather',
+      `cannot gather ${k} indices from axis ${ax} of length 0 (x ${formatShape(x.shape)})`,
+    );
   }
   const shape = [...x.shape.slice(0, ax), k, ...x.shape.slice(ax + 1)];
   try {
@@ -132,7 +142,13 @@ function checkIndexTensor(idx: Tensor, len: number): void {
   idx.materializeSync();
   let values = hostValues(idx);
   if (!values) {
-    const valid = sum(elementwise(idx.shape, [idx], ([v]) => `((${v} == Math.floor(${v}) && ${v} >= 0.0 && ${v} <= ${len - 1}.0) ? 1.0 : 0.0)`));
+    const valid = sum(
+      elementwise(
+        idx.shape,
+        [idx],
+        ([v]) => `((${v} == Math.floor(${v}) && ${v} >= 0.0 && ${v} <= ${len - 1}.0) ? 1.0 : 0.0)`,
+      ),
+    );
     let count: number;
     try {
       count = valid.itemSync();
@@ -149,13 +165,17 @@ function checkIndexTensor(idx: Tensor, len: number): void {
 
 /** Joins tensors along `axis` (default 0); all other dimensions must match. */
 export function concat(tensors: readonly Tensor[], axis = 0): Tensor {
-  if (!tensors || typeof tensors.length !== 'number' || tensors.length === 0) throw new ValueError('concat', 'tensors must be a non-empty array');
+  if (!tensors || typeof tensors.length !== 'number' || tensors.length === 0)
+    throw new ValueError('concat', 'tensors must be a non-empty array');
   tensors.forEach((t, i) => assertTensor('concat', `tensors[${i}]`, t));
   const first = tensors[0];
   const ax = normalizeAxis('concat', axis, first.rank);
   for (const [i, t] of tensors.entries()) {
     if (t.rank !== first.rank || t.shape.some((d, j) => j !== ax && d !== first.shape[j])) {
-      throw new ShapeError('concat', `tensors[${i}] has shape ${formatShape(t.shape)}, incompatible with ${formatShape(first.shape)} along axis ${ax}`);
+      throw new ShapeError(
+        'concat',
+        `tensors[${i}] has shape ${formatShape(t.shape)}, incompatible with ${formatShape(first.shape)} along axis ${ax}`,
+      );
     }
   }
   if (tensors.length === 1) return view(first.shape, first);
@@ -195,7 +215,8 @@ export function concat(tensors: readonly Tensor[], axis = 0): Tensor {
  * rejected when given as an array; inside a tensor they give an all-zero row.
  */
 export function oneHot(indices: Tensor | readonly number[], depth: number): Tensor {
-  if (!Number.isInteger(depth) || depth < 1) throw new ValueError('oneHot', `depth must be a positive integer, got ${depth}`);
+  if (!Number.isInteger(depth) || depth < 1)
+    throw new ValueError('oneHot', `depth must be a positive integer, got ${depth}`);
   let idx: Tensor;
   if (Array.isArray(indices)) {
     for (const i of indices) {
@@ -225,7 +246,8 @@ export function shuffle(x: Tensor, options: { seed?: number } = {}): Tensor {
   assertTensor('shuffle', 'x', x);
   checkOptions('shuffle', options, ['seed']);
   const seed = options.seed ?? 0;
-  if (typeof seed !== 'number' || !Number.isFinite(seed)) throw new ValueError('shuffle', `options.seed must be a finite number, got ${describeValue(seed)}`);
+  if (typeof seed !== 'number' || !Number.isFinite(seed))
+    throw new ValueError('shuffle', `options.seed must be a finite number, got ${describeValue(seed)}`);
   if (x.rank < 1) throw new ShapeError('shuffle', 'x must have at least one dimension');
   const p = new Random(seed).permutation(x.shape[0]);
   return gather(x, Array.from(p), 0);

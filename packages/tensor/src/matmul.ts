@@ -1,4 +1,4 @@
-import { ShapeError, ValueError, checkOptions, describeValue, formatShape } from './errors.js';
+import { checkOptions, describeValue, formatShape, ShapeError, ValueError } from './errors.js';
 import { assertTensor, elementwise, kernelOp } from './internal.js';
 import { defineKernel, runKernel } from './kernels/registry.js';
 import { checkSize, divmod } from './shape.js';
@@ -26,12 +26,16 @@ export function matmul(a: Tensor, b: Tensor, options: MatmulOptions = {}): Tenso
   checkOptions('matmul', options, MATMUL_KEYS);
   for (const key of MATMUL_KEYS) {
     const v = options[key];
-    if (v !== undefined && typeof v !== 'boolean') throw new ValueError('matmul', `options.${key} must be a boolean, got ${describeValue(v)}`);
+    if (v !== undefined && typeof v !== 'boolean')
+      throw new ValueError('matmul', `options.${key} must be a boolean, got ${describeValue(v)}`);
   }
   const ta = options.transposeA === true;
   const tb = options.transposeB === true;
   if (a.rank < 2 || a.rank > 3 || b.rank < 2 || b.rank > 3) {
-    throw new ShapeError('matmul', `a and b must be 2-D or 3-D, got a ${formatShape(a.shape)} and b ${formatShape(b.shape)}`);
+    throw new ShapeError(
+      'matmul',
+      `a and b must be 2-D or 3-D, got a ${formatShape(a.shape)} and b ${formatShape(b.shape)}`,
+    );
   }
   const batchA = a.rank === 3 ? a.shape[0] : 1;
   const batchB = b.rank === 3 ? b.shape[0] : 1;

@@ -1,8 +1,8 @@
 // Memory: tidy scopes, live counts, reference counts of pending consumers and of shared
 // device buffers, and the FinalizationRegistry that frees buffers of collected tensors.
-import { ValueError, describeValue } from './errors.js';
+import { describeValue, ValueError } from './errors.js';
 import { shared } from './registry.js';
-import { DISPOSED, OP, PENDING, VALUE, isTensor, type DeviceValue, type Tensor } from './tensor.js';
+import { type DeviceValue, isTensor, OP, PENDING, type Tensor, VALUE } from './tensor.js';
 
 interface Scope {
   tensors: Tensor[];
@@ -90,7 +90,11 @@ export function memory(): MemoryInfo {
 }
 
 function isThenable(x: unknown): boolean {
-  return (typeof x === 'object' || typeof x === 'function') && x !== null && typeof (x as { then?: unknown }).then === 'function';
+  return (
+    (typeof x === 'object' || typeof x === 'function') &&
+    x !== null &&
+    typeof (x as { then?: unknown }).then === 'function'
+  );
 }
 
 function checkFunction(op: string, fn: unknown): void {
@@ -140,7 +144,10 @@ export function tidy<T>(fn: () => T): T {
     for (const t of scope.tensors) t.dispose();
     // The async function goes on without its tensors; its failure is reported here, not as an unhandled rejection.
     (result as unknown as PromiseLike<unknown>).then(undefined, () => undefined);
-    throw new ValueError('tidy', 'fn returned a Promise; tidy() is synchronous and would dispose the tensors the async function still awaits. Use await tidyAsync(async () => …) instead');
+    throw new ValueError(
+      'tidy',
+      'fn returned a Promise; tidy() is synchronous and would dispose the tensors the async function still awaits. Use await tidyAsync(async () => …) instead',
+    );
   }
   close(scope, result);
   return result;
@@ -156,7 +163,10 @@ export function tidy<T>(fn: () => T): T {
 export async function tidyAsync<T>(fn: () => Promise<T>): Promise<T> {
   checkFunction('tidyAsync', fn);
   if (scopes.length > 0) {
-    throw new ValueError('tidyAsync', `cannot start inside tidy() or while another tidyAsync() is pending (${scopes.length} scope(s) open); await the first one, or nest a synchronous tidy() inside instead`);
+    throw new ValueError(
+      'tidyAsync',
+      `cannot start inside tidy() or while another tidyAsync() is pending (${scopes.length} scope(s) open); await the first one, or nest a synchronous tidy() inside instead`,
+    );
   }
   const scope: Scope = { tensors: [] };
   scopes.push(scope);

@@ -1,13 +1,13 @@
 // Realisation: plan the kernels an unrealised tensor needs (fusing elementwise chains via
 // codegen.ts), run them through the backend's adapter with one executor for the sync and async
 // contracts, and read values back.
-import { current, kernelFor, noteFallback, type ArgKind, type CompiledKernel } from './backend.js';
+import { type ArgKind, type CompiledKernel, current, kernelFor, noteFallback } from './backend.js';
 import { fuse } from './codegen.js';
-import { BackendError, ValueError, describeValue } from './errors.js';
+import { BackendError, describeValue, ValueError } from './errors.js';
 import type { KernelProgram } from './kernels/registry.js';
 import { dropOp, hold, maybeFree } from './memory.js';
 import { sizeOf } from './shape.js';
-import { OP, PENDING, VALUE, isTensor, type DeviceValue, type NestedArray, type Tensor, type Value } from './tensor.js';
+import { type DeviceValue, isTensor, type NestedArray, OP, PENDING, type Tensor, VALUE, type Value } from './tensor.js';
 
 /** Nests row-major `data` as arrays of `shape`. @internal */
 export function nest(data: Float32Array, shape: readonly number[]): NestedArray {
@@ -201,7 +201,14 @@ function* execute(t: Tensor, allowAsync: boolean): Generator<unknown, void, unkn
           hold(x, x[VALUE]);
         }
       }
-      const kernel = kernelFor(step.program as KernelProgram, step.target.size, params(args), argKinds(args), argSizes(args), allowAsync);
+      const kernel = kernelFor(
+        step.program as KernelProgram,
+        step.target.size,
+        params(args),
+        argKinds(args),
+        argSizes(args),
+        allowAsync,
+      );
       const vals = argValues(args);
       current().stats.calls++;
       finish(step, yield kernel(...vals), kernel);
@@ -242,10 +249,12 @@ export async function materializeAll(tensors: readonly Tensor[]): Promise<void> 
 
 // Every entry is checked before any is computed, so a rejected call runs no kernel.
 function liveList(op: string, tensors: unknown): readonly Tensor[] {
-  if (!Array.isArray(tensors)) throw new ValueError(op, `tensors must be an array of tensors, got ${describeValue(tensors)}`);
+  if (!Array.isArray(tensors))
+    throw new ValueError(op, `tensors must be an array of tensors, got ${describeValue(tensors)}`);
   tensors.forEach((t: unknown, i) => {
     if (!isTensor(t)) throw new ValueError(op, `tensors[${i}] must be a Tensor, got ${describeValue(t)}`);
-    if (t.isDisposed) throw new ValueError(op, `tensors[${i}] (tensor #${t.id}, shape [${t.shape.join(', ')}]) was disposed`);
+    if (t.isDisposed)
+      throw new ValueError(op, `tensors[${i}] (tensor #${t.id}, shape [${t.shape.join(', ')}]) was disposed`);
     t.assertLive(op);
   });
   return tensors as readonly Tensor[];
@@ -254,7 +263,10 @@ function liveList(op: string, tensors: unknown): readonly Tensor[] {
 /** Synchronous {@link materializeAll} (not on WebGPU). */
 export function materializeAllSync(tensors: readonly Tensor[]): void {
   if (!current().info.syncReadback) {
-    throw new BackendError('materializeAllSync', `backend '${current().info.name}' runs kernels asynchronously; use await materializeAll()`);
+    throw new BackendError(
+      'materializeAllSync',
+      `backend '${current().info.name}' runs kernels asynchronously; use await materializeAll()`,
+    );
   }
   for (const t of liveList('materializeAllSync', tensors)) realizeSync(t);
 }

@@ -1,6 +1,6 @@
 import { ShapeError, ValueError } from './errors.js';
 import { expOf } from './fastmath.js';
-import { elementwise, assertTensor, axisArg, kernelOp, opCodeContext, view } from './internal.js';
+import { assertTensor, axisArg, elementwise, kernelOp, opCodeContext, view } from './internal.js';
 import { defineKernel, runKernel } from './kernels/registry.js';
 import { divmod, normalizeAxis, sizeOf } from './shape.js';
 import type { Tensor } from './tensor.js';
@@ -80,7 +80,14 @@ export type AxisArg = number | ReduceOptions;
 
 const REDUCE_KEYS = ['axis', 'keepDims'] as const;
 
-function reduce(op: string, x: Tensor, arg: AxisArg | undefined, r: Reducer, combine: Reducer, finish: (acc: string, len: number) => string): Tensor {
+function reduce(
+  op: string,
+  x: Tensor,
+  arg: AxisArg | undefined,
+  r: Reducer,
+  combine: Reducer,
+  finish: (acc: string, len: number) => string,
+): Tensor {
   assertTensor(op, 'x', x);
   const options = axisArg(op, x, arg, REDUCE_KEYS);
   const p = plan(op, x, options);
@@ -88,9 +95,21 @@ function reduce(op: string, x: Tensor, arg: AxisArg | undefined, r: Reducer, com
     // An empty sum is 0 (and so are its norms); the mean of nothing is NaN, as in NumPy and
     // PyTorch. A maximum or minimum of nothing has no value.
     if (r.step === SUM.step) return elementwise(p.outShape, [op === 'mean' ? NaN : 0], ([v]) => v);
-    throw new ShapeError(op, `cannot reduce an empty axis: x has shape [${x.shape.join(', ')}], expected at least one element to reduce`);
+    throw new ShapeError(
+      op,
+      `cannot reduce an empty axis: x has shape [${x.shape.join(', ')}], expected at least one element to reduce`,
+    );
   }
-  return runKernel(REDUCE, { x, r, combine, finish: finish('acc', p.len), len: p.len, inner: p.inner, all: options.axis === undefined, outShape: p.outShape });
+  return runKernel(REDUCE, {
+    x,
+    r,
+    combine,
+    finish: finish('acc', p.len),
+    len: p.len,
+    inner: p.inner,
+    all: options.axis === undefined,
+    outShape: p.outShape,
+  });
 }
 
 /**
@@ -162,7 +181,11 @@ export const normLInf = (x: Tensor, axis?: AxisArg): Tensor =>
 function argReduce(op: string, x: Tensor, arg: AxisArg | undefined, better: '>' | '<'): Tensor {
   assertTensor(op, 'x', x);
   const p = plan(op, x, axisArg(op, x, arg, REDUCE_KEYS, -1));
-  if (p.len === 0) throw new ShapeError(op, `cannot reduce an empty axis: x has shape [${x.shape.join(', ')}], expected at least one element to reduce`);
+  if (p.len === 0)
+    throw new ShapeError(
+      op,
+      `cannot reduce an empty axis: x has shape [${x.shape.join(', ')}], expected at least one element to reduce`,
+    );
   return runKernel(ARG_REDUCE, { x, better, len: p.len, inner: p.inner, outShape: p.outShape });
 }
 

@@ -18,7 +18,12 @@ function slots(): Slots {
   if (!r) {
     r = Object.create(null) as Slots;
     // Non-enumerable and fixed: the registry is not part of any global a user iterates or replaces.
-    Object.defineProperty(globalThis, REGISTRY_KEY, { value: r, enumerable: false, writable: false, configurable: false });
+    Object.defineProperty(globalThis, REGISTRY_KEY, {
+      value: r,
+      enumerable: false,
+      writable: false,
+      configurable: false,
+    });
   }
   return r;
 }

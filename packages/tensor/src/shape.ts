@@ -1,5 +1,5 @@
 import { current } from './backend.js';
-import { ShapeError, ValueError, describeValue, formatShape } from './errors.js';
+import { describeValue, formatShape, ShapeError, ValueError } from './errors.js';
 
 /** Number of elements of a shape (1 for a scalar shape `[]`). @internal */
 export function sizeOf(shape: readonly number[]): number {
@@ -10,7 +10,8 @@ export function sizeOf(shape: readonly number[]): number {
 
 /** Validates a user-given shape: non-negative integers. @internal */
 export function checkShape(op: string, shape: readonly number[], arg = 'shape'): number[] {
-  if (!Array.isArray(shape)) throw new ShapeError(op, `${arg} must be an array of non-negative integers, got ${String(shape)}`);
+  if (!Array.isArray(shape))
+    throw new ShapeError(op, `${arg} must be an array of non-negative integers, got ${String(shape)}`);
   for (const d of shape) {
     if (!Number.isInteger(d) || d < 0) {
       throw new ShapeError(op, `${arg} must be an array of non-negative integers, got ${formatShape(shape)}`);
@@ -43,7 +44,10 @@ export function broadcastShapes(op: string, a: readonly number[], b: readonly nu
     const x = a.length - k >= 0 ? a[a.length - k] : 1;
     const y = b.length - k >= 0 ? b[b.length - k] : 1;
     if (x !== y && x !== 1 && y !== 1) {
-      throw new ShapeError(op, `shapes ${formatShape(a)} and ${formatShape(b)} do not broadcast (dimension ${r - k}: ${x} vs ${y})`);
+      throw new ShapeError(
+        op,
+        `shapes ${formatShape(a)} and ${formatShape(b)} do not broadcast (dimension ${r - k}: ${x} vs ${y})`,
+      );
     }
     out[r - k] = x === 1 ? y : x;
   }
@@ -56,9 +60,13 @@ export function broadcastShapes(op: string, a: readonly number[], b: readonly nu
  * ValueError, an axis outside [−rank, rank) a ShapeError, as in the reductions. @internal
  */
 export function normalizeAxis(op: string, axis: number, rank: number, arg = 'axis'): number {
-  if (typeof axis !== 'number' || !Number.isInteger(axis)) throw new ValueError(op, `${arg} must be an integer, got ${describeValue(axis)}`);
+  if (typeof axis !== 'number' || !Number.isInteger(axis))
+    throw new ValueError(op, `${arg} must be an integer, got ${describeValue(axis)}`);
   if (axis < -rank || axis >= rank) {
-    throw new ShapeError(op, `${arg} ${axis} is out of range for rank ${rank}; expected an integer in [${-rank}, ${rank - 1}]`);
+    throw new ShapeError(
+      op,
+      `${arg} ${axis} is out of range for rank ${rank}; expected an integer in [${-rank}, ${rank - 1}]`,
+    );
   }
   return axis < 0 ? axis + rank : axis;
 }

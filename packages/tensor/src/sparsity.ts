@@ -1,4 +1,4 @@
-import { ValueError, describeValue } from './errors.js';
+import { describeValue, ValueError } from './errors.js';
 import { assertTensor, axisArg, elementwise, kernelOp } from './internal.js';
 import { normL2 } from './reduce.js';
 import { checkSize, divmod, sizeOf } from './shape.js';
@@ -17,7 +17,8 @@ const DIRECT_RANK_MAX = 2048;
  */
 export function topKMask(x: Tensor, k: number, axis?: number | { axis?: number }): Tensor {
   assertTensor('topKMask', 'x', x);
-  if (!Number.isInteger(k) || k < 0) throw new ValueError('topKMask', `k must be a non-negative integer, got ${describeValue(k)}`);
+  if (!Number.isInteger(k) || k < 0)
+    throw new ValueError('topKMask', `k must be a non-negative integer, got ${describeValue(k)}`);
   const ax = axisArg('topKMask', x, axis, ['axis']).axis;
   let len = x.size;
   let inner = 1;
@@ -57,7 +58,8 @@ function rankBySort(x: Tensor, k: number, len: number, inner: number): Tensor {
   while (P < len) P *= 2;
   checkSize('topKMask', `the sort buffers (${groups} groups of ${len} padded to ${P}), shape`, [groups, P]);
   // Cell (g, l) of the sort buffers holds element l of group g; padding sorts last (key −1).
-  const at = (g: string, l: string): string => `Math.floor((${g} + 0.5) / ${inner}) * ${len * inner} + ${l} * ${inner} + (${g} - Math.floor((${g} + 0.5) / ${inner}) * ${inner})`;
+  const at = (g: string, l: string): string =>
+    `Math.floor((${g} + 0.5) / ${inner}) * ${len * inner} + ${l} * ${inner} + (${g} - Math.floor((${g} + 0.5) / ${inner}) * ${inner})`;
   const head = ['const c = this.thread.x;', ...divmod('g', 'l', 'c', P, groups * P)];
   const initKey = `function(a0, s0) {\n  ${[...head, `if (l >= ${len}) { return -1.0; }`, `const v = a0[${at('g', 'l')}];`, `return ${key('v')};`].join('\n  ')}\n}`;
   let keys = kernelOp([groups * P], initKey, [x], [Infinity]);
@@ -125,7 +127,8 @@ export function columnNorms(x: Tensor): Tensor {
  */
 export function normalizeColumns(x: Tensor, eps = 1e-12): Tensor {
   // Checked before columnNorms creates anything: a rejected call leaves nothing behind.
-  if (typeof eps !== 'number' || !(eps >= 0) || eps === Infinity) throw new ValueError('normalizeColumns', `eps must be a finite number >= 0, got ${describeValue(eps)}`);
+  if (typeof eps !== 'number' || !(eps >= 0) || eps === Infinity)
+    throw new ValueError('normalizeColumns', `eps must be a finite number >= 0, got ${describeValue(eps)}`);
   const norms = columnNorms(x);
   const out = elementwise(x.shape, [x, norms, eps], ([v, n, e]) => `(${n} > ${e} ? ${v} / ${n} : ${v})`);
   norms.dispose();

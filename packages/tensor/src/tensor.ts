@@ -66,7 +66,8 @@ export const TENSOR_BRAND = Symbol.for('sparsekit.tensor');
 // from user code, and the same keys in every copy so any copy can run another copy's tensors.
 /** @internal */ export const VALUE = Symbol.for('sparsekit.tensor.value');
 /** @internal */ export const OP = Symbol.for('sparsekit.tensor.op');
-/** @internal pending consumers that still need this tensor's value */ export const PENDING = Symbol.for('sparsekit.tensor.pending');
+/** @internal pending consumers that still need this tensor's value */ export const PENDING =
+  Symbol.for('sparsekit.tensor.pending');
 /** @internal */ export const DISPOSED = Symbol.for('sparsekit.tensor.disposed');
 /** @internal backend generation this value belongs to */ export const BACKEND = Symbol.for('sparsekit.tensor.backend');
 
@@ -153,7 +154,10 @@ export class Tensor {
   dataSync(): Float32Array {
     this.assertLive('dataSync');
     if (!current().info.syncReadback) {
-      throw new BackendError('dataSync', `backend '${current().info.name}' has no synchronous readback; use await tensor.data()`);
+      throw new BackendError(
+        'dataSync',
+        `backend '${current().info.name}' has no synchronous readback; use await tensor.data()`,
+      );
     }
     realizeSync(this);
     return readValue(this);
@@ -171,13 +175,15 @@ export class Tensor {
 
   /** Reads a one-element tensor as a number. */
   async item(): Promise<number> {
-    if (this.size !== 1) throw new ValueError('item', `tensor must have exactly 1 element, got shape [${this.shape.join(', ')}]`);
+    if (this.size !== 1)
+      throw new ValueError('item', `tensor must have exactly 1 element, got shape [${this.shape.join(', ')}]`);
     return (await this.data())[0];
   }
 
   /** Synchronous {@link Tensor.item}. */
   itemSync(): number {
-    if (this.size !== 1) throw new ValueError('itemSync', `tensor must have exactly 1 element, got shape [${this.shape.join(', ')}]`);
+    if (this.size !== 1)
+      throw new ValueError('itemSync', `tensor must have exactly 1 element, got shape [${this.shape.join(', ')}]`);
     return this.dataSync()[0];
   }
 
@@ -195,7 +201,10 @@ export class Tensor {
   materializeSync(): this {
     this.assertLive('materializeSync');
     if (!current().info.syncReadback) {
-      throw new BackendError('materializeSync', `backend '${current().info.name}' runs kernels asynchronously; use await tensor.materialize()`);
+      throw new BackendError(
+        'materializeSync',
+        `backend '${current().info.name}' runs kernels asynchronously; use await tensor.materialize()`,
+      );
     }
     realizeSync(this);
     return this;
@@ -207,7 +216,8 @@ export class Tensor {
    */
   dispose(): void {
     if (this[DISPOSED]) return;
-    this[DISPOSED] = true;    forget(this);
+    this[DISPOSED] = true;
+    forget(this);
     maybeFree(this);
   }
 
@@ -215,7 +225,10 @@ export class Tensor {
   assertLive(op: string): void {
     if (this[DISPOSED]) throw new ValueError(op, `tensor #${this.id} (shape [${this.shape.join(', ')}]) was disposed`);
     if (this[BACKEND] !== current()) {
-      throw new BackendError(op, `tensor #${this.id} belongs to a backend that was replaced by setBackend(); recreate it`);
+      throw new BackendError(
+        op,
+        `tensor #${this.id} belongs to a backend that was replaced by setBackend(); recreate it`,
+      );
     }
   }
 

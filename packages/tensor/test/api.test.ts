@@ -43,7 +43,10 @@ const REF: Record<string, (xs: number[]) => number> = {
 
 describe('reductions take the axis positionally or as { axis } (issue 8, item 3)', () => {
   it('sum(x, 1) on [2, 3] gives the row sums and max(x, 0) the column maxima', () => {
-    const x = T.tensor([[1, 2, 3], [4, 5, 6]]);
+    const x = T.tensor([
+      [1, 2, 3],
+      [4, 5, 6],
+    ]);
     expect(values(T.sum(x, 1))).toEqual([6, 15]);
     expect(values(T.max(x, 0))).toEqual([4, 5, 6]);
     expect(values(T.sum(x, -1))).toEqual([6, 15]);
@@ -73,28 +76,42 @@ describe('reductions take the axis positionally or as { axis } (issue 8, item 3)
       const x = T.tensor(data, shape);
       for (const bad of [3, 7, -4]) {
         expect(() => fn(x, bad)).toThrow(T.ShapeError);
-        expect(() => fn(x, bad)).toThrow(new RegExp(`^${name}: axis ${bad} is out of range for x of shape \\[2, 3, 4\\]; expected an integer in \\[-3, 2\\]$`));
+        expect(() => fn(x, bad)).toThrow(
+          new RegExp(
+            `^${name}: axis ${bad} is out of range for x of shape \\[2, 3, 4\\]; expected an integer in \\[-3, 2\\]$`,
+          ),
+        );
         expect(() => fn(x, { axis: bad })).toThrow(T.ShapeError);
       }
       expect(() => fn(x, 1.5)).toThrow(`${name}: axis must be an integer, got number 1.5`);
-      expect(() => fn(x, { axes: 1 })).toThrow(`${name}: unknown option 'axes' in options (did you mean 'axis'?); allowed: axis, keepDims`);
+      expect(() => fn(x, { axes: 1 })).toThrow(
+        `${name}: unknown option 'axes' in options (did you mean 'axis'?); allowed: axis, keepDims`,
+      );
     });
   }
 
   it('softmax and logSoftmax take the axis both ways and reject a bad one', () => {
-    const x = T.tensor([[1, 5, 2], [7, 0, 3]]);
+    const x = T.tensor([
+      [1, 5, 2],
+      [7, 0, 3],
+    ]);
     for (const fn of [T.softmax, T.logSoftmax]) {
       expect(values(fn(x, 0))).toEqual(values(fn(x, { axis: 0 })));
       expect(values(fn(x, -2))).toEqual(values(fn(x, 0)));
       expect(() => fn(x, 2)).toThrow(T.ShapeError);
-      expect(() => fn(x, { axis: 0, keepDims: true } as never)).toThrow(/unknown option 'keepDims' in options; allowed: axis/);
+      expect(() => fn(x, { axis: 0, keepDims: true } as never)).toThrow(
+        /unknown option 'keepDims' in options; allowed: axis/,
+      );
     }
     const s = values(T.softmax(x, 0));
     expect(s[0]).toBeCloseTo(Math.exp(1) / (Math.exp(1) + Math.exp(7)), 6);
   });
 
   it('topKMask takes the axis both ways and rejects a bad one', () => {
-    const x = T.tensor([[1, 5, 2], [7, 0, 3]]);
+    const x = T.tensor([
+      [1, 5, 2],
+      [7, 0, 3],
+    ]);
     expect(values(T.topKMask(x, 1, 1))).toEqual([0, 1, 0, 1, 0, 0]);
     expect(values(T.topKMask(x, 1, { axis: 0 }))).toEqual([0, 1, 0, 1, 0, 1]);
     expect(values(T.topKMask(x, 1, -2))).toEqual([0, 1, 0, 1, 0, 1]);
@@ -102,7 +119,9 @@ describe('reductions take the axis positionally or as { axis } (issue 8, item 3)
   });
 
   it('an axis on a scalar is a ShapeError that says to omit it', () => {
-    expect(() => T.sum(T.tensor(3), 0)).toThrow('sum: axis 0 is out of range for x of shape []; expected none: x is a scalar (omit the axis)');
+    expect(() => T.sum(T.tensor(3), 0)).toThrow(
+      'sum: axis 0 is out of range for x of shape []; expected none: x is a scalar (omit the axis)',
+    );
     expect(() => T.softmax(T.tensor(3))).toThrow(T.ShapeError);
   });
 });
@@ -110,13 +129,28 @@ describe('reductions take the axis positionally or as { axis } (issue 8, item 3)
 describe('tensor() accepts numbers, booleans and typed arrays only (issue 8, item 5)', () => {
   const garbage: Array<[string, unknown, RegExp | string]> = [
     ['numeric strings', ['0.5', 'abc'], 'tensor: data[0] must be a number or boolean, got string "0.5"'],
-    ['a nested string', [[1, 2, 3], [4, 5, 'abc']], 'tensor: data[1][2] must be a number or boolean, got string "abc"'],
+    [
+      'a nested string',
+      [
+        [1, 2, 3],
+        [4, 5, 'abc'],
+      ],
+      'tensor: data[1][2] must be a number or boolean, got string "abc"',
+    ],
     ['null', [1, null, 3], 'tensor: data[1] must be a number or boolean, got null'],
     ['undefined', [1, undefined], 'tensor: data[1] must be a number or boolean, got undefined'],
     // eslint-disable-next-line no-sparse-arrays
     ['a hole', [1, , 3], 'tensor: data[1] must be a number or boolean, got undefined'],
-    ['an array-like object', { length: 2 }, 'tensor: data must be a number, a boolean, (nested) arrays of them, or a typed array, got object {length}'],
-    ['a BigInt64Array', new BigInt64Array(2), /got BigInt64Array of length 2 \(convert BigInt arrays with Float64Array\.from\(x, Number\)\)$/],
+    [
+      'an array-like object',
+      { length: 2 },
+      'tensor: data must be a number, a boolean, (nested) arrays of them, or a typed array, got object {length}',
+    ],
+    [
+      'a BigInt64Array',
+      new BigInt64Array(2),
+      /got BigInt64Array of length 2 \(convert BigInt arrays with Float64Array\.from\(x, Number\)\)$/,
+    ],
     ['BigInt elements', [1n, 2n], 'tensor: data[0] must be a number or boolean, got bigint 1n'],
     ['a string', 'abc', /^tensor: data must be .* got string "abc"$/],
     ['an object element', [{}], 'tensor: data[0] must be a number or boolean, got object {}'],
@@ -133,20 +167,41 @@ describe('tensor() accepts numbers, booleans and typed arrays only (issue 8, ite
 
   it('rejects ragged nesting with a ShapeError naming where', () => {
     expect(() => T.tensor([[1, 2], [3]])).toThrow(T.ShapeError);
-    expect(() => T.tensor([[1, 2], [3]])).toThrow('tensor: ragged nested array: data[1] has length 1, expected 2 (like data[0])');
-    expect(() => T.tensor([[1, 2], 3] as never)).toThrow('tensor: ragged nested array: data[1] is a number where an array of length 2 was expected');
-    expect(() => T.tensor([1, [2]] as never)).toThrow('tensor: ragged nested array: data[1] is an array where a number was expected (like data[0])');
+    expect(() => T.tensor([[1, 2], [3]])).toThrow(
+      'tensor: ragged nested array: data[1] has length 1, expected 2 (like data[0])',
+    );
+    expect(() => T.tensor([[1, 2], 3] as never)).toThrow(
+      'tensor: ragged nested array: data[1] is a number where an array of length 2 was expected',
+    );
+    expect(() => T.tensor([1, [2]] as never)).toThrow(
+      'tensor: ragged nested array: data[1] is an array where a number was expected (like data[0])',
+    );
   });
 
   it('reads booleans as 1 and 0, typed arrays natively, and keeps NaN and ±Inf', () => {
     expect(values(T.tensor([true, false, true]))).toEqual([1, 0, 1]);
     expect(values(T.tensor(true))).toEqual([1]);
-    for (const Ctor of [Float32Array, Float64Array, Int8Array, Int16Array, Int32Array, Uint8Array, Uint8ClampedArray, Uint16Array, Uint32Array]) {
+    for (const Ctor of [
+      Float32Array,
+      Float64Array,
+      Int8Array,
+      Int16Array,
+      Int32Array,
+      Uint8Array,
+      Uint8ClampedArray,
+      Uint16Array,
+      Uint32Array,
+    ]) {
       const t = T.tensor(new Ctor([1, 2, 3, 4]), [2, 2]);
       expect(t.shape).toEqual([2, 2]);
       expect(values(t)).toEqual([1, 2, 3, 4]);
     }
-    expect(values(T.tensor([new Float64Array([0.1, 2]), new Float64Array([3, 4])]))).toEqual([Math.fround(0.1), 2, 3, 4]);
+    expect(values(T.tensor([new Float64Array([0.1, 2]), new Float64Array([3, 4])]))).toEqual([
+      Math.fround(0.1),
+      2,
+      3,
+      4,
+    ]);
     const special = values(T.tensor([NaN, Infinity, -Infinity]));
     expect(special[0]).toBeNaN();
     expect(special.slice(1)).toEqual([Infinity, -Infinity]);
@@ -154,8 +209,24 @@ describe('tensor() accepts numbers, booleans and typed arrays only (issue 8, ite
   });
 
   it('checks a given shape against the data', () => {
-    expect(T.tensor([[1, 2], [3, 4]], [4]).shape).toEqual([4]);
-    expect(() => T.tensor([[1, 2], [3, 4]], [3])).toThrow('tensor: shape [3] needs 3 values, got data of shape [2, 2] (4 values)');
+    expect(
+      T.tensor(
+        [
+          [1, 2],
+          [3, 4],
+        ],
+        [4],
+      ).shape,
+    ).toEqual([4]);
+    expect(() =>
+      T.tensor(
+        [
+          [1, 2],
+          [3, 4],
+        ],
+        [3],
+      ),
+    ).toThrow('tensor: shape [3] needs 3 values, got data of shape [2, 2] (4 values)');
     expect(() => T.tensor([1, 2, 3], [2, 2])).toThrow(T.ShapeError);
     expect(() => T.tensor(1, [2])).toThrow(T.ShapeError);
   });
@@ -169,7 +240,9 @@ describe('tidy and async functions (issue 8, item 10)', () => {
     process.on('unhandledRejection', onRejection);
     try {
       expect(() => T.tidy(async () => T.add(T.ones([2]), 1))).toThrow(T.ValueError);
-      expect(() => T.tidy(async () => T.ones([2]))).toThrow(/tidy: fn returned a Promise; .* Use await tidyAsync\(async \(\) => …\) instead/);
+      expect(() => T.tidy(async () => T.ones([2]))).toThrow(
+        /tidy: fn returned a Promise; .* Use await tidyAsync\(async \(\) => …\) instead/,
+      );
       await new Promise((r) => setTimeout(r, 10));
     } finally {
       process.off('unhandledRejection', onRejection);
@@ -208,7 +281,9 @@ describe('tidy and async functions (issue 8, item 10)', () => {
   it('tidyAsync refuses to overlap another tidyAsync or run inside tidy', async () => {
     let release!: () => void;
     const first = T.tidyAsync(() => new Promise<void>((r) => (release = r)));
-    await expect(T.tidyAsync(async () => 1)).rejects.toThrow(/tidyAsync: cannot start inside tidy\(\) or while another tidyAsync\(\) is pending/);
+    await expect(T.tidyAsync(async () => 1)).rejects.toThrow(
+      /tidyAsync: cannot start inside tidy\(\) or while another tidyAsync\(\) is pending/,
+    );
     release();
     await first;
     await expect(T.tidyAsync(async () => 2)).resolves.toBe(2);
@@ -236,7 +311,14 @@ describe('tidy and async functions (issue 8, item 10)', () => {
 
 describe('printing (issue 8, item 14)', () => {
   it('toString shows the values, NumPy/PyTorch style', () => {
-    expect(String(T.tensor([[1, 2, 3], [4, 5, 6]]))).toBe('Tensor([[1, 2, 3],\n        [4, 5, 6]], shape=[2, 3])');
+    expect(
+      String(
+        T.tensor([
+          [1, 2, 3],
+          [4, 5, 6],
+        ]),
+      ),
+    ).toBe('Tensor([[1, 2, 3],\n        [4, 5, 6]], shape=[2, 3])');
     expect(String(T.tensor([0.5, -1.25]))).toBe('Tensor([ 0.5000, -1.2500], shape=[2])');
     expect(String(T.tensor(3.25))).toBe('Tensor(3.2500, shape=[])');
     expect(String(T.tensor([NaN, Infinity, -1.5]))).toBe('Tensor([    NaN,     Inf, -1.5000], shape=[3])');
@@ -245,9 +327,20 @@ describe('printing (issue 8, item 14)', () => {
   });
 
   it('separates the blocks of a 3-D tensor by a blank line', () => {
-    expect(String(T.tensor([[[1, 2], [3, 4]], [[5, 6], [7, 8]]]))).toBe(
-      'Tensor([[[1, 2],\n         [3, 4]],\n\n        [[5, 6],\n         [7, 8]]], shape=[2, 2, 2])',
-    );
+    expect(
+      String(
+        T.tensor([
+          [
+            [1, 2],
+            [3, 4],
+          ],
+          [
+            [5, 6],
+            [7, 8],
+          ],
+        ]),
+      ),
+    ).toBe('Tensor([[[1, 2],\n         [3, 4]],\n\n        [[5, 6],\n         [7, 8]]], shape=[2, 2, 2])');
   });
 
   it('summarises large tensors with ... and shows the shape', () => {
@@ -288,7 +381,13 @@ describe('printing (issue 8, item 14)', () => {
   });
 
   it('console.log and util.inspect show the values, not the internals', () => {
-    const t = T.mul(T.tensor([[1, 2], [3, 4]]), 2);
+    const t = T.mul(
+      T.tensor([
+        [1, 2],
+        [3, 4],
+      ]),
+      2,
+    );
     expect(inspect(t)).toBe('Tensor([[2, 4],\n        [6, 8]], shape=[2, 2])');
     expect(inspect({ w: T.tensor([1]) })).toBe('{ w: Tensor([1], shape=[1]) }');
     expect(inspect(T.add(T.tensor([1]), 1))).not.toMatch(/function|kernel|pending|thread/);
@@ -322,7 +421,7 @@ describe('randint (issue 8, item 15)', () => {
     const d = values(T.randint(0, 2 ** 24, [n], { seed: 11 }));
     const odd = d.filter((v) => v % 2 === 1).length / n;
     // Binomial(n, 1/2): σ = 0.5/√n ≈ 0.0035; 5σ is a bound no correct generator crosses by chance here.
-    expect(Math.abs(odd - 0.5)).toBeLessThan(5 * 0.5 / Math.sqrt(n));
+    expect(Math.abs(odd - 0.5)).toBeLessThan((5 * 0.5) / Math.sqrt(n));
     expect(Math.min(...d)).toBeGreaterThanOrEqual(0);
     expect(Math.max(...d)).toBeLessThan(2 ** 24);
     expect(d.every(Number.isInteger)).toBe(true);
@@ -342,7 +441,9 @@ describe('randint (issue 8, item 15)', () => {
     const d = values(T.randint(-(2 ** 24), 2 ** 24 + 1, [1000], { seed: 3 }));
     expect(d.every((v) => Number.isInteger(v) && v >= -(2 ** 24) && v <= 2 ** 24)).toBe(true);
     expect(() => T.randint(0, 2 ** 25, [3])).toThrow(T.ValueError);
-    expect(() => T.randint(0, 2 ** 25, [3])).toThrow(/randint: \[low, high\) must lie within \[-2\^24, 2\^24\] .* got low=0, high=33554432/);
+    expect(() => T.randint(0, 2 ** 25, [3])).toThrow(
+      /randint: \[low, high\) must lie within \[-2\^24, 2\^24\] .* got low=0, high=33554432/,
+    );
     expect(() => T.randint(-(2 ** 24) - 1, 0, [3])).toThrow(T.ValueError);
   });
 });
@@ -352,15 +453,51 @@ describe('unknown option keys and the shared value formatter (issue 8, item 15)'
   const a = (): T.Tensor => T.ones([2, 3]);
   const b = (): T.Tensor => T.ones([2, 3]);
   const cases: Array<[string, () => unknown, string]> = [
-    ['matmul', () => T.matmul(a(), b(), { transpose_b: true } as never), "matmul: unknown option 'transpose_b' in options (did you mean 'transposeB'?); allowed: transposeA, transposeB"],
-    ['sum', () => T.sum(a(), { axes: 1 } as never), "sum: unknown option 'axes' in options (did you mean 'axis'?); allowed: axis, keepDims"],
-    ['rand', () => T.rand([2], { sead: 1 } as never), "rand: unknown option 'sead' in options (did you mean 'seed'?); allowed: seed, low, high"],
-    ['randn', () => T.randn([2], { stddev: 1 } as never), "randn: unknown option 'stddev' in options; allowed: seed, mean, std"],
-    ['randint', () => T.randint(0, 2, [2], { seed: 1, size: 2 } as never), "randint: unknown option 'size' in options; allowed: seed"],
-    ['permutation', () => T.permutation(3, { Seed: 1 } as never), "permutation: unknown option 'Seed' in options (did you mean 'seed'?); allowed: seed"],
-    ['shuffle', () => T.shuffle(a(), { seeds: 1 } as never), "shuffle: unknown option 'seeds' in options (did you mean 'seed'?); allowed: seed"],
-    ['topKMask', () => T.topKMask(a(), 1, { dim: 0 } as never), "topKMask: unknown option 'dim' in options; allowed: axis"],
-    ['logSumExp', () => T.logSumExp(a(), { keepdims: true } as never), "logSumExp: unknown option 'keepdims' in options (did you mean 'keepDims'?); allowed: axis, keepDims"],
+    [
+      'matmul',
+      () => T.matmul(a(), b(), { transpose_b: true } as never),
+      "matmul: unknown option 'transpose_b' in options (did you mean 'transposeB'?); allowed: transposeA, transposeB",
+    ],
+    [
+      'sum',
+      () => T.sum(a(), { axes: 1 } as never),
+      "sum: unknown option 'axes' in options (did you mean 'axis'?); allowed: axis, keepDims",
+    ],
+    [
+      'rand',
+      () => T.rand([2], { sead: 1 } as never),
+      "rand: unknown option 'sead' in options (did you mean 'seed'?); allowed: seed, low, high",
+    ],
+    [
+      'randn',
+      () => T.randn([2], { stddev: 1 } as never),
+      "randn: unknown option 'stddev' in options; allowed: seed, mean, std",
+    ],
+    [
+      'randint',
+      () => T.randint(0, 2, [2], { seed: 1, size: 2 } as never),
+      "randint: unknown option 'size' in options; allowed: seed",
+    ],
+    [
+      'permutation',
+      () => T.permutation(3, { Seed: 1 } as never),
+      "permutation: unknown option 'Seed' in options (did you mean 'seed'?); allowed: seed",
+    ],
+    [
+      'shuffle',
+      () => T.shuffle(a(), { seeds: 1 } as never),
+      "shuffle: unknown option 'seeds' in options (did you mean 'seed'?); allowed: seed",
+    ],
+    [
+      'topKMask',
+      () => T.topKMask(a(), 1, { dim: 0 } as never),
+      "topKMask: unknown option 'dim' in options; allowed: axis",
+    ],
+    [
+      'logSumExp',
+      () => T.logSumExp(a(), { keepdims: true } as never),
+      "logSumExp: unknown option 'keepdims' in options (did you mean 'keepDims'?); allowed: axis, keepDims",
+    ],
   ];
   for (const [fn, call, message] of cases) {
     it(`${fn} names the unknown key and the allowed ones`, () => {
@@ -370,7 +507,9 @@ describe('unknown option keys and the shared value formatter (issue 8, item 15)'
   }
 
   it('matmul flags must be booleans', () => {
-    expect(() => T.matmul(a(), b(), { transposeB: 'yes' } as never)).toThrow('matmul: options.transposeB must be a boolean, got string "yes"');
+    expect(() => T.matmul(a(), b(), { transposeB: 'yes' } as never)).toThrow(
+      'matmul: options.transposeB must be a boolean, got string "yes"',
+    );
     expect(values(T.matmul(a(), b(), { transposeB: true }))).toEqual([3, 3, 3, 3]);
   });
 
@@ -415,7 +554,9 @@ describe('unknown option keys and the shared value formatter (issue 8, item 15)'
     expect(() => T.checkOptions('f', undefined, ['a'])).not.toThrow();
     expect(() => T.checkOptions('f', { a: 1 }, ['a'])).not.toThrow();
     expect(() => T.checkOptions('f', 3, ['a'])).toThrow('f: options must be an object, got number 3');
-    expect(() => T.checkOptions('f', [1], ['a'], 'config')).toThrow('f: config must be an object, got array of length 1');
+    expect(() => T.checkOptions('f', [1], ['a'], 'config')).toThrow(
+      'f: config must be an object, got array of length 1',
+    );
     expect(() => T.checkOptions('f', { b: 1 }, [])).toThrow("f: unknown option 'b' in options; it takes no options");
   });
 });

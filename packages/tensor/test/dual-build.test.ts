@@ -15,7 +15,10 @@ describe('ESM and CJS builds in one process', () => {
   });
 
   it('share one backend and one memory count, mix tensors in one op, and recognise each other', () => {
-    const r = spawnSync(process.execPath, [script], { encoding: 'utf8', env: { ...process.env, SPARSEKIT_BACKEND: '' } });
+    const r = spawnSync(process.execPath, [script], {
+      encoding: 'utf8',
+      env: { ...process.env, SPARSEKIT_BACKEND: '' },
+    });
     expect(r.status, r.stderr).toBe(0);
     const out = JSON.parse(r.stdout);
     expect(out.distinctCopies).toBe(true);
@@ -39,6 +42,10 @@ describe('ESM and CJS builds in one process', () => {
       cjsBase: true,
     });
     expect(out.afterCjsSetBackend.sameBackend).toBe(true);
-    expect(out.afterCjsSetBackend.staleTensor).toMatchObject({ name: 'BackendError', esmBackendError: true, cjsBackendError: true });
+    expect(out.afterCjsSetBackend.staleTensor).toMatchObject({
+      name: 'BackendError',
+      esmBackendError: true,
+      cjsBackendError: true,
+    });
   });
 });

@@ -13,13 +13,29 @@ for (const backend of ['cpu', 'webasm'] as const) {
     });
     afterAll(() => T.disposeBackend());
 
-    const x = (): T.Tensor => T.tensor([[1, 2], [3, 4], [5, 6]]);
+    const x = (): T.Tensor =>
+      T.tensor([
+        [1, 2],
+        [3, 4],
+        [5, 6],
+      ]);
 
     it('gathers valid host and computed indices', () => {
-      expect(T.gather(x(), T.tensor([2, 0, 2])).arraySync()).toEqual([[5, 6], [1, 2], [5, 6]]);
+      expect(T.gather(x(), T.tensor([2, 0, 2])).arraySync()).toEqual([
+        [5, 6],
+        [1, 2],
+        [5, 6],
+      ]);
       // Computed by a kernel: 0.5·[2, 4] = [1, 2].
-      expect(T.gather(x(), T.mul(T.tensor([2, 4]), 0.5)).arraySync()).toEqual([[3, 4], [5, 6]]);
-      expect(T.gather(x(), T.tensor([1, 0]), 1).arraySync()).toEqual([[2, 1], [4, 3], [6, 5]]);
+      expect(T.gather(x(), T.mul(T.tensor([2, 4]), 0.5)).arraySync()).toEqual([
+        [3, 4],
+        [5, 6],
+      ]);
+      expect(T.gather(x(), T.tensor([1, 0]), 1).arraySync()).toEqual([
+        [2, 1],
+        [4, 3],
+        [6, 5],
+      ]);
     });
 
     for (const [what, values, i] of [
@@ -48,7 +64,9 @@ for (const backend of ['cpu', 'webasm'] as const) {
     }
 
     it('checks against the gathered axis', () => {
-      expect(() => T.gather(x(), T.tensor([2]), 1)).toThrow(/^gather: indices\[0\] must be an integer in \[0, 2\), got 2$/);
+      expect(() => T.gather(x(), T.tensor([2]), 1)).toThrow(
+        /^gather: indices\[0\] must be an integer in \[0, 2\), got 2$/,
+      );
     });
   });
 }

@@ -22,7 +22,10 @@ for (const backend of ['cpu', 'webasm'] as const) {
     });
 
     it('spmm with another inner dimension or number of non-zeros, same output shape', async () => {
-      const b8 = T.tensor(Float32Array.from({ length: 8 * 3 }, (_, i) => i + 1), [8, 3]);
+      const b8 = T.tensor(
+        Float32Array.from({ length: 8 * 3 }, (_, i) => i + 1),
+        [8, 3],
+      );
       const a8 = T.CsrTensor.fromArray([0, 0, 2, 0, 0, 0, 0, 0], [1, 8]);
       expect(Array.from(await T.spmm(a8, b8).data())).toEqual([14, 16, 18]);
       const b1 = T.tensor([[1, 2, 3]]);

@@ -30,13 +30,31 @@ for (const backend of ['cpu', 'webasm'] as const) {
     });
     afterAll(() => T.disposeBackend());
 
-    const col = (): T.Tensor => T.tensor(Float32Array.from({ length: M }, (_, i) => av(i)), [M, 1]);
-    const row = (): T.Tensor => T.tensor(Float32Array.from({ length: N }, (_, j) => bv(j)), [1, N]);
-    const grid = (): T.Tensor => T.tensor(Float32Array.from({ length: M * N }, (_, i) => av(Math.floor(i / N)) * 10 + bv(i % N)), [M, N]);
+    const col = (): T.Tensor =>
+      T.tensor(
+        Float32Array.from({ length: M }, (_, i) => av(i)),
+        [M, 1],
+      );
+    const row = (): T.Tensor =>
+      T.tensor(
+        Float32Array.from({ length: N }, (_, j) => bv(j)),
+        [1, N],
+      );
+    const grid = (): T.Tensor =>
+      T.tensor(
+        Float32Array.from({ length: M * N }, (_, i) => av(Math.floor(i / N)) * 10 + bv(i % N)),
+        [M, N],
+      );
 
     it.each([1, 3])('matmul [2049,k]·[k,4097] is exact in every cell (k = %i)', async (k) => {
-      const a = T.tensor(Float32Array.from({ length: M * k }, (_, i) => av(Math.floor(i / k))), [M, k]);
-      const b = T.tensor(Float32Array.from({ length: k * N }, (_, i) => bv(i % N)), [k, N]);
+      const a = T.tensor(
+        Float32Array.from({ length: M * k }, (_, i) => av(Math.floor(i / k))),
+        [M, k],
+      );
+      const b = T.tensor(
+        Float32Array.from({ length: k * N }, (_, i) => bv(i % N)),
+        [k, N],
+      );
       const got = await T.matmul(a, b).data();
       expect(firstMismatch(got, (i) => k * av(Math.floor(i / N)) * bv(i % N))).toBeNull();
     });
@@ -44,20 +62,29 @@ for (const backend of ['cpu', 'webasm'] as const) {
     it.each([
       [false, false],
       [true, true],
-    ])('matmul [2052,4]·[4,4097] (webasm four-row kernel shape) is exact in every cell, transposeA %s, transposeB %s', async (ta, tb) => {
-      const m = 2052;
-      const k = 4;
-      const a0 = Float32Array.from({ length: m * k }, (_, i) => av(ta ? i % m : Math.floor(i / k)));
-      const b0 = Float32Array.from({ length: k * N }, (_, i) => bv(tb ? Math.floor(i / k) : i % N));
-      const a = T.tensor(a0, ta ? [k, m] : [m, k]);
-      const b = T.tensor(b0, tb ? [N, k] : [k, N]);
-      const got = await T.matmul(a, b, { transposeA: ta, transposeB: tb }).data();
-      expect(firstMismatch(got, (i) => k * av(Math.floor(i / N)) * bv(i % N))).toBeNull();
-    });
+    ])(
+      'matmul [2052,4]·[4,4097] (webasm four-row kernel shape) is exact in every cell, transposeA %s, transposeB %s',
+      async (ta, tb) => {
+        const m = 2052;
+        const k = 4;
+        const a0 = Float32Array.from({ length: m * k }, (_, i) => av(ta ? i % m : Math.floor(i / k)));
+        const b0 = Float32Array.from({ length: k * N }, (_, i) => bv(tb ? Math.floor(i / k) : i % N));
+        const a = T.tensor(a0, ta ? [k, m] : [m, k]);
+        const b = T.tensor(b0, tb ? [N, k] : [k, N]);
+        const got = await T.matmul(a, b, { transposeA: ta, transposeB: tb }).data();
+        expect(firstMismatch(got, (i) => k * av(Math.floor(i / N)) * bv(i % N))).toBeNull();
+      },
+    );
 
     it('matmul [3000,1]·[1,5000] (15 M cells) is exact in every cell', async () => {
-      const a = T.tensor(Float32Array.from({ length: 3000 }, (_, i) => av(i)), [3000, 1]);
-      const b = T.tensor(Float32Array.from({ length: 5000 }, (_, j) => bv(j)), [1, 5000]);
+      const a = T.tensor(
+        Float32Array.from({ length: 3000 }, (_, i) => av(i)),
+        [3000, 1],
+      );
+      const b = T.tensor(
+        Float32Array.from({ length: 5000 }, (_, j) => bv(j)),
+        [1, 5000],
+      );
       const got = await T.matmul(a, b).data();
       expect(firstMismatch(got, (i) => av(Math.floor(i / 5000)) * bv(i % 5000))).toBeNull();
     });
@@ -77,7 +104,10 @@ for (const backend of ['cpu', 'webasm'] as const) {
       const idx = Array.from({ length: N }, (_, j) => N - 1 - j);
       const g = await T.gather(grid(), idx, 1).data();
       expect(firstMismatch(g, (i) => av(Math.floor(i / N)) * 10 + bv(N - 1 - (i % N)))).toBeNull();
-      const half = T.tensor(Float32Array.from({ length: M * 2048 }, (_, i) => av(Math.floor(i / 2048))), [M, 2048]);
+      const half = T.tensor(
+        Float32Array.from({ length: M * 2048 }, (_, i) => av(Math.floor(i / 2048))),
+        [M, 2048],
+      );
       const c = await T.concat([half, col(), half], 1).data();
       expect(firstMismatch(c, (i) => av(Math.floor(i / N)))).toBeNull();
       const labels = Array.from({ length: M }, (_, i) => (i * 31) % N);
@@ -89,7 +119,10 @@ for (const backend of ['cpu', 'webasm'] as const) {
     // 2²³ cells; [2, 2²³] is the largest input, where the slice reads go up to index 2²⁴ − 1.
     it('reductions, argmax and softmax over [2, 2^23] (2^24 elements, the limit) along axis 0', async () => {
       const L = 2 ** 23;
-      const x = T.tensor(Float32Array.from({ length: 2 * L }, (_, i) => (i < L ? bv(i) : av(i - L))), [2, L]);
+      const x = T.tensor(
+        Float32Array.from({ length: 2 * L }, (_, i) => (i < L ? bv(i) : av(i - L))),
+        [2, L],
+      );
       const s = await T.sum(x, { axis: 0 }).data();
       expect(firstMismatch(s, (j) => bv(j) + av(j))).toBeNull();
       const mx = await T.max(x, { axis: 0 }).data();
@@ -130,7 +163,11 @@ for (const backend of ['cpu', 'webasm'] as const) {
     // Every kernel family takes its coordinates from divmod; check it on every index up to the
     // limit, with literal and runtime (argument) divisors, including the bitonic sort's 2.0.
     it.each([2, 3, 4097, 2 ** 23 + 1])('divmod is exact for every index below 2^24 (divisor %i)', async (d) => {
-      const lines = ['const o = this.thread.x;', ...divmod('q', 'r', 'o', d, 2 ** 24), ...divmod('p', 's', 'o', 's0', 2 ** 24)];
+      const lines = [
+        'const o = this.thread.x;',
+        ...divmod('q', 'r', 'o', d, 2 ** 24),
+        ...divmod('p', 's', 'o', 's0', 2 ** 24),
+      ];
       const ok = `(q * ${d} + r == o && r >= 0.0 && r < ${d}.0 && p == q && s == r) ? 1.0 : 0.0`;
       const x = T.zeros([1]);
       const out = kernelOp([2 ** 24], `function(a0, s0) {\n  ${lines.join('\n  ')}\n  return ${ok};\n}`, [x], [d]);
@@ -139,7 +176,10 @@ for (const backend of ['cpu', 'webasm'] as const) {
     });
 
     it('spmm [2049,1] (CSR) · [1,4097] is exact in every cell', async () => {
-      const csr = T.CsrTensor.fromArray(Float32Array.from({ length: M }, (_, i) => av(i)), [M, 1]);
+      const csr = T.CsrTensor.fromArray(
+        Float32Array.from({ length: M }, (_, i) => av(i)),
+        [M, 1],
+      );
       const got = await T.spmm(csr, row()).data();
       expect(firstMismatch(got, (i) => av(Math.floor(i / N)) * bv(i % N))).toBeNull();
     });

@@ -27,12 +27,23 @@ interface Case {
 
 const S = T.ShapeError;
 const V = T.ValueError;
-const m23 = (): T.Tensor => T.tensor([[1, -2, 3], [4, 5, -6]]);
+const m23 = (): T.Tensor =>
+  T.tensor([
+    [1, -2, 3],
+    [4, 5, -6],
+  ]);
 const v3 = (): T.Tensor => T.tensor([1, 2, 3]);
 const variable = (t: T.Tensor): unknown => ({ value: t, grad: null });
 
 /** A case whose inputs are the given tensors (their data is checked unchanged afterwards). */
-function c(fn: string, arg: string, error: ErrorClass, what: string, tensors: Array<() => T.Tensor>, call: (...t: T.Tensor[]) => unknown): Case {
+function c(
+  fn: string,
+  arg: string,
+  error: ErrorClass,
+  what: string,
+  tensors: Array<() => T.Tensor>,
+  call: (...t: T.Tensor[]) => unknown,
+): Case {
   return {
     fn,
     arg,
@@ -46,10 +57,51 @@ function c(fn: string, arg: string, error: ErrorClass, what: string, tensors: Ar
   };
 }
 
-const UNARY = ['neg', 'abs', 'sign', 'sqrt', 'square', 'exp', 'log', 'log1p', 'relu', 'sigmoid', 'tanh', 'softplus'] as const;
-const BINARY = ['add', 'sub', 'mul', 'div', 'pow', 'maximum', 'minimum', 'equal', 'notEqual', 'greater', 'greaterEqual', 'less', 'lessEqual'] as const;
-const REDUCTIONS = ['sum', 'mean', 'max', 'min', 'normL1', 'normL2', 'normLInf', 'argmax', 'argmin', 'logSumExp', 'softmax', 'logSoftmax'] as const;
-const op = (name: string): ((...a: unknown[]) => unknown) => (T as unknown as Record<string, (...a: unknown[]) => unknown>)[name];
+const UNARY = [
+  'neg',
+  'abs',
+  'sign',
+  'sqrt',
+  'square',
+  'exp',
+  'log',
+  'log1p',
+  'relu',
+  'sigmoid',
+  'tanh',
+  'softplus',
+] as const;
+const BINARY = [
+  'add',
+  'sub',
+  'mul',
+  'div',
+  'pow',
+  'maximum',
+  'minimum',
+  'equal',
+  'notEqual',
+  'greater',
+  'greaterEqual',
+  'less',
+  'lessEqual',
+] as const;
+const REDUCTIONS = [
+  'sum',
+  'mean',
+  'max',
+  'min',
+  'normL1',
+  'normL2',
+  'normLInf',
+  'argmax',
+  'argmin',
+  'logSumExp',
+  'softmax',
+  'logSoftmax',
+] as const;
+const op = (name: string): ((...a: unknown[]) => unknown) =>
+  (T as unknown as Record<string, (...a: unknown[]) => unknown>)[name];
 
 const cases: Case[] = [
   // Creation.
@@ -110,7 +162,9 @@ const cases: Case[] = [
   c('matmul', 'a', V, 'an array operand', [m23], (b) => T.matmul([[1]] as never, b)),
   c('matmul', 'inner dimensions', S, 'mismatched inner dimensions', [m23, m23], (a, b) => T.matmul(a, b)),
   c('matmul', 'a', S, 'a 1-D operand', [v3, m23], (a, b) => T.matmul(a, b)),
-  c('matmul', 'transpose_b', V, 'an unknown option', [m23, m23], (a, b) => T.matmul(a, b, { transpose_b: true } as never)),
+  c('matmul', 'transpose_b', V, 'an unknown option', [m23, m23], (a, b) =>
+    T.matmul(a, b, { transpose_b: true } as never),
+  ),
   c('matmul', 'transposeA', V, 'a non-boolean flag', [m23, m23], (a, b) => T.matmul(a, b, { transposeA: 1 } as never)),
   // Reductions.
   ...REDUCTIONS.flatMap((name) => [
@@ -156,9 +210,18 @@ const cases: Case[] = [
   c('CsrTensor.fromArray', 'shape', S, 'a shape of the wrong size', [], () => T.CsrTensor.fromArray([1, 2, 3], [2, 2])),
   c('CsrTensor.fromArray', 'tol', V, 'a NaN tolerance', [], () => T.CsrTensor.fromArray([1, 2, 3, 4], [2, 2], NaN)),
   c('CsrTensor.fromDenseSync', 'x', S, 'a 1-D tensor', [v3], (t) => T.CsrTensor.fromDenseSync(t)),
-  c('CsrTensor', 'rowPtr', V, 'a decreasing rowPtr', [], () => new T.CsrTensor([3, 2], new Float32Array(1), new Int32Array(1), Int32Array.from([0, 1, 0, 1]))),
+  c(
+    'CsrTensor',
+    'rowPtr',
+    V,
+    'a decreasing rowPtr',
+    [],
+    () => new T.CsrTensor([3, 2], new Float32Array(1), new Int32Array(1), Int32Array.from([0, 1, 0, 1])),
+  ),
   c('spmm', 'a', V, 'a dense tensor as the sparse operand', [m23, m23], (a, b) => T.spmm(a as never, b)),
-  c('spmm', 'b', S, 'mismatched inner dimensions', [() => T.ones([3, 2])], (b) => T.spmm(T.CsrTensor.fromArray([1, 0, 0, 1], [2, 2]), b)),
+  c('spmm', 'b', S, 'mismatched inner dimensions', [() => T.ones([3, 2])], (b) =>
+    T.spmm(T.CsrTensor.fromArray([1, 0, 0, 1], [2, 2]), b),
+  ),
   // Memory and reading.
   c('tidy', 'fn', V, 'a non-function', [], () => T.tidy(3 as never)),
   c('tidy', 'fn', V, 'an async function', [], () => T.tidy(async () => 1)),

@@ -3,7 +3,9 @@ import * as T from '../src/index.js';
 import { parityCases } from './parity/cases.js';
 
 // Backends to prove here; .ci/run adds `headlessgl` under xvfb and the browser lanes.
-const backends = (process.env.SPARSEKIT_PARITY_BACKENDS ?? 'cpu,webasm,wasm').split(',').map((b) => b.trim()) as T.BackendName[];
+const backends = (process.env.SPARSEKIT_PARITY_BACKENDS ?? 'cpu,webasm,wasm')
+  .split(',')
+  .map((b) => b.trim()) as T.BackendName[];
 
 for (const backend of backends) {
   describe(`parity on ${backend}`, () => {

@@ -21,23 +21,41 @@ describe('kernel registry on cpu', () => {
   afterAll(() => T.disposeBackend());
 
   it('runs a variant registered for the current backend instead of the generic kernel, and only there', () => {
-    const a = T.tensor([[1, 2], [3, 4]]);
-    const b = T.tensor([[5, 6], [7, 8]]);
+    const a = T.tensor([
+      [1, 2],
+      [3, 4],
+    ]);
+    const b = T.tensor([
+      [5, 6],
+      [7, 8],
+    ]);
     const seen: number[] = [];
     // A (deliberately different) matmul: 2·aᵀb, to show whose source ran.
     const off = registerVariant<MatmulParams>('matmul', 'cpu', ({ a: x, b: y, m, n, k }) => {
       seen.push(m * 100 + n * 10 + k);
-      const lines = ['const row = Math.floor(this.thread.x / ' + n + ');', 'const col = this.thread.x - row * ' + n + ';', 'let s = 0.0;', `for (let p = 0; p < ${k}; p++) { s += a0[p * ${m} + row] * a1[p * ${n} + col]; }`, 'return 2.0 * s;'];
+      const lines = [
+        `const row = Math.floor(this.thread.x / ${n});`,
+        `const col = this.thread.x - row * ${n};`,
+        'let s = 0.0;',
+        `for (let p = 0; p < ${k}; p++) { s += a0[p * ${m} + row] * a1[p * ${n} + col]; }`,
+        'return 2.0 * s;',
+      ];
       return kernelOp([m, n], `function(a0, a1) {\n  ${lines.join('\n  ')}\n}`, [x, y]);
     });
     try {
       // aᵀb = [[26, 30], [38, 44]].
-      expect(T.matmul(a, b).arraySync()).toEqual([[52, 60], [76, 88]]);
+      expect(T.matmul(a, b).arraySync()).toEqual([
+        [52, 60],
+        [76, 88],
+      ]);
       expect(seen).toEqual([222]);
     } finally {
       off();
     }
-    expect(T.matmul(a, b).arraySync()).toEqual([[19, 22], [43, 50]]);
+    expect(T.matmul(a, b).arraySync()).toEqual([
+      [19, 22],
+      [43, 50],
+    ]);
     expect(seen).toEqual([222]);
   });
 

@@ -53,7 +53,10 @@ for (const backend of ['cpu', 'webasm'] as const) {
     it('ops refuse results past the limit before recording anything', () => {
       const col = T.zeros([8192, 1]);
       const row = T.zeros([1, 4096]);
-      rejects(() => T.add(col, row), /^add: the broadcast of \[8192, 1\] and \[1, 4096\] \[8192, 4096\] has 33554432 elements/);
+      rejects(
+        () => T.add(col, row),
+        /^add: the broadcast of \[8192, 1\] and \[1, 4096\] \[8192, 4096\] has 33554432 elements/,
+      );
       const cond = T.zeros([8192, 1, 1]);
       const other = T.zeros([3, 1]);
       rejects(() => T.where(cond, row, other), /^where: /);
@@ -64,7 +67,10 @@ for (const backend of ['cpu', 'webasm'] as const) {
       rejects(() => T.oneHot([1, 2, 3], LIMIT), /^oneHot: the result \[3, 16777216\]/);
       // Rows longer than 2048 are sorted in buffers padded to a power of two: 3 × 2²³ cells.
       const rows = T.zeros([3, 2 ** 22 + 1]);
-      rejects(() => T.topKMask(rows, 5, { axis: -1 }), /^topKMask: the sort buffers \(3 groups of 4194305 padded to 8388608\)/);
+      rejects(
+        () => T.topKMask(rows, 5, { axis: -1 }),
+        /^topKMask: the sort buffers \(3 groups of 4194305 padded to 8388608\)/,
+      );
       const csr = new T.CsrTensor([4097, 4097], new Float32Array(0), new Int32Array(0), new Int32Array(4098));
       rejects(() => csr.toDense(), /^CsrTensor.toDense: the dense matrix \[4097, 4097\] has 16785409 elements/);
       const big = new T.CsrTensor([8192, 2], new Float32Array(0), new Int32Array(0), new Int32Array(8193));
@@ -82,8 +88,15 @@ for (const backend of ['cpu', 'webasm'] as const) {
       expect(Array.from(await T.zeros([2, 2]).data())).toEqual([0, 0, 0, 0]);
       expect(Array.from(await T.full([2], NaN).data())).toEqual([NaN, NaN]);
       expect(Array.from(await T.full([1], -Infinity).data())).toEqual([-Infinity]);
-      expect(await T.matmul(T.ones([3, 5]), T.full([5, 2], 2)).array()).toEqual([[10, 10], [10, 10], [10, 10]]);
-      expect(await T.eye(2, 3).array()).toEqual([[1, 0, 0], [0, 1, 0]]);
+      expect(await T.matmul(T.ones([3, 5]), T.full([5, 2], 2)).array()).toEqual([
+        [10, 10],
+        [10, 10],
+        [10, 10],
+      ]);
+      expect(await T.eye(2, 3).array()).toEqual([
+        [1, 0, 0],
+        [0, 1, 0],
+      ]);
       // The identity at the limit: ones exactly on the diagonal, past 2²³ cells included.
       const id = await big[3].data();
       let ones = 0;
@@ -100,8 +113,14 @@ for (const backend of ['cpu', 'webasm'] as const) {
     afterAll(() => T.disposeBackend());
 
     it('matmul with inner dimension 0 gives zeros (no untyped error from gpu.js)', async () => {
-      expect(await T.matmul(T.zeros([3, 0]), T.zeros([0, 4])).array()).toEqual([[0, 0, 0, 0], [0, 0, 0, 0], [0, 0, 0, 0]]);
-      expect(await T.matmul(T.zeros([4, 0]), T.zeros([0, 4])).array()).toEqual(Array.from({ length: 4 }, () => [0, 0, 0, 0]));
+      expect(await T.matmul(T.zeros([3, 0]), T.zeros([0, 4])).array()).toEqual([
+        [0, 0, 0, 0],
+        [0, 0, 0, 0],
+        [0, 0, 0, 0],
+      ]);
+      expect(await T.matmul(T.zeros([4, 0]), T.zeros([0, 4])).array()).toEqual(
+        Array.from({ length: 4 }, () => [0, 0, 0, 0]),
+      );
       expect(T.matmul(T.zeros([0, 3, 2]), T.zeros([2, 4])).shape).toEqual([0, 3, 4]);
     });
 

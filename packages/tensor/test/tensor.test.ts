@@ -15,13 +15,17 @@ describe('errors', () => {
     expect(() => T.add(a, b)).toThrow(/add: shapes \[2, 3\] and \[4, 5\] do not broadcast/);
     expect(() => T.reshape(a, [4, -1])).toThrow(/cannot reshape \[2, 3\] \(6 elements\) to \[4, -1\]/);
     expect(() => T.clip(a, 2, 1)).toThrow(T.ValueError);
-    expect(() => T.sum(a, { axis: 2 })).toThrow(/sum: axis 2 is out of range for x of shape \[2, 3\]; expected an integer in \[-2, 1\]/);
+    expect(() => T.sum(a, { axis: 2 })).toThrow(
+      /sum: axis 2 is out of range for x of shape \[2, 3\]; expected an integer in \[-2, 1\]/,
+    );
     expect(() => T.tensor([[1, 2], [3]])).toThrow(/ragged nested array/);
   });
 
   it('rejects unknown and unavailable backends and keeps the current one', () => {
     expect(() => T.setBackend('metal' as T.BackendName)).toThrow(T.BackendError);
-    expect(() => T.setBackend('metal' as T.BackendName)).toThrow(/unknown backend 'metal'; expected one of auto, webgpu/);
+    expect(() => T.setBackend('metal' as T.BackendName)).toThrow(
+      /unknown backend 'metal'; expected one of auto, webgpu/,
+    );
     expect(() => T.setBackend('webgpu')).toThrow(/backend 'webgpu' is not available/);
     expect(T.getBackend().name).toBe('cpu');
   });
@@ -108,16 +112,28 @@ describe('memory and laziness', () => {
   });
 
   it('takes an axis positionally or as { axis } alike', () => {
-    const x = T.tensor([[1, 5, 2], [7, 0, 3]]);
+    const x = T.tensor([
+      [1, 5, 2],
+      [7, 0, 3],
+    ]);
     expect(Array.from(T.argmax(x, { axis: 0 }).dataSync())).toEqual(Array.from(T.argmax(x, 0).dataSync()));
     expect(Array.from(T.softmax(x, { axis: 0 }).dataSync())).toEqual(Array.from(T.softmax(x, 0).dataSync()));
     expect(Array.from(T.argmin(x).dataSync())).toEqual([0, 1]);
   });
 
   it('dataSync, arraySync, item and nested arrays agree', async () => {
-    const a = T.tensor([[1, 2, 3], [4, 5, 6]]);
-    expect(a.arraySync()).toEqual([[1, 2, 3], [4, 5, 6]]);
-    expect(await a.array()).toEqual([[1, 2, 3], [4, 5, 6]]);
+    const a = T.tensor([
+      [1, 2, 3],
+      [4, 5, 6],
+    ]);
+    expect(a.arraySync()).toEqual([
+      [1, 2, 3],
+      [4, 5, 6],
+    ]);
+    expect(await a.array()).toEqual([
+      [1, 2, 3],
+      [4, 5, 6],
+    ]);
     expect(await T.sum(a).item()).toBe(21);
     expect(() => a.itemSync()).toThrow(/exactly 1 element/);
   });
@@ -127,7 +143,11 @@ describe('memory and laziness', () => {
     try {
       T.disposeBackend();
       process.env.SPARSEKIT_BACKEND = 'cpu';
-      expect(T.getBackend()).toMatchObject({ name: 'cpu', requested: 'cpu', reason: expect.stringMatching(/SPARSEKIT_BACKEND/) });
+      expect(T.getBackend()).toMatchObject({
+        name: 'cpu',
+        requested: 'cpu',
+        reason: expect.stringMatching(/SPARSEKIT_BACKEND/),
+      });
       T.disposeBackend();
       process.env.SPARSEKIT_BACKEND = 'nope';
       expect(() => T.getBackend()).toThrow(/SPARSEKIT_BACKEND: unknown backend 'nope'/);
@@ -176,6 +196,8 @@ describe('CSR', () => {
     expect(csr.bytes).toBe(2 * 4 + 2 * 4 + 3 * 4);
     expect(csr.denseBytes).toBe(24);
     expect(Array.from(csr.toArray())).toEqual([0, 0, 2, 0, -3, 0]);
-    expect(() => new T.CsrTensor([2, 2], new Float32Array(1), new Int32Array([5]), new Int32Array([0, 1, 1]))).toThrow(/column index 5 out of range/);
+    expect(() => new T.CsrTensor([2, 2], new Float32Array(1), new Int32Array([5]), new Int32Array([0, 1, 1]))).toThrow(
+      /column index 5 out of range/,
+    );
   });
 });

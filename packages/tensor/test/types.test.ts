@@ -26,7 +26,16 @@ describe('dist/index.d.ts', () => {
 
   it('exports no registry, adapter or backend-state internals', () => {
     const text = readFileSync(dts, 'utf8');
-    for (const name of ['BackendState', 'KernelProgram', 'OutputLayout', 'BackendAdapter', 'runKernel', 'defineKernel', 'kernelFor', 'realizeSync']) {
+    for (const name of [
+      'BackendState',
+      'KernelProgram',
+      'OutputLayout',
+      'BackendAdapter',
+      'runKernel',
+      'defineKernel',
+      'kernelFor',
+      'realizeSync',
+    ]) {
       expect(text, name).not.toMatch(new RegExp(`\\b${name}\\b`));
     }
   });

@@ -1,5 +1,5 @@
-import { mul, sign } from '@sparsekit/tensor';
 import type { Tensor } from '@sparsekit/tensor';
+import { mul, sign } from '@sparsekit/tensor';
 import type { GradRule } from './types.js';
 
 /** d|x| = dy·sign(x), with the subgradient 0 at x = 0 (sign(0) = 0). */

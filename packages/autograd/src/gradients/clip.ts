@@ -1,5 +1,5 @@
-import { greaterEqual, lessEqual, mul } from '@sparsekit/tensor';
 import type { Tensor } from '@sparsekit/tensor';
+import { greaterEqual, lessEqual, mul } from '@sparsekit/tensor';
 import type { GradRule } from './types.js';
 
 /** d clip(x, lo, hi) = dy where lo ≤ x ≤ hi (bounds included, as PyTorch's clamp), else 0. */

@@ -1,5 +1,5 @@
-import { sliceRows, transpose } from '@sparsekit/tensor';
 import type { Tensor } from '@sparsekit/tensor';
+import { sliceRows, transpose } from '@sparsekit/tensor';
 import type { GradRule } from './types.js';
 
 /** d concat(xs, axis) = the slices of dy along axis, one per input. */

@@ -1,5 +1,5 @@
-import { mul } from '@sparsekit/tensor';
 import type { Tensor } from '@sparsekit/tensor';
+import { mul } from '@sparsekit/tensor';
 import type { GradRule } from './types.js';
 
 /** d eˣ = eˣ·dy, reusing the output. */

@@ -1,5 +1,5 @@
-import { matmul, oneHot, reshape, transpose } from '@sparsekit/tensor';
 import type { Tensor } from '@sparsekit/tensor';
+import { matmul, oneHot, reshape, transpose } from '@sparsekit/tensor';
 import type { GradRule } from './types.js';
 
 /**

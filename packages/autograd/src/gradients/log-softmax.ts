@@ -1,5 +1,5 @@
-import { exp, mul, sub, sum } from '@sparsekit/tensor';
 import type { Tensor } from '@sparsekit/tensor';
+import { exp, mul, sub, sum } from '@sparsekit/tensor';
 import type { GradRule } from './types.js';
 
 /** d logSoftmax(x) = dy − softmax(x)·Σdy, softmax recovered as exp(output). */

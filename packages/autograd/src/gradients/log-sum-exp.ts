@@ -1,7 +1,7 @@
-import { exp, mul, sub } from '@sparsekit/tensor';
 import type { Tensor } from '@sparsekit/tensor';
-import type { GradRule } from './types.js';
+import { exp, mul, sub } from '@sparsekit/tensor';
 import { unreduce } from './reduce-util.js';
+import type { GradRule } from './types.js';
 
 /** d logΣexp(x) = dy·softmax(x) = dy·exp(x − out). */
 export const logSumExpGrad: GradRule<[Tensor], { axis: number }> = (dy, [x], out, { axis }) => [

@@ -1,5 +1,5 @@
-import { div } from '@sparsekit/tensor';
 import type { Tensor } from '@sparsekit/tensor';
+import { div } from '@sparsekit/tensor';
 import type { GradRule } from './types.js';
 
 /** d ln x = dy / x. */

@@ -1,5 +1,5 @@
-import { add, div } from '@sparsekit/tensor';
 import type { Tensor } from '@sparsekit/tensor';
+import { add, div } from '@sparsekit/tensor';
 import type { GradRule } from './types.js';
 
 /** d ln(1 + x) = dy / (1 + x). */

@@ -1,5 +1,5 @@
-import { matmul, sum } from '@sparsekit/tensor';
 import type { MatmulOptions, Tensor } from '@sparsekit/tensor';
+import { matmul, sum } from '@sparsekit/tensor';
 import type { GradRule } from './types.js';
 
 /**

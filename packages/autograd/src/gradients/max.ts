@@ -1,7 +1,7 @@
-import { div, equal, mul, sum } from '@sparsekit/tensor';
 import type { ReduceOptions, Tensor } from '@sparsekit/tensor';
-import type { GradRule } from './types.js';
+import { div, equal, mul, sum } from '@sparsekit/tensor';
 import { unreduce } from './reduce-util.js';
+import type { GradRule } from './types.js';
 
 /**
  * d max(x) = dy at the maximal elements; tied maxima share it evenly (as PyTorch's amax),

@@ -1,5 +1,5 @@
-import { equal, greater, mul, where } from '@sparsekit/tensor';
 import type { Tensor, TensorLike } from '@sparsekit/tensor';
+import { equal, greater, mul, where } from '@sparsekit/tensor';
 import { unbroadcast } from '../broadcast.js';
 import type { GradRule } from './types.js';
 
@@ -20,4 +20,3 @@ export function pickGrad(wins: (x: TensorLike, y: TensorLike) => Tensor): GradRu
 
 /** d max(a, b): dy to the larger input, split evenly on ties. */
 export const maximumGrad = pickGrad(greater);
-

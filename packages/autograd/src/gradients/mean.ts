@@ -1,7 +1,7 @@
-import { div } from '@sparsekit/tensor';
 import type { ReduceOptions, Tensor } from '@sparsekit/tensor';
-import type { GradRule } from './types.js';
+import { div } from '@sparsekit/tensor';
 import { expandLike, unreduce } from './reduce-util.js';
+import type { GradRule } from './types.js';
 
 /** d mean(x) = dy / n broadcast back, n the number of reduced elements. */
 export const meanGrad: GradRule<[Tensor], ReduceOptions> = (dy, [x], _out, { axis }) => {

@@ -1,7 +1,7 @@
-import { div, greater, mul, where } from '@sparsekit/tensor';
 import type { ReduceOptions, Tensor } from '@sparsekit/tensor';
-import type { GradRule } from './types.js';
+import { div, greater, mul, where } from '@sparsekit/tensor';
 import { unreduce } from './reduce-util.js';
+import type { GradRule } from './types.js';
 
 /** d‖x‖₂ = dy·x/‖x‖₂, and 0 (the minimal-norm subgradient) where ‖x‖₂ = 0. */
 export const normL2Grad: GradRule<[Tensor], ReduceOptions> = (dy, [x], out, { axis }) => {

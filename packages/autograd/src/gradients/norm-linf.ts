@@ -1,7 +1,7 @@
-import { abs, div, equal, mul, sign, sum } from '@sparsekit/tensor';
 import type { ReduceOptions, Tensor } from '@sparsekit/tensor';
-import type { GradRule } from './types.js';
+import { abs, div, equal, mul, sign, sum } from '@sparsekit/tensor';
 import { unreduce } from './reduce-util.js';
+import type { GradRule } from './types.js';
 
 /** d‖x‖∞ = dy·sign(x) at the elements of largest magnitude, shared evenly between ties. */
 export const normLInfGrad: GradRule<[Tensor], ReduceOptions> = (dy, [x], out, { axis }) => {

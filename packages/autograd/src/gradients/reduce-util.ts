@@ -1,4 +1,4 @@
-import { type Tensor, reshape, where } from '@sparsekit/tensor';
+import { reshape, type Tensor, where } from '@sparsekit/tensor';
 
 /** The shape a reduction over `axis` (or all axes) keeps when `keepDims` is set. */
 export function keptShape(shape: readonly number[], axis: number | undefined): number[] {

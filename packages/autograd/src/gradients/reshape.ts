@@ -1,5 +1,5 @@
-import { reshape } from '@sparsekit/tensor';
 import type { Tensor } from '@sparsekit/tensor';
+import { reshape } from '@sparsekit/tensor';
 import type { GradRule } from './types.js';
 
 /** d reshape(x) = dy reshaped back to x's shape. */

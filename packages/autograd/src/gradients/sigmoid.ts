@@ -1,5 +1,5 @@
-import { mul, sub } from '@sparsekit/tensor';
 import type { Tensor } from '@sparsekit/tensor';
+import { mul, sub } from '@sparsekit/tensor';
 import type { GradRule } from './types.js';
 
 /** d σ(x) = dy·σ(x)·(1 − σ(x)), from the output. */

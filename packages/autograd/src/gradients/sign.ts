@@ -1,5 +1,5 @@
-import { mul } from '@sparsekit/tensor';
 import type { Tensor } from '@sparsekit/tensor';
+import { mul } from '@sparsekit/tensor';
 import type { GradRule } from './types.js';
 
 /** sign is piecewise constant: its gradient is 0 everywhere (including 0, by convention). */

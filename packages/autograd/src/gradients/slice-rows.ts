@@ -1,5 +1,5 @@
-import { concat, zeros } from '@sparsekit/tensor';
 import type { Tensor } from '@sparsekit/tensor';
+import { concat, zeros } from '@sparsekit/tensor';
 import type { GradRule } from './types.js';
 
 /** d sliceRows(x, s, e) = dy placed at rows s..e of zeros shaped like x. */

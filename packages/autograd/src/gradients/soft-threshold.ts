@@ -1,5 +1,5 @@
-import { abs, greater, mul, neg, sign } from '@sparsekit/tensor';
 import type { Tensor, TensorLike } from '@sparsekit/tensor';
+import { abs, greater, mul, neg, sign } from '@sparsekit/tensor';
 import { unbroadcast } from '../broadcast.js';
 import type { GradRule } from './types.js';
 

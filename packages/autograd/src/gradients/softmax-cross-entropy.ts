@@ -1,5 +1,5 @@
-import { exp, mul, neg, reshape, sub, sum } from '@sparsekit/tensor';
 import type { Tensor } from '@sparsekit/tensor';
+import { exp, mul, neg, reshape, sub, sum } from '@sparsekit/tensor';
 import type { GradRule } from './types.js';
 
 /**
@@ -8,7 +8,12 @@ import type { GradRule } from './types.js';
  * (= softmax(z) − p for one-hot or normalised targets) and dℓ/dp = −logSoftmax(z). The
  * log-softmax the forward pass computed is an attribute, so it is not computed twice.
  */
-export const softmaxCrossEntropyGrad: GradRule<[Tensor, Tensor], { logProbs: Tensor }> = (dy, [, p], _out, { logProbs }) => {
+export const softmaxCrossEntropyGrad: GradRule<[Tensor, Tensor], { logProbs: Tensor }> = (
+  dy,
+  [, p],
+  _out,
+  { logProbs },
+) => {
   const dyCol = reshape(dy, [...dy.shape, 1]);
   const dz = mul(sub(mul(exp(logProbs), sum(p, { axis: -1, keepDims: true })), p), dyCol);
   const dp = mul(neg(logProbs), dyCol);

@@ -1,5 +1,5 @@
-import { mul, sigmoid } from '@sparsekit/tensor';
 import type { Tensor } from '@sparsekit/tensor';
+import { mul, sigmoid } from '@sparsekit/tensor';
 import type { GradRule } from './types.js';
 
 /** d ln(1 + eˣ) = dy·σ(x). */

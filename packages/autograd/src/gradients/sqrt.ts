@@ -1,5 +1,5 @@
-import { div, mul } from '@sparsekit/tensor';
 import type { Tensor } from '@sparsekit/tensor';
+import { div, mul } from '@sparsekit/tensor';
 import type { GradRule } from './types.js';
 
 /** d√x = dy / (2√x), reusing the output. */

@@ -1,5 +1,5 @@
-import { mul, square, sub } from '@sparsekit/tensor';
 import type { Tensor } from '@sparsekit/tensor';
+import { mul, square, sub } from '@sparsekit/tensor';
 import type { GradRule } from './types.js';
 
 /** d tanh x = dy·(1 − tanh² x), from the output. */

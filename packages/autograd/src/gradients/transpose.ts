@@ -1,5 +1,5 @@
-import { transpose } from '@sparsekit/tensor';
 import type { Tensor } from '@sparsekit/tensor';
+import { transpose } from '@sparsekit/tensor';
 import type { GradRule } from './types.js';
 
 /** d transpose(x, perm) = transpose(dy, perm⁻¹). */

@@ -1,4 +1,4 @@
-import { type Tensor, ValueError, describeValue } from '@sparsekit/tensor';
+import { describeValue, type Tensor, ValueError } from '@sparsekit/tensor';
 import { leakyRelu, relu, sigmoid, softplus, tanh } from '../ops.js';
 import type { Variable } from '../variable.js';
 import { Module } from './module.js';
@@ -14,7 +14,8 @@ export class ReLU extends Module {
 export class LeakyReLU extends Module {
   constructor(readonly alpha = 0.01) {
     super();
-    if (typeof alpha !== 'number' || !Number.isFinite(alpha)) throw new ValueError('LeakyReLU', `alpha must be a finite number, got ${describeValue(alpha)}`);
+    if (typeof alpha !== 'number' || !Number.isFinite(alpha))
+      throw new ValueError('LeakyReLU', `alpha must be a finite number, got ${describeValue(alpha)}`);
   }
   forward(x: Variable | Tensor): Variable {
     return leakyRelu(x, this.alpha);

@@ -1,4 +1,13 @@
-import { type Tensor, Random, ValueError, rand, greaterEqual, mul, checkOptions, describeValue } from '@sparsekit/tensor';
+import {
+  checkOptions,
+  describeValue,
+  greaterEqual,
+  mul,
+  Random,
+  rand,
+  type Tensor,
+  ValueError,
+} from '@sparsekit/tensor';
 import { mul as vmul } from '../ops.js';
 import { toVariable, type Variable } from '../variable.js';
 import { Module } from './module.js';
@@ -14,9 +23,11 @@ export class Dropout extends Module {
 
   constructor(p = 0.5, options: { seed?: number } = {}) {
     super();
-    if (typeof p !== 'number' || !(p >= 0 && p < 1)) throw new ValueError('Dropout', `p must be in [0, 1), got ${describeValue(p)}`);
+    if (typeof p !== 'number' || !(p >= 0 && p < 1))
+      throw new ValueError('Dropout', `p must be in [0, 1), got ${describeValue(p)}`);
     checkOptions('Dropout', options, ['seed']);
-    if (options.seed !== undefined && !Number.isInteger(options.seed)) throw new ValueError('Dropout', `options.seed must be an integer, got ${describeValue(options.seed)}`);
+    if (options.seed !== undefined && !Number.isInteger(options.seed))
+      throw new ValueError('Dropout', `options.seed must be an integer, got ${describeValue(options.seed)}`);
     this.p = p;
     this._rng = new Random(options.seed ?? 0);
   }

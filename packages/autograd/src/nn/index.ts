@@ -1,5 +1,5 @@
-export { Module } from './module.js';
-export { Linear, type LinearOptions } from './linear.js';
-export { ReLU, LeakyReLU, Sigmoid, Tanh, Softplus } from './activations.js';
+export { LeakyReLU, ReLU, Sigmoid, Softplus, Tanh } from './activations.js';
 export { Dropout } from './dropout.js';
-export { Sequential, mlp, type MlpOptions } from './sequential.js';
+export { Linear, type LinearOptions } from './linear.js';
+export { Module } from './module.js';
+export { type MlpOptions, mlp, Sequential } from './sequential.js';

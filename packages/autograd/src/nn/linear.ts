@@ -1,4 +1,4 @@
-import { type Tensor, ValueError, rand, randn, zeros, checkOptions, describeValue } from '@sparsekit/tensor';
+import { checkOptions, describeValue, rand, randn, type Tensor, ValueError, zeros } from '@sparsekit/tensor';
 import { add, matmul } from '../ops.js';
 import { Parameter, type Variable } from '../variable.js';
 import { Module } from './module.js';
@@ -28,14 +28,21 @@ export class Linear extends Module {
 
   constructor(inFeatures: number, outFeatures: number, options: LinearOptions = {}) {
     super();
-    for (const [name, v] of [['inFeatures', inFeatures], ['outFeatures', outFeatures]] as const) {
-      if (!Number.isInteger(v) || v < 1) throw new ValueError('Linear', `${name} must be a positive integer, got ${describeValue(v)}`);
+    for (const [name, v] of [
+      ['inFeatures', inFeatures],
+      ['outFeatures', outFeatures],
+    ] as const) {
+      if (!Number.isInteger(v) || v < 1)
+        throw new ValueError('Linear', `${name} must be a positive integer, got ${describeValue(v)}`);
     }
     checkOptions('Linear', options, ['bias', 'init', 'seed']);
-    if (options.bias !== undefined && typeof options.bias !== 'boolean') throw new ValueError('Linear', `options.bias must be true or false, got ${describeValue(options.bias)}`);
-    if (options.seed !== undefined && !Number.isInteger(options.seed)) throw new ValueError('Linear', `options.seed must be an integer, got ${describeValue(options.seed)}`);
+    if (options.bias !== undefined && typeof options.bias !== 'boolean')
+      throw new ValueError('Linear', `options.bias must be true or false, got ${describeValue(options.bias)}`);
+    if (options.seed !== undefined && !Number.isInteger(options.seed))
+      throw new ValueError('Linear', `options.seed must be an integer, got ${describeValue(options.seed)}`);
     const init = options.init ?? 'he';
-    if (init !== 'he' && init !== 'xavier') throw new ValueError('Linear', `init must be 'he' or 'xavier', got ${String(init)}`);
+    if (init !== 'he' && init !== 'xavier')
+      throw new ValueError('Linear', `init must be 'he' or 'xavier', got ${String(init)}`);
     const seed = options.seed ?? nextSeed++;
     this.inFeatures = inFeatures;
     this.outFeatures = outFeatures;

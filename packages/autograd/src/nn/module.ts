@@ -1,5 +1,5 @@
 import { type Tensor, ValueError } from '@sparsekit/tensor';
-import { MODULE, brandedInstanceOf } from '../brand.js';
+import { brandedInstanceOf, MODULE } from '../brand.js';
 import { Parameter, type Variable } from '../variable.js';
 
 /**

@@ -1,9 +1,9 @@
-import { type Tensor, ValueError, checkOptions, describeValue } from '@sparsekit/tensor';
+import { checkOptions, describeValue, type Tensor, ValueError } from '@sparsekit/tensor';
 import { isModule } from '../brand.js';
 import { toVariable, type Variable } from '../variable.js';
-import { Module } from './module.js';
-import { Linear, type LinearOptions } from './linear.js';
 import { LeakyReLU, ReLU, Sigmoid, Softplus, Tanh } from './activations.js';
+import { Linear, type LinearOptions } from './linear.js';
+import { Module } from './module.js';
 
 /** Modules applied in order; parameters are named `layers.<i>.<name>`. */
 export class Sequential extends Module {
@@ -37,12 +37,15 @@ export interface MlpOptions extends Omit<LinearOptions, 'seed'> {
  * with parameters `layers.0.weight`, `layers.0.bias`, `layers.2.weight`, `layers.2.bias`.
  */
 export function mlp(sizes: readonly number[], options: MlpOptions = {}): Sequential {
-  if (!Array.isArray(sizes) || sizes.length < 2) throw new ValueError('mlp', `sizes must list at least 2 layer widths, got ${describeValue(sizes)}`);
+  if (!Array.isArray(sizes) || sizes.length < 2)
+    throw new ValueError('mlp', `sizes must list at least 2 layer widths, got ${describeValue(sizes)}`);
   sizes.forEach((d, i) => {
-    if (!Number.isInteger(d) || d < 1) throw new ValueError('mlp', `sizes[${i}] must be a positive integer, got ${describeValue(d)}`);
+    if (!Number.isInteger(d) || d < 1)
+      throw new ValueError('mlp', `sizes[${i}] must be a positive integer, got ${describeValue(d)}`);
   });
   checkOptions('mlp', options, ['activation', 'bias', 'init', 'seed']);
-  if (options.seed !== undefined && !Number.isInteger(options.seed)) throw new ValueError('mlp', `options.seed must be an integer, got ${describeValue(options.seed)}`);
+  if (options.seed !== undefined && !Number.isInteger(options.seed))
+    throw new ValueError('mlp', `options.seed must be an integer, got ${describeValue(options.seed)}`);
   const seed = options.seed ?? 0;
   const act = options.activation ?? 'relu';
   const make: Record<string, () => Module> = {
@@ -52,7 +55,8 @@ export function mlp(sizes: readonly number[], options: MlpOptions = {}): Sequent
     tanh: () => new Tanh(),
     softplus: () => new Softplus(),
   };
-  if (!Object.hasOwn(make, act)) throw new ValueError('mlp', `activation must be one of ${Object.keys(make).join(', ')}, got ${String(act)}`);
+  if (!Object.hasOwn(make, act))
+    throw new ValueError('mlp', `activation must be one of ${Object.keys(make).join(', ')}, got ${String(act)}`);
   const layers: Module[] = [];
   for (let i = 0; i + 1 < sizes.length; i++) {
     layers.push(new Linear(sizes[i], sizes[i + 1], { bias: options.bias, init: options.init, seed: seed + i }));

@@ -1,5 +1,5 @@
 /** Comparisons the kit's checks make: errors against a solution, bits, state trees. @internal */
-import { type Tensor, isTensor } from '@sparsekit/tensor';
+import { isTensor, type Tensor } from '@sparsekit/tensor';
 import type { StateTree } from '../contract.js';
 
 export function maxError(values: ArrayLike<number>[], solution: ArrayLike<number>[]): number {
@@ -11,7 +11,9 @@ export function maxError(values: ArrayLike<number>[], solution: ArrayLike<number
 }
 
 export function sameBits(a: Float32Array[], b: Float32Array[]): boolean {
-  return a.length === b.length && a.every((x, k) => x.length === b[k].length && x.every((v, i) => Object.is(v, b[k][i])));
+  return (
+    a.length === b.length && a.every((x, k) => x.length === b[k].length && x.every((v, i) => Object.is(v, b[k][i])))
+  );
 }
 
 /** Deep equality of state dicts: typed arrays bit for bit, numbers with Object.is. */
@@ -56,7 +58,9 @@ export async function snapshotState(state: StateTree, ids = new Map<Tensor, numb
   if (isTensor(state)) {
     if (!ids.has(state)) ids.set(state, ids.size);
     const id = ids.get(state);
-    return state.isDisposed ? { tensor: id, disposed: true } : { tensor: id, shape: [...state.shape], data: await state.data() };
+    return state.isDisposed
+      ? { tensor: id, disposed: true }
+      : { tensor: id, shape: [...state.shape], data: await state.data() };
   }
   if (Array.isArray(state)) {
     const out: unknown[] = [];

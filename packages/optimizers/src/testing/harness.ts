@@ -23,8 +23,14 @@ export class Run {
   readonly optimizer: OptimizerUnderTest;
   steps = 0;
 
-  constructor(readonly problem: Problem, make: (params: Parameter[]) => OptimizerUnderTest, start?: Float32Array[]) {
-    this.params = problem.shapes.map((s, i) => new Parameter(tensor(start ? start[i] : Float32Array.from(problem.start[i]), s)));
+  constructor(
+    readonly problem: Problem,
+    make: (params: Parameter[]) => OptimizerUnderTest,
+    start?: Float32Array[],
+  ) {
+    this.params = problem.shapes.map(
+      (s, i) => new Parameter(tensor(start ? start[i] : Float32Array.from(problem.start[i]), s)),
+    );
     this.optimizer = make(this.params);
   }
 
@@ -37,7 +43,8 @@ export class Run {
     const values = await this.values();
     values.forEach((v, k) => {
       const bad = v.findIndex((x) => !Number.isFinite(x));
-      if (bad >= 0) fail(`${this.problem.name}: parameter ${k} holds ${v[bad]} at index ${bad} after ${this.steps} steps`);
+      if (bad >= 0)
+        fail(`${this.problem.name}: parameter ${k} holds ${v[bad]} at index ${bad} after ${this.steps} steps`);
     });
     const grads = override ?? this.problem.gradient(values).grads.map((g) => Float32Array.from(g));
     this.params.forEach((p, k) => {
@@ -64,7 +71,12 @@ export class Run {
 }
 
 /** Runs `body` on a fresh {@link Run} and frees it whatever happens. */
-export async function withRun<T>(problem: Problem, make: (params: Parameter[]) => OptimizerUnderTest, body: (run: Run) => Promise<T>, start?: Float32Array[]): Promise<T> {
+export async function withRun<T>(
+  problem: Problem,
+  make: (params: Parameter[]) => OptimizerUnderTest,
+  body: (run: Run) => Promise<T>,
+  start?: Float32Array[],
+): Promise<T> {
   const run = new Run(problem, make, start);
   try {
     return await body(run);

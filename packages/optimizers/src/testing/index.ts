@@ -10,16 +10,30 @@
  * `Parameter`s.
  */
 import { Parameter } from '@sparsekit/autograd';
-import { type Tensor, memory, tensor, tidy } from '@sparsekit/tensor';
-import type { GradientTransformation, StateTree } from '../contract.js';
+import { memory, type Tensor, tensor, tidy } from '@sparsekit/tensor';
+import type { GradientTransformation } from '../contract.js';
 import { stateTensors } from '../state.js';
 import { applyStepAsync } from '../step.js';
 import { clone, deepEqual, firstDifference, maxError, sameBits, snapshotState } from './compare.js';
-import { ConformanceError, Run, fail, withRun } from './harness.js';
-import { type LassoProblem, type Problem, lassoProblem, leastSquaresProblem, quadraticProblem, rosenbrockProblem } from './problems.js';
+import { ConformanceError, fail, Run, withRun } from './harness.js';
+import {
+  type LassoProblem,
+  lassoProblem,
+  leastSquaresProblem,
+  type Problem,
+  quadraticProblem,
+  rosenbrockProblem,
+} from './problems.js';
 
 export { ConformanceError } from './harness.js';
-export { lassoProblem, leastSquaresProblem, quadraticProblem, rosenbrockProblem, type LassoProblem, type Problem } from './problems.js';
+export {
+  type LassoProblem,
+  lassoProblem,
+  leastSquaresProblem,
+  type Problem,
+  quadraticProblem,
+  rosenbrockProblem,
+} from './problems.js';
 
 /** The convergence problems of the kit. */
 export type ProblemName = 'quadratic' | 'rosenbrock' | 'leastSquares';
@@ -37,7 +51,10 @@ export interface OptimizerUnderTest {
    * The pure transformation of each parameter group, which the kit holds to "never mutates
    * its input state". Every `Optimizer` has it; an optimizer without it fails that check.
    */
-  readonly paramGroups?: ReadonlyArray<{ readonly params?: readonly unknown[]; readonly transformation?: GradientTransformation }>;
+  readonly paramGroups?: ReadonlyArray<{
+    readonly params?: readonly unknown[];
+    readonly transformation?: GradientTransformation;
+  }>;
 }
 
 /** What a conformance run is told about the optimizer under test. */
@@ -101,18 +118,24 @@ export interface ConformanceCheck {
 
 const DEFAULT_STEPS: Record<ProblemName, number> = { quadratic: 300, rosenbrock: 3000, leastSquares: 500 };
 const MAX_STEPS = 20_000;
-const PROBLEMS: Record<ProblemName, () => Problem> = { quadratic: quadraticProblem, rosenbrock: rosenbrockProblem, leastSquares: leastSquaresProblem };
+const PROBLEMS: Record<ProblemName, () => Problem> = {
+  quadratic: quadraticProblem,
+  rosenbrock: rosenbrockProblem,
+  leastSquares: leastSquaresProblem,
+};
 
 /** The checks for one optimizer, in order; each runs on its own. */
 export function conformanceChecks(options: ConformanceOptions): ConformanceCheck[] {
-  if (!options || typeof options.create !== 'function') throw new TypeError('conformanceChecks: options.create must be a function');
+  if (!options || typeof options.create !== 'function')
+    throw new TypeError('conformanceChecks: options.create must be a function');
   const checks: ConformanceCheck[] = [];
   const add = (name: string, run: () => Promise<string>, skipped?: string): void => {
     checks.push(skipped ? { name, run, skipped } : { name, run });
   };
 
   add('rejects bad hyperparameters on construction', async () => {
-    if (!Array.isArray(options.invalid) || options.invalid.length === 0) fail('no invalid hyperparameter cases were given (options.invalid)');
+    if (!Array.isArray(options.invalid) || options.invalid.length === 0)
+      fail('no invalid hyperparameter cases were given (options.invalid)');
     for (const c of options.invalid) {
       const p = new Parameter(tensor([1, 2, 3]));
       try {
@@ -121,8 +144,10 @@ export function conformanceChecks(options: ConformanceOptions): ConformanceCheck
           made = c.create([p]);
         } catch (e) {
           const err = e as Error;
-          if (err?.name !== 'ValueError') fail(`bad ${c.hyperparameter}: threw ${err?.name ?? typeof e} (${err?.message}), expected a ValueError`);
-          if (!String(err.message).includes(c.hyperparameter)) fail(`bad ${c.hyperparameter}: the message does not name it: "${err.message}"`);
+          if (err?.name !== 'ValueError')
+            fail(`bad ${c.hyperparameter}: threw ${err?.name ?? typeof e} (${err?.message}), expected a ValueError`);
+          if (!String(err.message).includes(c.hyperparameter))
+            fail(`bad ${c.hyperparameter}: the message does not name it: "${err.message}"`);
           continue;
         }
         (made as OptimizerUnderTest | undefined)?.dispose?.();
@@ -135,20 +160,32 @@ export function conformanceChecks(options: ConformanceOptions): ConformanceCheck
   });
 
   for (const name of ['quadratic', 'rosenbrock', 'leastSquares'] as ProblemName[]) {
-    add(`converges on ${name === 'leastSquares' ? 'least squares' : `the ${name} problem`} without NaN`, async () => {
-      const steps = options.steps?.[name] ?? DEFAULT_STEPS[name];
-      if (!Number.isInteger(steps) || steps < 1 || steps > MAX_STEPS) fail(`steps.${name} must be an integer in [1, ${MAX_STEPS}], got ${steps}`);
-      const problem = PROBLEMS[name]();
-      return withRun(problem, (ps) => options.create(ps, name), async (run) => {
-        await run.run(steps);
-        await run.setGrads();
-        const values = await run.values();
-        const err = maxError(values, problem.solution);
-        const loss = problem.gradient(values).loss;
-        if (!(err <= problem.tolerance)) fail(`${name}: max |θ − θ*| = ${err.toExponential(3)} after ${steps} steps (tolerance ${problem.tolerance}; loss ${loss.toExponential(3)})`);
-        return `max |θ − θ*| = ${err.toExponential(2)} ≤ ${problem.tolerance} after ${steps} steps`;
-      });
-    }, options.skip?.[name]);
+    add(
+      `converges on ${name === 'leastSquares' ? 'least squares' : `the ${name} problem`} without NaN`,
+      async () => {
+        const steps = options.steps?.[name] ?? DEFAULT_STEPS[name];
+        if (!Number.isInteger(steps) || steps < 1 || steps > MAX_STEPS)
+          fail(`steps.${name} must be an integer in [1, ${MAX_STEPS}], got ${steps}`);
+        const problem = PROBLEMS[name]();
+        return withRun(
+          problem,
+          (ps) => options.create(ps, name),
+          async (run) => {
+            await run.run(steps);
+            await run.setGrads();
+            const values = await run.values();
+            const err = maxError(values, problem.solution);
+            const loss = problem.gradient(values).loss;
+            if (!(err <= problem.tolerance))
+              fail(
+                `${name}: max |θ − θ*| = ${err.toExponential(3)} after ${steps} steps (tolerance ${problem.tolerance}; loss ${loss.toExponential(3)})`,
+              );
+            return `max |θ − θ*| = ${err.toExponential(2)} ≤ ${problem.tolerance} after ${steps} steps`;
+          },
+        );
+      },
+      options.skip?.[name],
+    );
   }
 
   const quad = (ps: Parameter[]): OptimizerUnderTest => options.create(ps, 'quadratic');
@@ -163,12 +200,14 @@ export function conformanceChecks(options: ConformanceOptions): ConformanceCheck
       afterFive = memory().liveTensors;
       await run.run(20);
       const afterTwentyFive = memory().liveTensors;
-      if (afterTwentyFive !== afterFive) fail(`live tensors grew from ${afterFive} after 5 steps to ${afterTwentyFive} after 25`);
+      if (afterTwentyFive !== afterFive)
+        fail(`live tensors grew from ${afterFive} after 5 steps to ${afterTwentyFive} after 25`);
     } finally {
       run.dispose();
     }
     const left = memory().liveTensors - baseline;
-    if (typeof run.optimizer.dispose === 'function' && left !== 0) fail(`${left} tensor(s) still live after dispose() of the optimizer and its parameters`);
+    if (typeof run.optimizer.dispose === 'function' && left !== 0)
+      fail(`${left} tensor(s) still live after dispose() of the optimizer and its parameters`);
     return `${afterFive - baseline} live tensors (parameters, gradients, state) from step 5 to 25${typeof run.optimizer.dispose === 'function' ? '; none after dispose()' : ''}`;
   });
 
@@ -182,22 +221,33 @@ export function conformanceChecks(options: ConformanceOptions): ConformanceCheck
 
   add('round-trips its state dict (resumed run is bit-identical)', async () => {
     const problem = quadraticProblem();
-    const straight = await withRun(problem, quad, async (r) => (await r.run(30), { values: await r.values(), dict: await r.optimizer.stateDict() }));
-    const half = await withRun(problem, quad, async (r) => (await r.run(15), { values: await r.values(), dict: clone(await r.optimizer.stateDict()) }));
+    const straight = await withRun(
+      problem,
+      quad,
+      async (r) => (await r.run(30), { values: await r.values(), dict: await r.optimizer.stateDict() }),
+    );
+    const half = await withRun(
+      problem,
+      quad,
+      async (r) => (await r.run(15), { values: await r.values(), dict: clone(await r.optimizer.stateDict()) }),
+    );
     const resumed = await withRun(
       problem,
       quad,
       async (r) => {
         r.optimizer.loadStateDict(half.dict as never);
         const reloaded = await r.optimizer.stateDict();
-        if (!deepEqual(reloaded, half.dict)) fail('stateDict() right after loadStateDict() differs from the dict that was loaded');
+        if (!deepEqual(reloaded, half.dict))
+          fail('stateDict() right after loadStateDict() differs from the dict that was loaded');
         await r.run(15);
         return { values: await r.values(), dict: await r.optimizer.stateDict() };
       },
       half.values,
     );
-    if (!sameBits(straight.values, resumed.values)) fail('15 steps + save/load + 15 steps differ from 30 uninterrupted steps');
-    if (!deepEqual(straight.dict, resumed.dict)) fail('the final state dicts of the resumed and uninterrupted runs differ');
+    if (!sameBits(straight.values, resumed.values))
+      fail('15 steps + save/load + 15 steps differ from 30 uninterrupted steps');
+    if (!deepEqual(straight.dict, resumed.dict))
+      fail('the final state dicts of the resumed and uninterrupted runs differ');
     return '15 + load + 15 steps equal 30 steps bit for bit, parameters and state';
   });
 
@@ -207,10 +257,21 @@ export function conformanceChecks(options: ConformanceOptions): ConformanceCheck
     const groups = await withRun(problem, quad, async (run) => {
       const gs = run.optimizer.paramGroups;
       const list: NonNullable<OptimizerUnderTest['paramGroups']> = Array.isArray(gs) ? gs : [];
-      return list.map((g) => ({ tx: g?.transformation, members: (g?.params ?? []).map((p) => run.params.indexOf(p as Parameter)) }));
+      return list.map((g) => ({
+        tx: g?.transformation,
+        members: (g?.params ?? []).map((p) => run.params.indexOf(p as Parameter)),
+      }));
     });
-    if (groups.length === 0 || !groups.every(({ tx, members }) => tx && typeof tx.init === 'function' && typeof tx.update === 'function' && members.every((k) => k >= 0))) {
-      fail('the optimizer exposes no pure transformation per group (paramGroups[].params and .transformation, as every Optimizer does)');
+    if (
+      groups.length === 0 ||
+      !groups.every(
+        ({ tx, members }) =>
+          tx && typeof tx.init === 'function' && typeof tx.update === 'function' && members.every((k) => k >= 0),
+      )
+    ) {
+      fail(
+        'the optimizer exposes no pure transformation per group (paramGroups[].params and .transformation, as every Optimizer does)',
+      );
     }
     const steps = 4;
     for (const group of groups) {
@@ -238,7 +299,10 @@ export function conformanceChecks(options: ConformanceOptions): ConformanceCheck
               for (const x of made) x.dispose();
             }
             const where = firstDifference(before, await snapshotState(state), 'state');
-            if (where !== null) fail(`${tx.name}.update changed ${where} of the state it was given (step ${t + 1}); return a new state instead`);
+            if (where !== null)
+              fail(
+                `${tx.name}.update changed ${where} of the state it was given (step ${t + 1}); return a new state instead`,
+              );
             ({ params, state } = await applyStepAsync(tx, grads, state, params));
           } finally {
             for (const g of grads) g.dispose();
@@ -269,13 +333,16 @@ export function conformanceChecks(options: ConformanceOptions): ConformanceCheck
           rejected = true;
         }
         if (!rejected) fail(`a step with a ${bad} gradient was accepted (expected a throw or a false return)`);
-        if (!sameBits(before.values, await r.values())) fail(`a rejected step with a ${bad} gradient changed the parameters`);
-        if (!deepEqual(before.dict, await r.optimizer.stateDict())) fail(`a rejected step with a ${bad} gradient changed the optimizer state`);
+        if (!sameBits(before.values, await r.values()))
+          fail(`a rejected step with a ${bad} gradient changed the parameters`);
+        if (!deepEqual(before.dict, await r.optimizer.stateDict()))
+          fail(`a rejected step with a ${bad} gradient changed the optimizer state`);
       }
       await r.run(5);
       return r.values();
     });
-    if (!sameBits(reference, got)) fail('after rejected steps, training did not continue exactly as an uninterrupted run');
+    if (!sameBits(reference, got))
+      fail('after rejected steps, training did not continue exactly as an uninterrupted run');
     return 'NaN, +Inf and −Inf gradients rejected; nothing changed; training continued bit-identically';
   });
 
@@ -284,26 +351,35 @@ export function conformanceChecks(options: ConformanceOptions): ConformanceCheck
     add('reaches exact zeros on a Lasso problem with a known solution', async () => {
       const problem: LassoProblem = lassoProblem();
       const steps = sparsity.steps ?? 1000;
-      if (!Number.isInteger(steps) || steps < 1 || steps > MAX_STEPS) fail(`sparsity.steps must be an integer in [1, ${MAX_STEPS}], got ${steps}`);
-      return withRun(problem, (ps) => sparsity.create(ps, { lambda: problem.lambda, k: problem.k }), async (run) => {
-        await run.run(steps);
-        const [v] = await run.values();
-        const wrongZeros: number[] = [];
-        const lostSupport: number[] = [];
-        for (let j = 0; j < v.length; j++) {
-          const inSupport = problem.support.includes(j);
-          if (!inSupport && v[j] !== 0) wrongZeros.push(j);
-          if (inSupport && v[j] === 0) lostSupport.push(j);
-        }
-        if (wrongZeros.length) fail(`coordinates ${wrongZeros.join(', ')} should be exactly 0 after ${steps} steps, got ${wrongZeros.map((j) => v[j].toExponential(2)).join(', ')}`);
-        if (lostSupport.length) fail(`coordinates ${lostSupport.join(', ')} of the support were set to 0`);
-        if ((sparsity.expect ?? 'lasso') === 'lasso') {
-          const err = maxError([v], problem.solution);
-          if (!(err <= problem.tolerance)) fail(`max |θ − θ̂| = ${err.toExponential(3)} (tolerance ${problem.tolerance})`);
-          return `support ${problem.support.join(',')} recovered with exact zeros elsewhere; max |θ − θ̂| = ${err.toExponential(2)}`;
-        }
-        return `support ${problem.support.join(',')} recovered with exact zeros elsewhere`;
-      });
+      if (!Number.isInteger(steps) || steps < 1 || steps > MAX_STEPS)
+        fail(`sparsity.steps must be an integer in [1, ${MAX_STEPS}], got ${steps}`);
+      return withRun(
+        problem,
+        (ps) => sparsity.create(ps, { lambda: problem.lambda, k: problem.k }),
+        async (run) => {
+          await run.run(steps);
+          const [v] = await run.values();
+          const wrongZeros: number[] = [];
+          const lostSupport: number[] = [];
+          for (let j = 0; j < v.length; j++) {
+            const inSupport = problem.support.includes(j);
+            if (!inSupport && v[j] !== 0) wrongZeros.push(j);
+            if (inSupport && v[j] === 0) lostSupport.push(j);
+          }
+          if (wrongZeros.length)
+            fail(
+              `coordinates ${wrongZeros.join(', ')} should be exactly 0 after ${steps} steps, got ${wrongZeros.map((j) => v[j].toExponential(2)).join(', ')}`,
+            );
+          if (lostSupport.length) fail(`coordinates ${lostSupport.join(', ')} of the support were set to 0`);
+          if ((sparsity.expect ?? 'lasso') === 'lasso') {
+            const err = maxError([v], problem.solution);
+            if (!(err <= problem.tolerance))
+              fail(`max |θ − θ̂| = ${err.toExponential(3)} (tolerance ${problem.tolerance})`);
+            return `support ${problem.support.join(',')} recovered with exact zeros elsewhere; max |θ − θ̂| = ${err.toExponential(2)}`;
+          }
+          return `support ${problem.support.join(',')} recovered with exact zeros elsewhere`;
+        },
+      );
     });
   }
   return checks;
@@ -320,7 +396,11 @@ export async function runConformance(options: ConformanceOptions): Promise<Confo
     try {
       results.push({ check: check.name, ok: true, message: await check.run() });
     } catch (e) {
-      results.push({ check: check.name, ok: false, message: e instanceof Error ? `${e.name}: ${e.message}` : String(e) });
+      results.push({
+        check: check.name,
+        ok: false,
+        message: e instanceof Error ? `${e.name}: ${e.message}` : String(e),
+      });
     }
   }
   return { name: options.name, ok: results.every((r) => r.ok), results };
@@ -339,7 +419,9 @@ export async function assertConformance(options: ConformanceOptions): Promise<Co
 /** The slice of a test runner's API the kit uses (vitest, jest and mocha all fit). */
 export interface TestRunner {
   describe(name: string, body: () => void): unknown;
-  it: ((name: string, body: () => Promise<unknown>, timeout?: number) => unknown) & { skip?: (name: string, body: () => Promise<unknown>) => unknown };
+  it: ((name: string, body: () => Promise<unknown>, timeout?: number) => unknown) & {
+    skip?: (name: string, body: () => Promise<unknown>) => unknown;
+  };
 }
 
 /**

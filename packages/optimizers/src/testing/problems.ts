@@ -31,9 +31,30 @@ function gaussian(rng: Random, n: number): Float64Array {
 export function quadraticProblem(): Problem {
   const rng = new Random(101);
   const shapes = [[3, 4], [4]];
-  const h = shapes.map((s) => uniform(rng, s.reduce((a, b) => a * b, 1), 0.5, 2));
-  const c = shapes.map((s) => uniform(rng, s.reduce((a, b) => a * b, 1), -1, 1));
-  const start = shapes.map((s) => uniform(rng, s.reduce((a, b) => a * b, 1), -1, 1));
+  const h = shapes.map((s) =>
+    uniform(
+      rng,
+      s.reduce((a, b) => a * b, 1),
+      0.5,
+      2,
+    ),
+  );
+  const c = shapes.map((s) =>
+    uniform(
+      rng,
+      s.reduce((a, b) => a * b, 1),
+      -1,
+      1,
+    ),
+  );
+  const start = shapes.map((s) =>
+    uniform(
+      rng,
+      s.reduce((a, b) => a * b, 1),
+      -1,
+      1,
+    ),
+  );
   return {
     name: 'quadratic',
     shapes,
@@ -136,11 +157,17 @@ export function lassoProblem(): LassoProblem {
     // r = m·λ·A_S (A_SᵀA_S)⁻¹ s_S, so that A_Sᵀ r / m = λ s_S.
     const G = new Float64Array(k * k);
     for (let a = 0; a < k; a++) for (let c = 0; c < k; c++) G[a * k + c] = colDot(A, support[a], support[c], m, n);
-    const w = solve(G, Float64Array.from(support, (j) => Math.sign(theta[j])), k);
+    const w = solve(
+      G,
+      Float64Array.from(support, (j) => Math.sign(theta[j])),
+      k,
+    );
     const r = new Float64Array(m);
     for (let i = 0; i < m; i++) for (let a = 0; a < k; a++) r[i] += m * lambda * A[i * n + support[a]] * w[a];
     const corr = matTVec(A, r, m, n).map((x) => x / m);
-    const offOk = Array.from({ length: n }, (_, j) => j).every((j) => support.includes(j) || Math.abs(corr[j]) <= 0.6 * lambda);
+    const offOk = Array.from({ length: n }, (_, j) => j).every(
+      (j) => support.includes(j) || Math.abs(corr[j]) <= 0.6 * lambda,
+    );
     if (!offOk) continue;
     const b = matVec(A, theta, m, n).map((x, i) => x + r[i]);
     return {
@@ -155,11 +182,20 @@ export function lassoProblem(): LassoProblem {
       gradient: ([x]) => leastSquaresGradient(A, b, x, m, n),
     };
   }
-  throw new ValueError('lassoProblem', 'no design met the strict-complementarity margin (cannot happen with the fixed seeds)');
+  throw new ValueError(
+    'lassoProblem',
+    'no design met the strict-complementarity margin (cannot happen with the fixed seeds)',
+  );
 }
 
 /** (1/2m)‖Ax − b‖² and its gradient Aᵀ(Ax − b)/m. */
-function leastSquaresGradient(A: Float64Array, b: Float64Array, x: ArrayLike<number>, m: number, n: number): { loss: number; grads: Float64Array[] } {
+function leastSquaresGradient(
+  A: Float64Array,
+  b: Float64Array,
+  x: ArrayLike<number>,
+  m: number,
+  n: number,
+): { loss: number; grads: Float64Array[] } {
   const r = matVec(A, x, m, n);
   let loss = 0;
   for (let i = 0; i < m; i++) {

@@ -5,7 +5,7 @@
  */
 import { GPU } from 'gpu.js';
 import type { BackendName } from '../backend.js';
-import type { AdapterInstance, BackendAdapter, CompileRequest, CompiledKernel } from './registry.js';
+import type { AdapterInstance, BackendAdapter, CompiledKernel, CompileRequest } from './registry.js';
 
 const GL: ReadonlySet<BackendName> = new Set(['webgl2', 'webgl', 'headlessgl']);
 // Outputs this large are worth gpu.js's webasm worker pool. Its own threshold is 4096 cells,
@@ -65,7 +65,8 @@ function create(name: BackendName): AdapterInstance {
       const argumentTypes: Record<string, string> = {};
       req.argNames.forEach((n, i) => {
         const k = req.kinds[i];
-        argumentTypes[n] = k === 'float' ? 'Float' : k === 'host' ? 'Array' : name === 'webgpu' ? 'Array' : 'NumberTexture';
+        argumentTypes[n] =
+          k === 'float' ? 'Float' : k === 'host' ? 'Array' : name === 'webgpu' ? 'Array' : 'NumberTexture';
       });
       const settings: Record<string, unknown> = {
         output: program.layout ? [...program.layout.dims] : [req.outSize],

@@ -41,7 +41,7 @@
  * instance by handing them to a gpu.js instance of its own) besides its own kernels.
  * @internal
  */
-import { backendName, type BackendName } from '../backend.js';
+import { type BackendName, backendName } from '../backend.js';
 import type { Tensor } from '../tensor.js';
 import { gpujsAdapter } from './gpujs.js';
 import { wasmAdapter, wasmKernels } from './wasm.js';

@@ -17,9 +17,9 @@ import { kernelOp } from '../internal.js';
 import type { MatmulParams } from '../matmul.js';
 import type { ReduceParams, SliceParams, SoftmaxParams } from '../reduce.js';
 import type { Tensor } from '../tensor.js';
-import { ROP, SOFTMAX, WasmRuntime, simdSupported } from '../wasm/runtime.js';
+import { ROP, SOFTMAX, simdSupported, WasmRuntime } from '../wasm/runtime.js';
 import { gpujsAdapter } from './gpujs.js';
-import type { AdapterInstance, BackendAdapter, CompileRequest, CompiledKernel } from './registry.js';
+import type { AdapterInstance, BackendAdapter, CompiledKernel, CompileRequest } from './registry.js';
 
 /** Output cells below which a kernel without a wasm variant runs on gpu.js's cpu mode rather than webasm. */
 const SMALL_CELLS = 4096;
@@ -60,7 +60,11 @@ function native(name: string, dims: readonly (number | boolean)[]): string {
 export const wasmKernels = {
   matmul({ a, b, m, n, k, ta, tb, batch, batchA, batchB, outShape }: MatmulParams): Tensor | null {
     if (k === 0) return null;
-    return kernelOp(outShape, native('matmul', [m, n, k, ta, tb, batch, batchA > 1 ? m * k : 0, batchB > 1 ? k * n : 0]), [a, b]);
+    return kernelOp(
+      outShape,
+      native('matmul', [m, n, k, ta, tb, batch, batchA > 1 ? m * k : 0, batchB > 1 ? k * n : 0]),
+      [a, b],
+    );
   },
   // sum, mean, max and min are recognised by their reducer (reduce.ts's SUM/MAX/MIN steps,
   // unmapped) and finish; the norms and other reducers keep the generic source
@@ -68,11 +72,18 @@ export const wasmKernels = {
     if (r.map || len === 0) return null;
     const op =
       r.step === 'acc += v;'
-        ? finish === 'acc' ? ROP.sum : finish === `(acc / ${len}.0)` ? ROP.mean : -1
-        : finish !== 'acc' ? -1
-        : r.step === 'acc = (v > acc || v != v) ? v : acc;' ? ROP.max
-        : r.step === 'acc = (v < acc || v != v) ? v : acc;' ? ROP.min
-        : -1;
+        ? finish === 'acc'
+          ? ROP.sum
+          : finish === `(acc / ${len}.0)`
+            ? ROP.mean
+            : -1
+        : finish !== 'acc'
+          ? -1
+          : r.step === 'acc = (v > acc || v != v) ? v : acc;'
+            ? ROP.max
+            : r.step === 'acc = (v < acc || v != v) ? v : acc;'
+              ? ROP.min
+              : -1;
     if (op < 0) return null;
     return kernelOp(outShape, native('reduce', [op, x.size / (len * inner), len, inner]), [x]);
   },
@@ -121,7 +132,8 @@ function envThreads(): number | undefined {
   const v = env?.SPARSEKIT_WASM_THREADS;
   if (v === undefined || v.trim() === '') return undefined;
   const t = Number(v);
-  if (!Number.isInteger(t) || t < 1) throw new ValueError('setBackend', `SPARSEKIT_WASM_THREADS must be an integer >= 1, got "${v}"`);
+  if (!Number.isInteger(t) || t < 1)
+    throw new ValueError('setBackend', `SPARSEKIT_WASM_THREADS must be an integer >= 1, got "${v}"`);
   return t;
 }
 
@@ -143,7 +155,10 @@ function create(): AdapterInstance {
     return cells < SMALL_CELLS ? (gpuCpu ??= gpujsAdapter.create('cpu')) : webasm();
   };
   // gpu.js reads the arguments from host copies
-  const onHost = (req: CompileRequest): CompileRequest => ({ ...req, kinds: req.kinds.map((k) => (k === 'device' ? 'host' : k)) });
+  const onHost = (req: CompileRequest): CompileRequest => ({
+    ...req,
+    kinds: req.kinds.map((k) => (k === 'device' ? 'host' : k)),
+  });
   return {
     resident: true,
     syncReadback: true,
@@ -191,7 +206,11 @@ function create(): AdapterInstance {
         const out = inner(...args.map(host));
         return out instanceof Promise ? out.then(resident) : resident(out);
       };
-      fallbackKernels.set(fn, { reason: `no wasm kernel: gpu.js ${engine === gpu ? 'webasm' : 'cpu'} ran kernel #${++fallbackCount} (${src.length}-character source)`, inner, engine });
+      fallbackKernels.set(fn, {
+        reason: `no wasm kernel: gpu.js ${engine === gpu ? 'webasm' : 'cpu'} ran kernel #${++fallbackCount} (${src.length}-character source)`,
+        inner,
+        engine,
+      });
       return fn;
     },
     fallbackReason(kernel: CompiledKernel): string | null {

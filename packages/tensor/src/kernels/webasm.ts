@@ -23,8 +23,11 @@ function matmul4({ a, b, m, n, k, ta, tb, batch, outShape }: MatmulParams): Tens
   if (batch !== 1 || outShape.length !== 2 || m % 4 !== 0 || k % 4 !== 0 || k === 0) return null;
   const U = 4;
   const aIdx = (r: number, u: number): string =>
-    ta ? `(k|0) * ${U * m} + ${u * m + r} + this.thread.y * 4` : `this.thread.y * ${4 * k} + (k|0) * ${U} + ${r * k + u}`;
-  const bIdx = (u: number): string => (tb ? `this.thread.x * ${k} + (k|0) * ${U} + ${u}` : `(k|0) * ${U * n} + this.thread.x + ${u * n}`);
+    ta
+      ? `(k|0) * ${U * m} + ${u * m + r} + this.thread.y * 4`
+      : `this.thread.y * ${4 * k} + (k|0) * ${U} + ${r * k + u}`;
+  const bIdx = (u: number): string =>
+    tb ? `this.thread.x * ${k} + (k|0) * ${U} + ${u}` : `(k|0) * ${U * n} + this.thread.x + ${u * n}`;
   let body = '';
   for (let u = 0; u < U; u++) {
     body += `    const b${u} = a1[${bIdx(u)}];\n`;
@@ -80,7 +83,8 @@ function webasmSource(r: Reducer, len: number, finish: string): string {
 function buildWebasmSource(r: Reducer, len: number, finish: string): string {
   const U = 8;
   const map = r.map ?? ((v: string) => v);
-  const rename = (code: string, u: number | string): string => code.replace(/\bacc\b/g, `acc${u}`).replace(/\bv\b/g, `v${u}`);
+  const rename = (code: string, u: number | string): string =>
+    code.replace(/\bacc\b/g, `acc${u}`).replace(/\bv\b/g, `v${u}`);
   const at = (offset: string): string => map(`a0[this.thread.x * ${len} + ${offset}]`);
   const lines: string[] = [];
   const blocks = Math.floor(len / U);

@@ -86,7 +86,9 @@ export class WasmAllocator {
     const want = Math.max(need, Math.min(this.top, this.maxBytes - this.top));
     const pages = Math.ceil(want / 65536);
     if (this.top + pages * 65536 > this.maxBytes || need + this.top > this.maxBytes) {
-      throw new RangeError(`wasm memory exhausted: ${size} more bytes needed beyond ${this.top} of at most ${this.maxBytes}`);
+      throw new RangeError(
+        `wasm memory exhausted: ${size} more bytes needed beyond ${this.top} of at most ${this.maxBytes}`,
+      );
     }
     this.memory.grow(pages);
     this.growths++;

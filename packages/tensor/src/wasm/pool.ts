@@ -70,7 +70,9 @@ type WorkerCtor = new (code: string, options: { eval: true; workerData: unknown 
 /** `worker_threads.Worker` when running in Node (20.16+ has `process.getBuiltinModule`), else undefined. */
 export function nodeWorkerCtor(): WorkerCtor | undefined {
   const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
-  const wt = proc?.getBuiltinModule?.('node:worker_threads') as { Worker?: WorkerCtor; isMainThread?: boolean } | undefined;
+  const wt = proc?.getBuiltinModule?.('node:worker_threads') as
+    | { Worker?: WorkerCtor; isMainThread?: boolean }
+    | undefined;
   return wt?.Worker;
 }
 
@@ -95,12 +97,16 @@ export class WorkerPool {
     wsBytes: number,
   ) {
     const Worker = nodeWorkerCtor();
-    if (!Worker) throw new BackendError('wasm', 'threads need Node worker_threads (Node 20.16+), which this runtime lacks');
+    if (!Worker)
+      throw new BackendError('wasm', 'threads need Node worker_threads (Node 20.16+), which this runtime lacks');
     const sab = new SharedArrayBuffer(CTL.SIZE * 4);
     this.control = new Int32Array(sab);
     this.fcontrol = new Float32Array(sab);
     for (let index = 1; index < threads; index++) {
-      const w = new Worker(WORKER_SOURCE, { eval: true, workerData: { module, memory, control: sab, index, wsBase, wsBytes } });
+      const w = new Worker(WORKER_SOURCE, {
+        eval: true,
+        workerData: { module, memory, control: sab, index, wsBase, wsBytes },
+      });
       // idle workers must not keep the process alive
       w.unref();
       this.workers.push(w);
@@ -114,7 +120,8 @@ export class WorkerPool {
     const deadline = Date.now() + STALL_MS;
     let r: number;
     while ((r = Atomics.load(c, CTL.READY)) < need) {
-      if (Date.now() > deadline) throw new BackendError('wasm', `only ${r} of ${need} worker threads started within ${STALL_MS} ms`);
+      if (Date.now() > deadline)
+        throw new BackendError('wasm', `only ${r} of ${need} worker threads started within ${STALL_MS} ms`);
       Atomics.wait(c, CTL.READY, r, 50);
     }
     this.ready = true;
@@ -125,7 +132,13 @@ export class WorkerPool {
    * participant, ranges[0] for the caller), calling `self(start, end)` for the caller's share,
    * and returns when every participant has finished.
    */
-  run(op: JobCode, args: readonly number[], fargs: readonly number[], ranges: ReadonlyArray<readonly [number, number]>, self: (s: number, e: number) => void): void {
+  run(
+    op: JobCode,
+    args: readonly number[],
+    fargs: readonly number[],
+    ranges: ReadonlyArray<readonly [number, number]>,
+    self: (s: number, e: number) => void,
+  ): void {
     if (this.closed) throw new BackendError('wasm', 'the worker pool was disposed');
     this.waitReady();
     const c = this.control;

@@ -11,7 +11,7 @@
 import { BackendError, ShapeError, ValueError } from '../errors.js';
 import { WasmAllocator } from './allocator.js';
 import * as generated from './modules.generated.js';
-import { JOB, MAX_THREADS, WorkerPool, nodeWorkerCtor, type JobCode } from './pool.js';
+import { JOB, type JobCode, MAX_THREADS, nodeWorkerCtor, WorkerPool } from './pool.js';
 
 /** Bytes below this offset belong to the kernels' static data (AssemblyScript's Math tables). */
 const STATIC_BYTES = 65536;
@@ -47,8 +47,34 @@ export interface WasmRuntimeOptions {
 
 interface Kernels {
   matmulWorkspaceBytes(): number;
-  matmul(a: number, b: number, c: number, m: number, n: number, k: number, ta: number, tb: number, batch: number, sA: number, sB: number, s: number, e: number, ws: number): void;
-  binary(op: number, a: number, b: number, out: number, s: number, e: number, d1: number, d2: number, d3: number, ...strides: number[]): void;
+  matmul(
+    a: number,
+    b: number,
+    c: number,
+    m: number,
+    n: number,
+    k: number,
+    ta: number,
+    tb: number,
+    batch: number,
+    sA: number,
+    sB: number,
+    s: number,
+    e: number,
+    ws: number,
+  ): void;
+  binary(
+    op: number,
+    a: number,
+    b: number,
+    out: number,
+    s: number,
+    e: number,
+    d1: number,
+    d2: number,
+    d3: number,
+    ...strides: number[]
+  ): void;
   unary(op: number, x: number, out: number, s: number, e: number): void;
   reduce(op: number, x: number, out: number, len: number, inner: number, s: number, e: number): void;
   softmax(mode: number, x: number, out: number, len: number, s: number, e: number): void;
@@ -100,7 +126,8 @@ interface Plan {
 function plan(options: WasmRuntimeOptions): Plan {
   const known = new Set(['threads', 'fma', 'initialBytes']);
   for (const key of Object.keys(options)) {
-    if (!known.has(key)) throw new ValueError('wasm', `unknown option "${key}"; expected one of threads, fma, initialBytes`);
+    if (!known.has(key))
+      throw new ValueError('wasm', `unknown option "${key}"; expected one of threads, fma, initialBytes`);
   }
   const { threads, fma = true, initialBytes = 16 << 20 } = options;
   if (threads !== undefined && (!Number.isInteger(threads) || threads < 1 || threads > MAX_THREADS)) {
@@ -108,18 +135,30 @@ function plan(options: WasmRuntimeOptions): Plan {
   }
   if (typeof fma !== 'boolean') throw new ValueError('wasm', `fma must be a boolean, got ${typeof fma}`);
   if (!Number.isInteger(initialBytes) || initialBytes < 0 || initialBytes > generated.MAX_PAGES * PAGE) {
-    throw new ValueError('wasm', `initialBytes must be an integer in [0, ${generated.MAX_PAGES * PAGE}], got ${String(initialBytes)}`);
+    throw new ValueError(
+      'wasm',
+      `initialBytes must be an integer in [0, ${generated.MAX_PAGES * PAGE}], got ${String(initialBytes)}`,
+    );
   }
   const poolable = canShareMemory() && nodeWorkerCtor() !== undefined;
   const cores = coreCount();
   const t = threads ?? (poolable ? Math.min(4, Math.max(1, cores)) : 1);
   if (t > 1 && !poolable) {
-    throw new BackendError('wasm', `threads: ${t} needs SharedArrayBuffer and worker threads, which this runtime lacks; use threads: 1`);
+    throw new BackendError(
+      'wasm',
+      `threads: ${t} needs SharedArrayBuffer and worker threads, which this runtime lacks; use threads: 1`,
+    );
   }
   const useFma = fma && fmaSupported();
   const shared = t > 1;
   const variant = useFma ? (shared ? 'fmaShared' : 'fma') : shared ? 'simdShared' : 'simd';
-  return { variant, threads: t, shared, fma: useFma, initialPages: Math.max(1, Math.ceil((STATIC_BYTES + initialBytes) / PAGE)) };
+  return {
+    variant,
+    threads: t,
+    shared,
+    fma: useFma,
+    initialPages: Math.max(1, Math.ceil((STATIC_BYTES + initialBytes) / PAGE)),
+  };
 }
 
 function coreCount(): number {
@@ -154,7 +193,10 @@ export interface Operand {
  * (0 where broadcast), size-1 dimensions dropped, neighbours merged where both operands
  * stay contiguous across them. Undefined when more than 4 dimensions remain.
  */
-export function broadcastPlan(a: readonly number[], b: readonly number[]): { out: number[]; dims: number[]; sa: number[]; sb: number[] } | undefined {
+export function broadcastPlan(
+  a: readonly number[],
+  b: readonly number[],
+): { out: number[]; dims: number[]; sa: number[]; sb: number[] } | undefined {
   const r = Math.max(a.length, b.length);
   const pa = [...new Array<number>(r - a.length).fill(1), ...a];
   const pb = [...new Array<number>(r - b.length).fill(1), ...b];
@@ -229,7 +271,9 @@ export class WasmRuntime {
     this.fma = p.fma;
     this.shared = p.shared;
     this.memory = new WebAssembly.Memory(
-      p.shared ? { initial: p.initialPages, maximum: generated.MAX_PAGES, shared: true } : { initial: p.initialPages, maximum: generated.MAX_PAGES },
+      p.shared
+        ? { initial: p.initialPages, maximum: generated.MAX_PAGES, shared: true }
+        : { initial: p.initialPages, maximum: generated.MAX_PAGES },
     );
     this.k = new WebAssembly.Instance(module, { env: { memory: this.memory } }).exports as unknown as Kernels;
     this.allocator = new WasmAllocator(this.memory, STATIC_BYTES, generated.MAX_PAGES * PAGE);
@@ -299,7 +343,15 @@ export class WasmRuntime {
     return this.f32().slice(ptr >>> 2, (ptr >>> 2) + n);
   }
 
-  private run(op: JobCode, parallel: boolean, total: number, align: number, args: number[], fargs: number[], self: (s: number, e: number) => void): void {
+  private run(
+    op: JobCode,
+    parallel: boolean,
+    total: number,
+    align: number,
+    args: number[],
+    fargs: number[],
+    self: (s: number, e: number) => void,
+  ): void {
     this.check();
     if (!this.pool || !parallel || total < 2 * align) {
       if (total > 0) self(0, total);
@@ -316,7 +368,19 @@ export class WasmRuntime {
    * C = op(A)·op(B), `batch` products; A is m×k (stored k×m when `ta`), B is k×n (stored n×k
    * when `tb`). `strideA`/`strideB` are the element strides between batches (0 shares one 2-D operand).
    */
-  matmul(a: number, b: number, c: number, m: number, n: number, k: number, ta: boolean, tb: boolean, batch = 1, strideA = m * k, strideB = k * n): void {
+  matmul(
+    a: number,
+    b: number,
+    c: number,
+    m: number,
+    n: number,
+    k: number,
+    ta: boolean,
+    tb: boolean,
+    batch = 1,
+    strideA = m * k,
+    strideB = k * n,
+  ): void {
     const args = [a, b, c, m, n, k, ta ? 1 : 0, tb ? 1 : 0, batch, strideA, strideB];
     const ws = this.wsBase;
     const rows = batch * m;
@@ -328,7 +392,11 @@ export class WasmRuntime {
   /** out = a ∘ b with broadcasting; `op` is a kernel op code (OP_ADD…). Returns the output shape. */
   binary(op: number, a: Operand, b: Operand, out: number): number[] {
     const p = broadcastPlan(a.shape, b.shape);
-    if (!p) throw new ShapeError('wasm', `broadcast of [${a.shape.join(', ')}] and [${b.shape.join(', ')}] needs more than 4 dimensions`);
+    if (!p)
+      throw new ShapeError(
+        'wasm',
+        `broadcast of [${a.shape.join(', ')}] and [${b.shape.join(', ')}] needs more than 4 dimensions`,
+      );
     const [, d1, d2, d3] = p.dims;
     const total = p.dims.reduce((x, y) => x * y, 1);
     const args = [op, a.ptr, b.ptr, out, d1, d2, d3, ...p.sa, ...p.sb];
@@ -340,17 +408,23 @@ export class WasmRuntime {
 
   /** out = f(x) over `n` cells; `op` is a kernel op code (UOP_NEG…). */
   unary(op: number, x: number, out: number, n: number): void {
-    this.run(JOB.unary, n >= PARALLEL_MIN.elementwise, n, 16, [op, x, out], [], (s, e) => this.k.unary(op, x, out, s, e));
+    this.run(JOB.unary, n >= PARALLEL_MIN.elementwise, n, 16, [op, x, out], [], (s, e) =>
+      this.k.unary(op, x, out, s, e),
+    );
   }
 
   /** Reduces x viewed as [outer, len, inner] along len; `op` is ROP_SUM, ROP_MAX, ROP_MIN or ROP_MEAN. */
   reduce(op: number, x: number, out: number, outer: number, len: number, inner: number): void {
-    this.run(JOB.reduce, outer * len * inner >= PARALLEL_MIN.rows, outer, 1, [op, x, out, len, inner], [], (s, e) => this.k.reduce(op, x, out, len, inner, s, e));
+    this.run(JOB.reduce, outer * len * inner >= PARALLEL_MIN.rows, outer, 1, [op, x, out, len, inner], [], (s, e) =>
+      this.k.reduce(op, x, out, len, inner, s, e),
+    );
   }
 
   /** Row-wise softmax (mode 0), logSoftmax (1) or logSumExp (2, one cell per row) of `rows`×`len`. */
   softmax(mode: number, x: number, out: number, rows: number, len: number): void {
-    this.run(JOB.softmax, rows * len >= PARALLEL_MIN.rows, rows, 1, [mode, x, out, len], [], (s, e) => this.k.softmax(mode, x, out, len, s, e));
+    this.run(JOB.softmax, rows * len >= PARALLEL_MIN.rows, rows, 1, [mode, x, out, len], [], (s, e) =>
+      this.k.softmax(mode, x, out, len, s, e),
+    );
   }
 
   /**
@@ -359,8 +433,18 @@ export class WasmRuntime {
    * in float64 here and rounded once: 1 − f32(0.999) would be off by 1.3e-5.
    */
   adam(theta: number, grad: number, m: number, v: number, n: number, h: AdamStep): void {
-    const f = [h.beta1, 1 - h.beta1, h.beta2, 1 - h.beta2, h.lr / (1 - Math.pow(h.beta1, h.step)), 1 / (1 - Math.pow(h.beta2, h.step)), h.eps].map(Math.fround);
-    this.run(JOB.adam, n >= PARALLEL_MIN.adam, n, 16, [theta, grad, m, v], f, (s, e) => this.k.adam(theta, grad, m, v, s, e, ...f));
+    const f = [
+      h.beta1,
+      1 - h.beta1,
+      h.beta2,
+      1 - h.beta2,
+      h.lr / (1 - h.beta1 ** h.step),
+      1 / (1 - h.beta2 ** h.step),
+      h.eps,
+    ].map(Math.fround);
+    this.run(JOB.adam, n >= PARALLEL_MIN.adam, n, 16, [theta, grad, m, v], f, (s, e) =>
+      this.k.adam(theta, grad, m, v, s, e, ...f),
+    );
   }
 
   /** Stops the worker threads; the memory and its tensors become unusable. */
@@ -373,8 +457,20 @@ export class WasmRuntime {
 
 /** Kernel op codes, as exported by the module (assembly/kernels.ts). */
 export const OP = {
-  add: 0, sub: 1, mul: 2, div: 3, maximum: 4, minimum: 5, equal: 6, notEqual: 7, greater: 8,
-  greaterEqual: 9, less: 10, lessEqual: 11, softThreshold: 12, hardThreshold: 13,
+  add: 0,
+  sub: 1,
+  mul: 2,
+  div: 3,
+  maximum: 4,
+  minimum: 5,
+  equal: 6,
+  notEqual: 7,
+  greater: 8,
+  greaterEqual: 9,
+  less: 10,
+  lessEqual: 11,
+  softThreshold: 12,
+  hardThreshold: 13,
 } as const;
 export const UOP = { neg: 0, abs: 1, sqrt: 2, square: 3, relu: 4, leakyRelu: 5, exp: 6, sigmoid: 7, sign: 8 } as const;
 export const ROP = { sum: 0, max: 1, min: 2, mean: 3 } as const;

@@ -90,7 +90,11 @@ async function main(): Promise<void> {
     }
     // Guard against a case that silently switched the backend under the others.
     if (T.getBackend().name !== backend) {
-      result = { ...result, ok: false, error: `${result.error ?? ''}\nbackend changed to '${T.getBackend().name}' during this case`.trim() };
+      result = {
+        ...result,
+        ok: false,
+        error: `${result.error ?? ''}\nbackend changed to '${T.getBackend().name}' during this case`.trim(),
+      };
     }
     state.results.push(result);
     emit({ type: 'result', ...result });

@@ -1,4 +1,6 @@
 #!/usr/bin/env node
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 /**
  * Runs the backend-parity suite (test/parity/cases.ts) in headless Chromium on WebGL2 and
  * WebGPU.
@@ -22,10 +24,8 @@
  * SPARSEKIT_BROWSER_VERBOSE=1 (echo the page's console).
  */
 import { createServer } from 'node:http';
-import { mkdirSync, writeFileSync, existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { execFileSync } from 'node:child_process';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const pkgRoot = resolve(here, '../..');
@@ -119,7 +119,7 @@ async function bundle() {
   });
   for (const w of result.warnings) log(`esbuild warning: ${w.text}`);
   const files = new Map();
-  for (const f of result.outputFiles) files.set('/' + f.path.split('/').pop(), f.contents);
+  for (const f of result.outputFiles) files.set(`/${f.path.split('/').pop()}`, f.contents);
   return files;
 }
 
@@ -182,7 +182,7 @@ async function runBackend(browser, baseUrl, backend) {
       let m;
       try {
         m = JSON.parse(text.slice(MARK.length));
-      } catch (e) {
+      } catch {
         pending.push(`unparsable message: ${text.slice(0, 200)}`);
         return;
       }
@@ -193,7 +193,9 @@ async function runBackend(browser, baseUrl, backend) {
         lane.info = m.info;
         lane.userAgent = m.userAgent;
         lane.crossOriginIsolated = m.crossOriginIsolated;
-        log(`[${backend}] running ${lane.total} cases on '${m.info.name}' (${m.info.reason}); crossOriginIsolated=${m.crossOriginIsolated}`);
+        log(
+          `[${backend}] running ${lane.total} cases on '${m.info.name}' (${m.info.reason}); crossOriginIsolated=${m.crossOriginIsolated}`,
+        );
       } else if (m.type === 'result') {
         const r = { name: m.name, ok: m.ok, error: m.error, ms: Math.round(m.ms) };
         if (pending.length) r.console = pending;
@@ -221,7 +223,10 @@ async function runBackend(browser, baseUrl, backend) {
     page.on('crash', () => settle('crash'));
     const timer = setTimeout(() => settle('timeout'), timeoutS * 1000);
     const startTimer = setTimeout(() => lane.cases === null && settle('nostart'), 60_000);
-    await page.goto(`${baseUrl}/index.html?backend=${encodeURIComponent(backend)}`, { waitUntil: 'load', timeout: 60_000 });
+    await page.goto(`${baseUrl}/index.html?backend=${encodeURIComponent(backend)}`, {
+      waitUntil: 'load',
+      timeout: 60_000,
+    });
     const how = await finished;
     clearTimeout(timer);
     clearTimeout(startTimer);
@@ -277,11 +282,18 @@ async function main() {
     const { port } = server.address();
     const baseUrl = `http://127.0.0.1:${port}`;
     const { chromium } = await import('playwright-core');
-    browser = await chromium.launch({ executablePath: chromiumPath, headless: true, args: CHROMIUM_ARGS, timeout: 60_000 });
+    browser = await chromium.launch({
+      executablePath: chromiumPath,
+      headless: true,
+      args: CHROMIUM_ARGS,
+      timeout: 60_000,
+    });
     log(`browser lane: ${summary.chromiumVersion ?? chromiumPath}, serving ${baseUrl}`);
     for (let i = 0; i < backends.length; i++) lanes[i] = await runBackend(browser, baseUrl, backends[i]);
   } catch (e) {
-    for (const lane of lanes) if (!lane.crashed && lane.results.length === 0) breakLane(lane, `the browser lane failed to start: ${e?.stack ?? e}`);
+    for (const lane of lanes)
+      if (!lane.crashed && lane.results.length === 0)
+        breakLane(lane, `the browser lane failed to start: ${e?.stack ?? e}`);
     log(`browser lane FAILED TO START: ${e?.stack ?? e}`);
   } finally {
     if (browser) await Promise.race([browser.close().catch(() => {}), new Promise((r) => setTimeout(r, 15_000))]);
@@ -295,7 +307,9 @@ async function main() {
   summary.durationMs = Date.now() - t0;
   mkdirSync(dirname(outFile), { recursive: true });
   writeFileSync(outFile, JSON.stringify(summary, null, 2));
-  const per = lanes.map((l) => `${l.backend}: ${l.passed} passed, ${l.failed} failed${l.crashed ? ' (lane broken)' : ''}`).join('; ');
+  const per = lanes
+    .map((l) => `${l.backend}: ${l.passed} passed, ${l.failed} failed${l.crashed ? ' (lane broken)' : ''}`)
+    .join('; ');
   log(`browser lane: ${per}; summary in ${outFile}`);
   return summary.failed === 0 && lanes.every((l) => !l.crashed) ? 0 : 1;
 }

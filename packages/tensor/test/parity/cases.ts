@@ -23,6 +23,7 @@ import type * as TensorModule from '../../src/index.js';
 import {
   argRef,
   binaryRef,
+  type Dense,
   dense,
   f32,
   lseRef,
@@ -36,7 +37,6 @@ import {
   topKMaskRef,
   transposeRef,
   unaryRef,
-  type Dense,
 } from './reference.js';
 
 type T = typeof TensorModule;
@@ -94,7 +94,9 @@ export function parityCases(T: T): ParityCase[] {
         throw new Error(`${name}: element ${i} is ${g}, reference ${r}`);
       }
       if (Math.abs(g - r) > tol.atol + tol.rtol * Math.abs(r)) {
-        throw new Error(`${name}: element ${i} is ${g}, reference ${r} (|diff| ${Math.abs(g - r)}, rtol ${tol.rtol}, atol ${tol.atol})`);
+        throw new Error(
+          `${name}: element ${i} is ${g}, reference ${r} (|diff| ${Math.abs(g - r)}, rtol ${tol.rtol}, atol ${tol.atol})`,
+        );
       }
     }
   }
@@ -105,7 +107,14 @@ export function parityCases(T: T): ParityCase[] {
   };
 
   // Shapes: 1×1, 1×n, n×1, sizes not a multiple of 4, and one large enough for thread pools.
-  const SHAPES: number[][] = [[1, 1], [1, 7], [7, 1], [5, 13], [3, 4, 5], [257, 259]];
+  const SHAPES: number[][] = [
+    [1, 1],
+    [1, 7],
+    [7, 1],
+    [5, 13],
+    [3, 4, 5],
+    [257, 259],
+  ];
   const exactUnary = new Set(['neg', 'abs', 'sign', 'relu', 'leakyRelu', 'square']);
   const unaryOps: Record<string, (x: Tensor) => Tensor> = {
     neg: T.neg,
@@ -134,12 +143,25 @@ export function parityCases(T: T): ParityCase[] {
       const x = specials([2, 7]);
       const ref = map([x], unaryRef[name]);
       // float32 overflows where float64 does not: compare with the float32 semantics.
-      if (name === 'square') for (let i = 0; i < ref.data.length; i++) ref.data[i] = f32(f32(x.data[i]) * f32(x.data[i]));
+      if (name === 'square')
+        for (let i = 0; i < ref.data.length; i++) ref.data[i] = f32(f32(x.data[i]) * f32(x.data[i]));
       await check(`${name} specials`, fn(up(x)), ref, exactUnary.has(name) ? EXACT : TRANS());
     });
   }
 
-  const exactBinary = new Set(['add', 'sub', 'mul', 'maximum', 'minimum', 'equal', 'notEqual', 'greater', 'greaterEqual', 'less', 'lessEqual']);
+  const exactBinary = new Set([
+    'add',
+    'sub',
+    'mul',
+    'maximum',
+    'minimum',
+    'equal',
+    'notEqual',
+    'greater',
+    'greaterEqual',
+    'less',
+    'lessEqual',
+  ]);
   const binaryOps: Record<string, (a: Tensor | number, b: Tensor | number) => Tensor> = {
     add: T.add,
     sub: T.sub,
@@ -156,11 +178,23 @@ export function parityCases(T: T): ParityCase[] {
     lessEqual: T.lessEqual,
   };
   const PAIRS: Array<[number[], number[]]> = [
-    [[5, 13], [5, 13]],
-    [[5, 1], [1, 7]],
-    [[3, 4, 5], [4, 1]],
+    [
+      [5, 13],
+      [5, 13],
+    ],
+    [
+      [5, 1],
+      [1, 7],
+    ],
+    [
+      [3, 4, 5],
+      [4, 1],
+    ],
     [[3, 1, 5], [5]],
-    [[1, 1], [6, 3]],
+    [
+      [1, 1],
+      [6, 3],
+    ],
     [[257, 259], [259]],
   ];
   for (const [name, fn] of Object.entries(binaryOps)) {
@@ -170,21 +204,34 @@ export function parityCases(T: T): ParityCase[] {
         const a = randomDense(sa, name === 'pow' ? 0.1 : -4, 4);
         const b = name === 'pow' ? randomDense(sb, -2, 2) : randomDense(sb, -4, 4);
         // Ties for the comparisons and equal.
-        if (name.includes('qual')) for (let i = 0; i < Math.min(a.data.length, b.data.length); i += 3) b.data[i] = a.data[i];
+        if (name.includes('qual'))
+          for (let i = 0; i < Math.min(a.data.length, b.data.length); i += 3) b.data[i] = a.data[i];
         await check(name, fn(up(a), up(b)), map([a, b], binaryRef[name]), tol());
       });
     }
     add(`${name} with a scalar on either side`, async () => {
       const a = randomDense([4, 9], name === 'pow' ? 0.1 : -4, 4);
       const s = name === 'pow' ? 2 : 1.5;
-      await check(`${name}(t, s)`, fn(up(a), s), map([a], (x) => binaryRef[name](x, s)), tol());
-      if (name !== 'pow') await check(`${name}(s, t)`, fn(s, up(a)), map([a], (x) => binaryRef[name](s, x)), tol());
+      await check(
+        `${name}(t, s)`,
+        fn(up(a), s),
+        map([a], (x) => binaryRef[name](x, s)),
+        tol(),
+      );
+      if (name !== 'pow')
+        await check(
+          `${name}(s, t)`,
+          fn(s, up(a)),
+          map([a], (x) => binaryRef[name](s, x)),
+          tol(),
+        );
     });
     add(`${name} propagates NaN/Inf`, async () => {
       const a = specials([2, 7]);
       const b = dense([1, 7], [1, -1, 0, 2, Infinity, NaN, -0.5]);
       const ref = map([a, b], binaryRef[name]);
-      if (name === 'mul' || name === 'add' || name === 'sub') for (let i = 0; i < ref.data.length; i++) ref.data[i] = f32(ref.data[i]);
+      if (name === 'mul' || name === 'add' || name === 'sub')
+        for (let i = 0; i < ref.data.length; i++) ref.data[i] = f32(ref.data[i]);
       await check(`${name} specials`, fn(up(a), up(b)), ref, tol());
     });
   }
@@ -197,14 +244,39 @@ export function parityCases(T: T): ParityCase[] {
   add('clip, where, softThreshold, hardThreshold (with NaN)', async () => {
     const x = randomDense([9, 11], -3, 3);
     x.data[5] = NaN;
-    await check('clip', T.clip(up(x), -1, 0.5), map([x], (v) => (v < -1 ? -1 : v > 0.5 ? 0.5 : v)), EXACT);
-    await check('softThreshold', T.softThreshold(up(x), 0.75), map([x], (v) => (Number.isNaN(v) ? NaN : Math.sign(v) * Math.max(Math.abs(v) - 0.75, 0))), EXACT);
-    await check('hardThreshold', T.hardThreshold(up(x), 0.75), map([x], (v) => (Number.isNaN(v) ? NaN : Math.abs(v) > 0.75 ? v : 0)), EXACT);
+    await check(
+      'clip',
+      T.clip(up(x), -1, 0.5),
+      map([x], (v) => (v < -1 ? -1 : Math.min(v, 0.5))),
+      EXACT,
+    );
+    await check(
+      'softThreshold',
+      T.softThreshold(up(x), 0.75),
+      map([x], (v) => (Number.isNaN(v) ? NaN : Math.sign(v) * Math.max(Math.abs(v) - 0.75, 0))),
+      EXACT,
+    );
+    await check(
+      'hardThreshold',
+      T.hardThreshold(up(x), 0.75),
+      map([x], (v) => (Number.isNaN(v) ? NaN : Math.abs(v) > 0.75 ? v : 0)),
+      EXACT,
+    );
     const c = randomDense([9, 1], -1, 1);
     const y = randomDense([11], -1, 1);
-    await check('where', T.where(T.greater(up(c), 0), up(x), up(y)), map([c, x, y], (cv, xv, yv) => (cv > 0 ? xv : yv)), EXACT);
+    await check(
+      'where',
+      T.where(T.greater(up(c), 0), up(x), up(y)),
+      map([c, x, y], (cv, xv, yv) => (cv > 0 ? xv : yv)),
+      EXACT,
+    );
     const t = randomDense([1, 11], 0, 1);
-    await check('softThreshold tensor t', T.softThreshold(up(x), up(t)), map([x, t], (v, s) => (Number.isNaN(v) ? NaN : Math.sign(v) * Math.max(Math.abs(v) - s, 0))), EXACT);
+    await check(
+      'softThreshold tensor t',
+      T.softThreshold(up(x), up(t)),
+      map([x, t], (v, s) => (Number.isNaN(v) ? NaN : Math.sign(v) * Math.max(Math.abs(v) - s, 0))),
+      EXACT,
+    );
   });
 
   add('a fused chain of 12 ops equals the op-by-op reference', async () => {
@@ -214,7 +286,7 @@ export function parityCases(T: T): ParityCase[] {
     const steps: Array<[(u: Tensor) => Tensor, (v: number) => number]> = [
       [(u) => T.mul(u, 1.5), (v) => f32(v * 1.5)],
       [(u) => T.add(u, 0.25), (v) => f32(v + 0.25)],
-      [T.relu, (v) => (v < 0 ? 0 : v)],
+      [T.relu, (v) => Math.max(v, 0)],
       [(u) => T.sub(u, 1), (v) => f32(v - 1)],
       [T.tanh, Math.tanh],
       [T.exp, Math.exp],
@@ -257,7 +329,12 @@ export function parityCases(T: T): ParityCase[] {
       const a = randomDense(sa, -1, 1);
       const b = randomDense(sb, -1, 1);
       const k = ta ? sa[sa.length - 2] : sa[sa.length - 1];
-      await check('matmul', T.matmul(up(a), up(b), { transposeA: ta, transposeB: tb }), matmulRef(a, b, ta, tb), ACC(k));
+      await check(
+        'matmul',
+        T.matmul(up(a), up(b), { transposeA: ta, transposeB: tb }),
+        matmulRef(a, b, ta, tb),
+        ACC(k),
+      );
     });
   }
 
@@ -272,13 +349,28 @@ export function parityCases(T: T): ParityCase[] {
     ['normLInf', T.normLInf, (v) => maxRef(v.map(Math.abs))],
   ];
   for (const [name, fn, ref] of reducers) {
-    for (const shape of [[1, 1], [7, 1], [1, 7], [3, 4, 5]]) {
+    for (const shape of [
+      [1, 1],
+      [7, 1],
+      [1, 7],
+      [3, 4, 5],
+    ]) {
       add(`${name} over all and each axis of ${JSON.stringify(shape)}`, async () => {
         const x = randomDense(shape);
         await check(`${name} all`, fn(up(x), {}), reduceRef(x, undefined, ref), ACC(x.data.length));
         for (let ax = -shape.length; ax < shape.length; ax++) {
-          await check(`${name} axis ${ax}`, fn(up(x), { axis: ax }), reduceRef(x, ax, ref), ACC(shape[(ax + shape.length) % shape.length]));
-          await check(`${name} axis ${ax} keepDims`, fn(up(x), { axis: ax, keepDims: true }), reduceRef(x, ax, ref, true), ACC(shape[(ax + shape.length) % shape.length]));
+          await check(
+            `${name} axis ${ax}`,
+            fn(up(x), { axis: ax }),
+            reduceRef(x, ax, ref),
+            ACC(shape[(ax + shape.length) % shape.length]),
+          );
+          await check(
+            `${name} axis ${ax} keepDims`,
+            fn(up(x), { axis: ax, keepDims: true }),
+            reduceRef(x, ax, ref, true),
+            ACC(shape[(ax + shape.length) % shape.length]),
+          );
         }
       });
     }
@@ -298,8 +390,26 @@ export function parityCases(T: T): ParityCase[] {
     x.data[3] = x.data[1];
     if (ieee()) x.data[40] = NaN;
     for (let ax = 0; ax < 3; ax++) {
-      await check(`argmax ${ax}`, T.argmax(up(x), ax), reduceRef(x, ax, argRef((a, b) => a > b)), EXACT);
-      await check(`argmin ${ax}`, T.argmin(up(x), ax), reduceRef(x, ax, argRef((a, b) => a < b)), EXACT);
+      await check(
+        `argmax ${ax}`,
+        T.argmax(up(x), ax),
+        reduceRef(
+          x,
+          ax,
+          argRef((a, b) => a > b),
+        ),
+        EXACT,
+      );
+      await check(
+        `argmin ${ax}`,
+        T.argmin(up(x), ax),
+        reduceRef(
+          x,
+          ax,
+          argRef((a, b) => a < b),
+        ),
+        EXACT,
+      );
     }
   });
 
@@ -308,24 +418,47 @@ export function parityCases(T: T): ParityCase[] {
     for (let i = 0; i < 1024; i++) x.data[i] = x.data[i] * 100 + 1000;
     const lse = reduceRef(x, -1, lseRef, true);
     await check('logSumExp', T.logSumExp(up(x), { axis: -1, keepDims: true }), lse, { rtol: 1e-5, atol: 1e-4 });
-    await check('softmax', T.softmax(up(x)), map([x, lse], (v, l) => Math.exp(v - l)), { rtol: 1e-3, atol: 1e-6 });
-    await check('logSoftmax', T.logSoftmax(up(x)), map([x, lse], (v, l) => v - l), { rtol: 1e-4, atol: 1e-3 });
+    await check(
+      'softmax',
+      T.softmax(up(x)),
+      map([x, lse], (v, l) => Math.exp(v - l)),
+      { rtol: 1e-3, atol: 1e-6 },
+    );
+    await check(
+      'logSoftmax',
+      T.logSoftmax(up(x)),
+      map([x, lse], (v, l) => v - l),
+      { rtol: 1e-4, atol: 1e-3 },
+    );
     const y = randomDense([3, 4, 5]);
-    await check('softmax axis 0', T.softmax(up(y), 0), map([y, reduceRef(y, 0, lseRef, true)], (v, l) => Math.exp(v - l)), { rtol: 1e-4, atol: 1e-6 });
+    await check(
+      'softmax axis 0',
+      T.softmax(up(y), 0),
+      map([y, reduceRef(y, 0, lseRef, true)], (v, l) => Math.exp(v - l)),
+      { rtol: 1e-4, atol: 1e-6 },
+    );
   });
 
   add('transpose 2-D and 3-D permutations', async () => {
     const x = randomDense([7, 5]);
     await check('transpose 2-D', T.transpose(up(x)), transposeRef(x, [1, 0]), EXACT);
     const y = randomDense([3, 4, 5]);
-    for (const perm of [[0, 2, 1], [2, 0, 1], [1, 2, 0], [2, 1, 0]]) {
+    for (const perm of [
+      [0, 2, 1],
+      [2, 0, 1],
+      [1, 2, 0],
+      [2, 1, 0],
+    ]) {
       await check(`transpose ${perm}`, T.transpose(up(y), perm), transposeRef(y, perm), EXACT);
     }
   });
 
   add('gather checks tensor indices, computed on the device too', async () => {
     const x = randomDense([6, 5]);
-    const colsRef = (cols: number[]): Dense => ({ shape: [6, cols.length], data: Float64Array.from([...Array(6).keys()].flatMap((r) => cols.map((c) => x.data[r * 5 + c]))) });
+    const colsRef = (cols: number[]): Dense => ({
+      shape: [6, cols.length],
+      data: Float64Array.from([...Array(6).keys()].flatMap((r) => cols.map((c) => x.data[r * 5 + c]))),
+    });
     // Indices computed by a kernel (device-resident on GL and WebGPU): 0.5·[4, 2] = [2, 1].
     await check('gather computed cols', T.gather(up(x), T.mul(T.tensor([4, 2]), 0.5), 1), colsRef([2, 1]), EXACT);
     const bad = T.mul(T.tensor([4, 12]), 0.5); // [2, 6]: 6 is past the 5 columns
@@ -355,9 +488,22 @@ export function parityCases(T: T): ParityCase[] {
     await check('reshape', T.reshape(up(x), [3, -1]), { shape: [3, 10], data: x.data }, EXACT);
     await check('sliceRows', T.sliceRows(up(x), 2, 5), { shape: [3, 5], data: x.data.slice(10, 25) }, EXACT);
     const rows = [4, 0, 4, 1];
-    await check('gather rows', T.gather(up(x), rows), { shape: [4, 5], data: Float64Array.from(rows.flatMap((r) => Array.from(x.data.slice(r * 5, r * 5 + 5)))) }, EXACT);
+    await check(
+      'gather rows',
+      T.gather(up(x), rows),
+      { shape: [4, 5], data: Float64Array.from(rows.flatMap((r) => Array.from(x.data.slice(r * 5, r * 5 + 5)))) },
+      EXACT,
+    );
     const cols = [2, 2, 0];
-    await check('gather cols', T.gather(up(x), T.tensor(cols), 1), { shape: [6, 3], data: Float64Array.from([...Array(6).keys()].flatMap((r) => cols.map((c) => x.data[r * 5 + c]))) }, EXACT);
+    await check(
+      'gather cols',
+      T.gather(up(x), T.tensor(cols), 1),
+      {
+        shape: [6, 3],
+        data: Float64Array.from([...Array(6).keys()].flatMap((r) => cols.map((c) => x.data[r * 5 + c]))),
+      },
+      EXACT,
+    );
     const y = randomDense([6, 2]);
     const cat = new Float64Array(6 * 7);
     for (let r = 0; r < 6; r++) {
@@ -365,7 +511,12 @@ export function parityCases(T: T): ParityCase[] {
       for (let c = 0; c < 2; c++) cat[r * 7 + 5 + c] = y.data[r * 2 + c];
     }
     await check('concat axis 1', T.concat([up(x), up(y)], 1), { shape: [6, 7], data: cat }, EXACT);
-    await check('concat axis 0', T.concat([up(x), up(x)], 0), { shape: [12, 5], data: Float64Array.from([...x.data, ...x.data]) }, EXACT);
+    await check(
+      'concat axis 0',
+      T.concat([up(x), up(x)], 0),
+      { shape: [12, 5], data: Float64Array.from([...x.data, ...x.data]) },
+      EXACT,
+    );
     const labels = [3, 0, 9, 3];
     const oh = new Float64Array(40);
     labels.forEach((l, i) => (oh[i * 10 + l] = 1));
@@ -376,9 +527,15 @@ export function parityCases(T: T): ParityCase[] {
     const x = randomDense([6, 9]);
     x.data[1] = -x.data[0];
     const perRow = new Float64Array(54);
-    for (let r = 0; r < 6; r++) topKMaskRef(Array.from(x.data.slice(r * 9, r * 9 + 9)), 3).forEach((m, c) => (perRow[r * 9 + c] = m));
+    for (let r = 0; r < 6; r++)
+      topKMaskRef(Array.from(x.data.slice(r * 9, r * 9 + 9)), 3).forEach((m, c) => (perRow[r * 9 + c] = m));
     await check('topKMask rows', T.topKMask(up(x), 3, { axis: -1 }), { shape: [6, 9], data: perRow }, EXACT);
-    await check('topKMask all', T.topKMask(up(x), 10), { shape: [6, 9], data: Float64Array.from(topKMaskRef(Array.from(x.data), 10)) }, EXACT);
+    await check(
+      'topKMask all',
+      T.topKMask(up(x), 10),
+      { shape: [6, 9], data: Float64Array.from(topKMaskRef(Array.from(x.data), 10)) },
+      EXACT,
+    );
   });
   add('topKMask on large groups (bitonic sort): whole tensor, rows, columns; ties and NaN', async () => {
     const x = randomDense([60, 50]);
@@ -388,10 +545,16 @@ export function parityCases(T: T): ParityCase[] {
     await check('topKMask 3000 → 700', T.topKMask(up(x), 700), { shape: [60, 50], data: all }, EXACT);
     const y = randomDense([3, 2100]);
     const rows = new Float64Array(y.data.length);
-    for (let r = 0; r < 3; r++) topKMaskRef(Array.from(y.data.slice(r * 2100, (r + 1) * 2100)), 333).forEach((m, c) => (rows[r * 2100 + c] = m));
+    for (let r = 0; r < 3; r++)
+      topKMaskRef(Array.from(y.data.slice(r * 2100, (r + 1) * 2100)), 333).forEach((m, c) => (rows[r * 2100 + c] = m));
     await check('topKMask rows of 2100', T.topKMask(up(y), 333, { axis: -1 }), { shape: [3, 2100], data: rows }, EXACT);
     const z = transposeRef(y, [1, 0]);
-    await check('topKMask columns of 2100', T.topKMask(up(z), 333, { axis: 0 }), transposeRef({ shape: [3, 2100], data: rows }, [1, 0]), EXACT);
+    await check(
+      'topKMask columns of 2100',
+      T.topKMask(up(z), 333, { axis: 0 }),
+      transposeRef({ shape: [3, 2100], data: rows }, [1, 0]),
+      EXACT,
+    );
     await check('topKMask k >= n', T.topKMask(up(dense([3], [Infinity, 1, NaN])), 3), dense([3], [1, 1, 1]), EXACT);
   });
 
@@ -400,7 +563,12 @@ export function parityCases(T: T): ParityCase[] {
     for (let r = 0; r < 8; r++) x.data[r * 5 + 2] = 0;
     const norms = reduceRef(x, 0, (v) => Math.sqrt(sumRef(v.map((a) => a * a))), true);
     await check('columnNorms', T.columnNorms(up(x)), norms, ACC(8));
-    await check('normalizeColumns', T.normalizeColumns(up(x)), map([x, norms], (v, n) => (n > 1e-12 ? v / n : v)), TRANS());
+    await check(
+      'normalizeColumns',
+      T.normalizeColumns(up(x)),
+      map([x, norms], (v, n) => (n > 1e-12 ? v / n : v)),
+      TRANS(),
+    );
   });
 
   add('CSR round-trips and sparse × dense equals dense matmul', async () => {
@@ -423,7 +591,12 @@ export function parityCases(T: T): ParityCase[] {
     const again = await T.rand([3], { seed: 42 }).data();
     if (r.join() !== again.join()) throw new Error('rand is not reproducible');
     const rng = new T.Random(42);
-    await check('rand seed 42', T.add(T.rand([3], { seed: 42 }), 0), dense([3], [rng.uniform(), rng.uniform(), rng.uniform()]), EXACT);
+    await check(
+      'rand seed 42',
+      T.add(T.rand([3], { seed: 42 }), 0),
+      dense([3], [rng.uniform(), rng.uniform(), rng.uniform()]),
+      EXACT,
+    );
   });
 
   // Empty dimensions: every op gives the empty (or, for an empty sum, the identity) result that
@@ -432,15 +605,40 @@ export function parityCases(T: T): ParityCase[] {
     for (const shape of [[0], [3, 0], [0, 4], [2, 0, 3]]) {
       const x = randomDense(shape);
       await check(`exp ${JSON.stringify(shape)}`, T.exp(up(x)), map([x], Math.exp), EXACT);
-      await check(`add ${JSON.stringify(shape)}`, T.add(up(x), 1), map([x], (v) => v + 1), EXACT);
+      await check(
+        `add ${JSON.stringify(shape)}`,
+        T.add(up(x), 1),
+        map([x], (v) => v + 1),
+        EXACT,
+      );
     }
     const a = randomDense([3, 0]);
     const b = randomDense([1, 1]);
-    await check('add [3,0] + [1,1]', T.add(up(a), up(b)), map([a, b], (u, v) => u + v), EXACT);
+    await check(
+      'add [3,0] + [1,1]',
+      T.add(up(a), up(b)),
+      map([a, b], (u, v) => u + v),
+      EXACT,
+    );
     const c = randomDense([0, 1]);
-    await check('mul [0,1] · [1,5]', T.mul(up(c), up(randomDense([1, 5]))), { shape: [0, 5], data: new Float64Array(0) }, EXACT);
-    await check('transpose [2,0,3]', T.transpose(up(randomDense([2, 0, 3])), [2, 0, 1]), transposeRef(randomDense([2, 0, 3]), [2, 0, 1]), EXACT);
-    await check('reshape [3,0] → [0,-1]', T.reshape(up(a), [0, 5]), { shape: [0, 5], data: new Float64Array(0) }, EXACT);
+    await check(
+      'mul [0,1] · [1,5]',
+      T.mul(up(c), up(randomDense([1, 5]))),
+      { shape: [0, 5], data: new Float64Array(0) },
+      EXACT,
+    );
+    await check(
+      'transpose [2,0,3]',
+      T.transpose(up(randomDense([2, 0, 3])), [2, 0, 1]),
+      transposeRef(randomDense([2, 0, 3]), [2, 0, 1]),
+      EXACT,
+    );
+    await check(
+      'reshape [3,0] → [0,-1]',
+      T.reshape(up(a), [0, 5]),
+      { shape: [0, 5], data: new Float64Array(0) },
+      EXACT,
+    );
   });
   add('empty shapes: matmul with an empty inner dimension is zeros; empty outer dimensions are empty', async () => {
     const MM0: Array<[number[], number[], boolean, boolean]> = [
@@ -456,7 +654,12 @@ export function parityCases(T: T): ParityCase[] {
     for (const [sa, sb, ta, tb] of MM0) {
       const a = randomDense(sa);
       const b = randomDense(sb);
-      await check(`matmul ${JSON.stringify(sa)}·${JSON.stringify(sb)}`, T.matmul(up(a), up(b), { transposeA: ta, transposeB: tb }), matmulRef(a, b, ta, tb), EXACT);
+      await check(
+        `matmul ${JSON.stringify(sa)}·${JSON.stringify(sb)}`,
+        T.matmul(up(a), up(b), { transposeA: ta, transposeB: tb }),
+        matmulRef(a, b, ta, tb),
+        EXACT,
+      );
     }
   });
   add('empty shapes: sums of nothing are 0, means NaN, logSumExp −Inf, softmax empty', async () => {
@@ -464,29 +667,85 @@ export function parityCases(T: T): ParityCase[] {
     await check('sum all of [3,0]', T.sum(up(x), {}), reduceRef(x, undefined, sumRef), EXACT);
     await check('sum axis 1 of [3,0]', T.sum(up(x), { axis: 1 }), reduceRef(x, 1, sumRef), EXACT);
     await check('sum axis 0 of [3,0]', T.sum(up(x), { axis: 0 }), reduceRef(x, 0, sumRef), EXACT);
-    await check('normL1 axis 1 of [3,0]', T.normL1(up(x), { axis: 1 }), reduceRef(x, 1, (v) => sumRef(v.map(Math.abs))), EXACT);
-    await check('normL2 axis 1 of [3,0]', T.normL2(up(x), { axis: 1, keepDims: true }), reduceRef(x, 1, (v) => Math.sqrt(sumRef(v.map((u) => u * u))), true), EXACT);
-    if (ieee()) await check('mean axis 1 of [3,0]', T.mean(up(x), { axis: 1 }), reduceRef(x, 1, (v) => sumRef(v) / v.length), EXACT);
+    await check(
+      'normL1 axis 1 of [3,0]',
+      T.normL1(up(x), { axis: 1 }),
+      reduceRef(x, 1, (v) => sumRef(v.map(Math.abs))),
+      EXACT,
+    );
+    await check(
+      'normL2 axis 1 of [3,0]',
+      T.normL2(up(x), { axis: 1, keepDims: true }),
+      reduceRef(x, 1, (v) => Math.sqrt(sumRef(v.map((u) => u * u))), true),
+      EXACT,
+    );
+    if (ieee())
+      await check(
+        'mean axis 1 of [3,0]',
+        T.mean(up(x), { axis: 1 }),
+        reduceRef(x, 1, (v) => sumRef(v) / v.length),
+        EXACT,
+      );
     await check('max axis 0 of [3,0]', T.max(up(x), { axis: 0 }), reduceRef(x, 0, maxRef), EXACT);
-    await check('argmax axis 0 of [3,0]', T.argmax(up(x), 0), reduceRef(x, 0, argRef((a, b) => a > b)), EXACT);
-    if (ieee()) await check('logSumExp axis 1 of [3,0]', T.logSumExp(up(x), { axis: 1 }), reduceRef(x, 1, lseRef), EXACT);
+    await check(
+      'argmax axis 0 of [3,0]',
+      T.argmax(up(x), 0),
+      reduceRef(
+        x,
+        0,
+        argRef((a, b) => a > b),
+      ),
+      EXACT,
+    );
+    if (ieee())
+      await check('logSumExp axis 1 of [3,0]', T.logSumExp(up(x), { axis: 1 }), reduceRef(x, 1, lseRef), EXACT);
     await check('softmax axis 1 of [3,0]', T.softmax(up(x), 1), { shape: [3, 0], data: new Float64Array(0) }, EXACT);
   });
   add('empty shapes: gather, concat, sliceRows, oneHot, topKMask, CSR', async () => {
     const x = randomDense([4, 3]);
     await check('gather no rows', T.gather(up(x), []), { shape: [0, 3], data: new Float64Array(0) }, EXACT);
-    await check('gather from [0,3]', T.gather(up(randomDense([0, 3])), [1, 0], 1), { shape: [0, 2], data: new Float64Array(0) }, EXACT);
+    await check(
+      'gather from [0,3]',
+      T.gather(up(randomDense([0, 3])), [1, 0], 1),
+      { shape: [0, 2], data: new Float64Array(0) },
+      EXACT,
+    );
     const e = randomDense([4, 0]);
     await check('concat with an empty piece', T.concat([up(e), up(x), up(e)], 1), x, EXACT);
-    await check('concat of empty pieces', T.concat([up(e), up(e)], 0), { shape: [8, 0], data: new Float64Array(0) }, EXACT);
+    await check(
+      'concat of empty pieces',
+      T.concat([up(e), up(e)], 0),
+      { shape: [8, 0], data: new Float64Array(0) },
+      EXACT,
+    );
     await check('sliceRows 2..2', T.sliceRows(up(x), 2, 2), { shape: [0, 3], data: new Float64Array(0) }, EXACT);
     await check('oneHot of no labels', T.oneHot([], 4), { shape: [0, 4], data: new Float64Array(0) }, EXACT);
-    await check('topKMask of [0]', T.topKMask(up(randomDense([0])), 2), { shape: [0], data: new Float64Array(0) }, EXACT);
-    await check('topKMask rows of [0,5]', T.topKMask(up(randomDense([0, 5])), 2, { axis: -1 }), { shape: [0, 5], data: new Float64Array(0) }, EXACT);
+    await check(
+      'topKMask of [0]',
+      T.topKMask(up(randomDense([0])), 2),
+      { shape: [0], data: new Float64Array(0) },
+      EXACT,
+    );
+    await check(
+      'topKMask rows of [0,5]',
+      T.topKMask(up(randomDense([0, 5])), 2, { axis: -1 }),
+      { shape: [0, 5], data: new Float64Array(0) },
+      EXACT,
+    );
     const none = T.CsrTensor.fromArray(new Float32Array(0), [3, 0]);
-    await check('spmm with k = 0', T.spmm(none, up(randomDense([0, 4]))), matmulRef(randomDense([3, 0]), randomDense([0, 4])), EXACT);
+    await check(
+      'spmm with k = 0',
+      T.spmm(none, up(randomDense([0, 4]))),
+      matmulRef(randomDense([3, 0]), randomDense([0, 4])),
+      EXACT,
+    );
     const zeroRows = T.CsrTensor.fromArray(new Float32Array(6), [2, 3]);
-    await check('spmm of an all-zero CSR', T.spmm(zeroRows, up(randomDense([3, 4]))), { shape: [2, 4], data: new Float64Array(8) }, EXACT);
+    await check(
+      'spmm of an all-zero CSR',
+      T.spmm(zeroRows, up(randomDense([3, 4]))),
+      { shape: [2, 4], data: new Float64Array(8) },
+      EXACT,
+    );
   });
 
   // Past 2²³ output cells a float32 `i + 0.5` is no longer exact: the index arithmetic every
@@ -496,7 +755,12 @@ export function parityCases(T: T): ParityCase[] {
     const n = 4097;
     const col = randomDense([m, 1]);
     const row = randomDense([1, n]);
-    await check('add past 2^23', T.add(up(col), up(row)), map([col, row], (a, b) => a + b), EXACT);
+    await check(
+      'add past 2^23',
+      T.add(up(col), up(row)),
+      map([col, row], (a, b) => a + b),
+      EXACT,
+    );
     const a = randomDense([m, 3], -1, 1);
     const b = randomDense([3, n], -1, 1);
     await check('matmul past 2^23', T.matmul(up(a), up(b)), matmulRef(a, b), ACC(3));
@@ -513,8 +777,13 @@ export function parityCases(T: T): ParityCase[] {
     const before = T.kernelStats();
     await y.data();
     const after = T.kernelStats();
-    const d = { uploads: after.uploads - before.uploads, calls: after.calls - before.calls, readbacks: after.readbacks - before.readbacks };
-    if (d.uploads !== 1 || d.calls !== 1 || d.readbacks !== 1) throw new Error(`expected 1 upload, 1 launch, 1 readback; got ${JSON.stringify(d)}`);
+    const d = {
+      uploads: after.uploads - before.uploads,
+      calls: after.calls - before.calls,
+      readbacks: after.readbacks - before.readbacks,
+    };
+    if (d.uploads !== 1 || d.calls !== 1 || d.readbacks !== 1)
+      throw new Error(`expected 1 upload, 1 launch, 1 readback; got ${JSON.stringify(d)}`);
   });
   add('matmul → bias → relu → row sums keeps intermediates on resident backends', async () => {
     const a = T.rand([16, 32], { seed: 4 });
@@ -532,7 +801,8 @@ export function parityCases(T: T): ParityCase[] {
     const resident = T.getBackend().resident;
     if (uploads !== (resident ? 3 : 5)) throw new Error(`expected ${resident ? 3 : 5} uploads, got ${uploads}`);
     const expected = resident ? 1 : 3;
-    if (readbacks !== expected) throw new Error(`expected ${expected} readbacks on ${T.getBackend().name}, got ${readbacks}`);
+    if (readbacks !== expected)
+      throw new Error(`expected ${expected} readbacks on ${T.getBackend().name}, got ${readbacks}`);
   });
   add('1,000 identical training-style steps compile nothing after the first', async () => {
     let w = T.randn([8, 4], { seed: 7 });

@@ -84,7 +84,7 @@ export const unaryRef: Record<string, (x: number) => number> = {
   exp: Math.exp,
   log: Math.log,
   log1p: Math.log1p,
-  relu: (x) => (x < 0 ? 0 : x),
+  relu: (x) => Math.max(x, 0),
   leakyRelu: (x) => (x < 0 ? 0.01 * x : x),
   sigmoid: (x) => 1 / (1 + Math.exp(-x)),
   tanh: Math.tanh,
@@ -96,7 +96,7 @@ export const binaryRef: Record<string, (a: number, b: number) => number> = {
   sub: (a, b) => a - b,
   mul: (a, b) => a * b,
   div: (a, b) => a / b,
-  pow: (a, b) => Math.pow(a, b),
+  pow: (a, b) => a ** b,
   maximum: (a, b) => (Number.isNaN(a) || Number.isNaN(b) ? NaN : Math.max(a, b)),
   minimum: (a, b) => (Number.isNaN(a) || Number.isNaN(b) ? NaN : Math.min(a, b)),
   equal: (a, b) => (a === b ? 1 : 0),
@@ -159,14 +159,16 @@ export function reduceRef(x: Dense, axis: number | undefined, f: (v: number[]) =
 export const sumRef = (v: number[]): number => v.reduce((p, x) => p + x, 0);
 export const maxRef = (v: number[]): number => (v.some(Number.isNaN) ? NaN : Math.max(...v));
 export const minRef = (v: number[]): number => (v.some(Number.isNaN) ? NaN : Math.min(...v));
-export const argRef = (better: (a: number, b: number) => boolean) => (v: number[]): number => {
-  let at = 0;
-  for (let p = 1; p < v.length; p++) {
-    if (Number.isNaN(v[at])) break;
-    if (Number.isNaN(v[p]) || better(v[p], v[at])) at = p;
-  }
-  return at;
-};
+export const argRef =
+  (better: (a: number, b: number) => boolean) =>
+  (v: number[]): number => {
+    let at = 0;
+    for (let p = 1; p < v.length; p++) {
+      if (Number.isNaN(v[at])) break;
+      if (Number.isNaN(v[p]) || better(v[p], v[at])) at = p;
+    }
+    return at;
+  };
 export const lseRef = (v: number[]): number => {
   const m = Math.max(...v);
   if (!Number.isFinite(m)) return m;
@@ -193,7 +195,9 @@ export function transposeRef(x: Dense, perm: number[]): Dense {
 
 export function topKMaskRef(v: number[], k: number): number[] {
   // NaN ranks above every magnitude; ties go to the lower index.
-  const order = v.map((x, i) => [Number.isNaN(x) ? Infinity : Math.abs(f32(x)), i]).sort((a, b) => (a[0] === b[0] ? a[1] - b[1] : b[0] - a[0]));
+  const order = v
+    .map((x, i) => [Number.isNaN(x) ? Infinity : Math.abs(f32(x)), i])
+    .sort((a, b) => (a[0] === b[0] ? a[1] - b[1] : b[0] - a[0]));
   const out = new Array(v.length).fill(0);
   for (let r = 0; r < Math.min(k, v.length); r++) out[order[r][1]] = 1;
   return out;

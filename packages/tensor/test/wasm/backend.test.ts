@@ -2,8 +2,8 @@
 // tensors freed by dispose/tidy, native kernels, and ops without a wasm kernel falling back
 // to gpu.js's webasm through the registry, named in getBackend().fallbacks.
 import { afterAll, describe, expect, it } from 'vitest';
-import * as T from '../../src/index.js';
 import { current } from '../../src/backend.js';
+import * as T from '../../src/index.js';
 import { dense, matmulRef } from '../parity/reference.js';
 import { ACC, mismatch, seeded } from './helpers.js';
 
@@ -15,14 +15,22 @@ afterAll(() => {
 describe('the wasm backend', () => {
   it('is selected by setBackend and by SPARSEKIT_BACKEND, distinct from webasm', () => {
     const info = T.setBackend('wasm');
-    expect(info).toMatchObject({ name: 'wasm', requested: 'wasm', resident: true, syncReadback: true, maxElements: 2 ** 24 });
+    expect(info).toMatchObject({
+      name: 'wasm',
+      requested: 'wasm',
+      resident: true,
+      syncReadback: true,
+      maxElements: 2 ** 24,
+    });
     T.disposeBackend();
     process.env.SPARSEKIT_BACKEND = 'wasm';
     expect(T.getBackend().name).toBe('wasm');
     expect(T.getBackend().reason).toMatch(/SPARSEKIT_BACKEND/);
     delete process.env.SPARSEKIT_BACKEND;
     expect(T.setBackend('webasm').name).toBe('webasm');
-    expect(() => T.setBackend('wasm2' as never)).toThrow(/expected one of auto, webgpu, webgl2, webgl, headlessgl, wasm, webasm, cpu/);
+    expect(() => T.setBackend('wasm2' as never)).toThrow(
+      /expected one of auto, webgpu, webgl2, webgl, headlessgl, wasm, webasm, cpu/,
+    );
   });
 
   it('takes its thread count from SPARSEKIT_WASM_THREADS and rejects a bad one, keeping the current backend', () => {
@@ -44,9 +52,12 @@ describe('the wasm backend', () => {
   it('multiplies resident tensors with its own kernel: no fallback, no gpu.js', () => {
     T.setBackend('wasm');
     const [m, n, k] = [37, 29, 300];
-    const A = seeded(m * k, 1), B = seeded(n * k, 2);
+    const A = seeded(m * k, 1),
+      B = seeded(n * k, 2);
     const c = T.matmul(T.tensor(A, [m, k]), T.tensor(B, [n, k]), { transposeB: true });
-    expect(mismatch(c.dataSync(), matmulRef(dense([m, k], A), dense([n, k], B), false, true).data, ACC(k))).toBeUndefined();
+    expect(
+      mismatch(c.dataSync(), matmulRef(dense([m, k], A), dense([n, k], B), false, true).data, ACC(k)),
+    ).toBeUndefined();
     expect(T.getBackend().fallbacks).toEqual([]);
     // a second product reads the first one's resident result
     const d = T.matmul(c, T.tensor(seeded(n * 3, 3), [n, 3]));
@@ -81,7 +92,8 @@ describe('the wasm backend', () => {
       return r;
     };
     const [cpu, wasm] = [run('cpu'), run('wasm')];
-    for (let i = 0; i < 3; i++) expect(mismatch(wasm[i], cpu[i], ACC(37)), ['softmax', 'logSoftmax', 'logSumExp'][i]).toBeUndefined();
+    for (let i = 0; i < 3; i++)
+      expect(mismatch(wasm[i], cpu[i], ACC(37)), ['softmax', 'logSoftmax', 'logSumExp'][i]).toBeUndefined();
   });
 
   it('runs an op without a wasm kernel on gpu.js webasm and names it in fallbacks', () => {

@@ -23,7 +23,14 @@ export function mismatch(got: ArrayLike<number>, ref: ArrayLike<number>, tol: To
   for (let i = 0; i < ref.length; i++) {
     const g = got[i];
     const r = Math.fround(ref[i]);
-    if (Number.isNaN(r) ? Number.isNaN(g) : !Number.isFinite(r) ? g === r : Math.abs(g - r) <= tol.atol + tol.rtol * Math.abs(r)) continue;
+    if (
+      Number.isNaN(r)
+        ? Number.isNaN(g)
+        : !Number.isFinite(r)
+          ? g === r
+          : Math.abs(g - r) <= tol.atol + tol.rtol * Math.abs(r)
+    )
+      continue;
     return `cell ${i}: ${g}, reference ${r}`;
   }
   return undefined;

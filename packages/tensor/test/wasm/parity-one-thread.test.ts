@@ -1,8 +1,8 @@
 // The backend-parity suite on the wasm backend with one thread (the non-shared build); the
 // main parity suite (test/parity.test.ts) runs it with the default pool of worker threads.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import * as T from '../../src/index.js';
 import { current } from '../../src/backend.js';
+import * as T from '../../src/index.js';
 import { parityCases } from '../parity/cases.js';
 
 describe('parity on wasm, one thread', () => {

@@ -5,10 +5,9 @@ import v8 from 'node:v8';
 import { afterAll, describe, expect, it } from 'vitest';
 import { BackendError, ValueError } from '../../src/errors.js';
 import { WasmAllocator } from '../../src/wasm/allocator.js';
-import { OP, SOFTMAX, WasmRuntime, fmaSupported, splitRange } from '../../src/wasm/runtime.js';
-import { PARALLEL_MIN } from '../../src/wasm/runtime.js';
+import { fmaSupported, OP, PARALLEL_MIN, SOFTMAX, splitRange, WasmRuntime } from '../../src/wasm/runtime.js';
+import { dense, matmulRef } from '../parity/reference.js';
 import { ACC, bitwiseEqual, mismatch, seeded } from './helpers.js';
-import { matmulRef, dense } from '../parity/reference.js';
 
 describe('WasmAllocator', () => {
   it('reuses freed blocks, coalesces neighbours and grows the memory by pages', () => {
@@ -80,9 +79,19 @@ describe('WasmRuntime options', () => {
   });
 
   it('splits ranges at multiples of the alignment, covering everything once', () => {
-    expect(splitRange(100, 2, 16)).toEqual([[0, 64], [64, 100]]);
-    expect(splitRange(5, 3, 4)).toEqual([[0, 4], [4, 4], [4, 5]]);
-    expect(splitRange(0, 2, 1)).toEqual([[0, 0], [0, 0]]);
+    expect(splitRange(100, 2, 16)).toEqual([
+      [0, 64],
+      [64, 100],
+    ]);
+    expect(splitRange(5, 3, 4)).toEqual([
+      [0, 4],
+      [4, 4],
+      [4, 5],
+    ]);
+    expect(splitRange(0, 2, 1)).toEqual([
+      [0, 0],
+      [0, 0],
+    ]);
   });
 
   it('compiles asynchronously too', async () => {
@@ -115,11 +124,14 @@ describe('the FMA (relaxed SIMD) build', () => {
     if (!had) v8.setFlagsFromString('--experimental-wasm-relaxed-simd');
     expect(fmaSupported()).toBe(true);
     const [m, n, k] = [37, 41, 300];
-    const A = seeded(m * k, 1), B = seeded(k * n, 2);
+    const A = seeded(m * k, 1),
+      B = seeded(k * n, 2);
     for (const threads of [1, 2]) {
       const rt = WasmRuntime.create({ threads });
       expect(rt.fma).toBe(true);
-      const a = rt.alloc(m * k), b = rt.alloc(k * n), c = rt.alloc(m * n);
+      const a = rt.alloc(m * k),
+        b = rt.alloc(k * n),
+        c = rt.alloc(m * n);
       rt.write(a, A);
       rt.write(b, B);
       rt.matmul(a, b, c, m, n, k, false, false);
@@ -134,8 +146,10 @@ describe('the worker pool under stress', () => {
   const rt = WasmRuntime.create({ threads: 2, initialBytes: 0 });
   afterAll(() => rt.dispose());
   const n = PARALLEL_MIN.elementwise;
-  const X = seeded(n, 5), Y = seeded(n, 6);
-  const x = rt.alloc(n), y = rt.alloc(n);
+  const X = seeded(n, 5),
+    Y = seeded(n, 6);
+  const x = rt.alloc(n),
+    y = rt.alloc(n);
   rt.write(x, X);
   rt.write(y, Y);
   const expected = Float32Array.from(X, (v, i) => v + Y[i]);
@@ -160,7 +174,9 @@ describe('the worker pool under stress', () => {
         rt.binary(OP.mul, { ptr: x, shape: [n] }, { ptr: y, shape: [n] }, out);
         await new Promise((r) => setTimeout(r, (seed + i) % 3));
         const got = rt.read(out, n);
-        ok &&= got[seed] === Math.fround(X[seed] * Y[seed]) && got[n - 1 - seed] === Math.fround(X[n - 1 - seed] * Y[n - 1 - seed]);
+        ok &&=
+          got[seed] === Math.fround(X[seed] * Y[seed]) &&
+          got[n - 1 - seed] === Math.fround(X[n - 1 - seed] * Y[n - 1 - seed]);
       }
       rt.free(out);
       return ok;
@@ -170,9 +186,11 @@ describe('the worker pool under stress', () => {
   });
 
   it('keeps working when the memory grows while the workers sleep', async () => {
-    const rows = 64, len = 1024;
+    const rows = 64,
+      len = 1024;
     const R = seeded(rows * len, 7, 3);
-    const r = rt.alloc(rows * len), o1 = rt.alloc(rows * len);
+    const r = rt.alloc(rows * len),
+      o1 = rt.alloc(rows * len);
     rt.write(r, R);
     rt.softmax(SOFTMAX.softmax, r, o1, rows, len);
     const first = rt.read(o1, rows * len);
