@@ -1,9 +1,6 @@
-import { reshape, sum, type Tensor } from '@sparsekit/tensor';
+import { reshape, sameShape, sum, type Tensor } from '@sparsekit/tensor';
 
-/** Whether two shapes are equal. @internal */
-export function sameShape(a: readonly number[], b: readonly number[]): boolean {
-  return a.length === b.length && a.every((d, i) => d === b[i]);
-}
+export { sameShape };
 
 /**
  * Reduces a gradient computed at a broadcast shape back to an input's shape: sums over the

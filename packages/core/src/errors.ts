@@ -50,3 +50,8 @@ export class BackendError extends SparseKitError {}
 export function formatShape(shape: readonly number[]): string {
   return `[${shape.join(', ')}]`;
 }
+
+/** Whether two shapes are equal, dimension by dimension. */
+export function sameShape(a: readonly number[], b: readonly number[]): boolean {
+  return a.length === b.length && a.every((d, i) => d === b[i]);
+}

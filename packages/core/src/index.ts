@@ -1,4 +1,4 @@
 export { describeValue } from './describe.js';
-export { BackendError, formatShape, ShapeError, SparseKitError, ValueError } from './errors.js';
+export { BackendError, formatShape, ShapeError, SparseKitError, sameShape, ValueError } from './errors.js';
 export { checkOptions } from './options.js';
 export { isTensor, type ReadableTensor } from './tensor.js';

@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { BackendError, formatShape, ShapeError, SparseKitError, ValueError } from '../src/index.js';
+import { BackendError, formatShape, ShapeError, SparseKitError, sameShape, ValueError } from '../src/index.js';
 
 describe('error vocabulary', () => {
   it('prefixes the message with the op and names the class', () => {
@@ -74,5 +74,15 @@ describe('ESM and CJS builds in one process', () => {
     const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' });
     expect(r.status, r.stderr).toBe(0);
     expect(JSON.parse(r.stdout)).toEqual([true, true, true, false, true, true, true]);
+  });
+});
+
+describe('sameShape', () => {
+  it('compares shapes dimension by dimension, rank included', () => {
+    expect(sameShape([2, 3], [2, 3])).toBe(true);
+    expect(sameShape([], [])).toBe(true);
+    expect(sameShape([2, 3], [3, 2])).toBe(false);
+    expect(sameShape([2, 3], [2, 3, 1])).toBe(false);
+    expect(sameShape([0], [0])).toBe(true);
   });
 });

@@ -4,7 +4,16 @@
  * (`state.ts`). The `@sparsekit/optimizers/optimizer` subpath also carries the contract and
  * the pure step helpers, re-exported at the end.
  */
-import { describeValue, formatShape, isTensor, ShapeError, type Tensor, tidy, ValueError } from '@sparsekit/tensor';
+import {
+  describeValue,
+  formatShape,
+  isTensor,
+  ShapeError,
+  sameShape,
+  type Tensor,
+  tidy,
+  ValueError,
+} from '@sparsekit/tensor';
 import type {
   GradientTransformation,
   Hyperparameters,
@@ -24,7 +33,6 @@ import {
   encodeState,
   isSerialisable,
   keepState,
-  sameShape,
   stateTensors,
 } from './state.js';
 import { disposeReplaced, runAsync, runSync, type StepPlan, type StepResult, stepPlan } from './step.js';

@@ -9,6 +9,7 @@ import {
   isTensor,
   keep,
   ShapeError,
+  sameShape,
   type Tensor,
   tensor,
   ValueError,
@@ -45,11 +46,6 @@ export function mapState(state: StateTree, f: (t: Tensor) => Tensor): StateTree 
 export function keepState<S extends StateTree>(state: S): S {
   for (const t of stateTensors(state)) keep(t);
   return state;
-}
-
-/** Whether two shapes are equal. @internal */
-export function sameShape(a: readonly number[], b: readonly number[]): boolean {
-  return a.length === b.length && a.every((d, i) => d === b[i]);
 }
 
 /** A tensor inside a state dict. */

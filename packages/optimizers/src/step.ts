@@ -15,13 +15,14 @@ import {
   maximum,
   normLInf,
   ShapeError,
+  sameShape,
   type Tensor,
   tensor,
   tidy,
   ValueError,
 } from '@sparsekit/tensor';
 import type { GradientTransformation, StateTree } from './contract.js';
-import { keepState, mapState, sameShape, stateTensors } from './state.js';
+import { keepState, mapState, stateTensors } from './state.js';
 
 /** `params[i] + updates[i]` for every parameter (lazy). */
 export function applyUpdates(params: readonly Tensor[], updates: readonly Tensor[]): Tensor[] {

@@ -10,5 +10,6 @@ export {
   formatShape,
   ShapeError,
   SparseKitError,
+  sameShape,
   ValueError,
 } from '@sparsekit/core';

@@ -67,6 +67,7 @@ export {
   formatShape,
   ShapeError,
   SparseKitError,
+  sameShape,
   ValueError,
 } from './errors.js';
 export { concat, gather, oneHot, reshape, shuffle, sliceRows, transpose } from './manipulate.js';
