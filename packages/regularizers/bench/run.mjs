@@ -1,6 +1,6 @@
 // The payoff of pruning, measured: a 784-300-100-10 ReLU MLP at 90% unstructured sparsity
 // (per-layer magnitude pruning) run dense, as CSR (`toCsr`, tensor's spmm) and, separately,
-// pruned by neuron to 10% of its hidden units and compacted (`compact`), on webasm and cpu
+// pruned by neuron to 10% of its hidden units and compacted (`compact`), on wasm, webasm and cpu
 // in the same run. Every timed call includes the read-back of its output, for all three.
 // Usage: pnpm --filter @sparsekit/regularizers... build && pnpm --filter @sparsekit/regularizers bench
 // (BENCH_SECONDS per measurement, default 2). Results: bench-results/regularizers-payoff.json.
@@ -11,7 +11,7 @@ import * as T from '@sparsekit/tensor';
 import { denseForward, medianMs, readBack } from './timing.mjs';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 2);
-const BACKENDS = (process.env.BENCH_BACKENDS ?? 'webasm,cpu').split(',');
+const BACKENDS = (process.env.BENCH_BACKENDS ?? 'wasm,webasm,cpu').split(',');
 const SIZES = [784, 300, 100, 10];
 const SPARSITY = 0.9;
 

@@ -12,6 +12,7 @@
  * @internal
  */
 import type { BackendName } from '../backend.js';
+import type { SpmmParams } from '../csr.js';
 import { ValueError } from '../errors.js';
 import { kernelOp } from '../internal.js';
 import type { MatmulParams } from '../matmul.js';
@@ -92,6 +93,10 @@ export const wasmKernels = {
     if (inner !== 1 || len === 0) return null;
     return kernelOp(outShape, native('softmax', [SOFTMAX.logSumExp, x.size / len, len]), [x]);
   },
+  // spmm() itself returns zeros without a kernel when A stores nothing
+  spmm({ vals, cols, ptr, b, m, n }: SpmmParams): Tensor | null {
+    return kernelOp([m, n], native('spmm', [m, n]), [vals, cols, ptr, b]);
+  },
   softmax({ x, axis, log }: SoftmaxParams): Tensor | null {
     const len = x.shape[x.rank - 1];
     if (x.rank === 0 || (axis !== -1 && axis !== x.rank - 1) || len === 0 || x.size === 0) return null;
@@ -107,6 +112,9 @@ const NATIVE: Record<string, Native> = {
   },
   reduce(rt, [op, outer, len, inner], [x], out) {
     rt.reduce(op, x.ptr, out.ptr, outer, len, inner);
+  },
+  spmm(rt, [m, n], [vals, cols, ptr, b], out) {
+    rt.spmm(vals.ptr, cols.ptr, ptr.ptr, b.ptr, out.ptr, m, n);
   },
   softmax(rt, [mode, rows, len], [x], out) {
     rt.softmax(mode, x.ptr, out.ptr, rows, len);

@@ -66,6 +66,52 @@ describe('the wasm backend', () => {
     T.disposeBackend();
   });
 
+  it('multiplies CSR by dense with its own spmm kernel at every column count, empty rows and nnz = 0 included', () => {
+    T.setBackend('wasm');
+    // brute force in float64: every stored entry, rows in ascending order
+    const brute = (a: T.CsrTensor, B: Float32Array, n: number): Float64Array => {
+      const [m, k] = a.shape;
+      const D = a.toArray();
+      const out = new Float64Array(m * n);
+      for (let i = 0; i < m; i++)
+        for (let j = 0; j < n; j++) {
+          let s = 0;
+          for (let p = 0; p < k; p++) s += D[i * k + p] * B[p * n + j];
+          out[i * n + j] = s;
+        }
+      return out;
+    };
+    const [m, k] = [23, 41];
+    const D = seeded(m * k, 11);
+    // about 70% zeros, and rows 0, 5 and 22 (the last) empty
+    for (let i = 0; i < D.length; i++) if (Math.abs(D[i]) < 0.7 || [0, 5, 22].includes(Math.floor(i / k))) D[i] = 0;
+    const a = T.CsrTensor.fromArray(D, [m, k]);
+    expect(a.nnz).toBeGreaterThan(0);
+    for (const n of [1, 3, 5, 17, 37, 64]) {
+      const B = seeded(k * n, 12 + n);
+      const c = T.spmm(a, T.tensor(B, [k, n]));
+      expect(c.shape).toEqual([m, n]);
+      const got = c.dataSync();
+      expect(mismatch(got, brute(a, B, n), ACC(k)), `n = ${n}`).toBeUndefined();
+      for (const r of [0, 5, 22])
+        expect(Array.from(got.subarray(r * n, (r + 1) * n)), `empty row ${r}`).toEqual(new Array(n).fill(0));
+    }
+    expect(T.getBackend().fallbacks).toEqual([]);
+    // a product of a resident result, and a one-entry matrix
+    const one = T.CsrTensor.fromArray([0, 0, 2.5, 0, 0, 0], [2, 3]);
+    const h = T.matmul(T.tensor(seeded(3 * 2, 30), [3, 2]), T.tensor([1, 0, 0, 1], [2, 2]));
+    expect(Array.from(T.spmm(one, h).dataSync())).toEqual(
+      [2.5 * h.dataSync()[4], 2.5 * h.dataSync()[5], 0, 0].map(Math.fround),
+    );
+    expect(T.getBackend().fallbacks).toEqual([]);
+    // nnz = 0 (k = 0 too): zeros, with no spmm kernel (spmm() fills them)
+    const none = T.CsrTensor.fromArray(new Float32Array(4 * 7), [4, 7]);
+    expect(Array.from(T.spmm(none, T.tensor(seeded(7 * 5, 13), [7, 5])).dataSync())).toEqual(new Array(20).fill(0));
+    const empty = new T.CsrTensor([3, 0], new Float32Array(0), new Int32Array(0), new Int32Array(4));
+    expect(Array.from(T.spmm(empty, T.zeros([0, 6])).dataSync())).toEqual(new Array(18).fill(0));
+    T.disposeBackend();
+  });
+
   it('reduces with its own kernels: sum, mean, max and min along an axis or over everything', () => {
     T.setBackend('wasm');
     const x = T.tensor([1, 2, 3, 4, NaN, 6, -1, -2, -3], [3, 3]);
