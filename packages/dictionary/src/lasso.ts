@@ -1,4 +1,4 @@
-import { ShapeError, ValueError } from '@sparsekit/tensor';
+import { describeValue, ShapeError, ValueError } from '@sparsekit/tensor';
 import {
   assertFinite,
   checkBoolean,
@@ -6,7 +6,6 @@ import {
   checkOptions,
   checkPositive,
   checkRange,
-  describe,
   type HostMatrix,
   type MatrixInput,
   toMatrix,
@@ -558,7 +557,7 @@ export function lassoPath(X: MatrixInput, y: VectorInput, options: LassoPathOpti
   checkOptions(fn, options, ['alphas', 'nAlphas', 'eps', 'l1Ratio', 'maxIter', 'tol']);
   const l1Ratio = options.l1Ratio ?? 1;
   if (typeof l1Ratio !== 'number' || !(l1Ratio > 0 && l1Ratio <= 1)) {
-    throw new ValueError(fn, `l1Ratio must be a finite number in (0, 1], got ${describe(l1Ratio)}`);
+    throw new ValueError(fn, `l1Ratio must be a finite number in (0, 1], got ${describeValue(l1Ratio)}`);
   }
   const maxIter = checkInteger(fn, 'maxIter', options.maxIter ?? 1000, 1);
   const tol = checkPositive(fn, 'tol', options.tol ?? 1e-4);

@@ -1,8 +1,8 @@
-import { matmul, softThreshold, type Tensor, tensor, tidy, ValueError } from '@sparsekit/tensor';
+import { describeValue, matmul, softThreshold, type Tensor, tensor, tidy, ValueError } from '@sparsekit/tensor';
 import { FISTA_KEYS, fistaCodes } from './fista.js';
 import { enetCoordinateDescent, makeDesign } from './lasso.js';
 import { csrCodesToDense, ompCodes } from './omp.js';
-import { checkInteger, checkOptions, checkPositive, describe, type MatrixInput, readCoding } from './validate.js';
+import { checkInteger, checkOptions, checkPositive, type MatrixInput, readCoding } from './validate.js';
 
 /** The algorithms of {@link sparseEncode}. */
 export type SparseEncodeAlgorithm = 'omp' | 'lasso-cd' | 'fista' | 'threshold';
@@ -57,7 +57,7 @@ export function sparseEncode(X: MatrixInput, D: MatrixInput, options: SparseEnco
       fn,
       `algorithm must be one of ${Object.keys(KEYS)
         .map((a) => `'${a}'`)
-        .join(', ')}, got ${describe(algorithm)}`,
+        .join(', ')}, got ${describeValue(algorithm)}`,
     );
   }
   for (const key of Object.keys(options)) {

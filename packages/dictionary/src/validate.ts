@@ -1,4 +1,16 @@
-import { formatShape, ShapeError, Tensor, ValueError } from '@sparsekit/tensor';
+import {
+  checkInteger,
+  checkOptions,
+  checkRange,
+  describeValue,
+  formatShape,
+  ShapeError,
+  Tensor,
+  ValueError,
+} from '@sparsekit/tensor';
+
+// The shared argument checks, from the one implementation in @sparsekit/core.
+export { checkInteger, checkOptions, checkRange };
 
 /**
  * A matrix argument: a 2-D {@link Tensor} (read synchronously, so not on WebGPU), an array
@@ -14,34 +26,6 @@ export interface HostMatrix {
   data: Float64Array;
   rows: number;
   cols: number;
-}
-
-/** A short description of a value for error messages. @internal */
-export function describe(x: unknown): string {
-  if (x === null) return 'null';
-  if (x === undefined) return 'undefined';
-  if (x instanceof Tensor) return `a Tensor of shape ${formatShape(x.shape)}`;
-  if (Array.isArray(x)) return `an array of length ${x.length}`;
-  if (ArrayBuffer.isView(x)) return `a ${x.constructor.name}`;
-  if (typeof x === 'object') return `an object with keys ${Object.keys(x as object).join(', ') || '(none)'}`;
-  if (typeof x === 'string') return `the string ${JSON.stringify(x.length > 20 ? `${x.slice(0, 20)}…` : x)}`;
-  return String(x);
-}
-
-/**
- * Rejects an options argument that is not a plain object, and option keys `fn` does not
- * know: in plain JavaScript a typo such as `nNonZeroCoefs` would otherwise be ignored.
- * @internal
- */
-export function checkOptions(fn: string, options: unknown, known: readonly string[], arg = 'options'): void {
-  if (options === undefined) return;
-  if (options === null || typeof options !== 'object' || Array.isArray(options) || options instanceof Tensor) {
-    throw new ValueError(fn, `${arg} must be a plain object, got ${describe(options)}`);
-  }
-  for (const key of Object.keys(options)) {
-    if (!known.includes(key))
-      throw new ValueError(fn, `unknown option '${key}' in ${arg}; expected one of ${known.join(', ')}`);
-  }
 }
 
 // v·0 is 0 for every finite v and NaN for NaN and ±Infinity, so one branch-free sum says
@@ -118,7 +102,7 @@ function finiteData(
       const v = out[i]!;
       if (v - v !== 0) {
         const where = cols > 0 ? `[${Math.floor(i / cols)}][${i % cols}]` : `[${i}]`;
-        throw new ValueError(fn, `${arg}${where} must be a finite number, got ${describe(src[i])}`);
+        throw new ValueError(fn, `${arg}${where} must be a finite number, got ${describeValue(src[i])}`);
       }
     }
   }
@@ -173,11 +157,11 @@ function readMatrix(
   } else if (x !== null && typeof x === 'object' && 'shape' in x && 'data' in x) {
     const { data, shape } = x as { data: unknown; shape: unknown };
     if (!Array.isArray(shape) || shape.length !== 2 || !shape.every((d) => Number.isInteger(d) && d >= 0)) {
-      throw new ShapeError(fn, `${arg}.shape must be [rows, cols], got ${describe(shape)}`);
+      throw new ShapeError(fn, `${arg}.shape must be [rows, cols], got ${describeValue(shape)}`);
     }
     [rows, cols] = shape as [number, number];
     if (data === null || typeof data !== 'object' || typeof (data as ArrayLike<number>).length !== 'number') {
-      throw new ValueError(fn, `${arg}.data must be an array-like of numbers, got ${describe(data)}`);
+      throw new ValueError(fn, `${arg}.data must be an array-like of numbers, got ${describeValue(data)}`);
     }
     flat = data as ArrayLike<number>;
     if (flat.length !== rows * cols) {
@@ -203,7 +187,7 @@ function readMatrix(
     ) {
       throw new ValueError(
         fn,
-        `${arg} must be a 2-D matrix (rows of numbers, a Tensor, or { data, shape }), got ${describe(x)}`,
+        `${arg} must be a 2-D matrix (rows of numbers, a Tensor, or { data, shape }), got ${describeValue(x)}`,
       );
     }
     cols = (first as ArrayLike<number>).length;
@@ -211,12 +195,12 @@ function readMatrix(
     for (let r = 0; r < rows; r++) {
       const row = arr[r] as ArrayLike<number> | null;
       if (row === null || typeof row !== 'object' || row.length !== cols) {
-        throw new ShapeError(fn, `${arg} must have rows of equal length ${cols}, got row ${r} ${describe(row)}`);
+        throw new ShapeError(fn, `${arg} must have rows of equal length ${cols}, got row ${r} ${describeValue(row)}`);
       }
       for (let c = 0; c < cols; c++) {
         const v = row[c];
         if (typeof v !== 'number')
-          throw new ValueError(fn, `${arg}[${r}][${c}] must be a finite number, got ${describe(v)}`);
+          throw new ValueError(fn, `${arg}[${r}][${c}] must be a finite number, got ${describeValue(v)}`);
         out[r * cols + c] = v;
       }
     }
@@ -225,7 +209,7 @@ function readMatrix(
   } else {
     throw new ValueError(
       fn,
-      `${arg} must be a 2-D matrix (rows of numbers, a Tensor, or { data, shape }), got ${describe(x)}`,
+      `${arg} must be a 2-D matrix (rows of numbers, a Tensor, or { data, shape }), got ${describeValue(x)}`,
     );
   }
   if (rows === 0 || cols === 0)
@@ -240,39 +224,25 @@ export function toVector(fn: string, arg: string, x: unknown): Float64Array {
     return finiteData(fn, arg, x.dataSync(), 0, 'copy') as Float64Array;
   }
   if (x === null || typeof x !== 'object' || typeof (x as ArrayLike<number>).length !== 'number') {
-    throw new ValueError(fn, `${arg} must be a vector (an array-like of numbers or a 1-D Tensor), got ${describe(x)}`);
+    throw new ValueError(
+      fn,
+      `${arg} must be a vector (an array-like of numbers or a 1-D Tensor), got ${describeValue(x)}`,
+    );
   }
   return finiteData(fn, arg, x as ArrayLike<number>, 0, 'copy') as Float64Array;
-}
-
-/** An integer in [min, max]. @internal */
-export function checkInteger(fn: string, name: string, v: unknown, min: number, max = Number.MAX_SAFE_INTEGER): number {
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) {
-    const range = max === Number.MAX_SAFE_INTEGER ? `>= ${min}` : `in [${min}, ${max}]`;
-    throw new ValueError(fn, `${name} must be an integer ${range}, got ${describe(v)}`);
-  }
-  return v;
 }
 
 /** A finite number > 0 (or ≥ 0 with `allowZero`). @internal */
 export function checkPositive(fn: string, name: string, v: unknown, allowZero = false): number {
   if (typeof v !== 'number' || !Number.isFinite(v) || (allowZero ? v < 0 : v <= 0)) {
-    throw new ValueError(fn, `${name} must be a finite number ${allowZero ? '>= 0' : '> 0'}, got ${describe(v)}`);
-  }
-  return v;
-}
-
-/** A finite number in [lo, hi]. @internal */
-export function checkRange(fn: string, name: string, v: unknown, lo: number, hi: number): number {
-  if (typeof v !== 'number' || !Number.isFinite(v) || v < lo || v > hi) {
-    throw new ValueError(fn, `${name} must be a finite number in [${lo}, ${hi}], got ${describe(v)}`);
+    throw new ValueError(fn, `${name} must be a finite number ${allowZero ? '>= 0' : '> 0'}, got ${describeValue(v)}`);
   }
   return v;
 }
 
 /** A boolean. @internal */
 export function checkBoolean(fn: string, name: string, v: unknown): boolean {
-  if (typeof v !== 'boolean') throw new ValueError(fn, `${name} must be true or false, got ${describe(v)}`);
+  if (typeof v !== 'boolean') throw new ValueError(fn, `${name} must be true or false, got ${describeValue(v)}`);
   return v;
 }
 

@@ -257,7 +257,7 @@ describe('KSVD', () => {
     const { X } = makeSparseCodedSignal({ nSamples: 50, nComponents: 8, nFeatures: 6, nNonzeroCoefs: 1, seed: 1 });
     it.each([
       [{ nComponents: 0, nNonzeroCoefs: 1 }, /nComponents/],
-      [{ nComponents: 8, nNonzeroCoefs: 9 }, /nNonzeroCoefs must be an integer in \[1, 8\], got 9/],
+      [{ nComponents: 8, nNonzeroCoefs: 9 }, /nNonzeroCoefs must be an integer in \[1, 8\], got number 9/],
       [{ nComponents: 8 }, /expected nNonzeroCoefs or codingTol/],
       [{ nComponents: 8, codingTol: 0 }, /codingTol must be a finite number > 0/],
       [{ nComponents: 8, nNonzeroCoefs: 1, tol: -1 }, /tol/],

@@ -88,7 +88,7 @@ describe('Lasso', () => {
   });
 
   it('rejects misuse with typed errors and keeps the previous fit', () => {
-    expect(() => new Lasso({ alpha: -1 })).toThrow(/alpha must be a finite number >= 0, got -1/);
+    expect(() => new Lasso({ alpha: -1 })).toThrow(/alpha must be a finite number >= 0, got number -1/);
     expect(() => new Lasso({ alpha: Number.NaN })).toThrow(ValueError);
     expect(() => new Lasso({ l1Ratio: 1.5 })).toThrow(ValueError);
     expect(() => new Lasso({ tol: 0 })).toThrow(/tol must be a finite number > 0/);
@@ -99,7 +99,7 @@ describe('Lasso', () => {
     const coef = Float64Array.from(m.coef);
     const bad = X.map((r) => [...r]);
     bad[10]![2] = Number.POSITIVE_INFINITY;
-    expect(() => m.fit(bad, y)).toThrow(/X\[10\]\[2\] must be a finite number, got Infinity/);
+    expect(() => m.fit(bad, y)).toThrow(/X\[10\]\[2\] must be a finite number, got number Infinity/);
     expect(() => m.fit(X, y.slice(1))).toThrow(ShapeError);
     expect(() => m.fit(X, [...y.slice(1), Number.NaN])).toThrow(ValueError);
     // Typed data is checked inside the first pass over X; the error is the same.
@@ -111,7 +111,7 @@ describe('Lasso', () => {
       const typed = Float64Array.from(X.flat());
       typed[row * 10 + col] = v;
       expect(() => m.fit({ data: typed, shape: [442, 10] }, y)).toThrow(
-        `Lasso.fit: X[${row}][${col}] must be a finite number, got ${v}`,
+        `Lasso.fit: X[${row}][${col}] must be a finite number, got number ${v}`,
       );
       expect(() => lassoPath({ data: typed, shape: [442, 10] }, y)).toThrow(
         `lassoPath: X[${row}][${col}] must be a finite number`,

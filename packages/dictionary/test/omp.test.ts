@@ -163,14 +163,16 @@ describe('orthogonalMatchingPursuit', () => {
       ),
     ).toThrow(/D must have as many columns as X.*X is 12×20, D is 48×19/);
     expect(f(X, fixture.D, { nNonzeroCoefs: 49 })).toThrow(ValueError);
-    expect(f(X, fixture.D, { nNonzeroCoefs: 49 })).toThrow(/nNonzeroCoefs must be an integer in \[1, 48\], got 49/);
+    expect(f(X, fixture.D, { nNonzeroCoefs: 49 })).toThrow(
+      /nNonzeroCoefs must be an integer in \[1, 48\], got number 49/,
+    );
     expect(f(X, fixture.D, { nNonzeroCoefs: 1.5 })).toThrow(ValueError);
-    expect(f(X, fixture.D, { tol: 0 })).toThrow(/tol must be a finite number > 0, got 0/);
+    expect(f(X, fixture.D, { tol: 0 })).toThrow(/tol must be a finite number > 0, got number 0/);
     expect(f(X, fixture.D, { tol: -1 })).toThrow(ValueError);
     expect(f(X, fixture.D, { nNonZeroCoefs: 2 })).toThrow(/unknown option 'nNonZeroCoefs'/);
     const withNaN = X.map((r) => [...r]);
     withNaN[3]![7] = Number.NaN;
-    expect(f(withNaN, fixture.D, { nNonzeroCoefs: 2 })).toThrow(/X\[3\]\[7\] must be a finite number, got NaN/);
+    expect(f(withNaN, fixture.D, { nNonzeroCoefs: 2 })).toThrow(/X\[3\]\[7\] must be a finite number, got number NaN/);
     expect(f(X, [[1, 2], [3]])).toThrow(ShapeError);
     expect(f('X', fixture.D)).toThrow(ValueError);
     expect(f(X, fixture.D, 3)).toThrow(ValueError);

@@ -72,7 +72,7 @@ describe('sparseEncode', () => {
       () =>
         sparseEncode(x as number[][], d as number[][], o as SparseEncodeOptions);
     expect(f({ algorithm: 'lars' })).toThrow(
-      /algorithm must be one of 'omp', 'lasso-cd', 'fista', 'threshold', got the string "lars"/,
+      /algorithm must be one of 'omp', 'lasso-cd', 'fista', 'threshold', got string "lars"/,
     );
     expect(f({ algorithm: 'omp', alpha: 1 })).toThrow(/option 'alpha' does not apply to algorithm 'omp'/);
     expect(f({ algorithm: 'threshold', maxIter: 3 })).toThrow(ValueError);
@@ -96,7 +96,7 @@ describe('sparseEncode', () => {
       ),
     ).toThrow(ShapeError);
     expect(f({ algorithm: 'threshold' }, [[Number.NaN, ...X[0]!.slice(1)]])).toThrow(
-      /X\[0\]\[0\] must be a finite number, got NaN/,
+      /X\[0\]\[0\] must be a finite number, got number NaN/,
     );
   });
 });

@@ -5,7 +5,9 @@
  */
 export {
   BackendError,
+  checkInteger,
   checkOptions,
+  checkRange,
   describeValue,
   formatShape,
   ShapeError,

@@ -62,7 +62,9 @@ export {
 } from './elementwise.js';
 export {
   BackendError,
+  checkInteger,
   checkOptions,
+  checkRange,
   describeValue,
   formatShape,
   ShapeError,
