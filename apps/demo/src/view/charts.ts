@@ -1,0 +1,184 @@
+// Chart.js charts on 2-D canvases (never WebGPU canvases, which headless browsers leave
+// blank): a line or scatter chart of named series, and a grouped bar chart. Only the
+// controllers, elements and plugins used here are registered, so the bundle stays small.
+import {
+  BarController,
+  BarElement,
+  CategoryScale,
+  Chart,
+  type ChartDataset,
+  Legend,
+  LinearScale,
+  LineController,
+  LineElement,
+  PointElement,
+  ScatterController,
+  Title,
+  Tooltip,
+} from 'chart.js';
+
+let registered = false;
+
+/** Registers the Chart.js pieces the view draws with (once per page). */
+function registerChartParts(): void {
+  if (registered) return;
+  Chart.register(
+    BarController,
+    BarElement,
+    CategoryScale,
+    Legend,
+    LinearScale,
+    LineController,
+    LineElement,
+    PointElement,
+    ScatterController,
+    Title,
+    Tooltip,
+  );
+  registered = true;
+}
+
+/** A point of a series chart. */
+export interface Point {
+  x: number;
+  y: number;
+}
+
+/** What a series chart shows: its kind, title and axis labels, and the y range when fixed. */
+export interface SeriesChartOptions {
+  kind: 'line' | 'scatter';
+  title: string;
+  xLabel: string;
+  yLabel: string;
+  yMin?: number;
+  yMax?: number;
+  /** Animate updates (live views); a report draws at once. */
+  animate: boolean;
+}
+
+type SeriesDataset = ChartDataset<'line' | 'scatter', Point[]>;
+
+/**
+ * A chart of named series of (x, y) points, each with its own label and colour. Series keep
+ * the order they were first added in; setting a series again replaces its points.
+ */
+export class SeriesChart {
+  readonly chart: Chart<'line' | 'scatter', Point[]>;
+  private readonly series = new Map<string, SeriesDataset>();
+  private readonly showLine: boolean;
+
+  constructor(canvas: HTMLCanvasElement, options: SeriesChartOptions) {
+    registerChartParts();
+    const line = options.kind === 'line';
+    this.showLine = line;
+    this.chart = new Chart<'line' | 'scatter', Point[]>(canvas, {
+      type: options.kind,
+      data: { datasets: [] },
+      options: {
+        animation: options.animate ? { duration: 200 } : false,
+        maintainAspectRatio: false,
+        responsive: true,
+        parsing: false,
+        normalized: true,
+        plugins: {
+          title: { display: true, text: options.title },
+          legend: { display: true, position: 'bottom', labels: { boxWidth: 12 } },
+        },
+        elements: { point: { radius: line ? 0 : 6, hoverRadius: line ? 3 : 8 }, line: { borderWidth: 2 } },
+        scales: {
+          x: { type: 'linear', title: { display: true, text: options.xLabel } },
+          y: {
+            type: 'linear',
+            title: { display: true, text: options.yLabel },
+            ...(options.yMin === undefined ? {} : { min: options.yMin }),
+            ...(options.yMax === undefined ? {} : { max: options.yMax }),
+          },
+        },
+      },
+    });
+  }
+
+  /** Sets a series' points (replacing any it had), creating it with `label` and `colour`. */
+  setSeries(key: string, label: string, colour: string, points: Point[]): void {
+    this.dataset(key, label, colour).data = points;
+  }
+
+  /** Appends one point to a series, creating it with `label` and `colour`. */
+  addPoint(key: string, label: string, colour: string, point: Point): void {
+    this.dataset(key, label, colour).data.push(point);
+  }
+
+  /** Whether the chart has a series `key`. */
+  has(key: string): boolean {
+    return this.series.has(key);
+  }
+
+  /** Removes every series. */
+  clear(): void {
+    this.series.clear();
+    this.chart.data.datasets = [];
+  }
+
+  /** Redraws with the current data. */
+  update(): void {
+    this.chart.update();
+  }
+
+  destroy(): void {
+    this.chart.destroy();
+  }
+
+  private dataset(key: string, label: string, colour: string): SeriesDataset {
+    let dataset = this.series.get(key);
+    if (!dataset) {
+      dataset = { label, data: [], borderColor: colour, backgroundColor: colour, showLine: this.showLine };
+      this.series.set(key, dataset);
+      this.chart.data.datasets.push(dataset);
+    } else {
+      dataset.label = label;
+    }
+    return dataset;
+  }
+}
+
+/** A bar chart of several value series over shared category labels (e.g. coefficient index). */
+export class BarChart {
+  readonly chart: Chart<'bar', number[], string>;
+
+  constructor(canvas: HTMLCanvasElement, title: string, xLabel: string, yLabel: string) {
+    registerChartParts();
+    this.chart = new Chart<'bar', number[], string>(canvas, {
+      type: 'bar',
+      data: { labels: [], datasets: [] },
+      options: {
+        animation: false,
+        maintainAspectRatio: false,
+        responsive: true,
+        plugins: {
+          title: { display: true, text: title },
+          legend: { display: true, position: 'bottom', labels: { boxWidth: 12 } },
+        },
+        scales: {
+          x: { type: 'category', title: { display: true, text: xLabel } },
+          y: { type: 'linear', title: { display: true, text: yLabel } },
+        },
+      },
+    });
+  }
+
+  /** Replaces the labels and the series (`{label, colour, values}` each as long as the labels). */
+  set(labels: string[], series: { label: string; colour: string; values: number[] }[]): void {
+    this.chart.data.labels = labels;
+    this.chart.data.datasets = series.map((s) => ({
+      label: s.label,
+      data: s.values,
+      backgroundColor: s.colour,
+      borderColor: s.colour,
+    }));
+    this.chart.update();
+  }
+
+  destroy(): void {
+    this.chart.destroy();
+  }
+}

@@ -1,0 +1,48 @@
+// Number formatting shared by the CLI's table and the browser view, so both faces print the
+// same figures. Pure functions: no DOM, no Node.
+import type { ModelReport } from '../experiments/types.js';
+
+/** A fraction (0–1) as a percentage with `digits` decimals and no sign: `0.9235 → "92.35"`. */
+export function percent(fraction: number, digits = 2): string {
+  return Number.isFinite(fraction) ? (fraction * 100).toFixed(digits) : '–';
+}
+
+/** A λ in short scientific form (`0.002 → "2e-3"`), or `–` for a method without one. */
+export function formatLambda(lambda: number | null): string {
+  if (lambda === null || !Number.isFinite(lambda)) return '–';
+  if (lambda === 0) return '0';
+  const [mantissa, exponent] = lambda.toExponential(2).split('e');
+  const m = String(Number(mantissa));
+  return `${m}e${Number(exponent)}`;
+}
+
+/** A byte count with a binary unit: `1536 → "1.5 KiB"`. */
+export function formatBytes(bytes: number): string {
+  if (!Number.isFinite(bytes)) return '–';
+  const units = ['B', 'KiB', 'MiB', 'GiB'];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit += 1;
+  }
+  return unit === 0 ? `${value} B` : `${value.toFixed(value >= 100 ? 0 : 1)} ${units[unit]}`;
+}
+
+/** A plain number with `digits` decimals, or `–` when it is not finite. */
+export function fixed(value: number, digits = 3): string {
+  return Number.isFinite(value) ? value.toFixed(digits) : '–';
+}
+
+/** A ratio as `2.6×`, or `–` when it is not finite. */
+export function times(ratio: number): string {
+  return Number.isFinite(ratio) ? `${ratio.toFixed(2)}×` : '–';
+}
+
+/**
+ * How much faster the fastest sparse form (CSR or compacted) runs one forward pass over the
+ * test set than the dense model: dense time over the smaller of the two sparse times.
+ */
+export function inferenceSpeedup(report: ModelReport): number {
+  return report.inferenceMsDense / Math.min(report.inferenceMsCsr, report.inferenceMsCompacted);
+}

@@ -1,0 +1,63 @@
+// The comparison table as an HTML <table>: one row per finished method, in method order, with
+// `acc-<method>` and `sparsity-<method>` cells holding plain percentages for tests and scrapers.
+import { type MethodResult, MNIST_METHODS } from '../experiments/types.js';
+import { element } from './dom.js';
+import { methodColour } from './palette.js';
+import { ACCURACY_COLUMN, SPARSITY_COLUMN, SUMMARY_COLUMNS, summaryRow } from './summary.js';
+
+/** The final comparison table; `element` is the <table> to insert. */
+export class FinalTable {
+  readonly element: HTMLTableElement;
+  private readonly body: HTMLTableSectionElement;
+  private readonly rows = new Map<string, HTMLTableRowElement>();
+
+  constructor() {
+    const head = element('thead', {}, [
+      element(
+        'tr',
+        {},
+        SUMMARY_COLUMNS.map((c) => element('th', { text: c })),
+      ),
+    ]);
+    this.body = element('tbody');
+    this.element = element('table', { className: 'sk-table', testid: 'final-table' }, [head, this.body]);
+  }
+
+  /** Adds the row of a finished method, or replaces it if the method already has one. */
+  setRow(result: MethodResult): void {
+    const cells = summaryRow(result).map((text, column) => {
+      const testid =
+        column === ACCURACY_COLUMN
+          ? `acc-${result.method}`
+          : column === SPARSITY_COLUMN
+            ? `sparsity-${result.method}`
+            : undefined;
+      return element('td', { text, ...(testid ? { testid } : {}) });
+    });
+    const swatch = element('span', { className: 'sk-swatch' });
+    swatch.style.background = methodColour(result.method);
+    cells[0].prepend(swatch);
+    const row = element('tr', {}, cells);
+    row.dataset.method = result.method;
+    const old = this.rows.get(result.method);
+    if (old) old.replaceWith(row);
+    else this.body.insertBefore(row, this.nextRow(result.method));
+    this.rows.set(result.method, row);
+  }
+
+  /** Removes every row. */
+  clear(): void {
+    this.rows.clear();
+    this.body.replaceChildren();
+  }
+
+  /** The existing row that should follow `method`'s (method order), or null to append. */
+  private nextRow(method: MethodResult['method']): HTMLTableRowElement | null {
+    const order = MNIST_METHODS.indexOf(method);
+    for (const other of MNIST_METHODS.slice(order + 1)) {
+      const row = this.rows.get(other);
+      if (row) return row;
+    }
+    return null;
+  }
+}
