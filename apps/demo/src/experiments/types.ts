@@ -34,6 +34,8 @@ export interface DemoConfig {
     batchSize: number;
     /** λ per method; a missing entry takes the cross-validated value cached in `lambdas.json`. */
     lambdas: Partial<Record<MnistMethod, number>>;
+    /** Gradual magnitude pruning (method `pruning`): a target, not a λ. */
+    pruning: PruningConfig;
   };
   ksvd: {
     /** Side of the square crop of the boats image the experiment works on (pixels). */
@@ -56,6 +58,29 @@ export interface DemoConfig {
     noise: number;
   };
 }
+
+/**
+ * The schedule of the `pruning` method: Zhu & Gupta's cubic ramp from 0 to `finalSparsity`
+ * between the starts of epochs `startEpoch` and `endEpoch` (0-based), re-ranking the weights
+ * every `frequency` steps and keeping the mask applied after every step.
+ */
+export interface PruningConfig {
+  /** Fraction of the pruned weights that end exactly zero, in [0, 1). */
+  finalSparsity: number;
+  startEpoch: number;
+  endEpoch: number;
+  /** Optimizer steps between two re-rankings. */
+  frequency: number;
+  /** `'global'`: one magnitude threshold over both weight matrices; `'layer'`: the same fraction in each. */
+  scope: 'global' | 'layer';
+}
+
+/** `T` with every field optional, recursively (arrays are replaced whole): what `resolveConfig` takes. */
+export type DeepPartial<T> = T extends readonly unknown[]
+  ? T
+  : T extends object
+    ? { [K in keyof T]?: DeepPartial<T[K]> }
+    : T;
 
 /** A grey image, row-major, values on the 0–255 scale. */
 export interface GrayImageData {
