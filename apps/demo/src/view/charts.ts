@@ -50,8 +50,11 @@ export interface SeriesChartOptions {
   title: string;
   xLabel: string;
   yLabel: string;
+  xMin?: number;
   yMin?: number;
   yMax?: number;
+  /** Radius of the drawn points (0: a bare line, for long curves). */
+  pointRadius: number;
   /** Animate updates (live views); a report draws at once. */
   animate: boolean;
 }
@@ -69,8 +72,7 @@ export class SeriesChart {
 
   constructor(canvas: HTMLCanvasElement, options: SeriesChartOptions) {
     registerChartParts();
-    const line = options.kind === 'line';
-    this.showLine = line;
+    this.showLine = options.kind === 'line';
     this.chart = new Chart<'line' | 'scatter', Point[]>(canvas, {
       type: options.kind,
       data: { datasets: [] },
@@ -84,9 +86,16 @@ export class SeriesChart {
           title: { display: true, text: options.title },
           legend: { display: true, position: 'bottom', labels: { boxWidth: 12 } },
         },
-        elements: { point: { radius: line ? 0 : 6, hoverRadius: line ? 3 : 8 }, line: { borderWidth: 2 } },
+        elements: {
+          point: { radius: options.pointRadius, hoverRadius: options.pointRadius + 3 },
+          line: { borderWidth: 2 },
+        },
         scales: {
-          x: { type: 'linear', title: { display: true, text: options.xLabel } },
+          x: {
+            type: 'linear',
+            title: { display: true, text: options.xLabel },
+            ...(options.xMin === undefined ? {} : { min: options.xMin }),
+          },
           y: {
             type: 'linear',
             title: { display: true, text: options.yLabel },

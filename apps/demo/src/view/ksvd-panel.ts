@@ -39,6 +39,7 @@ export class KsvdPanel {
       xLabel: 'iteration',
       yLabel: 'RMSE',
       yMin: 0,
+      pointRadius: 3,
       animate,
     });
   }

@@ -10,9 +10,12 @@ import { methodColour } from './palette.js';
 import { headlineText } from './summary.js';
 import { FinalTable } from './table.js';
 
-/** x position (in epochs) of a batch: epochs are numbered from 1, batches from 0. */
+/**
+ * x position (in epochs) of a batch event, whose epoch and batch are 0-based (as `fit` numbers
+ * them), on the axis where an EpochRecord's 1-based `epoch` marks the end of that epoch.
+ */
 export function batchPosition(epoch: number, batch: number, batches: number): number {
-  return epoch - 1 + (batch + 1) / batches;
+  return epoch + (batch + 1) / batches;
 }
 
 /** A loss curve sampled evenly over `epochs` epochs, as chart points. */
@@ -49,12 +52,16 @@ export class MnistPanel {
     );
     parent.append(this.element);
     const [loss, accuracy, sparsity, scatter] = boxes.map((b) => b.canvas);
+    // Epoch axes start at 0 (a 1-epoch run still shows where its point lies); the loss curve
+    // has many points and is drawn bare, the per-epoch curves with their points marked.
     this.loss = new SeriesChart(loss, {
       kind: 'line',
       title: 'Train loss',
       xLabel: 'epoch',
       yLabel: 'cross-entropy',
+      xMin: 0,
       yMin: 0,
+      pointRadius: 0,
       animate,
     });
     this.accuracy = new SeriesChart(accuracy, {
@@ -62,6 +69,8 @@ export class MnistPanel {
       title: 'Test accuracy',
       xLabel: 'epoch',
       yLabel: '%',
+      xMin: 0,
+      pointRadius: 3,
       animate,
     });
     this.sparsity = new SeriesChart(sparsity, {
@@ -69,8 +78,10 @@ export class MnistPanel {
       title: 'Exact zeros among the weights',
       xLabel: 'epoch',
       yLabel: '%',
+      xMin: 0,
       yMin: 0,
       yMax: 100,
+      pointRadius: 3,
       animate,
     });
     this.scatter = new SeriesChart(scatter, {
@@ -78,6 +89,7 @@ export class MnistPanel {
       title: 'Accuracy against sparsity',
       xLabel: 'exact zeros %',
       yLabel: 'test accuracy %',
+      pointRadius: 6,
       animate,
     });
   }

@@ -1,0 +1,141 @@
+#!/usr/bin/env node
+// `sparsekit-demo` (`pnpm demo`): parse the flags, select the backend, run the experiments with
+// progress, print the comparison, and write results.json and the self-contained report.html.
+// The first Ctrl-C stops after the current batch and writes what finished (exit 130); a
+// second one quits at once.
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { BackendError, disposeBackend, getBackend, SparseKitError, setBackend } from '@sparsekit/tensor';
+import { type Command, CommanderError } from 'commander';
+import { resolveConfig } from '../experiments/config.js';
+import { runDemo } from '../experiments/index.js';
+import type { DemoConfig, DemoResults, Digits, Experiment, GrayImageData } from '../experiments/types.js';
+import { loadBoats, loadDigits } from '../node/data.js';
+import { readViewScript, writeResults } from '../report/files.js';
+import { buildProgram, type CliOptions, flagsInMessage, parseArgs } from './args.js';
+import { BarProgress, LineProgress, type Progress, QuietProgress } from './progress.js';
+import { finalSummary } from './table.js';
+
+/** Exit codes: 2 for a usage error, 1 for an experiment that threw, 130 after Ctrl-C. */
+export const EXIT = { ok: 0, failed: 1, usage: 2, interrupted: 130 } as const;
+
+/** Reports a usage error (message, then the usage) on stderr through commander; returns exit code 2. */
+function usageError(program: Command, message: string): number {
+  try {
+    program.error(`error: ${message}`, { exitCode: EXIT.usage });
+  } catch (e) {
+    if (!(e instanceof CommanderError)) throw e;
+  }
+  return EXIT.usage;
+}
+
+/** Parses and validates the command line: the options and the complete config, or an exit code. */
+function readCommandLine(argv: string[]): { options: CliOptions; config: DemoConfig } | number {
+  const program = buildProgram();
+  let options: CliOptions;
+  try {
+    options = parseArgs(argv, program);
+  } catch (e) {
+    if (e instanceof CommanderError) return e.exitCode === 0 ? EXIT.ok : EXIT.usage;
+    throw e;
+  }
+  try {
+    const config = resolveConfig(options.config);
+    if (options.backend !== undefined) setBackend(options.backend);
+    return { options, config };
+  } catch (e) {
+    if (!(e instanceof SparseKitError)) throw e;
+    const flags = e instanceof BackendError ? ['--backend'] : flagsInMessage(e.message);
+    return usageError(program, `${flags.length ? `${flags.join(', ')}: ` : ''}${e.message}`);
+  }
+}
+
+/** Runs each experiment on its own, so one that throws leaves the others' results to write. */
+async function runAll(
+  config: DemoConfig,
+  progress: Progress,
+  signal: AbortSignal,
+): Promise<{ results: DemoResults; failed: { experiment: Experiment; error: unknown }[] }> {
+  const data: { digits?: Digits; image?: GrayImageData } = {};
+  if (config.experiments.includes('mnist')) data.digits = loadDigits();
+  if (config.experiments.includes('ksvd')) data.image = loadBoats();
+  const hooks = { onEvent: (event: Parameters<Progress['handle']>[0]) => progress.handle(event), signal };
+  const startedAt = new Date().toISOString();
+  const results: DemoResults = {
+    meta: { backend: getBackend().name, seed: config.seed, startedAt, finishedAt: null, interrupted: false, config },
+  };
+  const failed: { experiment: Experiment; error: unknown }[] = [];
+  for (const experiment of config.experiments) {
+    if (signal.aborted) break;
+    try {
+      const one = await runDemo(data, { ...config, experiments: [experiment] }, hooks);
+      results[experiment] = one[experiment] as never;
+    } catch (error) {
+      failed.push({ experiment, error });
+      progress.log(`${experiment} failed: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+  results.meta.interrupted = signal.aborted;
+  if (!signal.aborted) results.meta.finishedAt = new Date().toISOString();
+  return { results, failed };
+}
+
+/** The whole command; resolves to the process's exit code. */
+export async function main(argv: string[]): Promise<number> {
+  const read = readCommandLine(argv);
+  if (typeof read === 'number') return read;
+  const { options, config } = read;
+  const viewScript = await readViewScript(new URL('.', import.meta.url));
+
+  const backend = getBackend();
+  console.log(`SparseKit demo · backend ${backend.name} (${backend.reason}) · seed ${config.seed}`);
+  const progress: Progress = options.quiet
+    ? new QuietProgress()
+    : process.stdout.isTTY
+      ? new BarProgress(process.stdout)
+      : new LineProgress(process.stdout, config.mnist.epochs);
+
+  const controller = new AbortController();
+  let interrupts = 0;
+  const onSigint = () => {
+    interrupts += 1;
+    if (interrupts > 1) process.exit(EXIT.interrupted);
+    controller.abort();
+    progress.log('Stopping after the current batch; writing what finished (Ctrl-C again quits at once).');
+  };
+  process.on('SIGINT', onSigint);
+
+  let outcome: Awaited<ReturnType<typeof runAll>>;
+  try {
+    outcome = await runAll(config, progress, controller.signal);
+  } finally {
+    progress.stop();
+  }
+  const { results, failed } = outcome;
+  console.log(`\n${finalSummary(results)}`);
+  const dir = resolve(options.out);
+  const written = await writeResults(dir, results, viewScript);
+  console.log(`\nResults: ${written.json}\nReport:  ${pathToFileURL(written.html).href}`);
+  process.off('SIGINT', onSigint);
+  for (const { experiment, error } of failed) {
+    console.error(`\n${experiment} failed:`, error);
+  }
+  if (results.meta.interrupted) {
+    console.log('Interrupted: the results hold what finished before the stop.');
+    return EXIT.interrupted;
+  }
+  return failed.length > 0 ? EXIT.failed : EXIT.ok;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    disposeBackend();
+    process.exitCode = code;
+    // Nothing should keep the process alive now; if a handle does, do not hang a CI job on it.
+    setTimeout(() => process.exit(code), 2000).unref();
+  },
+  (error: unknown) => {
+    console.error(error);
+    process.exit(EXIT.failed);
+  },
+);
