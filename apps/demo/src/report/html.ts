@@ -25,7 +25,7 @@ export function scriptSafeJson(value: unknown): string {
  */
 export function scriptSafeSource(source: string): string {
   if (source.includes('<!--')) throw new Error('report: the view bundle contains "<!--" and cannot be inlined');
-  return source.replace(/<\/script/gi, '<\\/script');
+  return source.replace(/<\/(script)/gi, '<\\/$1');
 }
 
 /** The complete report page for `results`, its script being `viewScript` (the built view bundle). */
