@@ -459,6 +459,18 @@ export class WasmRuntime {
     );
   }
 
+  /**
+   * Runs the fused elementwise program at byte offset `prog` (written by
+   * kernels/wasm-fusion.ts; assembly/kernels.ts's `runProgram`) over `total` output cells,
+   * split over the pool above {@link PARALLEL_MIN}.elementwise in ranges of whole `block`s, as
+   * `splitRange(total, threads, block)` cuts them (the program's header lists their starts).
+   */
+  program(prog: number, total: number, block: number): void {
+    this.run(JOB.unary, total >= PARALLEL_MIN.elementwise, total, block, [PROGRAM_OP, prog, 0], [], (s, e) =>
+      this.k.unary(PROGRAM_OP, prog, 0, s, e),
+    );
+  }
+
   /** Stops the worker threads; the memory and its tensors become unusable. */
   dispose(): void {
     if (this.disposed) return;
@@ -487,3 +499,5 @@ export const OP = {
 export const UOP = { neg: 0, abs: 1, sqrt: 2, square: 3, relu: 4, leakyRelu: 5, exp: 6, sigmoid: 7, sign: 8 } as const;
 export const ROP = { sum: 0, max: 1, min: 2, mean: 3 } as const;
 export const SOFTMAX = { softmax: 0, logSoftmax: 1, logSumExp: 2 } as const;
+/** The unary op code that runs a fused program (assembly/kernels.ts's UOP_PROGRAM). */
+export const PROGRAM_OP = 100;
