@@ -88,7 +88,8 @@ export async function main(argv: string[]): Promise<number> {
   const viewScript = await readViewScript(new URL('.', import.meta.url));
 
   const backend = getBackend();
-  console.log(`SparseKit demo · backend ${backend.name} (${backend.reason}) · seed ${config.seed}`);
+  const how = backend.requested === 'auto' ? 'auto-selected' : 'requested';
+  console.log(`SparseKit demo · backend ${backend.name} (${how}) · seed ${config.seed}\n  why: ${backend.reason}`);
   const progress: Progress = options.quiet
     ? new QuietProgress()
     : process.stdout.isTTY
