@@ -1,0 +1,34 @@
+// The messages between the page (main.ts) and the experiment worker (worker.ts). Plain data
+// only, so every message survives structured cloning.
+import type { DemoConfig, DemoEvent, DemoResults } from '../src/experiments/index.js';
+import type { WebBackend } from './url-state.js';
+
+/** Where the worker fetches the shipped data (absolute, same-origin URLs). */
+export interface AssetUrls {
+  digits: string;
+  image: string;
+}
+
+/** Page → worker. */
+export type ToWorker =
+  | { type: 'start'; config: DemoConfig; backend: WebBackend; assets: AssetUrls }
+  /** Stops the run at its next batch or iteration; the worker still answers with `done`. */
+  | { type: 'stop' };
+
+/** What the tensor package reports about the backend that actually runs. */
+export interface BackendReport {
+  /** The gpu.js backend running the kernels (`webgpu`, `webgl2`, …). */
+  name: string;
+  requested: WebBackend;
+  reason: string;
+  /** Whether the worker is cross-origin isolated (so gpu.js's WebAssembly may use threads). */
+  crossOriginIsolated: boolean;
+}
+
+/** Worker → page. */
+export type FromWorker =
+  | { type: 'backend'; backend: BackendReport }
+  | { type: 'event'; event: DemoEvent }
+  | { type: 'done'; results: DemoResults }
+  /** The run could not start or threw: the error's name and message, and its stack where known. */
+  | { type: 'error'; message: string; stack?: string };
