@@ -2,7 +2,15 @@
 // lines and the final summary.
 import { CommanderError } from 'commander';
 import { describe, expect, it } from 'vitest';
-import { buildProgram, DEFAULT_OUT, flagsInMessage, nameList, parseArgs, parseLambda } from '../src/cli/args.js';
+import {
+  buildProgram,
+  DEFAULT_OUT,
+  flagsInMessage,
+  invocationDir,
+  nameList,
+  parseArgs,
+  parseLambda,
+} from '../src/cli/args.js';
 import { epochLine, LineProgress } from '../src/cli/progress.js';
 import { comparisonTable, finalSummary } from '../src/cli/table.js';
 import { resolveConfig } from '../src/experiments/config.js';
@@ -123,6 +131,12 @@ describe('flags', () => {
   it('parses name lists and λ pairs on their own', () => {
     expect(nameList(['a', 'b', 'c'] as const)(' c , a ')).toEqual(['c', 'a']);
     expect(parseLambda('ftrl=0.5', { sgd: 1 } as never)).toEqual({ sgd: 1, ftrl: 0.5 });
+  });
+
+  it('resolves --out from where a package-manager script was started (INIT_CWD), else the working directory', () => {
+    expect(invocationDir({ INIT_CWD: '/home/me/sparsekit' })).toBe('/home/me/sparsekit');
+    expect(invocationDir({ INIT_CWD: '' })).toBe(process.cwd());
+    expect(invocationDir({})).toBe(process.cwd());
   });
 
   it('names the flag behind a configuration error', () => {

@@ -23,8 +23,18 @@ export interface CliOptions {
   quiet: boolean;
 }
 
-/** The default results directory, relative to the working directory. */
+/** The default results directory, relative to where the command was run ({@link invocationDir}). */
 export const DEFAULT_OUT = 'demo-results';
+
+/**
+ * The folder the user ran the command from: a package manager running the `demo` script
+ * changes into the package's folder and keeps the original in `INIT_CWD`, so `--out` (and the
+ * default `demo-results/`) resolve where the user typed `pnpm demo`.
+ */
+export function invocationDir(env: Record<string, string | undefined> = process.env): string {
+  const initial = env.INIT_CWD;
+  return initial && initial.trim() !== '' ? initial : process.cwd();
+}
 
 /** Parses a whole decimal integer (no exponent, no fraction), for `--epochs` and the like. */
 export function parseInteger(text: string): number {
@@ -103,7 +113,7 @@ export function buildProgram(): Command {
     .option('--ksvd-iterations <n>', 'K-SVD iterations', parseInteger)
     .option('--ksvd-patches <n>', 'training patches', parseInteger)
     .option('--sigma <σ>', 'noise standard deviation on the 0–255 scale', parseNumber)
-    .option('-o, --out <dir>', 'results directory', DEFAULT_OUT)
+    .option('-o, --out <dir>', 'results directory (relative to where you ran the command)', DEFAULT_OUT)
     .option('-q, --quiet', 'no progress, only the final comparison', false)
     .showHelpAfterError()
     .exitOverride();

@@ -12,7 +12,7 @@ import { runDemo } from '../experiments/index.js';
 import type { DemoConfig, DemoResults, Digits, Experiment, GrayImageData } from '../experiments/types.js';
 import { loadBoats, loadDigits } from '../node/data.js';
 import { readViewScript, writeResults } from '../report/files.js';
-import { buildProgram, type CliOptions, flagsInMessage, parseArgs } from './args.js';
+import { buildProgram, type CliOptions, flagsInMessage, invocationDir, parseArgs } from './args.js';
 import { BarProgress, LineProgress, type Progress, QuietProgress } from './progress.js';
 import { finalSummary } from './table.js';
 
@@ -114,7 +114,7 @@ export async function main(argv: string[]): Promise<number> {
   }
   const { results, failed } = outcome;
   console.log(`\n${finalSummary(results)}`);
-  const dir = resolve(options.out);
+  const dir = resolve(invocationDir(), options.out);
   const written = await writeResults(dir, results, viewScript);
   console.log(`\nResults: ${written.json}\nReport:  ${pathToFileURL(written.html).href}`);
   process.off('SIGINT', onSigint);
