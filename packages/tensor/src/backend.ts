@@ -10,6 +10,7 @@ import {
   type KernelProgram,
 } from './kernels/registry.js';
 import { shared } from './registry.js';
+import { prepareWasm, wasmReady, wasmSupport } from './wasm/runtime.js';
 
 export type { ArgKind, CompiledKernel } from './kernels/registry.js';
 
@@ -92,8 +93,73 @@ function isBackendName(name: string): name is BackendName {
   return (BACKENDS as readonly string[]).includes(name);
 }
 
+/**
+ * Null when `name` can be created synchronously here, else why not. The `wasm` runtime answers
+ * for itself: outside Node its availability depends on whether {@link initBackend} has compiled
+ * its module yet, which only the runtime knows.
+ */
 function support(name: BackendName): string | null {
-  return adapterFor(name).support(name);
+  return name === 'wasm' ? wasmSupport() : adapterFor(name).support(name);
+}
+
+/** Where this code runs, for the order of automatic selection. @internal */
+export type Host = 'node' | 'browser';
+
+/** Node (or a runtime that says it is one), else a browser (a page or a worker). @internal */
+export function currentHost(): Host {
+  const versions = (globalThis as { process?: { versions?: { node?: string } } }).process?.versions;
+  return typeof versions?.node === 'string' ? 'node' : 'browser';
+}
+
+/**
+ * The order `'auto'` tries backends in. Node: the GPU backends (WebGPU through
+ * {@link initBackend} only), then SparseKit's `wasm`, gpu.js's `webasm`, `cpu`. Browsers put
+ * `wasm` right after WebGPU and WebGL2 (issue 12): SIMD kernels on resident memory, threaded
+ * where the page is cross-origin isolated, beat WebGL1's float emulation and gpu.js's webasm.
+ * @internal
+ */
+export function autoOrder(host: Host): readonly BackendName[] {
+  return host === 'browser'
+    ? ['webgpu', 'webgl2', 'wasm', 'webgl', 'webasm', 'cpu']
+    : ['webgpu', 'webgl2', 'webgl', 'headlessgl', 'wasm', 'webasm', 'cpu'];
+}
+
+/**
+ * The first backend of `order` that `check` finds available (null means available, a string
+ * why not), and the reason `getBackend()` reports, naming what was skipped and why. `cpu`
+ * always answers, so a list ending in it always chooses. @internal
+ */
+export async function chooseBackend(
+  order: readonly BackendName[],
+  check: (name: BackendName) => string | null | Promise<string | null>,
+  how: string,
+): Promise<{ name: BackendName; reason: string }> {
+  const skipped: string[] = [];
+  for (const name of order) {
+    const why = await check(name);
+    if (why === null) return { name, reason: chosenReason(how, skipped) };
+    skipped.push(`${name}: ${why}`);
+  }
+  return { name: 'cpu', reason: chosenReason('fallback', skipped) };
+}
+
+/** Synchronous twin of {@link chooseBackend}. @internal */
+export function chooseBackendSync(
+  order: readonly BackendName[],
+  check: (name: BackendName) => string | null,
+  how: string,
+): { name: BackendName; reason: string } {
+  const skipped: string[] = [];
+  for (const name of order) {
+    const why = check(name);
+    if (why === null) return { name, reason: chosenReason(how, skipped) };
+    skipped.push(`${name}: ${why}`);
+  }
+  return { name: 'cpu', reason: chosenReason('fallback', skipped) };
+}
+
+function chosenReason(how: string, skipped: readonly string[]): string {
+  return `auto: ${how}${skipped.length ? ` (skipped ${skipped.join('; ')})` : ''}`;
 }
 
 function envBackend(): string | undefined {
@@ -104,16 +170,32 @@ function envBackend(): string | undefined {
 
 function autoSelect(): { name: BackendName; reason: string } {
   // WebGPU is only chosen by initBackend(), which can await an adapter; here we stay sync.
-  const skipped: string[] = [];
-  for (const name of ['webgl2', 'webgl', 'headlessgl', 'wasm', 'webasm', 'cpu'] as BackendName[]) {
+  const order = autoOrder(currentHost()).filter((name) => name !== 'webgpu');
+  return chooseBackendSync(order, support, 'best synchronously available backend');
+}
+
+/**
+ * What {@link initBackend} checks before each backend: a WebGPU adapter's answer, the `wasm`
+ * module compiled asynchronously (browsers' way), the synchronous support of the rest.
+ */
+async function supportAsync(name: BackendName): Promise<string | null> {
+  if (name === 'webgpu') {
     const why = support(name);
-    if (why === null) {
-      const tail = skipped.length ? ` (skipped ${skipped.join('; ')})` : '';
-      return { name, reason: `auto: best synchronously available backend${tail}` };
-    }
-    skipped.push(`${name}: ${why}`);
+    if (why !== null) return why;
+    return (await adapterFor(name).probe(name)) ? null : 'no WebGPU adapter answered';
   }
-  return { name: 'cpu', reason: 'auto: fallback' };
+  if (name === 'wasm') {
+    try {
+      await prepareWasm();
+    } catch (err) {
+      return `its kernels failed to compile: ${(err as Error).message}`;
+    }
+  }
+  return support(name);
+}
+
+function unknownBackend(op: string, name: string): BackendError {
+  return new BackendError(op, `unknown backend '${name}'; expected one of auto, ${BACKENDS.join(', ')}`);
 }
 
 function resolve(op: string, name: string): { name: BackendName; req: BackendName | 'auto'; reason: string } {
@@ -121,9 +203,7 @@ function resolve(op: string, name: string): { name: BackendName; req: BackendNam
     const a = autoSelect();
     return { name: a.name, req: 'auto', reason: a.reason };
   }
-  if (!isBackendName(name)) {
-    throw new BackendError(op, `unknown backend '${name}'; expected one of auto, ${BACKENDS.join(', ')}`);
-  }
+  if (!isBackendName(name)) throw unknownBackend(op, name);
   const why = support(name);
   if (why !== null) throw new BackendError(op, `backend '${name}' is not available: ${why}`);
   return { name, req: name, reason: 'requested explicitly' };
@@ -131,6 +211,11 @@ function resolve(op: string, name: string): { name: BackendName; req: BackendNam
 
 /** Creates the backend and makes it current, releasing the previous one: every selection path ends here. */
 function install(name: BackendName, requested: BackendName | 'auto', reason: string): BackendInfo {
+  return commit(build(name, requested, reason));
+}
+
+/** Creates a backend's state without making it current. */
+function build(name: BackendName, requested: BackendName | 'auto', reason: string): BackendState {
   const adapter = adapterFor(name).create(name);
   const info: BackendInfo = {
     requested,
@@ -141,18 +226,24 @@ function install(name: BackendName, requested: BackendName | 'auto', reason: str
     fallbacks: [],
     maxElements: MAX_ELEMENTS[name],
   };
+  return { info, adapter, kernels: new Map(), stats: { compiled: 0, calls: 0, uploads: 0, readbacks: 0 } };
+}
+
+/** Makes `state` current and releases the previous backend. */
+function commit(state: BackendState): BackendInfo {
   const prev = slot.state;
-  slot.state = { info, adapter, kernels: new Map(), stats: { compiled: 0, calls: 0, uploads: 0, readbacks: 0 } };
+  slot.state = state;
   if (prev) destroyState(prev);
-  return info;
+  return state.info;
 }
 
 /**
  * Selects the backend for every tensor created afterwards. `'auto'` picks the best
- * backend that can run synchronously here (webgl2 → webgl → headlessgl → wasm → webasm → cpu);
- * use {@link initBackend} to also consider WebGPU. The `SPARSEKIT_BACKEND` environment
- * variable sets the initial choice. Throws a {@link BackendError} for an unknown or
- * unavailable backend and leaves the current one in place.
+ * backend that can run synchronously here (Node: webgl2 → webgl → headlessgl → wasm → webasm →
+ * cpu; browsers: webgl2 → wasm → webgl → webasm → cpu); use {@link initBackend} to also
+ * consider WebGPU. The `SPARSEKIT_BACKEND` environment variable sets the initial choice.
+ * Throws a {@link BackendError} for an unknown or unavailable backend and leaves the current
+ * one in place — in a browser, `'wasm'` before {@link initBackend} has compiled its module.
  */
 export function setBackend(name: BackendName | 'auto'): BackendInfo {
   const r = resolve('setBackend', name);
@@ -160,19 +251,37 @@ export function setBackend(name: BackendName | 'auto'): BackendInfo {
 }
 
 /**
- * Like {@link setBackend}, but may await: with `'auto'` (or `'webgpu'`) it asks for a real
- * WebGPU adapter and prefers WebGPU when one answers.
+ * Like {@link setBackend}, but may await, and is how a browser selects `wasm`:
+ * - `'auto'` tries WebGPU first (a real adapter must answer), then the synchronous order,
+ *   compiling the `wasm` module on the way (browsers: webgpu → webgl2 → wasm → webgl → webasm
+ *   → cpu; Node: webgpu → webgl2 → webgl → headlessgl → wasm → webasm → cpu);
+ * - `'webgpu'` asks for an adapter;
+ * - `'wasm'` compiles its kernels asynchronously (`WebAssembly.compile`) and resolves once its
+ *   worker threads have started (where the page is cross-origin isolated).
+ * Rejects with a {@link BackendError} where the backend is unknown or unavailable, leaving the
+ * current one in place.
  */
 export async function initBackend(name: BackendName | 'auto' = 'auto'): Promise<BackendInfo> {
-  if (name === 'auto' || name === 'webgpu') {
-    if (await adapterFor('webgpu').probe('webgpu')) {
-      return install('webgpu', name, name === 'auto' ? 'auto: a WebGPU adapter answered' : 'requested explicitly');
-    }
-    if (name === 'webgpu') {
-      throw new BackendError('initBackend', "backend 'webgpu' is not available: no WebGPU adapter answered");
+  let state: BackendState;
+  if (name === 'auto') {
+    const a = await chooseBackend(autoOrder(currentHost()), supportAsync, 'best available backend');
+    state = build(a.name, 'auto', a.reason);
+  } else {
+    if (!isBackendName(name)) throw unknownBackend('initBackend', name);
+    const why = await supportAsync(name);
+    if (why !== null) throw new BackendError('initBackend', `backend '${name}' is not available: ${why}`);
+    state = build(name, name, 'requested explicitly');
+  }
+  if (state.info.name === 'wasm') {
+    // a browser's workers start while we await; one that cannot start fails the selection
+    try {
+      await wasmReady();
+    } catch (err) {
+      destroyState(state);
+      throw new BackendError('initBackend', `backend 'wasm' could not start its threads: ${(err as Error).message}`);
     }
   }
-  return setBackend(name);
+  return commit(state);
 }
 
 /** The backend in use (selecting one from `SPARSEKIT_BACKEND` or `'auto'` on first use). */

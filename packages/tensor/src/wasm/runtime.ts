@@ -1,17 +1,21 @@
 /**
  * The host side of the `wasm` backend: one `WebAssembly.Memory` holding every resident
- * tensor, the SIMD128 kernels compiled from assembly/kernels.ts, and (in Node, where
- * `SharedArrayBuffer` exists) a worker pool over that same memory. Each entry point
- * validates its sizes, splits the work into ranges whose results do not depend on the split,
- * and runs on the pool only above a measured size (below it, waking a thread costs more than
- * it saves).
+ * tensor, the SIMD128 kernels compiled from assembly/kernels.ts, and (where
+ * `SharedArrayBuffer` exists: Node, a cross-origin-isolated browser page) a worker pool over
+ * that same memory. Each entry point validates its sizes, splits the work into ranges whose
+ * results do not depend on the split, and runs on the pool only above a measured size (below
+ * it, waking a thread costs more than it saves).
+ *
+ * Node compiles the kernel module synchronously when a runtime is created; browsers compile
+ * only asynchronously ({@link prepareWasm}, which `initBackend` awaits), and a runtime created
+ * before that is refused with a {@link BackendError} that says so.
  * @internal
  */
 
 import { BackendError, ShapeError, ValueError } from '../errors.js';
 import { WasmAllocator } from './allocator.js';
 import * as generated from './modules.generated.js';
-import { JOB, type JobCode, MAX_THREADS, nodeWorkerCtor, WorkerPool } from './pool.js';
+import { JOB, type JobCode, MAX_THREADS, threadHost, WorkerPool } from './pool.js';
 
 /** Bytes below this offset belong to the kernels' static data (AssemblyScript's Math tables). */
 const STATIC_BYTES = 65536;
@@ -109,15 +113,88 @@ export function simdSupported(): boolean {
   return WebAssembly.validate(moduleBytes('simd'));
 }
 
+type Variant = 'simd' | 'simdShared' | 'fma' | 'fmaShared';
+
 const bytesCache = new Map<string, Uint8Array<ArrayBuffer>>();
-function moduleBytes(name: 'simd' | 'simdShared' | 'fma' | 'fmaShared'): Uint8Array<ArrayBuffer> {
+function moduleBytes(name: Variant): Uint8Array<ArrayBuffer> {
   let b = bytesCache.get(name);
   if (!b) bytesCache.set(name, (b = decodeBase64(generated[name])));
   return b;
 }
 
+/** Whether this is Node (or a runtime that says it is), where WebAssembly compiles synchronously. */
+function isNode(): boolean {
+  return typeof (globalThis as { process?: { versions?: { node?: string } } }).process?.versions?.node === 'string';
+}
+
+/** Compiled kernel modules by variant: a module is immutable, so every runtime here shares it. */
+const compiled = new Map<Variant, WebAssembly.Module>();
+
+/** The refusal when a browser asks for a runtime before its module compiled. */
+const COMPILE_FIRST =
+  "its kernels are not compiled yet: browsers compile WebAssembly asynchronously, so select it with `await initBackend('wasm')` (or `await initBackend()`) before any synchronous setBackend('wasm')";
+
+/**
+ * The compiled module of `variant`: from the cache, else compiled synchronously in Node.
+ * Anywhere else a {@link BackendError} says to compile it asynchronously first.
+ */
+function compiledModule(variant: Variant): WebAssembly.Module {
+  let m = compiled.get(variant);
+  if (m === undefined) {
+    if (!isNode()) throw new BackendError('wasm', COMPILE_FIRST);
+    m = new WebAssembly.Module(moduleBytes(variant));
+    compiled.set(variant, m);
+  }
+  return m;
+}
+
+/**
+ * Compiles, asynchronously and once, every kernel module a runtime may pick here: the plain
+ * SIMD build, the FMA build where it validates, and their shared-memory twins where memory can
+ * be shared. Afterwards {@link WasmRuntime.create} (and so a synchronous `setBackend('wasm')`)
+ * works in a browser too. Does nothing where WebAssembly SIMD is missing ({@link wasmSupport}
+ * then says why).
+ */
+export async function prepareWasm(): Promise<void> {
+  if (typeof WebAssembly === 'undefined' || !simdSupported()) return;
+  const variants: Variant[] = ['simd'];
+  if (fmaSupported()) variants.push('fma');
+  if (canShareMemory()) variants.push(...variants.map((v): Variant => (v === 'simd' ? 'simdShared' : 'fmaShared')));
+  await Promise.all(
+    variants
+      .filter((v) => !compiled.has(v))
+      .map(async (v) => {
+        const m = await WebAssembly.compile(moduleBytes(v));
+        compiled.set(v, m);
+      }),
+  );
+}
+
+/**
+ * Null when a `wasm` runtime with default options can be created synchronously here, else why
+ * not: no WebAssembly, no SIMD128, or (outside Node) a module not compiled by {@link prepareWasm} yet.
+ */
+export function wasmSupport(): string | null {
+  if (typeof WebAssembly === 'undefined') return 'WebAssembly is not available';
+  if (!simdSupported()) return 'WebAssembly SIMD128 is not supported here';
+  if (!isNode() && !compiled.has(plan({}).variant)) return COMPILE_FIRST;
+  return null;
+}
+
+/** Runtimes with workers not known to have started (and not disposed), for {@link wasmReady}. */
+const starting = new Set<WasmRuntime>();
+
+/**
+ * Resolves once the worker threads of every live runtime have started (at once where none has
+ * workers). A browser's workers start only while the page is back in its event loop; until
+ * then a runtime runs every call on the calling thread (the same results).
+ */
+export async function wasmReady(): Promise<void> {
+  await Promise.all([...starting].map((rt) => rt.ready()));
+}
+
 interface Plan {
-  variant: 'simd' | 'simdShared' | 'fma' | 'fmaShared';
+  variant: Variant;
   threads: number;
   shared: boolean;
   fma: boolean;
@@ -141,13 +218,13 @@ function plan(options: WasmRuntimeOptions): Plan {
       `initialBytes must be an integer in [0, ${generated.MAX_PAGES * PAGE}], got ${String(initialBytes)}`,
     );
   }
-  const poolable = canShareMemory() && nodeWorkerCtor() !== undefined;
+  const poolable = canShareMemory() && threadHost() !== undefined;
   const cores = coreCount();
   const t = threads ?? (poolable ? Math.min(4, Math.max(1, cores)) : 1);
   if (t > 1 && !poolable) {
     throw new BackendError(
       'wasm',
-      `threads: ${t} needs SharedArrayBuffer and worker threads, which this runtime lacks; use threads: 1`,
+      `threads: ${t} needs SharedArrayBuffer and worker threads, which this runtime lacks (a browser page must be cross-origin isolated: served with Cross-Origin-Opener-Policy: same-origin and Cross-Origin-Embedder-Policy: require-corp); use threads: 1`,
     );
   }
   const useFma = fma && fmaSupported();
@@ -282,18 +359,39 @@ export class WasmRuntime {
     this.wsBase = this.allocator.alloc(this.wsBytes * p.threads);
     this.view = new Float32Array(this.memory.buffer);
     this.pool = p.threads > 1 ? new WorkerPool(p.threads, module, this.memory, this.wsBase, this.wsBytes) : undefined;
+    if (this.pool) starting.add(this);
   }
 
-  /** A runtime compiled synchronously (Node; browsers allow only small modules this way). */
+  /**
+   * A runtime whose module is compiled synchronously in Node. Elsewhere the module must have
+   * been compiled by {@link prepareWasm} (or {@link createAsync}) first, else a {@link BackendError}.
+   * A browser's workers start once the page returns to its event loop ({@link ready}).
+   */
   static create(options: WasmRuntimeOptions = {}): WasmRuntime {
     const p = plan(options);
-    return new WasmRuntime(p, new WebAssembly.Module(moduleBytes(p.variant)));
+    return new WasmRuntime(p, compiledModule(p.variant));
   }
 
-  /** A runtime compiled asynchronously (browsers' main thread). */
+  /** A runtime compiled asynchronously (a browser's way), returned once its worker threads have started. */
   static async createAsync(options: WasmRuntimeOptions = {}): Promise<WasmRuntime> {
-    const p = plan(options);
-    return new WasmRuntime(p, await WebAssembly.compile(moduleBytes(p.variant)));
+    plan(options);
+    await prepareWasm();
+    const rt = WasmRuntime.create(options);
+    try {
+      await rt.ready();
+    } catch (err) {
+      rt.dispose();
+      throw err;
+    }
+    return rt;
+  }
+
+  /** Resolves once the worker threads have started (at once with one thread); rejects if one failed to. */
+  ready(): Promise<void> {
+    if (!this.pool) return Promise.resolve();
+    return this.pool.ready().then(() => {
+      starting.delete(this);
+    });
   }
 
   private check(): void {
@@ -358,11 +456,10 @@ export class WasmRuntime {
       if (total > 0) self(0, total);
       return;
     }
-    this.pool.run(op, args, fargs, splitRange(total, this.threads, align), self);
-    this.parallelCalls++;
+    if (this.pool.run(op, args, fargs, splitRange(total, this.threads, align), self)) this.parallelCalls++;
   }
 
-  /** Calls split over the worker pool so far. */
+  /** Calls split over the worker pool so far (not those the caller ran alone while a browser's workers started). */
   parallelCalls = 0;
 
   /**
@@ -475,6 +572,7 @@ export class WasmRuntime {
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
+    starting.delete(this);
     this.pool?.dispose();
   }
 }

@@ -2,19 +2,25 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 /**
- * Runs the backend-parity suite (test/parity/cases.ts) in headless Chromium on WebGL2 and
- * WebGPU.
+ * Runs the backend-parity suite (test/parity/cases.ts) in headless Chromium on WebGL2,
+ * WebGPU and SparseKit's `wasm` backend, the last twice: with a Worker pool over shared memory
+ * and with the non-shared single-thread build.
  *
- *   node test/browser/run.mjs [--backends=webgl2,webgpu] [--out=test-results/browser.json]
- *                             [--timeout=420] [--chromium=/usr/bin/chromium]
+ *   node test/browser/run.mjs [--backends=webgl2,webgpu,wasm,wasm-single]
+ *                             [--out=test-results/browser.json] [--timeout=420]
+ *                             [--chromium=/usr/bin/chromium]
+ *
+ * Lanes (LANES below): `webgl2`, `webgpu` and `wasm` run on a cross-origin-isolated page;
+ * `wasm-single` runs `wasm` on a page served without COOP/COEP, where SharedArrayBuffer does
+ * not exist. The wasm lanes tell the page which thread path it must take (test/browser/wasm-checks.ts).
  *
  * 1. bundles test/browser/entry.ts with esbuild for the browser (gpu.js resolves to its
  *    `browser` build, dist/gpu-browser.js);
- * 2. serves it from memory on 127.0.0.1 with COOP/COEP headers (cross-origin isolation, so
- *    gpu.js may use WebAssembly threads);
+ * 2. serves it from memory on 127.0.0.1, with COOP/COEP headers (cross-origin isolation, so
+ *    WebAssembly threads may share memory) unless the page URL says `isolated=0`;
  * 3. drives the system Chromium through playwright-core (never `playwright install`), one
- *    fresh page per backend, `index.html?backend=<name>`;
- * 4. prints every failure and writes a JSON summary (passed / failed per backend).
+ *    fresh page per lane, `index.html?backend=<name>…`;
+ * 4. prints every failure and writes a JSON summary (passed / failed per lane).
  *
  * A backend that fails to start, a page that crashes and a suite that runs past its time
  * limit all count their unfinished cases as failed. Exit status: 0 only when every case on
@@ -37,7 +43,17 @@ function arg(name, fallback) {
   return eq < 0 ? 'true' : hit.slice(eq + 1);
 }
 
-const backends = arg('backends', process.env.SPARSEKIT_BROWSER_BACKENDS || 'webgl2,webgpu')
+/**
+ * What each lane's page selects: its backend, whether the page is cross-origin isolated, and
+ * the page's extra query. A name not listed is a backend on an isolated page.
+ */
+const LANES = {
+  wasm: { backend: 'wasm', isolated: true, query: '&wasm=pool' },
+  'wasm-single': { backend: 'wasm', isolated: false, query: '&wasm=single' },
+};
+const laneSpec = (name) => LANES[name] ?? { backend: name, isolated: true, query: '' };
+
+const backends = arg('backends', process.env.SPARSEKIT_BROWSER_BACKENDS || 'webgl2,webgpu,wasm,wasm-single')
   .split(',')
   .map((b) => b.trim())
   .filter(Boolean);
@@ -78,6 +94,7 @@ function emptyLane(backend) {
     info: null,
     userAgent: null,
     crossOriginIsolated: null,
+    threads: null,
     fallbacks: [],
     durationMs: 0,
     failures: [],
@@ -131,13 +148,15 @@ const INDEX_HTML = `<!doctype html>
 function serve(files) {
   const types = { '.js': 'text/javascript', '.map': 'application/json', '.html': 'text/html' };
   const server = createServer((req, res) => {
-    const path = new URL(req.url ?? '/', 'http://x').pathname;
-    const headers = {
-      'Cross-Origin-Opener-Policy': 'same-origin',
-      'Cross-Origin-Embedder-Policy': 'require-corp',
-      'Cross-Origin-Resource-Policy': 'same-origin',
-      'Cache-Control': 'no-store',
-    };
+    const url = new URL(req.url ?? '/', 'http://x');
+    const path = url.pathname;
+    // A page asked for with isolated=0 is served without COOP/COEP: not cross-origin
+    // isolated, so it has no SharedArrayBuffer (the wasm-single lane).
+    const isolation =
+      url.searchParams.get('isolated') === '0'
+        ? {}
+        : { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' };
+    const headers = { ...isolation, 'Cross-Origin-Resource-Policy': 'same-origin', 'Cache-Control': 'no-store' };
     let body;
     let type;
     if (path === '/' || path === '/index.html') {
@@ -161,8 +180,9 @@ function serve(files) {
   });
 }
 
-/** Runs the suite for one backend on a fresh page; never throws. */
+/** Runs the suite for one lane (see LANES) on a fresh page; never throws. */
 async function runBackend(browser, baseUrl, backend) {
+  const spec = laneSpec(backend);
   const lane = emptyLane(backend);
   lane.cases = null;
   const t0 = Date.now();
@@ -193,8 +213,9 @@ async function runBackend(browser, baseUrl, backend) {
         lane.info = m.info;
         lane.userAgent = m.userAgent;
         lane.crossOriginIsolated = m.crossOriginIsolated;
+        lane.threads = m.threads;
         log(
-          `[${backend}] running ${lane.total} cases on '${m.info.name}' (${m.info.reason}); crossOriginIsolated=${m.crossOriginIsolated}`,
+          `[${backend}] running ${lane.total} cases on '${m.info.name}' (${m.info.reason}); crossOriginIsolated=${m.crossOriginIsolated}, threads=${m.threads}`,
         );
       } else if (m.type === 'result') {
         const r = { name: m.name, ok: m.ok, error: m.error, ms: Math.round(m.ms) };
@@ -223,7 +244,8 @@ async function runBackend(browser, baseUrl, backend) {
     page.on('crash', () => settle('crash'));
     const timer = setTimeout(() => settle('timeout'), timeoutS * 1000);
     const startTimer = setTimeout(() => lane.cases === null && settle('nostart'), 60_000);
-    await page.goto(`${baseUrl}/index.html?backend=${encodeURIComponent(backend)}`, {
+    const isolated = spec.isolated ? '' : '&isolated=0';
+    await page.goto(`${baseUrl}/index.html?backend=${encodeURIComponent(spec.backend)}${spec.query}${isolated}`, {
       waitUntil: 'load',
       timeout: 60_000,
     });
