@@ -155,6 +155,7 @@ export function resolveConfig(partial: DeepPartial<DemoConfig> = {}): DemoConfig
       `config.mnist.pruning.endEpoch must be > startEpoch (${mnist.pruning.startEpoch}), got ${mnist.pruning.endEpoch}`,
     );
   const ksvd = section('config.ksvd', p.ksvd, d.ksvd, {
+    // Patches of at most 16 pixels always fit a crop of at least 16.
     imageSize: integer(16, 819),
     patchSize: integer(2, 16),
     atoms: integer(2, 1024),
@@ -164,8 +165,6 @@ export function resolveConfig(partial: DeepPartial<DemoConfig> = {}): DemoConfig
     sigma: number(0, 256),
   });
   if (!(ksvd.sigma > 0)) fail('config.ksvd.sigma', 'a finite number in (0, 256)', ksvd.sigma);
-  if (ksvd.patchSize > ksvd.imageSize)
-    throw new ValueError(FN, `config.ksvd.patchSize must be <= imageSize (${ksvd.imageSize}), got ${ksvd.patchSize}`);
   if (ksvd.sparsity > ksvd.atoms)
     throw new ValueError(FN, `config.ksvd.sparsity must be <= atoms (${ksvd.atoms}), got ${ksvd.sparsity}`);
   const lasso = section('config.lasso', p.lasso, d.lasso, {

@@ -71,6 +71,21 @@ const FTRL_LR = 0.05;
 const GATE_LR = 0.02;
 const GATE_INITIAL_DROP = 0.1;
 
+/**
+ * The pruning schedule in steps: from the start of `startEpoch` to the last step before
+ * `endEpoch` (both clamped into the run, so a shorter run prunes to the same target sooner),
+ * with as many re-rankings every `frequency` steps as fit, at least one.
+ */
+export function pruningWindow(setup: TrainerSetup): { startStep: number; pruningSteps: number; endStep: number } {
+  const { startEpoch, endEpoch, frequency } = setup.pruning;
+  const end = Math.min(endEpoch, setup.epochs);
+  const start = Math.min(startEpoch, end - 1);
+  const startStep = start * setup.stepsPerEpoch;
+  const span = (end - start) * setup.stepsPerEpoch;
+  const pruningSteps = Math.max(1, Math.floor((span - 1) / frequency));
+  return { startStep, pruningSteps, endStep: startStep + pruningSteps * frequency };
+}
+
 /** What one method trains: its model, its batch loss and its update. */
 export interface Trainer {
   model: Sequential;
@@ -87,6 +102,7 @@ export interface TrainerSetup {
   lambda: number;
   seed: number;
   trainSize: number;
+  epochs: number;
   stepsPerEpoch: number;
   pruning: PruningConfig;
 }
@@ -177,9 +193,8 @@ export function makeTrainer(method: MnistMethod, setup: TrainerSetup): Trainer {
       );
     case 'pruning': {
       const optimizer = new Adam(model.parameters(), { lr: ADAM_LR });
-      const { finalSparsity, startEpoch, endEpoch, frequency, scope } = setup.pruning;
-      const startStep = startEpoch * setup.stepsPerEpoch;
-      const pruningSteps = Math.max(1, Math.floor(((endEpoch - startEpoch) * setup.stepsPerEpoch) / frequency));
+      const { finalSparsity, frequency, scope } = setup.pruning;
+      const { startStep, pruningSteps } = pruningWindow(setup);
       const pruner = new GradualPruner(model, { finalSparsity, startStep, pruningSteps, frequency, scope });
       return {
         model,

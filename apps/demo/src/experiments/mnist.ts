@@ -4,7 +4,7 @@
 import { fit, type Module, noGrad, tidy } from '@sparsekit/autograd';
 import { accuracy } from '@sparsekit/metrics';
 import { compact, toCsr } from '@sparsekit/regularizers';
-import { argmax, permutation, type Tensor, tensor, ValueError } from '@sparsekit/tensor';
+import { argmax, materializeAll, permutation, sliceRows, type Tensor, tensor, ValueError } from '@sparsekit/tensor';
 import { isAbort, pause, throwIfAborted } from './abort.js';
 import { cachedLambda } from './lambdas.js';
 import { METHOD_LABELS, MLP_SIZES, makeTrainer, takesLambda } from './methods.js';
@@ -89,25 +89,30 @@ async function predict(model: Module, x: Tensor): Promise<Float32Array> {
   }
 }
 
-/** Median milliseconds of `run` over {@link TIMING_RUNS} calls after two warm-up calls. */
-async function medianMs(run: () => Promise<void>): Promise<number> {
-  await run();
-  await run();
-  const samples: number[] = [];
-  for (let i = 0; i < TIMING_RUNS; i++) {
-    const t = performance.now();
-    await run();
-    samples.push(performance.now() - t);
+/**
+ * Median milliseconds of each of `runs` over {@link TIMING_RUNS} rounds after two warm-up
+ * rounds; the forms take turns within a round, so a slow spell of a shared machine
+ * slows them all alike instead of one.
+ */
+async function medianMs(runs: readonly (() => Promise<void>)[]): Promise<number[]> {
+  const samples = runs.map((): number[] => []);
+  for (let round = -2; round < TIMING_RUNS; round++) {
+    for (const [i, run] of runs.entries()) {
+      const t = performance.now();
+      await run();
+      if (round >= 0) samples[i].push(performance.now() - t);
+    }
   }
-  samples.sort((a, b) => a - b);
-  return samples[samples.length >> 1];
+  return samples.map((s) => s.sort((a, b) => a - b)[s.length >> 1]);
 }
 
-/** One timed inference: forward over the whole test set and read the logits back. */
-const timedForward = (forward: (x: Tensor) => Tensor, x: Tensor) => async (): Promise<void> => {
-  const y = forward(x);
-  await y.data();
-  y.dispose();
+/** One timed inference: the whole test set, batch by batch, each batch's output read back. */
+const timedForward = (forward: (x: Tensor) => Tensor, batches: readonly Tensor[]) => async (): Promise<void> => {
+  for (const x of batches) {
+    const y = forward(x);
+    await y.data();
+    y.dispose();
+  }
 };
 
 const moduleForward =
@@ -116,15 +121,25 @@ const moduleForward =
     tidy(() => noGrad(() => model.forward(x).value));
 
 /**
- * Bytes and inference time of the trained model in three forms over the test set: dense
- * (the model as trained, eval mode), CSR (`toCsr`: sparse × dense products) and compacted
- * (`compact`: dead neurons removed, a smaller dense MLP).
+ * Bytes and inference time of the trained model in three forms over the test set in batches
+ * of `batchSize` (as a model serves requests): dense (the model as trained, eval mode), CSR
+ * (`toCsr`: sparse × dense products) and compacted (`compact`: dead neurons removed, a
+ * smaller dense MLP).
  */
-async function modelReport(model: Module, layers: readonly HostLayer[], xTest: Tensor): Promise<ModelReport> {
+async function modelReport(
+  model: Module,
+  layers: readonly HostLayer[],
+  xTest: Tensor,
+  batchSize: number,
+): Promise<ModelReport> {
   const csr = await toCsr(model);
   const small = await compact(model);
   model.eval();
   small.eval();
+  const batches: Tensor[] = [];
+  for (let s = 0; s < xTest.shape[0]; s += batchSize)
+    batches.push(sliceRows(xTest, s, Math.min(xTest.shape[0], s + batchSize)));
+  await materializeAll(batches);
   try {
     const parameters = layers.reduce((n, l) => n + l.weight.length + (l.bias?.length ?? 0), 0);
     let nonZeros = 0;
@@ -132,9 +147,11 @@ async function modelReport(model: Module, layers: readonly HostLayer[], xTest: T
       for (const v of l.weight) if (v !== 0) nonZeros++;
       if (l.bias) for (const v of l.bias) if (v !== 0) nonZeros++;
     }
-    const inferenceMsDense = await medianMs(timedForward(moduleForward(model), xTest));
-    const inferenceMsCsr = await medianMs(timedForward((x) => csr.predict(x), xTest));
-    const inferenceMsCompacted = await medianMs(timedForward(moduleForward(small), xTest));
+    const [inferenceMsDense, inferenceMsCsr, inferenceMsCompacted] = await medianMs([
+      timedForward(moduleForward(model), batches),
+      timedForward((x) => csr.predict(x), batches),
+      timedForward(moduleForward(small), batches),
+    ]);
     return {
       parameters,
       nonZeros,
@@ -165,6 +182,7 @@ async function modelReport(model: Module, layers: readonly HostLayer[], xTest: T
       }),
     };
   } finally {
+    for (const b of batches) b.dispose();
     csr.dispose();
     small.dispose();
   }
@@ -197,6 +215,7 @@ async function runMethod(
     lambda: lambda ?? 0,
     seed: config.seed,
     trainSize,
+    epochs,
     stepsPerEpoch,
     pruning,
   });
@@ -239,7 +258,7 @@ async function runMethod(
       },
     });
     throwIfAborted(hooks.signal);
-    const report = await modelReport(trainer.model, layers, data.xTest);
+    const report = await modelReport(trainer.model, layers, data.xTest, batchSize);
     const last = records[records.length - 1];
     const result: MethodResult = {
       method,

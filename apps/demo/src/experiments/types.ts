@@ -62,7 +62,8 @@ export interface DemoConfig {
 /**
  * The schedule of the `pruning` method: Zhu & Gupta's cubic ramp from 0 to `finalSparsity`
  * between the starts of epochs `startEpoch` and `endEpoch` (0-based), re-ranking the weights
- * every `frequency` steps and keeping the mask applied after every step.
+ * every `frequency` steps and keeping the mask applied after every step. A run shorter than
+ * `endEpoch` ends the ramp at its last epoch (and starts it earlier if need be).
  */
 export interface PruningConfig {
   /** Fraction of the pruned weights that end exactly zero, in [0, 1). */
@@ -124,7 +125,7 @@ export interface ModelReport {
   bytesDense: number;
   bytesCsr: number;
   bytesCompacted: number;
-  /** Milliseconds per forward pass over the test set (median of several), each form. */
+  /** Milliseconds to predict the whole test set in batches of `batchSize` (median of several passes), each form. */
   inferenceMsDense: number;
   inferenceMsCsr: number;
   inferenceMsCompacted: number;
