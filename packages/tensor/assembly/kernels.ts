@@ -552,7 +552,340 @@ export function unary(op: i32, x: usize, out: usize, start: i32, end: i32): void
     case UOP_EXP: unRun(UOP_EXP, x, out, start, end); break;
     case UOP_SIGMOID: unRun(UOP_SIGMOID, x, out, start, end); break;
     case UOP_SIGN: unRun(UOP_SIGN, x, out, start, end); break;
+    case UOP_PROGRAM: runProgram(x, start, end); break;
   }
+}
+
+// ---------------------------------------------------------------------------------------
+// Fused elementwise programs. The host (src/kernels/wasm-fusion.ts) compiles an elementwise
+// chain of the lazy graph into a small register program; it runs here PBLOCK output cells at
+// a time, each instruction one SIMD loop over the block. Registers are PBLOCK floats each in
+// the running thread's scratch (they stay in L1), so a chain reads its inputs once and writes
+// its output once, whatever its length. An operand is a register, an input read in place
+// (a tensor of the output's shape), an immediate (16 bytes holding its value four times,
+// read with stride 0), or the output. An input broadcast along some dimension is gathered
+// into a register per block (I_LOAD). A last block that is not a whole number of vectors runs
+// on copies in scratch and copies its cells out, so no instruction touches memory past a
+// tensor's end; every cell is computed by the same instructions on the same lane values
+// whatever the split, so results do not depend on the thread count.
+//
+// It is reached through unary(UOP_PROGRAM, program, 0, start, end), so the worker pool runs
+// it as any unary call; a participant finds its scratch by its range start in the header.
+// Layout of a program (i32 words; the host writes it, src/kernels/wasm-fusion.ts mirrors these):
+//   header   [instructions, inputs, scratch base, scratch bytes per thread, output, registers,
+//             participants, immediates base], then PMAX_THREADS range starts
+//   inputs   PLEAF_WORDS each: [pointer, kind (0 in place, 1 gathered), d0, d1, d2, d3, s0, s1, s2, s3, register, 0]
+//   code     PINSTR_WORDS each: [opcode, destination, a, b, c, 0, 0, 0]; operand = kind << 24 | index
+// ---------------------------------------------------------------------------------------
+
+export const UOP_PROGRAM = 100;
+const PBLOCK: i32 = 512;
+const PMAX_THREADS: i32 = 128;
+const PH_STARTS: i32 = 8;
+const PH_LEAVES: i32 = PH_STARTS + PMAX_THREADS;
+const PLEAF_WORDS: i32 = 12;
+const PINSTR_WORDS: i32 = 8;
+
+const K_REG: u32 = 0;
+const K_LEAF: u32 = 1;
+const K_IMM: u32 = 2;
+
+// opcodes: unary 0–19, binary 20–39, select 40, gather 50
+const I_MOV = 0;
+const I_NEG = 1;
+const I_ABS = 2;
+const I_SQRT = 3;
+const I_FLOOR = 4;
+const I_CEIL = 5;
+const I_EXP = 6;
+const I_LOG = 7;
+const I_TANH = 8;
+const I_NOT = 9;
+const I_B2F = 10;
+const I_TRUTHY = 11;
+const I_ADD = 20;
+const I_SUB = 21;
+const I_MUL = 22;
+const I_DIV = 23;
+const I_LT = 24;
+const I_GT = 25;
+const I_LE = 26;
+const I_GE = 27;
+const I_EQ = 28;
+const I_NE = 29;
+const I_AND = 30;
+const I_OR = 31;
+const I_MAX = 32;
+const I_MIN = 33;
+const I_SELECT = 40;
+const I_LOAD = 50;
+
+// ln x, Cephes' logf (S. L. Moshier): x = m·2ᵉ with m in [√½, √2), ln(1 + (m − 1)) by a
+// degree-9 polynomial, e·ln2 added in two parts. Subnormals are scaled by 2²³ first;
+// ln 0 = −Inf, ln(x < 0) = NaN, ln(+Inf) = +Inf, NaN passes through.
+// @ts-ignore: decorator
+@inline function vlog(x: v128): v128 {
+  const sub = f32x4.lt(x, fsplat(1.17549435e-38));
+  const xs = select4(f32x4.mul(x, fsplat(8388608.0)), x, sub);
+  let e = i32x4.sub(i32x4.shr_u(xs, 23), i32x4.splat(126));
+  e = i32x4.sub(e, v128.and(sub, i32x4.splat(23)));
+  let m = v128.or(v128.and(xs, i32x4.splat(0x007fffff)), i32x4.splat(0x3f000000));
+  const small = f32x4.lt(m, fsplat(0.70710678118654752));
+  e = i32x4.add(e, small);
+  m = f32x4.sub(f32x4.add(m, v128.and(m, small)), fsplat(1.0));
+  const fe = f32x4.convert_i32x4_s(e);
+  const z = f32x4.mul(m, m);
+  let y = fsplat(7.0376836292e-2);
+  y = madd(y, m, fsplat(-1.1514610310e-1));
+  y = madd(y, m, fsplat(1.1676998740e-1));
+  y = madd(y, m, fsplat(-1.2420140846e-1));
+  y = madd(y, m, fsplat(1.4249322787e-1));
+  y = madd(y, m, fsplat(-1.6668057665e-1));
+  y = madd(y, m, fsplat(2.0000714765e-1));
+  y = madd(y, m, fsplat(-2.4999993993e-1));
+  y = madd(y, m, fsplat(3.3333331174e-1));
+  y = f32x4.mul(f32x4.mul(y, m), z);
+  y = f32x4.add(y, f32x4.mul(fe, fsplat(-2.12194440e-4)));
+  y = f32x4.sub(y, f32x4.mul(z, fsplat(0.5)));
+  let r = f32x4.add(f32x4.add(m, y), f32x4.mul(fe, fsplat(0.693359375)));
+  r = select4(fsplat(Infinity), r, f32x4.eq(x, fsplat(Infinity)));
+  r = select4(fsplat(-Infinity), r, f32x4.eq(x, fsplat(0.0)));
+  r = select4(fsplat(NaN), r, f32x4.lt(x, fsplat(0.0)));
+  return select4(x, r, isNaN4(x));
+}
+
+// tanh x, Cephes' tanhf: x + x³·P(x²) for |x| ≤ 0.625, else ±(1 − 2/(e^{2|x|} + 1)).
+// @ts-ignore: decorator
+@inline function vtanh(x: v128): v128 {
+  const z = f32x4.abs(x);
+  const big = v128.or(
+    f32x4.sub(fsplat(1.0), f32x4.div(fsplat(2.0), f32x4.add(vexp(f32x4.add(z, z)), fsplat(1.0)))),
+    v128.and(x, i32x4.splat(0x80000000)),
+  );
+  const s = f32x4.mul(x, x);
+  let p = fsplat(-5.70498872745e-3);
+  p = madd(p, s, fsplat(2.06390887954e-2));
+  p = madd(p, s, fsplat(-5.37397155531e-2));
+  p = madd(p, s, fsplat(1.33314422036e-1));
+  p = madd(p, s, fsplat(-3.33332819422e-1));
+  const near = f32x4.add(f32x4.mul(f32x4.mul(p, s), x), x);
+  // NaN: the polynomial branch keeps it (z > 0.625 is false)
+  return select4(big, near, f32x4.gt(z, fsplat(0.625)));
+}
+
+// @ts-ignore: decorator
+@inline function pun(op: i32, x: v128): v128 {
+  switch (op) {
+    case I_MOV: return x;
+    case I_NEG: return f32x4.neg(x);
+    case I_ABS: return f32x4.abs(x);
+    case I_SQRT: return f32x4.sqrt(x);
+    case I_FLOOR: return f32x4.floor(x);
+    case I_CEIL: return f32x4.ceil(x);
+    case I_EXP: return vexp(x);
+    case I_LOG: return vlog(x);
+    case I_TANH: return vtanh(x);
+    case I_NOT: return v128.not(x);
+    case I_B2F: return v128.and(x, fsplat(1.0));
+    // JavaScript truthiness of a number: neither 0 nor NaN
+    case I_TRUTHY: return v128.and(f32x4.ne(x, fsplat(0.0)), f32x4.eq(x, x));
+    default: return f32x4.splat(NaN);
+  }
+}
+
+// @ts-ignore: decorator
+@inline function pbin(op: i32, a: v128, b: v128): v128 {
+  switch (op) {
+    case I_ADD: return f32x4.add(a, b);
+    case I_SUB: return f32x4.sub(a, b);
+    case I_MUL: return f32x4.mul(a, b);
+    case I_DIV: return f32x4.div(a, b);
+    case I_LT: return f32x4.lt(a, b);
+    case I_GT: return f32x4.gt(a, b);
+    case I_LE: return f32x4.le(a, b);
+    case I_GE: return f32x4.ge(a, b);
+    case I_EQ: return f32x4.eq(a, b);
+    case I_NE: return f32x4.ne(a, b);
+    case I_AND: return v128.and(a, b);
+    case I_OR: return v128.or(a, b);
+    // Math.max / Math.min: NaN if either is NaN, −0 < +0, as wasm's f32x4.max / min
+    case I_MAX: return f32x4.max(a, b);
+    case I_MIN: return f32x4.min(a, b);
+    default: return f32x4.splat(NaN);
+  }
+}
+
+// @ts-ignore: decorator
+@inline function unLoop(op: i32, d: usize, a: usize, sa: usize, nv: i32): void {
+  for (let i = 0; i < nv; i++) {
+    v128.store(d, pun(op, v128.load(a)));
+    d += 16;
+    a += sa;
+  }
+}
+
+// @ts-ignore: decorator
+@inline function binLoop(op: i32, d: usize, a: usize, sa: usize, b: usize, sb: usize, nv: i32): void {
+  for (let i = 0; i < nv; i++) {
+    v128.store(d, pbin(op, v128.load(a), v128.load(b)));
+    d += 16;
+    a += sa;
+    b += sb;
+  }
+}
+
+function pUnary(op: i32, d: usize, a: usize, sa: usize, nv: i32): void {
+  switch (op) {
+    case I_MOV: unLoop(I_MOV, d, a, sa, nv); break;
+    case I_NEG: unLoop(I_NEG, d, a, sa, nv); break;
+    case I_ABS: unLoop(I_ABS, d, a, sa, nv); break;
+    case I_SQRT: unLoop(I_SQRT, d, a, sa, nv); break;
+    case I_FLOOR: unLoop(I_FLOOR, d, a, sa, nv); break;
+    case I_CEIL: unLoop(I_CEIL, d, a, sa, nv); break;
+    case I_EXP: unLoop(I_EXP, d, a, sa, nv); break;
+    case I_LOG: unLoop(I_LOG, d, a, sa, nv); break;
+    case I_TANH: unLoop(I_TANH, d, a, sa, nv); break;
+    case I_NOT: unLoop(I_NOT, d, a, sa, nv); break;
+    case I_B2F: unLoop(I_B2F, d, a, sa, nv); break;
+    case I_TRUTHY: unLoop(I_TRUTHY, d, a, sa, nv); break;
+  }
+}
+
+function pBinary(op: i32, d: usize, a: usize, sa: usize, b: usize, sb: usize, nv: i32): void {
+  switch (op) {
+    case I_ADD: binLoop(I_ADD, d, a, sa, b, sb, nv); break;
+    case I_SUB: binLoop(I_SUB, d, a, sa, b, sb, nv); break;
+    case I_MUL: binLoop(I_MUL, d, a, sa, b, sb, nv); break;
+    case I_DIV: binLoop(I_DIV, d, a, sa, b, sb, nv); break;
+    case I_LT: binLoop(I_LT, d, a, sa, b, sb, nv); break;
+    case I_GT: binLoop(I_GT, d, a, sa, b, sb, nv); break;
+    case I_LE: binLoop(I_LE, d, a, sa, b, sb, nv); break;
+    case I_GE: binLoop(I_GE, d, a, sa, b, sb, nv); break;
+    case I_EQ: binLoop(I_EQ, d, a, sa, b, sb, nv); break;
+    case I_NE: binLoop(I_NE, d, a, sa, b, sb, nv); break;
+    case I_AND: binLoop(I_AND, d, a, sa, b, sb, nv); break;
+    case I_OR: binLoop(I_OR, d, a, sa, b, sb, nv); break;
+    case I_MAX: binLoop(I_MAX, d, a, sa, b, sb, nv); break;
+    case I_MIN: binLoop(I_MIN, d, a, sa, b, sb, nv); break;
+  }
+}
+
+function pSelect(d: usize, c: usize, sc: usize, a: usize, sa: usize, b: usize, sb: usize, nv: i32): void {
+  for (let i = 0; i < nv; i++) {
+    v128.store(d, v128.bitselect(v128.load(a), v128.load(b), v128.load(c)));
+    d += 16;
+    c += sc;
+    a += sa;
+    b += sb;
+  }
+}
+
+// Gathers output cells [at, at + len) of input `leaf` (a PLEAF_WORDS record) into `dst`:
+// runs along the innermost dimension are copied (stride 1) or filled (stride 0).
+function gather(leaf: usize, dst: usize, at: i32, len: i32): void {
+  const ptr = <usize>load<i32>(leaf);
+  const d1 = load<i32>(leaf, 12), d2 = load<i32>(leaf, 16), d3 = load<i32>(leaf, 20);
+  const s0 = load<i32>(leaf, 24), s1 = load<i32>(leaf, 28), s2 = load<i32>(leaf, 32), s3 = load<i32>(leaf, 36);
+  let i3 = at % d3;
+  let q = at / d3;
+  let i2 = q % d2;
+  q /= d2;
+  let i1 = q % d1;
+  let i0 = q / d1;
+  let k = 0;
+  while (k < len) {
+    const run = min(d3 - i3, len - k);
+    const src = ptr + (<usize>(i0 * s0 + i1 * s1 + i2 * s2 + i3 * s3) << 2);
+    const out = dst + (<usize>k << 2);
+    if (s3 != 0) {
+      memory.copy(out, src, <usize>run << 2);
+    } else {
+      const v = v128.load32_splat(src);
+      let j = 0;
+      for (; j + 4 <= run; j += 4) v128.store(out + (<usize>j << 2), v);
+      const f = f32x4.extract_lane(v, 0);
+      for (; j < run; j++) store<f32>(out + (<usize>j << 2), f);
+    }
+    k += run;
+    i3 = 0;
+    if (++i2 == d2) {
+      i2 = 0;
+      if (++i1 == d1) {
+        i1 = 0;
+        i0++;
+      }
+    }
+  }
+}
+
+/** Runs the fused program at `prog` for output cells [start, end). */
+function runProgram(prog: usize, start: i32, end: i32): void {
+  const nInstr = load<i32>(prog);
+  const nLeaves = load<i32>(prog, 4);
+  const stride = load<i32>(prog, 12);
+  const out = <usize>load<i32>(prog, 16);
+  const nRegs = load<i32>(prog, 20);
+  const nThreads = load<i32>(prog, 24);
+  const imm = <usize>load<i32>(prog, 28);
+  let t = 0;
+  while (t < nThreads - 1 && load<i32>(prog + (<usize>(PH_STARTS + t) << 2)) != start) t++;
+  const regs = <usize>load<i32>(prog, 8) + <usize>t * <usize>stride;
+  const leaves = prog + (<usize>PH_LEAVES << 2);
+  const code = leaves + (<usize>(nLeaves * PLEAF_WORDS) << 2);
+  const regBytes = <usize>PBLOCK << 2;
+  for (let b = start; b < end; b += PBLOCK) {
+    const len = min(PBLOCK, end - b);
+    const nv = (len + 3) >> 2;
+    const tail = (len & 3) != 0;
+    const off = <usize>b << 2;
+    if (tail) {
+      // inputs read in place become copies in their own registers (after the program's)
+      for (let l = 0; l < nLeaves; l++) {
+        const leaf = leaves + (<usize>(l * PLEAF_WORDS) << 2);
+        if (load<i32>(leaf, 4) == 0) gather(leaf, regs + <usize>(nRegs + l) * regBytes, b, len);
+      }
+    }
+    for (let i = 0; i < nInstr; i++) {
+      const ins = code + (<usize>(i * PINSTR_WORDS) << 2);
+      const op = load<i32>(ins);
+      if (op == I_LOAD) {
+        gather(leaves + (<usize>(load<i32>(ins, 8) * PLEAF_WORDS) << 2), regs + <usize>load<i32>(ins, 4) * regBytes, b, len);
+        continue;
+      }
+      // destination: a register, or (index 0xffffff) the output
+      const dw = load<u32>(ins, 4);
+      const d = dw == 0xffffff ? (tail ? regs + <usize>(nRegs + nLeaves) * regBytes : out + off) : regs + <usize>dw * regBytes;
+      const a = operand(load<u32>(ins, 8), regs, leaves, imm, nRegs, off, tail, regBytes);
+      const sa: usize = load<u32>(ins, 8) >>> 24 == K_IMM ? 0 : 16;
+      if (op < 20) {
+        pUnary(op, d, a, sa, nv);
+        continue;
+      }
+      const bw = load<u32>(ins, 12);
+      const bp = operand(bw, regs, leaves, imm, nRegs, off, tail, regBytes);
+      const sb: usize = bw >>> 24 == K_IMM ? 0 : 16;
+      if (op < 40) {
+        pBinary(op, d, a, sa, bp, sb, nv);
+        continue;
+      }
+      const cw = load<u32>(ins, 16);
+      const cp = operand(cw, regs, leaves, imm, nRegs, off, tail, regBytes);
+      pSelect(d, a, sa, bp, sb, cp, cw >>> 24 == K_IMM ? 0 : 16, nv);
+    }
+    if (tail) memory.copy(out + off, regs + <usize>(nRegs + nLeaves) * regBytes, <usize>len << 2);
+  }
+}
+
+// The address of operand `w` for the block at byte offset `off` of the output.
+// @ts-ignore: decorator
+@inline function operand(w: u32, regs: usize, leaves: usize, imm: usize, nRegs: i32, off: usize, tail: bool, regBytes: usize): usize {
+  const kind = w >>> 24;
+  const i = <i32>(w & 0xffffff);
+  if (kind == K_REG) return regs + <usize>i * regBytes;
+  if (kind == K_IMM) return imm + (<usize>i << 4);
+  // an input of the output's shape, read in place (or from its copy in a last, partial block)
+  if (tail) return regs + <usize>(nRegs + i) * regBytes;
+  return <usize>load<i32>(leaves + (<usize>(i * PLEAF_WORDS) << 2)) + off;
 }
 
 // ---------------------------------------------------------------------------------------
@@ -565,9 +898,15 @@ export const ROP_SUM = 0;
 export const ROP_MAX = 1;
 export const ROP_MIN = 2;
 export const ROP_MEAN = 3;
+// max |x| (normLInf) and Σ |x| (normL1): the same walks over |x| (max |x| starts from 0, so
+// combining partial results, which applies |·| again, changes nothing)
+export const ROP_MAX_ABS = 4;
+export const ROP_SUM_ABS = 5;
 
 // @ts-ignore: decorator
 @inline function red4(op: i32, acc: v128, x: v128): v128 {
+  if (op == ROP_MAX_ABS) return f32x4.pmax(acc, f32x4.abs(x));
+  if (op == ROP_SUM_ABS) return f32x4.add(acc, f32x4.abs(x));
   if (op == ROP_MAX) return f32x4.pmax(acc, x);
   if (op == ROP_MIN) return f32x4.pmin(acc, x);
   return f32x4.add(acc, x);
@@ -597,12 +936,12 @@ export const ROP_MEAN = 3;
     a1 = red4(op, a1, v1);
     a2 = red4(op, a2, v2);
     a3 = red4(op, a3, v3);
-    if (op == ROP_MAX || op == ROP_MIN) nan = v128.or(nan, v128.or(v128.or(isNaN4(v0), isNaN4(v1)), v128.or(isNaN4(v2), isNaN4(v3))));
+    if (op == ROP_MAX || op == ROP_MIN || op == ROP_MAX_ABS) nan = v128.or(nan, v128.or(v128.or(isNaN4(v0), isNaN4(v1)), v128.or(isNaN4(v2), isNaN4(v3))));
   }
   for (; p + 4 <= len; p += 4) {
     const v0 = v128.load(x + (<usize>p << 2));
     a0 = red4(op, a0, v0);
-    if (op == ROP_MAX || op == ROP_MIN) nan = v128.or(nan, isNaN4(v0));
+    if (op == ROP_MAX || op == ROP_MIN || op == ROP_MAX_ABS) nan = v128.or(nan, isNaN4(v0));
   }
   const v = red4(op, red4(op, a0, a1), red4(op, a2, a3));
   let s: f32 = f32x4.extract_lane(v, 0);
@@ -615,7 +954,7 @@ export const ROP_MEAN = 3;
     if (e != e) anyNaN = true;
     s = f32x4.extract_lane(red4(op, f32x4.splat(s), f32x4.splat(e)), 0);
   }
-  if ((op == ROP_MAX || op == ROP_MIN) && anyNaN) return NaN;
+  if ((op == ROP_MAX || op == ROP_MIN || op == ROP_MAX_ABS) && anyNaN) return NaN;
   if (op == ROP_MEAN) return s / <f32>len;
   return s;
 }
@@ -639,9 +978,9 @@ export const ROP_MEAN = 3;
       for (let p = 0; p < len; p++) {
         const v = v128.load(src + (<usize>(p * inner + i) << 2));
         acc = red4(op, acc, v);
-        if (op == ROP_MAX || op == ROP_MIN) nan = v128.or(nan, isNaN4(v));
+        if (op == ROP_MAX || op == ROP_MIN || op == ROP_MAX_ABS) nan = v128.or(nan, isNaN4(v));
       }
-      if (op == ROP_MAX || op == ROP_MIN) acc = v128.or(acc, nan);
+      if (op == ROP_MAX || op == ROP_MIN || op == ROP_MAX_ABS) acc = v128.or(acc, nan);
       if (op == ROP_MEAN) acc = f32x4.div(acc, fsplat(<f32>len));
       v128.store(dst + (<usize>i << 2), acc);
     }
@@ -651,9 +990,9 @@ export const ROP_MEAN = 3;
       for (let p = 0; p < len; p++) {
         const v = f32x4.splat(load<f32>(src + (<usize>(p * inner + i) << 2)));
         acc = red4(op, acc, v);
-        if (op == ROP_MAX || op == ROP_MIN) nan = v128.or(nan, isNaN4(v));
+        if (op == ROP_MAX || op == ROP_MIN || op == ROP_MAX_ABS) nan = v128.or(nan, isNaN4(v));
       }
-      if (op == ROP_MAX || op == ROP_MIN) acc = v128.or(acc, nan);
+      if (op == ROP_MAX || op == ROP_MIN || op == ROP_MAX_ABS) acc = v128.or(acc, nan);
       if (op == ROP_MEAN) acc = f32x4.div(acc, fsplat(<f32>len));
       store<f32>(dst + (<usize>i << 2), f32x4.extract_lane(acc, 0));
     }
@@ -667,6 +1006,8 @@ export function reduce(op: i32, x: usize, out: usize, len: i32, inner: i32, star
     case ROP_MAX: redWalk(ROP_MAX, x, out, len, inner, start, end); break;
     case ROP_MIN: redWalk(ROP_MIN, x, out, len, inner, start, end); break;
     case ROP_MEAN: redWalk(ROP_MEAN, x, out, len, inner, start, end); break;
+    case ROP_MAX_ABS: redWalk(ROP_MAX_ABS, x, out, len, inner, start, end); break;
+    case ROP_SUM_ABS: redWalk(ROP_SUM_ABS, x, out, len, inner, start, end); break;
   }
 }
 

@@ -12,60 +12,127 @@ const MAX_FUSED_LEAVES = 12;
 const MAX_FUSED_DEPTH = 48;
 
 /**
+ * An elementwise chain as a backend with its own fused executor receives it (the
+ * {@link CodegenProfile}'s `fuse` hook): the statements `const name = expr;` in order, over
+ * the leaves' names (`r0…`, leaf k is argument k, read with broadcasting against `shape`),
+ * the scalar arguments' names (`s0…`, after the leaves) and earlier statements' names;
+ * expressions are the ops' gpu.js code with `Math.exp` for e^x (no table-driven exp).
+ * @internal
+ */
+export interface FusedChain {
+  readonly statements: ReadonlyArray<{ readonly name: string; readonly expr: string }>;
+  readonly leaves: ReadonlyArray<{ readonly name: string; readonly shape: readonly number[] }>;
+  readonly scalars: readonly string[];
+  /** The name of the chain's value. */
+  readonly out: string;
+  /** The output's shape. */
+  readonly shape: readonly number[];
+}
+
+/** The chain's nodes in evaluation order: inlined elementwise ops and leaves. */
+type FusedNode = { t: Tensor; leaf: true } | { t: Tensor; leaf: false; inputs: Array<Tensor | number> };
+
+/**
  * Generates one kernel for the elementwise subgraph rooted at `root`. Leaves (realised
  * tensors and non-elementwise ops) are read with broadcasting against the root's shape,
  * which is exact because NumPy broadcasting composes; `leaf` is called on each (the planner
- * realises it first). @internal
+ * realises it first). A profile with a `fuse` hook is offered the chain first; when it
+ * returns null the gpu.js source is generated. @internal
  */
 export function fuse(
   root: Tensor,
   profile: CodegenProfile,
   leaf: (t: Tensor) => void,
 ): { program: KernelProgram; args: Array<Tensor | number> } {
+  const nodes: FusedNode[] = [];
   const leaves: Tensor[] = [];
-  const scalars: number[] = [];
-  const lines: string[] = [];
-  const constants: Record<string, Float32Array> = {};
-  const names = new Map<Tensor, string>();
-  let tmp = 0;
-  const constant = (value: number): string => {
-    scalars.push(value);
-    return `s${scalars.length - 1}`;
-  };
-  const visit = (t: Tensor, depth: number): string => {
-    const known = names.get(t);
-    if (known) return known;
+  const seen = new Set<Tensor>();
+  const collect = (t: Tensor, depth: number): void => {
+    if (seen.has(t)) return;
     const op = t[OP];
     const inline =
       t !== root ? !t[VALUE] && op?.kind === 'ew' && depth < MAX_FUSED_DEPTH && leaves.length < MAX_FUSED_LEAVES : true;
-    let name: string;
     if (inline && op?.kind === 'ew') {
-      const args = op.inputs.map((x) => {
-        if (typeof x === 'number') {
-          scalars.push(x);
-          return `s${scalars.length - 1}`;
-        }
-        return visit(x, depth + 1);
-      });
-      name = `v${tmp++}`;
-      const expr = op.code(args, codeContext(lines, `${name}_`, profile, constants, constant));
-      lines.push(`const ${name} = ${expr};`);
+      for (const x of op.inputs) if (typeof x !== 'number') collect(x, depth + 1);
+      nodes.push({ t, leaf: false, inputs: op.inputs });
     } else {
       leaf(t);
-      const k = leaves.length;
       leaves.push(t);
-      name = `r${k}`;
-      lines.push(
-        `const ${name} = a${k}[${broadcastIndex(t.shape, root.shape, 'this.thread.x', { lines, prefix: `i${k}_` })}];`,
-      );
+      nodes.push({ t, leaf: true });
     }
-    names.set(t, name);
-    return name;
+    seen.add(t);
   };
-  const out = visit(root, 0);
-  const params = [...leaves.map((_, k) => `a${k}`), ...scalars.map((_, k) => `s${k}`)];
-  const source = `function(${params.join(', ')}) {\n  ${lines.join('\n  ')}\n  return ${out};\n}`;
-  return { program: Object.keys(constants).length ? { source, constants } : { source }, args: [...leaves, ...scalars] };
+  collect(root, 0);
+  if (profile.fuse) {
+    const chain = emit(nodes, leaves, root, { fastExp: false });
+    const program = profile.fuse({
+      statements: chain.statements,
+      leaves: leaves.map((t, k) => ({ name: `r${k}`, shape: t.shape })),
+      scalars: chain.scalars.map((_, k) => `s${k}`),
+      out: chain.out,
+      shape: root.shape,
+    });
+    if (program) return { program, args: [...leaves, ...chain.scalars] };
+  }
+  const chain = emit(nodes, leaves, root, profile);
+  const lines = chain.leafLines.concat(chain.statements.map((st) => `const ${st.name} = ${st.expr};`));
+  const params = [...leaves.map((_, k) => `a${k}`), ...chain.scalars.map((_, k) => `s${k}`)];
+  const source = `function(${params.join(', ')}) {\n  ${lines.join('\n  ')}\n  return ${chain.out};\n}`;
+  const program = Object.keys(chain.constants).length ? { source, constants: chain.constants } : { source };
+  return { program, args: [...leaves, ...chain.scalars] };
+}
+
+// The statements of a collected chain for one codegen profile: each op's code over its
+// operands' names, temporaries before the statement that uses them. Leaf reads come first
+// (`leafLines`, gpu.js source only), so the statements' order is the nodes' order.
+function emit(
+  nodes: readonly FusedNode[],
+  leaves: readonly Tensor[],
+  root: Tensor,
+  profile: CodegenProfile,
+): {
+  statements: Array<{ name: string; expr: string }>;
+  leafLines: string[];
+  scalars: number[];
+  constants: Record<string, Float32Array>;
+  out: string;
+} {
+  const scalars: number[] = [];
+  const statements: Array<{ name: string; expr: string }> = [];
+  const leafLines: string[] = [];
+  const constants: Record<string, Float32Array> = {};
+  const names = new Map<Tensor, string>();
+  const scalar = (value: number): string => {
+    scalars.push(value);
+    return `s${scalars.length - 1}`;
+  };
+  // temporaries arrive as `const name = expr;` lines from the code context
+  const lines: string[] = [];
+  const flush = (): void => {
+    for (const line of lines.splice(0)) {
+      const m = /^const (\w+) = ([\s\S]*);$/.exec(line) as RegExpExecArray;
+      statements.push({ name: m[1], expr: m[2] });
+    }
+  };
+  let tmp = 0;
+  for (const node of nodes) {
+    if (node.leaf) {
+      const k = leaves.indexOf(node.t);
+      const index = broadcastIndex(node.t.shape, root.shape, 'this.thread.x', { lines: leafLines, prefix: `i${k}_` });
+      leafLines.push(`const r${k} = a${k}[${index}];`);
+      names.set(node.t, `r${k}`);
+      continue;
+    }
+    const op = node.t[OP];
+    if (op?.kind !== 'ew') throw new Error('fuse: an inlined node lost its elementwise op');
+    const args = node.inputs.map((x) => (typeof x === 'number' ? scalar(x) : (names.get(x) as string)));
+    const name = `v${tmp++}`;
+    const expr = op.code(args, codeContext(lines, `${name}_`, profile, constants, scalar));
+    flush();
+    statements.push({ name, expr });
+    names.set(node.t, name);
+  }
+  return { statements, leafLines, scalars, constants, out: names.get(root) as string };
 }
 
 /**

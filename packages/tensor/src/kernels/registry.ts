@@ -42,6 +42,7 @@
  * @internal
  */
 import { type BackendName, backendName } from '../backend.js';
+import type { FusedChain } from '../codegen.js';
 import type { Tensor } from '../tensor.js';
 import { gpujsAdapter } from './gpujs.js';
 import { wasmAdapter, wasmKernels } from './wasm.js';
@@ -75,6 +76,12 @@ export interface KernelProgram {
 export interface CodegenProfile {
   /** Inline the polynomial exp (fastmath.ts) instead of calling `Math.exp`. */
   readonly fastExp: boolean;
+  /**
+   * A backend's own executor for fused elementwise chains (codegen.ts offers it each chain
+   * first): its program for `chain`, whose arguments are the chain's leaves then its
+   * scalars, or null to run the generated gpu.js source.
+   */
+  readonly fuse?: (chain: FusedChain) => KernelProgram | null;
 }
 
 /** Argument kinds that select a compiled variant: a host array, a device buffer, or a float. */

@@ -4,14 +4,17 @@
  * with a worker pool on shared memory in Node. It is the registry's second family.
  *
  * Kernels with a `'wasm'` variant (`wasmKernels` below) run natively: their program's source
- * is a {@link WASM_SOURCE} marker that names the native kernel and its dimensions. Every other
- * kernel — any op this backend has no kernel for yet, and the fused elementwise chains — runs
- * its generic gpu.js source on gpu.js's webasm mode: its arguments are copied out of wasm
- * memory and its result copied back in, and `getBackend().fallbacks` names it, so coverage
- * grows op by op while every op works.
+ * is a {@link WASM_SOURCE} marker that names the native kernel and its dimensions. Fused
+ * elementwise chains run natively too, as register programs compiled by wasm-fusion.ts
+ * (source `ew:<number>`), and so do the constant fills and uploads. Every other kernel — any op
+ * this backend has no kernel for yet, and a chain with an expression wasm-fusion.ts does not
+ * compile (`Math.pow`) — runs its generic gpu.js source on gpu.js (cpu mode below 4096 cells,
+ * webasm above): its arguments are copied out of wasm memory and its result copied back in,
+ * and `getBackend().fallbacks` names it, so coverage grows op by op while every op works.
  * @internal
  */
 import type { BackendName } from '../backend.js';
+import type { FusedChain } from '../codegen.js';
 import type { SpmmParams } from '../csr.js';
 import { ValueError } from '../errors.js';
 import { kernelOp } from '../internal.js';
@@ -20,7 +23,12 @@ import type { ReduceParams, SliceParams, SoftmaxParams } from '../reduce.js';
 import type { Tensor } from '../tensor.js';
 import { ROP, SOFTMAX, simdSupported, WasmRuntime } from '../wasm/runtime.js';
 import { gpujsAdapter } from './gpujs.js';
-import type { AdapterInstance, BackendAdapter, CompiledKernel, CompileRequest } from './registry.js';
+import type { AdapterInstance, BackendAdapter, CompiledKernel, CompileRequest, KernelProgram } from './registry.js';
+import { fusedProgram, fusedProgramAt, ProgramScratch, programRunner } from './wasm-fusion.js';
+
+/** assembly/kernels.ts's reductions of |x|: max |x| (normLInf) and Σ |x| (normL1). */
+const ROP_MAX_ABS = 4;
+const ROP_SUM_ABS = 5;
 
 /** Output cells below which a kernel without a wasm variant runs on gpu.js's cpu mode rather than webasm. */
 const SMALL_CELLS = 4096;
@@ -53,6 +61,15 @@ export class WasmBuffer {
   }
 }
 
+// The source of fused program number k (kernels/wasm-fusion.ts), the same string each time.
+const fusedSources: string[] = [];
+function fusedSource(chain: FusedChain): KernelProgram | null {
+  const id = fusedProgram(chain);
+  if (id === null) return null;
+  fusedSources[id] ??= `${WASM_SOURCE}ew:${id}`;
+  return { source: fusedSources[id] };
+}
+
 function native(name: string, dims: readonly (number | boolean)[]): string {
   return `${WASM_SOURCE}${name}:${dims.map((d) => (typeof d === 'boolean' ? (d ? 1 : 0) : d)).join(',')}`;
 }
@@ -67,24 +84,18 @@ export const wasmKernels = {
       [a, b],
     );
   },
-  // sum, mean, max and min are recognised by their reducer (reduce.ts's SUM/MAX/MIN steps,
-  // unmapped) and finish; the norms and other reducers keep the generic source
+  // sum, mean, max and min are recognised by their reducer (reduce.ts's SUM/MAX/MIN steps)
+  // and finish, and normL1 / normLInf by the |·| map; the other norms keep the generic source
   reduce({ x, r, finish, len, inner, outShape }: ReduceParams): Tensor | null {
-    if (r.map || len === 0) return null;
-    const op =
-      r.step === 'acc += v;'
-        ? finish === 'acc'
-          ? ROP.sum
-          : finish === `(acc / ${len}.0)`
-            ? ROP.mean
-            : -1
-        : finish !== 'acc'
-          ? -1
-          : r.step === 'acc = (v > acc || v != v) ? v : acc;'
-            ? ROP.max
-            : r.step === 'acc = (v < acc || v != v) ? v : acc;'
-              ? ROP.min
-              : -1;
+    if (len === 0) return null;
+    const sum = r.step === 'acc += v;';
+    const max = r.step === 'acc = (v > acc || v != v) ? v : acc;';
+    const min = r.step === 'acc = (v < acc || v != v) ? v : acc;';
+    let op = -1;
+    if (r.map) {
+      if (r.map('v') === 'Math.abs(v)' && finish === 'acc') op = sum ? ROP_SUM_ABS : max ? ROP_MAX_ABS : -1;
+    } else if (sum) op = finish === 'acc' ? ROP.sum : finish === `(acc / ${len}.0)` ? ROP.mean : -1;
+    else if (finish === 'acc') op = max ? ROP.max : min ? ROP.min : -1;
     if (op < 0) return null;
     return kernelOp(outShape, native('reduce', [op, x.size / (len * inner), len, inner]), [x]);
   },
@@ -124,6 +135,8 @@ const NATIVE: Record<string, Native> = {
 // The host copy of the upload program realize.ts compiles for every host tensor on a resident
 // backend; recognised so an upload is one memcpy instead of a gpu.js kernel.
 const UPLOAD_SOURCE = 'function(a0) {\n  return a0[this.thread.x];\n}';
+// creation.ts's fill of a constant tensor (zeros, ones, full): one fill of wasm memory.
+const FILL_SOURCE = 'function(s0) {\n  return s0;\n}';
 
 function support(name: BackendName): string | null {
   if (name !== 'wasm') return `the wasm adapter does not serve '${name}'`;
@@ -152,6 +165,9 @@ function create(): AdapterInstance {
   let gpuCpu: AdapterInstance | undefined;
   const fallbackKernels = new Map<CompiledKernel, { reason: string; inner: CompiledKernel; engine: AdapterInstance }>();
   let fallbackCount = 0;
+  // wasm memory the adapter holds for itself: the fused programs' blocks and their scratch
+  const scratch = new ProgramScratch(rt);
+  const internal: number[] = [];
   const alloc = (size: number): WasmBuffer => new WasmBuffer(rt, rt.alloc(size), size);
   const host = (x: unknown): unknown => (x instanceof WasmBuffer ? x.toArray() : x);
   const webasm = (): AdapterInstance => (gpu ??= gpujsAdapter.create('webasm'));
@@ -172,13 +188,27 @@ function create(): AdapterInstance {
     syncReadback: true,
     // generic sources run on gpu.js (webasm, or cpu for small kernels): the inline polynomial
     // exp vectorises on webasm and is plain arithmetic on cpu
-    codegen: { fastExp: true },
+    codegen: { fastExp: true, fuse: fusedSource },
     // a generic kernel may run on gpu.js's webasm worker pool, asynchronously, when the caller awaits
     runsAsync: (req) => !req.program.source.startsWith(WASM_SOURCE) && engineFor(req).runsAsync(onHost(req)),
     compile(req: CompileRequest): CompiledKernel {
       const src = req.program.source;
       if (src.startsWith(WASM_SOURCE)) {
         const [kernel, dimList] = src.slice(WASM_SOURCE.length).split(':');
+        if (kernel === 'ew') {
+          const runner = programRunner(rt, fusedProgramAt(Number(dimList)), scratch);
+          internal.push(runner.ptr);
+          return (...args: unknown[]) => {
+            const out = alloc(req.outSize);
+            try {
+              runner.run(args, out.ptr);
+            } catch (err) {
+              out.delete();
+              throw err;
+            }
+            return out;
+          };
+        }
         const run = NATIVE[kernel];
         const dims = dimList.split(',').map(Number);
         return (...args: unknown[]) => {
@@ -189,6 +219,14 @@ function create(): AdapterInstance {
             out.delete();
             throw err;
           }
+          return out;
+        };
+      }
+      if (src === FILL_SOURCE && req.kinds.length === 1 && req.kinds[0] === 'float') {
+        return (value: unknown) => {
+          const out = alloc(req.outSize);
+          const at = out.ptr >>> 2;
+          rt.f32().fill(value as number, at, at + req.outSize);
           return out;
         };
       }
@@ -237,7 +275,7 @@ function create(): AdapterInstance {
       rt.dispose();
     },
     // live blocks in wasm memory besides the workspace, and the thread count, for tests
-    blocks: () => rt.blocks - 1,
+    blocks: () => rt.blocks - 1 - internal.length - (scratch.ptr >= 0 ? 1 : 0),
     threads: rt.threads,
   } as AdapterInstance;
 }
