@@ -9,11 +9,12 @@ import { BackendError, disposeBackend, getBackend, SparseKitError, setBackend } 
 import { type Command, CommanderError } from 'commander';
 import { resolveConfig } from '../experiments/config.js';
 import { runDemo } from '../experiments/index.js';
-import type { DemoConfig, DemoResults, Digits, Experiment, GrayImageData } from '../experiments/types.js';
+import type { DemoConfig } from '../experiments/types.js';
 import { loadBoats, loadDigits } from '../node/data.js';
 import { readViewScript, writeResults } from '../report/files.js';
 import { buildProgram, type CliOptions, flagsInMessage, invocationDir, parseArgs } from './args.js';
 import { BarProgress, LineProgress, type Progress, QuietProgress } from './progress.js';
+import { type ExperimentData, type RunOutcome, runExperiments } from './run.js';
 import { finalSummary } from './table.js';
 
 /** Exit codes: 2 for a usage error, 1 for an experiment that threw, 130 after Ctrl-C. */
@@ -50,36 +51,6 @@ function readCommandLine(argv: string[]): { options: CliOptions; config: DemoCon
   }
 }
 
-/** Runs each experiment on its own, so one that throws leaves the others' results to write. */
-async function runAll(
-  config: DemoConfig,
-  progress: Progress,
-  signal: AbortSignal,
-): Promise<{ results: DemoResults; failed: { experiment: Experiment; error: unknown }[] }> {
-  const data: { digits?: Digits; image?: GrayImageData } = {};
-  if (config.experiments.includes('mnist')) data.digits = loadDigits();
-  if (config.experiments.includes('ksvd')) data.image = loadBoats();
-  const hooks = { onEvent: (event: Parameters<Progress['handle']>[0]) => progress.handle(event), signal };
-  const startedAt = new Date().toISOString();
-  const results: DemoResults = {
-    meta: { backend: getBackend().name, seed: config.seed, startedAt, finishedAt: null, interrupted: false, config },
-  };
-  const failed: { experiment: Experiment; error: unknown }[] = [];
-  for (const experiment of config.experiments) {
-    if (signal.aborted) break;
-    try {
-      const one = await runDemo(data, { ...config, experiments: [experiment] }, hooks);
-      results[experiment] = one[experiment] as never;
-    } catch (error) {
-      failed.push({ experiment, error });
-      progress.log(`${experiment} failed: ${error instanceof Error ? error.message : String(error)}`);
-    }
-  }
-  results.meta.interrupted = signal.aborted;
-  if (!signal.aborted) results.meta.finishedAt = new Date().toISOString();
-  return { results, failed };
-}
-
 /** The whole command; resolves to the process's exit code. */
 export async function main(argv: string[]): Promise<number> {
   const read = readCommandLine(argv);
@@ -106,9 +77,12 @@ export async function main(argv: string[]): Promise<number> {
   };
   process.on('SIGINT', onSigint);
 
-  let outcome: Awaited<ReturnType<typeof runAll>>;
+  let outcome: RunOutcome;
   try {
-    outcome = await runAll(config, progress, controller.signal);
+    const data: ExperimentData = {};
+    if (config.experiments.includes('mnist')) data.digits = loadDigits();
+    if (config.experiments.includes('ksvd')) data.image = loadBoats();
+    outcome = await runExperiments(runDemo, data, config, progress, controller.signal);
   } finally {
     progress.stop();
   }
