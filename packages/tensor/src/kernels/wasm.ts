@@ -277,6 +277,7 @@ function create(): AdapterInstance {
     // live blocks in wasm memory besides the workspace, and the thread count, for tests
     blocks: () => rt.blocks - 1 - internal.length - (scratch.ptr >= 0 ? 1 : 0),
     threads: rt.threads,
+    parallelCalls: () => rt.parallelCalls,
   } as AdapterInstance;
 }
 
