@@ -167,7 +167,7 @@ describe('output', () => {
       [
         'mnist: started',
         '  Proximal Adam (L1): 10 steps',
-        '  Proximal Adam (L1)       epoch  3/3  loss 0.2500  acc 94.45%  zeros  93.2%  Hoyer 0.67  (1.5 s)',
+        '  Proximal Adam (L1)        epoch  3/3  loss 0.2500  acc 94.45%  zeros  93.2%  Hoyer 0.67  (1.5 s)',
         '  Proximal Adam (L1): 94.45% test accuracy, 93.2% zeros (4.5 s)',
         '  K-SVD iteration 2/6: error 12.5000',
         '',

@@ -93,7 +93,7 @@ describe('a tiny run of every experiment', () => {
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/^SparseKit demo · backend \w+ \((auto-selected|requested)\) · seed 7\n/);
-    expect(result.stdout).toMatch(/ {2}Adam {21}epoch {2}1\/1 {2}loss \d\.\d{4} {2}acc \d+\.\d\d%/);
+    expect(result.stdout).toMatch(/ {2}Adam {22}epoch {2}1\/1 {2}loss \d\.\d{4} {2}acc \d+\.\d\d%/);
     expect(result.stdout).toMatch(/│ method\s+│\s+λ │ test acc % │ zeros % │ Hoyer │/);
     expect(result.stdout).toContain('Headline: ');
     expect(result.stdout).toMatch(/K-SVD: 32 atoms of 8×8, σ = 25: PSNR noisy/);

@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readViewScript, writeResults } from '../src/report/files.js';
 import { escapeHtml, reportHtml, scriptSafeJson, scriptSafeSource } from '../src/report/html.js';
 import { RESULTS_ELEMENT_ID } from '../src/report/ids.js';
+import { readableJson } from '../src/report/json.js';
 import { ZERO_RGB } from '../src/view/heatmap.js';
 import { atomGrid } from '../src/view/images.js';
 import { fixtureResults, launchChromium, viewBundle } from './report-support.js';
@@ -44,6 +45,17 @@ describe('report HTML', () => {
       html,
     );
     expect(JSON.parse(json?.[1] ?? 'null')).toEqual(results);
+  });
+
+  it('writes results.json with number arrays on one line, parsing back to the same value', () => {
+    const results = fixtureResults();
+    const text = readableJson(results);
+    expect(JSON.parse(text)).toEqual(JSON.parse(JSON.stringify(results)));
+    expect(text).toContain('"errorCurve": [30,25,22]');
+    expect(text).toMatch(/^ {4}"trueSupport": \[1,4\],$/m);
+    expect(readableJson({ a: [{ b: [] }, null], c: undefined, d: {}, e: Number.NaN })).toBe(
+      '{\n  "a": [\n    {\n      "b": []\n    },\n    null\n  ],\n  "d": {},\n  "e": null\n}',
+    );
   });
 
   it('fails with the build command when the bundle is missing', async () => {

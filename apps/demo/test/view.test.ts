@@ -26,6 +26,9 @@ describe('formatting', () => {
     expect(formatLambda(0.0005)).toBe('5e-4');
     expect(formatLambda(0.0476)).toBe('4.76e-2');
     expect(formatLambda(0)).toBe('0');
+    expect(formatLambda(1)).toBe('1');
+    expect(formatLambda(25.04)).toBe('25');
+    expect(formatLambda(1500)).toBe('1.5e3');
     expect(formatLambda(null)).toBe('–');
   });
 

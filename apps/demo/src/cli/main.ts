@@ -18,7 +18,7 @@ import { type ExperimentData, type RunOutcome, runExperiments } from './run.js';
 import { finalSummary } from './table.js';
 
 /** Exit codes: 2 for a usage error, 1 for an experiment that threw, 130 after Ctrl-C. */
-export const EXIT = { ok: 0, failed: 1, usage: 2, interrupted: 130 } as const;
+const EXIT = { ok: 0, failed: 1, usage: 2, interrupted: 130 } as const;
 
 /** Reports a usage error (message, then the usage) on stderr through commander; returns exit code 2. */
 function usageError(program: Command, message: string): number {
@@ -52,7 +52,7 @@ function readCommandLine(argv: string[]): { options: CliOptions; config: DemoCon
 }
 
 /** The whole command; resolves to the process's exit code. */
-export async function main(argv: string[]): Promise<number> {
+async function main(argv: string[]): Promise<number> {
   const read = readCommandLine(argv);
   if (typeof read === 'number') return read;
   const { options, config } = read;

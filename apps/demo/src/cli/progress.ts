@@ -1,6 +1,7 @@
 // Progress while the demo runs: cli-progress bars on a terminal (one per experiment, one per
 // MNIST method), plain lines elsewhere (CI logs, pipes), nothing with --quiet.
 import cliProgress from 'cli-progress';
+import { METHOD_LABELS } from '../experiments/methods.js';
 import type { DemoEvent, EpochRecord } from '../experiments/types.js';
 import { fixed, percent } from '../view/format.js';
 
@@ -18,10 +19,13 @@ export interface TextSink {
   write(text: string): unknown;
 }
 
+/** Width of the method-label column: the longest label. */
+const LABEL_WIDTH = Math.max(...Object.values(METHOD_LABELS).map((label) => label.length));
+
 /** One epoch's figures as a line: loss, test accuracy, exact zeros, Hoyer and the epoch's seconds. */
 export function epochLine(label: string, record: EpochRecord, epochs: number): string {
   return (
-    `  ${label.padEnd(24)} epoch ${String(record.epoch).padStart(2)}/${epochs}` +
+    `  ${label.padEnd(LABEL_WIDTH)} epoch ${String(record.epoch).padStart(2)}/${epochs}` +
     `  loss ${fixed(record.trainLoss, 4)}  acc ${percent(record.testAccuracy)}%` +
     `  zeros ${percent(record.sparsity, 1).padStart(5)}%  Hoyer ${fixed(record.hoyer, 2)}  (${fixed(record.seconds, 1)} s)`
   );
@@ -121,7 +125,7 @@ export class BarProgress implements Progress {
         this.experiment.set(
           event.experiment,
           this.bars.create(Math.max(1, event.steps), 0, {
-            name: event.experiment.padEnd(26),
+            name: event.experiment.padEnd(LABEL_WIDTH + 2),
             info: '',
           } satisfies BarPayload),
         );
@@ -136,7 +140,7 @@ export class BarProgress implements Progress {
         this.methods.set(
           event.method,
           this.bars.create(Math.max(1, event.steps), 0, {
-            name: `  ${event.label}`.padEnd(26),
+            name: `  ${event.label}`.padEnd(LABEL_WIDTH + 2),
             info: '',
           } satisfies BarPayload),
         );

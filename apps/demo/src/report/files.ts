@@ -6,6 +6,7 @@ import { ValueError } from '@sparsekit/tensor';
 import type { DemoResults } from '../experiments/types.js';
 import { reportHtml } from './html.js';
 import { VIEW_BUNDLE_FILE } from './ids.js';
+import { readableJson } from './json.js';
 
 /**
  * Reads the report's script bundle (Chart.js and the view, built by tsup) from `dir`, the
@@ -35,7 +36,7 @@ export async function writeResults(dir: string, results: DemoResults, viewScript
   await mkdir(dir, { recursive: true });
   const json = join(dir, 'results.json');
   const html = join(dir, 'report.html');
-  await writeFile(json, `${JSON.stringify(results, null, 2)}\n`);
+  await writeFile(json, `${readableJson(results)}\n`);
   await writeFile(html, reportHtml(results, viewScript));
   return { json, html };
 }

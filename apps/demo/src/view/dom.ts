@@ -1,5 +1,6 @@
 // The few DOM constructors the view needs: an element with class, test id and children; a
-// section with a heading; a chart box; a captioned canvas.
+// section with a heading; a chart box; a captioned canvas; insertion in method order.
+import { MNIST_METHODS, type MnistMethod } from '../experiments/types.js';
 
 /** Attributes set on a new element; `testid` becomes `data-testid`. */
 export interface ElementOptions {
@@ -48,4 +49,21 @@ export function canvasFigure(
   const canvas = element('canvas', { className: 'sk-pixels', testid });
   const captionNode = element('figcaption', { text: caption });
   return { figure: element('figure', { className: 'sk-figure' }, [canvas, captionNode]), canvas, caption: captionNode };
+}
+
+/**
+ * Inserts `node` (given `data-method = method`) among `parent`'s children so that children
+ * with a `data-method` stay in the order of MNIST_METHODS, whatever order they arrive in.
+ */
+export function insertInMethodOrder(parent: Element, node: HTMLElement, method: MnistMethod): void {
+  node.dataset.method = method;
+  const rank = MNIST_METHODS.indexOf(method);
+  for (const child of Array.from(parent.children)) {
+    const other = (child as HTMLElement).dataset.method as MnistMethod | undefined;
+    if (other !== undefined && MNIST_METHODS.indexOf(other) > rank) {
+      parent.insertBefore(node, child);
+      return;
+    }
+  }
+  parent.append(node);
 }

@@ -7,13 +7,17 @@ export function percent(fraction: number, digits = 2): string {
   return Number.isFinite(fraction) ? (fraction * 100).toFixed(digits) : '–';
 }
 
-/** A λ in short scientific form (`0.002 → "2e-3"`), or `–` for a method without one. */
+/**
+ * A λ in short form: three significant digits, plain from 1 to 999 (`1`, `25`), scientific
+ * otherwise (`0.002 → "2e-3"`), or `–` for a method without one.
+ */
 export function formatLambda(lambda: number | null): string {
   if (lambda === null || !Number.isFinite(lambda)) return '–';
   if (lambda === 0) return '0';
   const [mantissa, exponent] = lambda.toExponential(2).split('e');
-  const m = String(Number(mantissa));
-  return `${m}e${Number(exponent)}`;
+  const power = Number(exponent);
+  if (power >= 0 && power < 3) return String(Number(lambda.toPrecision(3)));
+  return `${Number(mantissa)}e${power}`;
 }
 
 /** A byte count with a binary unit: `1536 → "1.5 KiB"`. */

@@ -3,7 +3,7 @@
 // at a time) or from finished results; a finished method's result replaces its live curves.
 import type { EpochRecord, MethodResult, MnistMethod, MnistResult, WeightSnapshot } from '../experiments/types.js';
 import { type Point, SeriesChart } from './charts.js';
-import { canvasFigure, chartBox, element, section } from './dom.js';
+import { canvasFigure, chartBox, element, insertInMethodOrder, section } from './dom.js';
 import { percent } from './format.js';
 import { drawWeights } from './heatmap.js';
 import { methodColour } from './palette.js';
@@ -31,7 +31,8 @@ export class MnistPanel {
   private readonly scatter: SeriesChart;
   private readonly table = new FinalTable();
   private readonly headline = element('p', { className: 'sk-headline', testid: 'headline' });
-  private readonly heatmaps = element('div', { className: 'sk-figures sk-heatmap' });
+  private readonly heatmaps = element('div', { className: 'sk-heatmap' });
+  private readonly heatmapGroups = new Map<MnistMethod, { title: HTMLElement; figures: HTMLElement }>();
   private readonly heatmapFigures = new Map<string, ReturnType<typeof canvasFigure>>();
   private readonly labels = new Map<MnistMethod, string>();
 
@@ -168,16 +169,28 @@ export class MnistPanel {
     return this.labels.get(method) ?? method;
   }
 
+  /** Draws a method's weight snapshots, one canvas per layer, in the method's group (made on first use). */
   private drawHeatmaps(method: MnistMethod, label: string, weights: WeightSnapshot[]): void {
+    let group = this.heatmapGroups.get(method);
+    if (!group) {
+      group = { title: element('h4'), figures: element('div', { className: 'sk-figures' }) };
+      this.heatmapGroups.set(method, group);
+      insertInMethodOrder(
+        this.heatmaps,
+        element('div', { className: 'sk-weights' }, [group.title, group.figures]),
+        method,
+      );
+    }
+    group.title.textContent = label;
     for (const snapshot of weights) {
       const testid = `heatmap-${method}-${snapshot.name}`;
       let figure = this.heatmapFigures.get(testid);
       if (!figure) {
         figure = canvasFigure(testid, '');
         this.heatmapFigures.set(testid, figure);
-        this.heatmaps.append(figure.figure);
+        group.figures.append(figure.figure);
       }
-      figure.caption.textContent = `${label} · ${snapshot.name} · ${percent(snapshot.sparsity, 1)}% zeros`;
+      figure.caption.textContent = `${snapshot.name}: ${snapshot.rows}×${snapshot.cols} shown, ${percent(snapshot.sparsity, 1)}% exactly zero`;
       drawWeights(figure.canvas, snapshot);
     }
   }

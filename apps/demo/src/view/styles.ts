@@ -13,7 +13,9 @@ export const VIEW_CSS = `
 .sk-figures { display: flex; flex-wrap: wrap; gap: 12px; align-items: flex-start; }
 .sk-figure { margin: 0; }
 .sk-figure figcaption { font-size: 0.85rem; color: #4a5561; }
-.sk-heatmap .sk-pixels { width: 392px; height: auto; }
+.sk-heatmap { display: grid; grid-template-columns: repeat(auto-fill, minmax(600px, 1fr)); gap: 4px 16px; }
+.sk-weights h4 { margin: 0.5rem 0 0.2rem; font-size: 0.95rem; }
+.sk-heatmap .sk-pixels { width: 294px; height: auto; }
 .sk-images .sk-pixels { width: 256px; height: auto; }
 .sk-atoms .sk-pixels { width: 320px; height: auto; }
 .sk-table { border-collapse: collapse; margin: 0.6rem 0; font-variant-numeric: tabular-nums; }

@@ -1,7 +1,7 @@
 // The comparison table as an HTML <table>: one row per finished method, in method order, with
 // `acc-<method>` and `sparsity-<method>` cells holding plain percentages for tests and scrapers.
-import { type MethodResult, MNIST_METHODS } from '../experiments/types.js';
-import { element } from './dom.js';
+import type { MethodResult } from '../experiments/types.js';
+import { element, insertInMethodOrder } from './dom.js';
 import { methodColour } from './palette.js';
 import { ACCURACY_COLUMN, SPARSITY_COLUMN, SUMMARY_COLUMNS, summaryRow } from './summary.js';
 
@@ -38,10 +38,11 @@ export class FinalTable {
     swatch.style.background = methodColour(result.method);
     cells[0].prepend(swatch);
     const row = element('tr', {}, cells);
-    row.dataset.method = result.method;
     const old = this.rows.get(result.method);
-    if (old) old.replaceWith(row);
-    else this.body.insertBefore(row, this.nextRow(result.method));
+    if (old) {
+      row.dataset.method = result.method;
+      old.replaceWith(row);
+    } else insertInMethodOrder(this.body, row, result.method);
     this.rows.set(result.method, row);
   }
 
@@ -49,15 +50,5 @@ export class FinalTable {
   clear(): void {
     this.rows.clear();
     this.body.replaceChildren();
-  }
-
-  /** The existing row that should follow `method`'s (method order), or null to append. */
-  private nextRow(method: MethodResult['method']): HTMLTableRowElement | null {
-    const order = MNIST_METHODS.indexOf(method);
-    for (const other of MNIST_METHODS.slice(order + 1)) {
-      const row = this.rows.get(other);
-      if (row) return row;
-    }
-    return null;
   }
 }
