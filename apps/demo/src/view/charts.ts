@@ -11,6 +11,7 @@ import {
   LinearScale,
   LineController,
   LineElement,
+  LogarithmicScale,
   PointElement,
   ScatterController,
   Title,
@@ -29,6 +30,7 @@ function registerChartParts(): void {
     Legend,
     LinearScale,
     LineController,
+    LogarithmicScale,
     LineElement,
     PointElement,
     ScatterController,
@@ -51,6 +53,8 @@ export interface SeriesChartOptions {
   xLabel: string;
   yLabel: string;
   xMin?: number;
+  /** A logarithmic y axis (for losses that span orders of magnitude); linear by default. */
+  yLog?: boolean;
   yMin?: number;
   yMax?: number;
   /** Radius of the drawn points (0: a bare line, for long curves). */
@@ -97,7 +101,7 @@ export class SeriesChart {
             ...(options.xMin === undefined ? {} : { min: options.xMin }),
           },
           y: {
-            type: 'linear',
+            type: options.yLog ? 'logarithmic' : 'linear',
             title: { display: true, text: options.yLabel },
             ...(options.yMin === undefined ? {} : { min: options.yMin }),
             ...(options.yMax === undefined ? {} : { max: options.yMax }),

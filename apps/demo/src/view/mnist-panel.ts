@@ -54,14 +54,15 @@ export class MnistPanel {
     parent.append(this.element);
     const [loss, accuracy, sparsity, scatter] = boxes.map((b) => b.canvas);
     // Epoch axes start at 0 (a 1-epoch run still shows where its point lies); the loss curve
-    // has many points and is drawn bare, the per-epoch curves with their points marked.
+    // has many points and is drawn bare, the per-epoch curves with their points marked. Loss
+    // is on a log axis: penalised losses (L0 gates) start an order of magnitude above the rest.
     this.loss = new SeriesChart(loss, {
       kind: 'line',
       title: 'Train loss',
       xLabel: 'epoch',
-      yLabel: 'cross-entropy',
+      yLabel: 'batch loss (log scale)',
       xMin: 0,
-      yMin: 0,
+      yLog: true,
       pointRadius: 0,
       animate,
     });

@@ -7,7 +7,7 @@ export const VIEW_CSS = `
 .sk-status { color: #4a5561; margin: 0.3rem 0; min-height: 1.2em; }
 .sk-banner { background: #fff4d6; border: 1px solid #e9c46a; padding: 0.4rem 0.7rem; border-radius: 4px; }
 .sk-headline { font-weight: 600; margin: 0.8rem 0; }
-.sk-charts { display: grid; grid-template-columns: repeat(auto-fit, minmax(340px, 1fr)); gap: 12px; }
+.sk-charts { display: grid; grid-template-columns: repeat(auto-fit, minmax(460px, 1fr)); gap: 12px; }
 .sk-chart { position: relative; height: 280px; border: 1px solid #e3e7eb; border-radius: 4px; padding: 4px; }
 .sk-pixels { image-rendering: pixelated; border: 1px solid #e3e7eb; max-width: 100%; }
 .sk-figures { display: flex; flex-wrap: wrap; gap: 12px; align-items: flex-start; }
