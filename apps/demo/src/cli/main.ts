@@ -71,7 +71,11 @@ async function main(argv: string[]): Promise<number> {
   let interrupts = 0;
   const onSigint = () => {
     interrupts += 1;
-    if (interrupts > 1) process.exit(EXIT.interrupted);
+    if (interrupts > 1) {
+      // Leave the terminal as it was (the bars hide the cursor) before quitting.
+      progress.stop();
+      process.exit(EXIT.interrupted);
+    }
     controller.abort();
     progress.log('Stopping after the current batch; writing what finished (Ctrl-C again quits at once).');
   };
