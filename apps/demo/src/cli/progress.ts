@@ -182,6 +182,8 @@ export class BarProgress implements Progress {
   }
 
   stop(): void {
+    // A redraw first: messages logged since the last frame (a stop request) are written then.
+    this.bars.update();
     this.bars.stop();
   }
 }
