@@ -33,18 +33,22 @@ function start(args: string[]): { child: ChildProcess; done: Promise<Run> } {
 
 const run = (args: string[]) => start(args).done;
 
-/** Resolves when the child's stdout has printed a line matching `pattern`. */
+/** Resolves when the child's stdout has printed a line matching `pattern`; rejects if it exits first. */
 function waitForLine(child: ChildProcess, pattern: RegExp): Promise<void> {
-  return new Promise((resolve) => {
+  return new Promise((resolve, reject) => {
     let seen = '';
+    const onExit = (code: number | null) =>
+      reject(new Error(`the CLI exited (${code}) before printing ${pattern}:\n${seen}`));
     const listener = (b: Buffer) => {
       seen += b;
       if (pattern.test(seen)) {
         child.stdout?.off('data', listener);
+        child.off('exit', onExit);
         resolve();
       }
     };
     child.stdout?.on('data', listener);
+    child.once('exit', onExit);
   });
 }
 
