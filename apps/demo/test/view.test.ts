@@ -106,8 +106,10 @@ describe('summary lines', () => {
   it('states the headline, met or not', () => {
     expect(headlineText(results.mnist!)).toBe(
       'Headline: Proximal Adam (L1) keeps 93.2% of the weights exactly zero at 94.45% test accuracy ' +
-        '(dense Adam 95.12%); sparse inference 2.50× dense — target met.',
+        '(dense Adam 95.12%); its sparse form infers 2.50× as fast as its dense form — target met.',
     );
+    const slow = { ...results.mnist!, headline: { ...results.mnist!.headline, met: false } };
+    expect(headlineText(slow)).toMatch(/— target not met \(no faster than dense\)\.$/);
     const none = { ...results.mnist!, headline: { denseAdamAccuracy: null, best: null, met: false } };
     expect(headlineText(none)).toBe(
       'Headline: no sparse method kept ≥ 90% zeros within 1 point of dense Adam (dense Adam did not run).',

@@ -47,8 +47,8 @@ export function headlineText(mnist: MnistResult): string {
   const label = mnist.methods.find((m) => m.method === best.method)?.label ?? best.method;
   return (
     `Headline: ${label} keeps ${percent(best.sparsity, 1)}% of the weights exactly zero at ` +
-    `${percent(best.testAccuracy)}% test accuracy (${dense}); sparse inference ${times(best.speedup)} dense` +
-    ` — target ${met ? 'met' : 'not met'}.`
+    `${percent(best.testAccuracy)}% test accuracy (${dense}); its sparse form infers ${times(best.speedup)} as fast` +
+    ` as its dense form — target ${met ? 'met' : 'not met (no faster than dense)'}.`
   );
 }
 
