@@ -309,6 +309,106 @@ for (const n of QUICK ? [128, 256] : [128, 256, 512, 1024]) {
   sk.disposeBackend();
 }
 
+// Through the tensor API on the `wasm` backend, on 1 and 2 threads (SPARSEKIT_WASM_THREADS,
+// read when the backend is created): the same 10-op chain, now one fused kernel that the
+// backend's program executor runs in wasm memory; softmax rows; and the 8×8 add per call.
+{
+  const sk = await import('@sparsekit/tensor');
+  const chainIn = randArray(1_000_000, 6);
+  const rowsIn = randArray(64 * 1024, 5);
+  const addIn = randArray(64, 7);
+  const cases = [
+    [
+      'API elementwise chain (10 ops, fused)',
+      '1e6',
+      { warmup: 3, reps: 21 },
+      () => {
+        const X = sk.tensor(chainIn, [1_000_000]);
+        return () => {
+          const y = sk.tidy(() => {
+            const t = sk.sub(sk.relu(sk.add(sk.mul(X, 2), 1)), 0.5);
+            return sk.sub(sk.mul(sk.square(sk.div(1, sk.add(sk.exp(sk.neg(t)), 1))), 3), 1);
+          });
+          y.dataSync();
+          y.dispose();
+        };
+      },
+      () => {
+        const X = tf.tensor1d(chainIn);
+        return () =>
+          once(() => {
+            let t = tf.sub(tf.relu(tf.add(tf.mul(X, 2), 1)), 0.5);
+            t = tf.div(1, tf.add(tf.exp(tf.neg(t)), 1));
+            return tf.sub(tf.mul(tf.square(t), 3), 1);
+          });
+      },
+    ],
+    [
+      'API softmax rows',
+      '64x1024',
+      { warmup: 10, reps: 101 },
+      () => {
+        const X = sk.tensor(rowsIn, [64, 1024]);
+        return () => {
+          const y = sk.softmax(X);
+          y.dataSync();
+          y.dispose();
+        };
+      },
+      () => {
+        const X = tf.tensor2d(rowsIn, [64, 1024]);
+        return () => once(() => tf.softmax(X));
+      },
+    ],
+    [
+      'API 8x8 add overhead',
+      '8x8',
+      { warmup: 2000, reps: 3000 },
+      () => {
+        const A = sk.tensor(addIn, [8, 8]);
+        return () => {
+          const y = sk.add(A, A);
+          y.dataSync();
+          y.dispose();
+        };
+      },
+      () => {
+        const A = tf.tensor2d(addIn, [8, 8]);
+        return () => once(() => tf.add(A, A));
+      },
+    ],
+  ];
+  for (const [label, size, opts, skBuild, tfBuild] of cases) {
+    const tfT = await time(tfBuild(), opts);
+    for (const threads of label.includes('8x8') ? ['1'] : ['1', '2']) {
+      process.env.SPARSEKIT_WASM_THREADS = threads;
+      sk.setBackend('wasm');
+      const t = await time(skBuild(), opts);
+      const row = {
+        bench: label,
+        size,
+        threads: `${threads} thread${threads === '1' ? '' : 's'}`,
+        sparsekitMs: fmt(t.medianMs, 4),
+        tfjs_wasmMs: fmt(tfT.medianMs, 4),
+        ratioVsTfjsWasm: fmt(tfT.medianMs / t.medianMs, 2),
+        fallbacks: sk.getBackend().fallbacks.length,
+      };
+      if (label.includes('8x8')) {
+        sk.setBackend('cpu');
+        const c = await time(skBuild(), opts);
+        row.gpujsCpuMs = fmt(c.medianMs, 4);
+        row.ratioVsGpujsCpu = fmt(c.medianMs / t.medianMs, 2);
+      }
+      sk.disposeBackend();
+      rows.push(row);
+      console.log(
+        `${label} ${size} (${row.threads}): ${row.sparsekitMs} ms, tfjs-wasm ${row.tfjs_wasmMs} ms (×${row.ratioVsTfjsWasm}), ${row.fallbacks} fallbacks${row.gpujsCpuMs ? `, gpu.js cpu ${row.gpujsCpuMs} ms` : ''}`,
+      );
+    }
+  }
+  delete process.env.SPARSEKIT_WASM_THREADS;
+}
+
 for (const rt of Object.values(runtimes)) rt.dispose();
 console.log(
   '\n' +
@@ -323,6 +423,7 @@ console.log(
       'ratioVsTfjsWasm',
       'gpujsCpuMs',
       'ratioVsGpujsCpu',
+      'fallbacks',
     ]),
 );
 console.log(`\nwrote ${writeResults('wasm', rows, { peer: 'tfjs-backend-wasm 4.22.0 (XNNPACK, SIMD, 1 thread)' })}`);

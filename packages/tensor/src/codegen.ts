@@ -39,6 +39,8 @@ type FusedNode = { t: Tensor; leaf: true } | { t: Tensor; leaf: false; inputs: A
  * realises it first). A profile with a `fuse` hook is offered the chain first; when it
  * returns null the gpu.js source is generated. @internal
  */
+// Module-level functions and a class rather than closures: this runs on every realisation,
+// and the bundle names every closure it creates (keepNames), which cost ~1 µs an 8×8 op.
 export function fuse(
   root: Tensor,
   profile: CodegenProfile,
@@ -46,93 +48,120 @@ export function fuse(
 ): { program: KernelProgram; args: Array<Tensor | number> } {
   const nodes: FusedNode[] = [];
   const leaves: Tensor[] = [];
-  const seen = new Set<Tensor>();
-  const collect = (t: Tensor, depth: number): void => {
-    if (seen.has(t)) return;
-    const op = t[OP];
-    const inline =
-      t !== root ? !t[VALUE] && op?.kind === 'ew' && depth < MAX_FUSED_DEPTH && leaves.length < MAX_FUSED_LEAVES : true;
-    if (inline && op?.kind === 'ew') {
-      for (const x of op.inputs) if (typeof x !== 'number') collect(x, depth + 1);
-      nodes.push({ t, leaf: false, inputs: op.inputs });
-    } else {
-      leaf(t);
-      leaves.push(t);
-      nodes.push({ t, leaf: true });
-    }
-    seen.add(t);
-  };
-  collect(root, 0);
+  collect(root, root, 0, nodes, leaves, new Set(), leaf);
   if (profile.fuse) {
-    const chain = emit(nodes, leaves, root, { fastExp: false });
+    const chain = new Emitter(leaves, root, NATIVE_PROFILE).run(nodes);
+    const leafList: Array<{ name: string; shape: readonly number[] }> = [];
+    for (let k = 0; k < leaves.length; k++) leafList.push({ name: `r${k}`, shape: leaves[k].shape });
+    const scalarNames: string[] = [];
+    for (let k = 0; k < chain.scalars.length; k++) scalarNames.push(`s${k}`);
     const program = profile.fuse({
       statements: chain.statements,
-      leaves: leaves.map((t, k) => ({ name: `r${k}`, shape: t.shape })),
-      scalars: chain.scalars.map((_, k) => `s${k}`),
+      leaves: leafList,
+      scalars: scalarNames,
       out: chain.out,
       shape: root.shape,
     });
     if (program) return { program, args: [...leaves, ...chain.scalars] };
   }
-  const chain = emit(nodes, leaves, root, profile);
-  const lines = chain.leafLines.concat(chain.statements.map((st) => `const ${st.name} = ${st.expr};`));
-  const params = [...leaves.map((_, k) => `a${k}`), ...chain.scalars.map((_, k) => `s${k}`)];
+  const chain = new Emitter(leaves, root, profile).run(nodes);
+  const lines = chain.leafLines;
+  for (const st of chain.statements) lines.push(`const ${st.name} = ${st.expr};`);
+  const params: string[] = [];
+  for (let k = 0; k < leaves.length; k++) params.push(`a${k}`);
+  for (let k = 0; k < chain.scalars.length; k++) params.push(`s${k}`);
   const source = `function(${params.join(', ')}) {\n  ${lines.join('\n  ')}\n  return ${chain.out};\n}`;
   const program = Object.keys(chain.constants).length ? { source, constants: chain.constants } : { source };
   return { program, args: [...leaves, ...chain.scalars] };
 }
 
+/** The formulation a backend's own fused executor reads: `Math.exp`, no tables. */
+const NATIVE_PROFILE: CodegenProfile = { fastExp: false };
+
+// The chain's nodes in evaluation order (inputs first), each tensor once: elementwise ops
+// inlined while the bounds allow, everything else a leaf (realised first by `leaf`).
+function collect(
+  t: Tensor,
+  root: Tensor,
+  depth: number,
+  nodes: FusedNode[],
+  leaves: Tensor[],
+  seen: Set<Tensor>,
+  leaf: (t: Tensor) => void,
+): void {
+  if (seen.has(t)) return;
+  const op = t[OP];
+  const inline =
+    t !== root ? !t[VALUE] && op?.kind === 'ew' && depth < MAX_FUSED_DEPTH && leaves.length < MAX_FUSED_LEAVES : true;
+  if (inline && op?.kind === 'ew') {
+    for (const x of op.inputs) if (typeof x !== 'number') collect(x, root, depth + 1, nodes, leaves, seen, leaf);
+    nodes.push({ t, leaf: false, inputs: op.inputs });
+  } else {
+    leaf(t);
+    leaves.push(t);
+    nodes.push({ t, leaf: true });
+  }
+  seen.add(t);
+}
+
 // The statements of a collected chain for one codegen profile: each op's code over its
 // operands' names, temporaries before the statement that uses them. Leaf reads come first
 // (`leafLines`, gpu.js source only), so the statements' order is the nodes' order.
-function emit(
-  nodes: readonly FusedNode[],
-  leaves: readonly Tensor[],
-  root: Tensor,
-  profile: CodegenProfile,
-): {
-  statements: Array<{ name: string; expr: string }>;
-  leafLines: string[];
-  scalars: number[];
-  constants: Record<string, Float32Array>;
-  out: string;
-} {
-  const scalars: number[] = [];
-  const statements: Array<{ name: string; expr: string }> = [];
-  const leafLines: string[] = [];
-  const constants: Record<string, Float32Array> = {};
-  const names = new Map<Tensor, string>();
-  const scalar = (value: number): string => {
-    scalars.push(value);
-    return `s${scalars.length - 1}`;
-  };
+class Emitter {
+  readonly statements: Array<{ name: string; expr: string }> = [];
+  readonly leafLines: string[] = [];
+  readonly scalars: number[] = [];
+  readonly constants: Record<string, Float32Array> = {};
+  /** The name of the root's value, once {@link Emitter.run} has run. */
+  out = '';
   // temporaries arrive as `const name = expr;` lines from the code context
-  const lines: string[] = [];
-  const flush = (): void => {
-    for (const line of lines.splice(0)) {
-      const m = /^const (\w+) = ([\s\S]*);$/.exec(line) as RegExpExecArray;
-      statements.push({ name: m[1], expr: m[2] });
-    }
-  };
-  let tmp = 0;
-  for (const node of nodes) {
-    if (node.leaf) {
-      const k = leaves.indexOf(node.t);
-      const index = broadcastIndex(node.t.shape, root.shape, 'this.thread.x', { lines: leafLines, prefix: `i${k}_` });
-      leafLines.push(`const r${k} = a${k}[${index}];`);
-      names.set(node.t, `r${k}`);
-      continue;
-    }
-    const op = node.t[OP];
-    if (op?.kind !== 'ew') throw new Error('fuse: an inlined node lost its elementwise op');
-    const args = node.inputs.map((x) => (typeof x === 'number' ? scalar(x) : (names.get(x) as string)));
-    const name = `v${tmp++}`;
-    const expr = op.code(args, codeContext(lines, `${name}_`, profile, constants, scalar));
-    flush();
-    statements.push({ name, expr });
-    names.set(node.t, name);
+  private readonly lines: string[] = [];
+  private readonly names = new Map<Tensor, string>();
+  // bound, not an arrow field: the bundle would name a new closure on every instance
+  private readonly scalar = this.addScalar.bind(this);
+
+  constructor(
+    private readonly leaves: readonly Tensor[],
+    private readonly root: Tensor,
+    private readonly profile: CodegenProfile,
+  ) {}
+
+  /** Makes `value` the next scalar argument and returns its name. */
+  private addScalar(value: number): string {
+    this.scalars.push(value);
+    return `s${this.scalars.length - 1}`;
   }
-  return { statements, leafLines, scalars, constants, out: names.get(root) as string };
+
+  run(nodes: readonly FusedNode[]): this {
+    let tmp = 0;
+    for (const node of nodes) {
+      if (node.leaf) {
+        const k = this.leaves.indexOf(node.t);
+        const index = broadcastIndex(node.t.shape, this.root.shape, 'this.thread.x', {
+          lines: this.leafLines,
+          prefix: `i${k}_`,
+        });
+        this.leafLines.push(`const r${k} = a${k}[${index}];`);
+        this.names.set(node.t, `r${k}`);
+        continue;
+      }
+      const op = node.t[OP];
+      if (op?.kind !== 'ew') throw new Error('fuse: an inlined node lost its elementwise op');
+      const args: string[] = [];
+      for (const x of node.inputs) args.push(typeof x === 'number' ? this.scalar(x) : (this.names.get(x) as string));
+      const name = `v${tmp++}`;
+      const expr = op.code(args, codeContext(this.lines, `${name}_`, this.profile, this.constants, this.scalar));
+      for (const line of this.lines) {
+        const eq = line.indexOf(' = ');
+        this.statements.push({ name: line.slice(6, eq), expr: line.slice(eq + 3, -1) });
+      }
+      this.lines.length = 0;
+      this.statements.push({ name, expr });
+      this.names.set(node.t, name);
+    }
+    this.out = this.names.get(this.root) as string;
+    return this;
+  }
 }
 
 /**

@@ -337,6 +337,9 @@ function compile(chain: FusedChain): FusedProgram {
         return emit(op, [num(a), num(b)], op >= I.lt);
       }
       case 'tern': {
+        // `x != x ? x : e` (the ops' NaN guards for GLSL) is e itself when e is NaN for a NaN x
+        const guarded = nanGuarded(n);
+        if (guarded !== null && nanFrom(n.b, nanNames).has(guarded)) return value(n.b);
         const c = cond(value(n.c));
         let a = value(n.a);
         let b = value(n.b);
@@ -357,13 +360,62 @@ function compile(chain: FusedChain): FusedProgram {
       }
     }
   };
-  for (const st of chain.statements) env.set(st.name, value(parse(st.expr)));
+  // the names whose NaN makes each statement NaN, for the guards above
+  const nanNames = new Map<string, Set<string>>();
+  for (const st of chain.statements) {
+    const tree = parse(st.expr);
+    env.set(st.name, value(tree));
+    nanNames.set(st.name, nanFrom(tree, nanNames));
+  }
   const root = num(env.get(chain.out) as Value);
   const last = instrs[instrs.length - 1];
   if (root.op.kind === 'v' && last && last.op !== I.load && last.dst === root.op.id) last.dst = OUT;
   else instrs.push({ op: I.mov, dst: OUT, src: [root.op] });
   const { code, regs } = allocate(instrs);
   return { leaves, code, imms, regs, total };
+}
+
+const ARITHMETIC = new Set(['+', '-', '*', '/']);
+const NAN_FALSE = new Set(['<', '>', '<=', '>=', '==', '===']);
+const NAN_TRUE = new Set(['!=', '!==']);
+const NAN_CALLS = new Set([...Object.keys(MATH_UNARY), 'Math.max', 'Math.min']);
+
+/** The name `x` when `n` is the guard `x != x ? x : …`, else null. */
+function nanGuarded(n: Extract<Node, { k: 'tern' }>): string | null {
+  const c = n.c;
+  if (c.k !== 'bin' || !NAN_TRUE.has(c.op) || c.a.k !== 'ref' || c.b.k !== 'ref' || n.a.k !== 'ref') return null;
+  return c.a.name === c.b.name && n.a.name === c.a.name ? c.a.name : null;
+}
+
+/**
+ * The names whose NaN makes `n` NaN (IEEE arithmetic and the Math calls propagate it;
+ * a select does when both arms do, or when its comparison decides for an arm that does).
+ * `known` holds the sets of earlier statements.
+ */
+function nanFrom(n: Node, known: ReadonlyMap<string, ReadonlySet<string>>): Set<string> {
+  switch (n.k) {
+    case 'num':
+      return new Set();
+    case 'ref':
+      return new Set([n.name, ...(known.get(n.name) ?? [])]);
+    case 'un':
+      return n.op === '-' ? nanFrom(n.a, known) : new Set();
+    case 'bin':
+      return ARITHMETIC.has(n.op) ? new Set([...nanFrom(n.a, known), ...nanFrom(n.b, known)]) : new Set();
+    case 'call':
+      return NAN_CALLS.has(n.fn) ? new Set(n.args.flatMap((x) => [...nanFrom(x, known)])) : new Set();
+    case 'tern': {
+      const a = nanFrom(n.a, known);
+      const b = nanFrom(n.b, known);
+      const out = new Set([...a].filter((x) => b.has(x)));
+      if (n.c.k === 'bin' && (NAN_FALSE.has(n.c.op) || NAN_TRUE.has(n.c.op))) {
+        // a NaN operand makes the comparison false (true for !=): the select takes that arm
+        const arm = NAN_FALSE.has(n.c.op) ? b : a;
+        for (const x of [...nanFrom(n.c.a, known), ...nanFrom(n.c.b, known)]) if (arm.has(x)) out.add(x);
+      }
+      return out;
+    }
+  }
 }
 
 function sameTail(a: readonly number[], b: readonly number[]): boolean {
@@ -428,7 +480,9 @@ const byKey = new Map<string, number | null>();
  * loop parses each of its chains once.
  */
 export function fusedProgram(chain: FusedChain): number | null {
-  const key = `${chain.shape.join(',')}|${chain.leaves.map((l) => l.shape.join(',')).join(';')}|${chain.scalars.length}|${chain.out}|${chain.statements.map((s) => `${s.name}=${s.expr}`).join(';')}`;
+  let key = `${chain.shape}|${chain.scalars.length}|${chain.out}`;
+  for (const l of chain.leaves) key += `|${l.shape}`;
+  for (const s of chain.statements) key += `;${s.name}=${s.expr}`;
   let p = byKey.get(key);
   if (p === undefined) {
     try {
