@@ -131,7 +131,42 @@ export function afterInit(path: WasmPath): ParityCase[] {
         got.forEach((g, i) => assert(bitwiseEqual(g, want[i]), `result ${i} differs between 1 and 2 threads`));
       },
     },
+    ...(path === 'pool' ? [stress()] : []),
   ];
+}
+
+/**
+ * The page's thread joins its Workers by spinning (it may not `Atomics.wait`): 3000
+ * back-to-back split calls must lose no hand-off, each one's result complete.
+ */
+function stress(): ParityCase {
+  return {
+    name: 'wasm: 3000 back-to-back split calls from the page thread lose no hand-off',
+    async run() {
+      const rt = await WasmRuntime.createAsync({ threads: 2 });
+      try {
+        const n = PARALLEL_MIN.elementwise;
+        const X = seeded(n, 8);
+        const Y = seeded(n, 9);
+        const want = Float32Array.from(X, (v, i) => v + Y[i]);
+        const [x, y, out] = [rt.alloc(n), rt.alloc(n), rt.alloc(n)];
+        rt.write(x, X);
+        rt.write(y, Y);
+        for (let i = 0; i < 3000; i++) {
+          // poison both ends: a share the Workers skipped would leave NaN behind
+          rt.write(out, [Number.NaN]);
+          rt.write(out + 4 * (n - 1), [Number.NaN]);
+          rt.binary(OP.add, { ptr: x, shape: [n] }, { ptr: y, shape: [n] }, out);
+          const got = rt.read(out, n);
+          assert(got[0] === want[0] && got[n - 1] === want[n - 1], `call ${i}: a share was not computed`);
+        }
+        assert(bitwiseEqual(rt.read(out, n), want), 'the last result differs from x + y');
+        assert(rt.parallelCalls === 3000, `${rt.parallelCalls} of 3000 calls were split`);
+      } finally {
+        rt.dispose();
+      }
+    },
+  };
 }
 
 /** Runs last: once compiled, a synchronous `setBackend('wasm')` works in the browser too. */
