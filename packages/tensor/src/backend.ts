@@ -10,7 +10,7 @@ import {
   type KernelProgram,
 } from './kernels/registry.js';
 import { shared } from './registry.js';
-import { prepareWasm, wasmReady, wasmSupport } from './wasm/runtime.js';
+import { isNode, prepareWasm, wasmReady, wasmSupport } from './wasm/runtime.js';
 
 export type { ArgKind, CompiledKernel } from './kernels/registry.js';
 
@@ -107,8 +107,7 @@ export type Host = 'node' | 'browser';
 
 /** Node (or a runtime that says it is one), else a browser (a page or a worker). @internal */
 export function currentHost(): Host {
-  const versions = (globalThis as { process?: { versions?: { node?: string } } }).process?.versions;
-  return typeof versions?.node === 'string' ? 'node' : 'browser';
+  return isNode() ? 'node' : 'browser';
 }
 
 /**

@@ -123,7 +123,7 @@ function moduleBytes(name: Variant): Uint8Array<ArrayBuffer> {
 }
 
 /** Whether this is Node (or a runtime that says it is), where WebAssembly compiles synchronously. */
-function isNode(): boolean {
+export function isNode(): boolean {
   return typeof (globalThis as { process?: { versions?: { node?: string } } }).process?.versions?.node === 'string';
 }
 
