@@ -1,10 +1,7 @@
 // Chart.js charts on 2-D canvases (never WebGPU canvases, which headless browsers leave
-// blank): a line or scatter chart of named series, and a grouped bar chart. Only the
+// blank): line or scatter charts of named series of points. Only the
 // controllers, elements and plugins used here are registered, so the bundle stays small.
 import {
-  BarController,
-  BarElement,
-  CategoryScale,
   Chart,
   type ChartDataset,
   Legend,
@@ -24,9 +21,6 @@ let registered = false;
 function registerChartParts(): void {
   if (registered) return;
   Chart.register(
-    BarController,
-    BarElement,
-    CategoryScale,
     Legend,
     LinearScale,
     LineController,
@@ -53,6 +47,9 @@ export interface SeriesChartOptions {
   xLabel: string;
   yLabel: string;
   xMin?: number;
+  xMax?: number;
+  /** Whole-number x ticks only (iterations). */
+  xIntegers?: boolean;
   /** A logarithmic y axis (for losses that span orders of magnitude); linear by default. */
   yLog?: boolean;
   yMin?: number;
@@ -64,6 +61,12 @@ export interface SeriesChartOptions {
 }
 
 type SeriesDataset = ChartDataset<'line' | 'scatter', Point[]>;
+
+/** How one series' points are drawn, where it differs from the chart's default. */
+export interface SeriesStyle {
+  radius?: number;
+  hollow?: boolean;
+}
 
 /**
  * A chart of named series of (x, y) points, each with its own label and colour. Series keep
@@ -99,6 +102,8 @@ export class SeriesChart {
             type: 'linear',
             title: { display: true, text: options.xLabel },
             ...(options.xMin === undefined ? {} : { min: options.xMin }),
+            ...(options.xMax === undefined ? {} : { max: options.xMax }),
+            ...(options.xIntegers ? { ticks: { precision: 0 } } : {}),
           },
           y: {
             type: options.yLog ? 'logarithmic' : 'linear',
@@ -111,14 +116,29 @@ export class SeriesChart {
     });
   }
 
-  /** Sets a series' points (replacing any it had), creating it with `label` and `colour`. */
-  setSeries(key: string, label: string, colour: string, points: Point[]): void {
-    this.dataset(key, label, colour).data = points;
+  /**
+   * Sets a series' points (replacing any it had), creating it with `label` and `colour`;
+   * `style` overrides the chart's point radius or draws the points hollow (rings).
+   */
+  setSeries(key: string, label: string, colour: string, points: Point[], style: SeriesStyle = {}): void {
+    const dataset = this.dataset(key, label, colour);
+    dataset.data = points;
+    if (style.radius !== undefined) dataset.pointRadius = style.radius;
+    if (style.hollow) {
+      dataset.backgroundColor = 'rgba(0, 0, 0, 0)';
+      dataset.pointBorderWidth = 2;
+    }
   }
 
   /** Appends one point to a series, creating it with `label` and `colour`. */
   addPoint(key: string, label: string, colour: string, point: Point): void {
     this.dataset(key, label, colour).data.push(point);
+  }
+
+  /** Fixes the x axis to [min, max] (e.g. once the number of features is known). */
+  setXRange(min: number, max: number): void {
+    const x = this.chart.options.scales?.x;
+    if (x) Object.assign(x, { min, max });
   }
 
   /** Whether the chart has a series `key`. */
@@ -151,47 +171,5 @@ export class SeriesChart {
       dataset.label = label;
     }
     return dataset;
-  }
-}
-
-/** A bar chart of several value series over shared category labels (e.g. coefficient index). */
-export class BarChart {
-  readonly chart: Chart<'bar', number[], string>;
-
-  constructor(canvas: HTMLCanvasElement, title: string, xLabel: string, yLabel: string) {
-    registerChartParts();
-    this.chart = new Chart<'bar', number[], string>(canvas, {
-      type: 'bar',
-      data: { labels: [], datasets: [] },
-      options: {
-        animation: false,
-        maintainAspectRatio: false,
-        responsive: true,
-        plugins: {
-          title: { display: true, text: title },
-          legend: { display: true, position: 'bottom', labels: { boxWidth: 12 } },
-        },
-        scales: {
-          x: { type: 'category', title: { display: true, text: xLabel } },
-          y: { type: 'linear', title: { display: true, text: yLabel } },
-        },
-      },
-    });
-  }
-
-  /** Replaces the labels and the series (`{label, colour, values}` each as long as the labels). */
-  set(labels: string[], series: { label: string; colour: string; values: number[] }[]): void {
-    this.chart.data.labels = labels;
-    this.chart.data.datasets = series.map((s) => ({
-      label: s.label,
-      data: s.values,
-      backgroundColor: s.colour,
-      borderColor: s.colour,
-    }));
-    this.chart.update();
-  }
-
-  destroy(): void {
-    this.chart.destroy();
   }
 }

@@ -38,7 +38,7 @@ export class KsvdPanel {
       title: 'K-SVD representation error',
       xLabel: 'iteration',
       yLabel: 'RMSE',
-      yMin: 0,
+      xIntegers: true,
       pointRadius: 3,
       animate,
     });
