@@ -6,6 +6,7 @@ import { type DemoEvent, MNIST_METHODS } from '../src/experiments/types.js';
 import { fixed, formatBytes, formatLambda, inferenceSpeedup, percent, times } from '../src/view/format.js';
 import { colourScale, weightColour, ZERO_RGB } from '../src/view/heatmap.js';
 import { atomGrid } from '../src/view/images.js';
+import { nonZeros } from '../src/view/lasso-panel.js';
 import { batchPosition, lossCurvePoints } from '../src/view/mnist-panel.js';
 import { methodColour } from '../src/view/palette.js';
 import { headlineText, ksvdText, lassoText, SUMMARY_COLUMNS, summaryRow } from '../src/view/summary.js';
@@ -77,6 +78,14 @@ describe('colours and layout', () => {
       { x: 1.5, y: 1 },
       { x: 2, y: 0.5 },
     ]);
+  });
+
+  it('plots only the non-zero Lasso coefficients, at their feature index', () => {
+    expect(nonZeros([0, 1.9, 0, -0.95, 0])).toEqual([
+      { x: 1, y: 1.9 },
+      { x: 3, y: -0.95 },
+    ]);
+    expect(nonZeros([0, 0])).toEqual([]);
   });
 
   it('gives each of the ten methods its own colour', () => {
