@@ -133,13 +133,18 @@ export async function chooseBackend(
   check: (name: BackendName) => string | null | Promise<string | null>,
   how: string,
 ): Promise<{ name: BackendName; reason: string }> {
-  const skipped: string[] = [];
+  // ask one at a time, up to the first that answers, then choose from the answers
+  const answers = new Map<BackendName, string | null>();
   for (const name of order) {
     const why = await check(name);
-    if (why === null) return { name, reason: chosenReason(how, skipped) };
-    skipped.push(`${name}: ${why}`);
+    answers.set(name, why);
+    if (why === null) break;
   }
-  return { name: 'cpu', reason: chosenReason('fallback', skipped) };
+  return chooseBackendSync(
+    order,
+    (name) => (answers.has(name) ? (answers.get(name) as string | null) : 'not asked'),
+    how,
+  );
 }
 
 /** Synchronous twin of {@link chooseBackend}. @internal */
