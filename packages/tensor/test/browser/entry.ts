@@ -3,6 +3,7 @@
  * esbuild (platform browser, so gpu.js resolves to its dist/gpu-browser.js), serves it and
  * opens `index.html?backend=<name>` in headless Chromium; on `wasm`, `&wasm=pool|single` says
  * which thread path the page must run (wasm-checks.ts), and those checks join the cases.
+ * `&expect=<name>` is the backend `initBackend(<name>)` must select (`backend=auto&expect=wasm`).
  *
  * Progress goes out twice: as console lines prefixed with `__SPARSEKIT__` (streamed to the
  * runner, so a page that hangs or crashes mid-suite still leaves every finished result
@@ -90,8 +91,10 @@ async function runCase(c: ParityCase, backend: string): Promise<void> {
 
 async function main(): Promise<void> {
   const params = new URLSearchParams(location.search);
-  const backend = params.get('backend');
-  if (!backend) throw new Error('no ?backend=<name> in the page URL');
+  const requested = params.get('backend');
+  if (!requested) throw new Error('no ?backend=<name> in the page URL');
+  // the backend the page must end up on
+  const backend = params.get('expect') ?? requested;
   state.backend = backend;
   const wasmPath = params.get('wasm') as WasmPath | null;
   if (backend === 'wasm' && wasmPath !== 'pool' && wasmPath !== 'single') {
@@ -108,9 +111,9 @@ async function main(): Promise<void> {
   emit({ type: 'cases', backend, cases: state.cases });
 
   for (const c of pre) await runCase(c, backend);
-  const info = await T.initBackend(backend as T.BackendName);
+  const info = await T.initBackend(requested as T.BackendName);
   if (info.name !== backend || T.getBackend().name !== backend) {
-    throw new Error(`asked for backend '${backend}', got '${T.getBackend().name}' (${T.getBackend().reason})`);
+    throw new Error(`asked for backend '${requested}', got '${T.getBackend().name}' (${T.getBackend().reason})`);
   }
   state.info = info;
   emit({

@@ -3,16 +3,19 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 /**
  * Runs the backend-parity suite (test/parity/cases.ts) in headless Chromium on WebGL2,
- * WebGPU and SparseKit's `wasm` backend, the last twice: with a Worker pool over shared memory
- * and with the non-shared single-thread build.
+ * WebGPU and SparseKit's `wasm` backend, the last three times: with a Worker pool over shared
+ * memory, with the non-shared single-thread build, and chosen by `initBackend('auto')` in a
+ * browser without WebGL and WebGPU.
  *
- *   node test/browser/run.mjs [--backends=webgl2,webgpu,wasm,wasm-single]
+ *   node test/browser/run.mjs [--backends=webgl2,webgpu,wasm,wasm-single,wasm-auto]
  *                             [--out=test-results/browser.json] [--timeout=420]
  *                             [--chromium=/usr/bin/chromium]
  *
  * Lanes (LANES below): `webgl2`, `webgpu` and `wasm` run on a cross-origin-isolated page;
  * `wasm-single` runs `wasm` on a page served without COOP/COEP, where SharedArrayBuffer does
- * not exist. The wasm lanes tell the page which thread path it must take (test/browser/wasm-checks.ts).
+ * not exist; `wasm-auto` asks for `'auto'` in a second Chromium started with `--disable-3d-apis`
+ * and no WebGPU adapter, and must get `wasm`. The wasm lanes tell the page which thread path it
+ * must take (test/browser/wasm-checks.ts).
  *
  * 1. bundles test/browser/entry.ts with esbuild for the browser (gpu.js resolves to its
  *    `browser` build, dist/gpu-browser.js);
@@ -44,16 +47,20 @@ function arg(name, fallback) {
 }
 
 /**
- * What each lane's page selects: its backend, whether the page is cross-origin isolated, and
- * the page's extra query. A name not listed is a backend on an isolated page.
+ * What each lane's page selects (`backend`, passed to initBackend), whether the page is
+ * cross-origin isolated, the page's extra query, and whether the browser has its GPU APIs
+ * (`gpu: false` runs in a second Chromium with WebGL and WebGPU off). A name not listed is a
+ * backend on an isolated page with GPU APIs.
  */
 const LANES = {
-  wasm: { backend: 'wasm', isolated: true, query: '&wasm=pool' },
-  'wasm-single': { backend: 'wasm', isolated: false, query: '&wasm=single' },
+  wasm: { backend: 'wasm', isolated: true, query: '&wasm=pool', gpu: true },
+  'wasm-single': { backend: 'wasm', isolated: false, query: '&wasm=single', gpu: true },
+  // 'auto' where neither WebGPU nor WebGL2 answers must pick wasm (issue 12)
+  'wasm-auto': { backend: 'auto', isolated: true, query: '&wasm=pool&expect=wasm', gpu: false },
 };
-const laneSpec = (name) => LANES[name] ?? { backend: name, isolated: true, query: '' };
+const laneSpec = (name) => LANES[name] ?? { backend: name, isolated: true, query: '', gpu: true };
 
-const backends = arg('backends', process.env.SPARSEKIT_BROWSER_BACKENDS || 'webgl2,webgpu,wasm,wasm-single')
+const backends = arg('backends', process.env.SPARSEKIT_BROWSER_BACKENDS || 'webgl2,webgpu,wasm,wasm-single,wasm-auto')
   .split(',')
   .map((b) => b.trim())
   .filter(Boolean);
@@ -77,6 +84,12 @@ const CHROMIUM_ARGS = [
   '--enable-features=Vulkan',
   '--use-vulkan=swiftshader',
   '--use-webgpu-adapter=swiftshader',
+];
+
+// The same browser without its GPU APIs: no WebGL (so no WebGL2), and WebGPU without an adapter.
+const NO_GPU_ARGS = [
+  ...CHROMIUM_ARGS.filter((a) => !/webgpu|vulkan|Vulkan|angle|swiftshader/.test(a)),
+  '--disable-3d-apis',
 ];
 
 const MARK = '__SPARSEKIT__';
@@ -215,7 +228,7 @@ async function runBackend(browser, baseUrl, backend) {
         lane.crossOriginIsolated = m.crossOriginIsolated;
         lane.threads = m.threads;
         log(
-          `[${backend}] running ${lane.total} cases on '${m.info.name}' (${m.info.reason}); crossOriginIsolated=${m.crossOriginIsolated}${spec.backend === 'wasm' ? `, threads=${m.threads}` : ''}`,
+          `[${backend}] running ${lane.total} cases on '${m.info.name}' (${m.info.reason}); crossOriginIsolated=${m.crossOriginIsolated}${m.info.name === 'wasm' ? `, threads=${m.threads}` : ''}`,
         );
       } else if (m.type === 'result') {
         const r = { name: m.name, ok: m.ok, error: m.error, ms: Math.round(m.ms) };
@@ -268,7 +281,7 @@ async function runBackend(browser, baseUrl, backend) {
     if (page) await Promise.race([page.close().catch(() => {}), new Promise((r) => setTimeout(r, 10_000))]);
   }
   if (lane.crashed && lane.fatal) log(`[${backend}] LANE BROKEN: ${lane.fatal}`);
-  if (spec.backend === 'wasm') {
+  if (lane.info?.name === 'wasm') {
     // by design: every op without a wasm kernel runs its gpu.js kernel (README, "The wasm backend")
     if (lane.fallbacks.length)
       log(`[${backend}] ${lane.fallbacks.length} kernels ran on gpu.js (ops without a wasm kernel)`);
@@ -292,6 +305,7 @@ async function main() {
     chromium: chromiumPath,
     chromiumVersion: null,
     args: CHROMIUM_ARGS,
+    noGpuArgs: NO_GPU_ARGS,
     passed: 0,
     failed: 0,
     durationMs: 0,
@@ -299,6 +313,7 @@ async function main() {
   };
   const lanes = backends.map((b) => emptyLane(b));
   let browser;
+  let noGpuBrowser;
   let server;
   try {
     if (!existsSync(chromiumPath)) throw new Error(`no Chromium at ${chromiumPath} (apt-get install -y chromium)`);
@@ -315,14 +330,25 @@ async function main() {
       timeout: 60_000,
     });
     log(`browser lane: ${summary.chromiumVersion ?? chromiumPath}, serving ${baseUrl}`);
-    for (let i = 0; i < backends.length; i++) lanes[i] = await runBackend(browser, baseUrl, backends[i]);
+    for (let i = 0; i < backends.length; i++) {
+      const gpu = laneSpec(backends[i]).gpu;
+      if (!gpu)
+        noGpuBrowser ??= await chromium.launch({
+          executablePath: chromiumPath,
+          headless: true,
+          args: NO_GPU_ARGS,
+          timeout: 60_000,
+        });
+      lanes[i] = await runBackend(gpu ? browser : noGpuBrowser, baseUrl, backends[i]);
+    }
   } catch (e) {
     for (const lane of lanes)
       if (!lane.crashed && lane.results.length === 0)
         breakLane(lane, `the browser lane failed to start: ${e?.stack ?? e}`);
     log(`browser lane FAILED TO START: ${e?.stack ?? e}`);
   } finally {
-    if (browser) await Promise.race([browser.close().catch(() => {}), new Promise((r) => setTimeout(r, 15_000))]);
+    for (const b of [browser, noGpuBrowser])
+      if (b) await Promise.race([b.close().catch(() => {}), new Promise((r) => setTimeout(r, 15_000))]);
     if (server) server.close();
   }
   for (const lane of lanes) {
