@@ -564,7 +564,7 @@ export function unary(op: i32, x: usize, out: usize, start: i32, end: i32): void
 // its output once, whatever its length. An operand is a register, an input read in place
 // (a tensor of the output's shape), an immediate (16 bytes holding its value four times,
 // read with stride 0), or the output. An input broadcast along some dimension is gathered
-// into a register per block (I_LOAD). A last block that is not a whole number of vectors runs
+// into a register per block (I_LOAD). A block that is not a whole number of 16-cell groups runs
 // on copies in scratch and copies its cells out, so no instruction touches memory past a
 // tensor's end; every cell is computed by the same instructions on the same lane values
 // whatever the split, so results do not depend on the thread count.
@@ -715,22 +715,74 @@ const I_LOAD = 50;
   }
 }
 
+// The loops run over nv vectors, nv a multiple of 4: a whole block, or a last block whose
+// operands are all scratch registers (runProgram), so the few vectors past its end are
+// scratch too. Cheap ops are unrolled by four; an immediate operand (stride 0) is loaded once.
 // @ts-ignore: decorator
 @inline function unLoop(op: i32, d: usize, a: usize, sa: usize, nv: i32): void {
-  for (let i = 0; i < nv; i++) {
-    v128.store(d, pun(op, v128.load(a)));
-    d += 16;
-    a += sa;
+  if (sa == 0) {
+    const v = pun(op, v128.load(a));
+    for (let i = 0; i < nv; i += 4) {
+      v128.store(d, v); v128.store(d, v, 16); v128.store(d, v, 32); v128.store(d, v, 48);
+      d += 64;
+    }
+  } else if (op == I_EXP || op == I_LOG || op == I_TANH) {
+    // long bodies: unrolling would spill V8's ~15 xmm registers
+    for (let i = 0; i < nv; i++) {
+      v128.store(d, pun(op, v128.load(a)));
+      d += 16;
+      a += 16;
+    }
+  } else {
+    for (let i = 0; i < nv; i += 4) {
+      v128.store(d, pun(op, v128.load(a)));
+      v128.store(d, pun(op, v128.load(a, 16)), 16);
+      v128.store(d, pun(op, v128.load(a, 32)), 32);
+      v128.store(d, pun(op, v128.load(a, 48)), 48);
+      d += 64;
+      a += 64;
+    }
   }
 }
 
 // @ts-ignore: decorator
 @inline function binLoop(op: i32, d: usize, a: usize, sa: usize, b: usize, sb: usize, nv: i32): void {
-  for (let i = 0; i < nv; i++) {
-    v128.store(d, pbin(op, v128.load(a), v128.load(b)));
-    d += 16;
-    a += sa;
-    b += sb;
+  if (sa != 0 && sb != 0) {
+    for (let i = 0; i < nv; i += 4) {
+      v128.store(d, pbin(op, v128.load(a), v128.load(b)));
+      v128.store(d, pbin(op, v128.load(a, 16), v128.load(b, 16)), 16);
+      v128.store(d, pbin(op, v128.load(a, 32), v128.load(b, 32)), 32);
+      v128.store(d, pbin(op, v128.load(a, 48), v128.load(b, 48)), 48);
+      d += 64;
+      a += 64;
+      b += 64;
+    }
+  } else if (sa != 0) {
+    const vb = v128.load(b);
+    for (let i = 0; i < nv; i += 4) {
+      v128.store(d, pbin(op, v128.load(a), vb));
+      v128.store(d, pbin(op, v128.load(a, 16), vb), 16);
+      v128.store(d, pbin(op, v128.load(a, 32), vb), 32);
+      v128.store(d, pbin(op, v128.load(a, 48), vb), 48);
+      d += 64;
+      a += 64;
+    }
+  } else if (sb != 0) {
+    const va = v128.load(a);
+    for (let i = 0; i < nv; i += 4) {
+      v128.store(d, pbin(op, va, v128.load(b)));
+      v128.store(d, pbin(op, va, v128.load(b, 16)), 16);
+      v128.store(d, pbin(op, va, v128.load(b, 32)), 32);
+      v128.store(d, pbin(op, va, v128.load(b, 48)), 48);
+      d += 64;
+      b += 64;
+    }
+  } else {
+    const v = pbin(op, v128.load(a), v128.load(b));
+    for (let i = 0; i < nv; i += 4) {
+      v128.store(d, v); v128.store(d, v, 16); v128.store(d, v, 32); v128.store(d, v, 48);
+      d += 64;
+    }
   }
 }
 
@@ -770,14 +822,58 @@ function pBinary(op: i32, d: usize, a: usize, sa: usize, b: usize, sb: usize, nv
   }
 }
 
-function pSelect(d: usize, c: usize, sc: usize, a: usize, sa: usize, b: usize, sb: usize, nv: i32): void {
-  for (let i = 0; i < nv; i++) {
-    v128.store(d, v128.bitselect(v128.load(a), v128.load(b), v128.load(c)));
-    d += 16;
-    c += sc;
-    a += sa;
-    b += sb;
+// d = c ? a : b lane by lane; the mask c is always a register (comparisons write registers).
+// @ts-ignore: decorator
+@inline function selLoop(d: usize, c: usize, a: usize, sa: usize, b: usize, sb: usize, nv: i32): void {
+  if (sa != 0 && sb != 0) {
+    for (let i = 0; i < nv; i += 4) {
+      v128.store(d, v128.bitselect(v128.load(a), v128.load(b), v128.load(c)));
+      v128.store(d, v128.bitselect(v128.load(a, 16), v128.load(b, 16), v128.load(c, 16)), 16);
+      v128.store(d, v128.bitselect(v128.load(a, 32), v128.load(b, 32), v128.load(c, 32)), 32);
+      v128.store(d, v128.bitselect(v128.load(a, 48), v128.load(b, 48), v128.load(c, 48)), 48);
+      d += 64;
+      c += 64;
+      a += 64;
+      b += 64;
+    }
+  } else if (sa != 0) {
+    const vb = v128.load(b);
+    for (let i = 0; i < nv; i += 4) {
+      v128.store(d, v128.bitselect(v128.load(a), vb, v128.load(c)));
+      v128.store(d, v128.bitselect(v128.load(a, 16), vb, v128.load(c, 16)), 16);
+      v128.store(d, v128.bitselect(v128.load(a, 32), vb, v128.load(c, 32)), 32);
+      v128.store(d, v128.bitselect(v128.load(a, 48), vb, v128.load(c, 48)), 48);
+      d += 64;
+      c += 64;
+      a += 64;
+    }
+  } else if (sb != 0) {
+    const va = v128.load(a);
+    for (let i = 0; i < nv; i += 4) {
+      v128.store(d, v128.bitselect(va, v128.load(b), v128.load(c)));
+      v128.store(d, v128.bitselect(va, v128.load(b, 16), v128.load(c, 16)), 16);
+      v128.store(d, v128.bitselect(va, v128.load(b, 32), v128.load(c, 32)), 32);
+      v128.store(d, v128.bitselect(va, v128.load(b, 48), v128.load(c, 48)), 48);
+      d += 64;
+      c += 64;
+      b += 64;
+    }
+  } else {
+    const va = v128.load(a);
+    const vb = v128.load(b);
+    for (let i = 0; i < nv; i += 4) {
+      v128.store(d, v128.bitselect(va, vb, v128.load(c)));
+      v128.store(d, v128.bitselect(va, vb, v128.load(c, 16)), 16);
+      v128.store(d, v128.bitselect(va, vb, v128.load(c, 32)), 32);
+      v128.store(d, v128.bitselect(va, vb, v128.load(c, 48)), 48);
+      d += 64;
+      c += 64;
+    }
   }
+}
+
+function pSelect(d: usize, c: usize, a: usize, sa: usize, b: usize, sb: usize, nv: i32): void {
+  selLoop(d, c, a, sa, b, sb, nv);
 }
 
 // Gathers output cells [at, at + len) of input `leaf` (a PLEAF_WORDS record) into `dst`:
@@ -835,8 +931,9 @@ function runProgram(prog: usize, start: i32, end: i32): void {
   const regBytes = <usize>PBLOCK << 2;
   for (let b = start; b < end; b += PBLOCK) {
     const len = min(PBLOCK, end - b);
-    const nv = (len + 3) >> 2;
-    const tail = (len & 3) != 0;
+    // a block that is not a whole number of 16-cell groups runs on copies in scratch
+    const tail = (len & 15) != 0;
+    const nv = ((len + 15) >> 4) << 2;
     const off = <usize>b << 2;
     if (tail) {
       // inputs read in place become copies in their own registers (after the program's)
@@ -870,7 +967,7 @@ function runProgram(prog: usize, start: i32, end: i32): void {
       }
       const cw = load<u32>(ins, 16);
       const cp = operand(cw, regs, leaves, imm, nRegs, off, tail, regBytes);
-      pSelect(d, a, sa, bp, sb, cp, cw >>> 24 == K_IMM ? 0 : 16, nv);
+      pSelect(d, a, bp, sb, cp, cw >>> 24 == K_IMM ? 0 : 16, nv);
     }
     if (tail) memory.copy(out + off, regs + <usize>(nRegs + nLeaves) * regBytes, <usize>len << 2);
   }
