@@ -4,6 +4,7 @@
 import {
   Chart,
   type ChartDataset,
+  Decimation,
   Legend,
   LinearScale,
   LineController,
@@ -21,6 +22,7 @@ let registered = false;
 function registerChartParts(): void {
   if (registered) return;
   Chart.register(
+    Decimation,
     Legend,
     LinearScale,
     LineController,
@@ -56,8 +58,6 @@ export interface SeriesChartOptions {
   yMax?: number;
   /** Radius of the drawn points (0: a bare line, for long curves). */
   pointRadius: number;
-  /** Animate updates (live views); a report draws at once. */
-  animate: boolean;
 }
 
 type SeriesDataset = ChartDataset<'line' | 'scatter', Point[]>;
@@ -75,6 +75,8 @@ export interface SeriesStyle {
 export class SeriesChart {
   readonly chart: Chart<'line' | 'scatter', Point[]>;
   private readonly series = new Map<string, SeriesDataset>();
+  /** Whether the data changed since the last draw. */
+  private dirty = false;
   private readonly showLine: boolean;
 
   constructor(canvas: HTMLCanvasElement, options: SeriesChartOptions) {
@@ -84,7 +86,9 @@ export class SeriesChart {
       type: options.kind,
       data: { datasets: [] },
       options: {
-        animation: options.animate ? { duration: 200 } : false,
+        // No animation, live either: a live view redraws every few hundred ms, and tweening
+        // thousands of points between redraws would keep the page busy drawing.
+        animation: false,
         maintainAspectRatio: false,
         responsive: true,
         parsing: false,
@@ -92,6 +96,9 @@ export class SeriesChart {
         plugins: {
           title: { display: true, text: options.title },
           legend: { display: true, position: 'bottom', labels: { boxWidth: 12 } },
+          // Long live loss curves (thousands of batches per method) are drawn through min-max
+          // decimation: at most a few points per pixel column, peaks kept.
+          decimation: { enabled: options.kind === 'line', algorithm: 'min-max' },
         },
         elements: {
           point: { radius: options.pointRadius, hoverRadius: options.pointRadius + 3 },
@@ -123,6 +130,7 @@ export class SeriesChart {
   setSeries(key: string, label: string, colour: string, points: Point[], style: SeriesStyle = {}): void {
     const dataset = this.dataset(key, label, colour);
     dataset.data = points;
+    this.dirty = true;
     if (style.radius !== undefined) dataset.pointRadius = style.radius;
     if (style.hollow) {
       dataset.backgroundColor = 'rgba(0, 0, 0, 0)';
@@ -133,6 +141,7 @@ export class SeriesChart {
   /** Appends one point to a series, creating it with `label` and `colour`. */
   addPoint(key: string, label: string, colour: string, point: Point): void {
     this.dataset(key, label, colour).data.push(point);
+    this.dirty = true;
   }
 
   /** Fixes the x axis to [min, max] (e.g. once the number of features is known). */
@@ -150,10 +159,13 @@ export class SeriesChart {
   clear(): void {
     this.series.clear();
     this.chart.data.datasets = [];
+    this.dirty = true;
   }
 
-  /** Redraws with the current data. */
+  /** Redraws if the data changed since the last draw. */
   update(): void {
+    if (!this.dirty) return;
+    this.dirty = false;
     this.chart.update();
   }
 

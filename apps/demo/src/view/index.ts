@@ -10,7 +10,10 @@ import { installStyles } from './styles.js';
 export { methodColour } from './palette.js';
 export { headlineText, ksvdText, lassoText, SUMMARY_COLUMNS, summaryRow } from './summary.js';
 
-/** How a view behaves: `live` animates chart updates and coalesces redraws per frame. */
+/** At most this often (ms) a live view redraws its charts: events may come every few ms. */
+export const LIVE_REDRAW_INTERVAL_MS = 250;
+
+/** How a view behaves: `live` redraws at most every {@link LIVE_REDRAW_INTERVAL_MS} instead of at every event. */
 export interface DemoViewOptions {
   live?: boolean;
 }
@@ -38,7 +41,8 @@ export class DemoView {
   private mnist: MnistPanel | null = null;
   private ksvd: KsvdPanel | null = null;
   private lasso: LassoPanel | null = null;
-  private frame: number | null = null;
+  private timer: ReturnType<typeof setTimeout> | null = null;
+  private lastRedraw = 0;
 
   constructor(root: HTMLElement, options: DemoViewOptions = {}) {
     this.live = options.live ?? false;
@@ -112,25 +116,27 @@ export class DemoView {
   }
 
   private clear(): void {
-    if (this.frame !== null) cancelAnimationFrame(this.frame);
-    this.frame = null;
+    if (this.timer !== null) clearTimeout(this.timer);
+    this.timer = null;
     this.mnist?.dispose();
     this.ksvd?.dispose();
     this.lasso?.dispose();
     this.mnist = this.ksvd = this.lasso = null;
   }
 
-  /** Redraws the charts: at once for a report, at most once per animation frame live. */
+  /** Redraws the charts: at once for a report; live, at most every {@link LIVE_REDRAW_INTERVAL_MS}. */
   private scheduleRedraw(): void {
     if (!this.live) {
       this.redraw();
       return;
     }
-    if (this.frame !== null) return;
-    this.frame = requestAnimationFrame(() => {
-      this.frame = null;
+    if (this.timer !== null) return;
+    const wait = Math.max(0, this.lastRedraw + LIVE_REDRAW_INTERVAL_MS - performance.now());
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      this.lastRedraw = performance.now();
       this.redraw();
-    });
+    }, wait);
   }
 
   private redraw(): void {
@@ -139,12 +145,12 @@ export class DemoView {
   }
 
   private mnistPanel(): MnistPanel {
-    this.mnist ??= new MnistPanel(this.slots.mnist, this.live);
+    this.mnist ??= new MnistPanel(this.slots.mnist);
     return this.mnist;
   }
 
   private ksvdPanel(): KsvdPanel {
-    this.ksvd ??= new KsvdPanel(this.slots.ksvd, this.live);
+    this.ksvd ??= new KsvdPanel(this.slots.ksvd);
     return this.ksvd;
   }
 

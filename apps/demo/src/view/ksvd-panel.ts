@@ -18,7 +18,7 @@ export class KsvdPanel {
   private readonly noisy = canvasFigure('image-noisy', 'noisy');
   private readonly denoised = canvasFigure('image-denoised', 'denoised');
 
-  constructor(parent: HTMLElement, animate: boolean) {
+  constructor(parent: HTMLElement) {
     this.element = section('Dictionary learning: K-SVD on 8×8 patches of a natural image, and denoising', 'ksvd');
     const chart = chartBox('chart-ksvd-error');
     this.atoms.figure.classList.add('sk-atoms');
@@ -40,7 +40,6 @@ export class KsvdPanel {
       yLabel: 'RMSE',
       xIntegers: true,
       pointRadius: 3,
-      animate,
     });
   }
 

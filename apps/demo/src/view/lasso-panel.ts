@@ -30,7 +30,6 @@ export class LassoPanel {
       xLabel: 'feature',
       yLabel: 'coefficient',
       pointRadius: 4,
-      animate: false,
     });
   }
 

@@ -37,7 +37,7 @@ export class MnistPanel {
   private readonly labels = new Map<MnistMethod, string>();
 
   /** Builds the panel into `parent` (charts need their canvas in the document to size themselves). */
-  constructor(parent: HTMLElement, animate: boolean) {
+  constructor(parent: HTMLElement) {
     this.element = section('MNIST 784-128-10: accuracy and exact sparsity per optimizer', 'mnist');
     const boxes = ['chart-loss', 'chart-accuracy', 'chart-sparsity', 'chart-scatter'].map(chartBox);
     this.element.append(
@@ -64,7 +64,6 @@ export class MnistPanel {
       xMin: 0,
       yLog: true,
       pointRadius: 0,
-      animate,
     });
     this.accuracy = new SeriesChart(accuracy, {
       kind: 'line',
@@ -73,7 +72,6 @@ export class MnistPanel {
       yLabel: '%',
       xMin: 0,
       pointRadius: 3,
-      animate,
     });
     this.sparsity = new SeriesChart(sparsity, {
       kind: 'line',
@@ -84,7 +82,6 @@ export class MnistPanel {
       yMin: 0,
       yMax: 100,
       pointRadius: 3,
-      animate,
     });
     this.scatter = new SeriesChart(scatter, {
       kind: 'scatter',
@@ -92,7 +89,6 @@ export class MnistPanel {
       xLabel: 'exact zeros %',
       yLabel: 'test accuracy %',
       pointRadius: 6,
-      animate,
     });
   }
 
