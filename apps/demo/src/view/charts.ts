@@ -150,18 +150,6 @@ export class SeriesChart {
     if (x) Object.assign(x, { min, max });
   }
 
-  /** Whether the chart has a series `key`. */
-  has(key: string): boolean {
-    return this.series.has(key);
-  }
-
-  /** Removes every series. */
-  clear(): void {
-    this.series.clear();
-    this.chart.data.datasets = [];
-    this.dirty = true;
-  }
-
   /** Redraws if the data changed since the last draw. */
   update(): void {
     if (!this.dirty) return;

@@ -45,10 +45,4 @@ export class FinalTable {
     } else insertInMethodOrder(this.body, row, result.method);
     this.rows.set(result.method, row);
   }
-
-  /** Removes every row. */
-  clear(): void {
-    this.rows.clear();
-    this.body.replaceChildren();
-  }
 }
