@@ -30,7 +30,8 @@ function webAssets(): Plugin {
 }
 
 export default defineConfig({
-  root: 'web',
+  // Absolute, so the config works from any working directory (turbo, pnpm --filter, CI).
+  root: `${here}web`,
   // Relative URLs: the built page works from any folder it is served from.
   base: './',
   plugins: [webAssets()],

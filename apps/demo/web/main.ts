@@ -58,6 +58,7 @@ window.__sparsekitDemo = page;
 
 let setup: WebSetup | null = null;
 let worker: Worker | null = null;
+let stopFlag: Int32Array | null = null;
 let view: DemoView | null = null;
 let steps = { done: 0, total: 0 };
 
@@ -164,11 +165,14 @@ function start(): void {
     e.preventDefault();
     onWorkerMessage({ type: 'error', message: e.message || 'the worker failed to load' });
   };
+  // SharedArrayBuffer exists only in a cross-origin-isolated page; elsewhere Stop is a message.
+  stopFlag = globalThis.crossOriginIsolated ? new Int32Array(new SharedArrayBuffer(4)) : null;
   const message: ToWorker = {
     type: 'start',
     config: setup.config,
     backend: setup.backend,
     assets: { digits: new URL(digitsUrl, location.href).href, image: new URL(imageUrl, location.href).href },
+    stopFlag: (stopFlag?.buffer as SharedArrayBuffer | undefined) ?? null,
   };
   worker.postMessage(message);
   setRunning(form, buttons, true);
@@ -177,6 +181,7 @@ function start(): void {
 
 function stop(): void {
   if (!worker || page.state !== 'running') return;
+  if (stopFlag) Atomics.store(stopFlag, 0, 1);
   worker.postMessage({ type: 'stop' } satisfies ToWorker);
   buttons.stop.disabled = true;
   setState('stopping', 'Stopping at the next batch…');

@@ -11,7 +11,18 @@ export interface AssetUrls {
 
 /** Page → worker. */
 export type ToWorker =
-  | { type: 'start'; config: DemoConfig; backend: WebBackend; assets: AssetUrls }
+  | {
+      type: 'start';
+      config: DemoConfig;
+      backend: WebBackend;
+      assets: AssetUrls;
+      /**
+       * One Int32 the page sets to 1 to stop the run (where the page is cross-origin isolated).
+       * The worker reads it at every event: on synchronous backends a long run never yields to
+       * the worker's event loop, so a `stop` message would only arrive once the run is over.
+       */
+      stopFlag: SharedArrayBuffer | null;
+    }
   /** Stops the run at its next batch or iteration; the worker still answers with `done`. */
   | { type: 'stop' };
 

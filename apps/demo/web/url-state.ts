@@ -12,8 +12,11 @@ import {
 } from '../src/experiments/index.js';
 import { WEB_DIGITS, WEB_IMAGE_SIDE } from './assets.js';
 
-/** The gpu.js backends a page may ask for; `auto` takes WebGPU, else WebGL2, else WebAssembly. */
-export const WEB_BACKENDS = ['auto', 'webgpu', 'webgl2', 'webgl', 'webasm', 'cpu'] as const;
+/**
+ * The backends a page may ask for: gpu.js's browser modes and SparseKit's own `wasm`; `auto`
+ * is the tensor package's choice (WebGPU where an adapter answers, else WebGL2, else WebAssembly).
+ */
+export const WEB_BACKENDS = ['auto', 'webgpu', 'webgl2', 'wasm', 'webgl', 'webasm', 'cpu'] as const;
 export type WebBackend = (typeof WEB_BACKENDS)[number];
 
 /** Everything a run needs, as a link carries it. */

@@ -55,9 +55,13 @@ async function start(message: Extract<ToWorker, { type: 'start' }>): Promise<voi
       },
     });
     const data = await loadData(message.config.experiments, message.assets);
+    const stopFlag = message.stopFlag ? new Int32Array(message.stopFlag) : null;
     const results = await runDemo(data, message.config, {
       signal: controller.signal,
-      onEvent: (event) => post({ type: 'event', event }),
+      onEvent: (event) => {
+        post({ type: 'event', event });
+        if (stopFlag && Atomics.load(stopFlag, 0) === 1) controller.abort();
+      },
     });
     post({ type: 'done', results });
   } catch (e) {

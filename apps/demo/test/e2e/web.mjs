@@ -79,6 +79,9 @@ const SHORT_RUN = {
   'ksvd.trainingPatches': '200',
 };
 
+/** The charts that take points during a run (the scatter takes one per finished method). */
+const LIVE_CHARTS = ['chart-loss', 'chart-accuracy', 'chart-sparsity'];
+
 const log = (s) => process.stdout.write(`${s}\n`);
 
 class CheckError extends Error {}
@@ -239,20 +242,29 @@ async function shortRun(browser, baseUrl, backend) {
   try {
     check(await page.evaluate(() => globalThis.crossOriginIsolated === true), 'the page is not cross-origin isolated');
     await page.locator('[data-testid="start"]').click();
-    // Live: the charts take points while the worker trains, and the page keeps answering.
+    // The charts exist, with only their legend coloured, once the first method starts…
+    await page.waitForFunction(() => window.__sparsekitDemo.methods === 0 && window.__sparsekitDemo.events >= 2, null, {
+      timeout: caseTimeoutS * 1000,
+      polling: 50,
+    });
+    await settle(page);
+    const legendOnly = {};
+    for (const id of LIVE_CHARTS) legendOnly[id] = await drawnPixels(page, id, 'colour');
+    // …and take points while the worker trains, the page answering all along.
     await page.waitForFunction(
       () => window.__sparsekitDemo.epochs >= 1 || window.__sparsekitDemo.state === 'error',
       null,
-      {
-        timeout: caseTimeoutS * 1000,
-        polling: 250,
-      },
+      { timeout: caseTimeoutS * 1000, polling: 250 },
     );
     const live = await pageState(page);
     if (live.state === 'error') throw new CheckError(`the run failed: ${live.error}`);
     await settle(page);
-    for (const id of ['chart-loss', 'chart-accuracy', 'chart-sparsity']) {
-      check((await drawnPixels(page, id, 'colour')) > 0, `[data-testid="${id}"] shows no series after the first epoch`);
+    for (const id of LIVE_CHARTS) {
+      const n = await drawnPixels(page, id, 'colour');
+      check(
+        n > legendOnly[id],
+        `[data-testid="${id}"] drew no series after the first epoch (${n} coloured pixels, ${legendOnly[id]} with only its legend)`,
+      );
     }
     await screenshot(page, `${backend}-running`);
     await waitForState(page, ['done'], caseTimeoutS * 1000);
@@ -280,8 +292,14 @@ async function shortRun(browser, baseUrl, backend) {
       `the table's ${spProx}% differs from the result ${byMethod['prox-adam-l1'].sparsity}`,
     );
     await settle(page);
-    for (const id of ['chart-loss', 'chart-accuracy', 'chart-sparsity', 'chart-scatter']) {
-      check((await drawnPixels(page, id, 'colour')) > 0, `[data-testid="${id}"] shows no series at the end`);
+    // Two methods: two legend entries, so a chart with series has more than twice one legend's pixels.
+    const oneLegend = legendOnly['chart-loss'];
+    for (const id of [...LIVE_CHARTS, 'chart-scatter']) {
+      const n = await drawnPixels(page, id, 'colour');
+      check(
+        n > 2 * oneLegend,
+        `[data-testid="${id}"] shows no series at the end (${n} coloured pixels; one legend entry has ${oneLegend})`,
+      );
     }
     for (const id of ['atoms', 'image-noisy', 'image-denoised']) {
       check((await drawnPixels(page, id, 'ink')) > 0, `[data-testid="${id}"] is blank or missing`);
@@ -345,10 +363,14 @@ async function stopKeepsFinished(browser, baseUrl) {
   try {
     await page.locator('[data-testid="start"]').click();
     // Stop during the second method, once the first has finished.
-    await page.waitForFunction(() => window.__sparsekitDemo.methods >= 1 || window.__sparsekitDemo.results, null, {
-      timeout: caseTimeoutS * 1000,
-      polling: 50,
-    });
+    await page.waitForFunction(
+      () => window.__sparsekitDemo.methods >= 1 || window.__sparsekitDemo.state !== 'running',
+      null,
+      {
+        timeout: caseTimeoutS * 1000,
+        polling: 50,
+      },
+    );
     await page.locator('[data-testid="stop"]').click();
     const state = await waitForState(page, ['stopped', 'done'], caseTimeoutS * 1000);
     check(state === 'stopped', `the run ended '${state}' after Stop, expected 'stopped'`);
