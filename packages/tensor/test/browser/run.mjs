@@ -17,8 +17,8 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
  * and no WebGPU adapter, and must get `wasm`. The wasm lanes tell the page which thread path it
  * must take (test/browser/wasm-checks.ts).
  *
- * 1. bundles test/browser/entry.ts with esbuild for the browser (gpu.js resolves to its
- *    `browser` build, dist/gpu-browser.js);
+ * 1. bundles test/browser/entry.ts (and worker-entry.ts, a module Worker's program) with
+ *    esbuild for the browser (gpu.js resolves to its `browser` build, dist/gpu-browser.js);
  * 2. serves it from memory on 127.0.0.1, with COOP/COEP headers (cross-origin isolation, so
  *    WebAssembly threads may share memory) unless the page URL says `isolated=0`;
  * 3. drives the system Chromium through playwright-core (never `playwright install`), one
@@ -136,7 +136,8 @@ function breakLane(lane, why) {
 async function bundle() {
   const esbuild = await import('esbuild');
   const result = await esbuild.build({
-    entryPoints: [join(here, 'entry.ts')],
+    // entry.ts is the page's program; worker-entry.ts a module Worker's (wasm-checks.ts)
+    entryPoints: [join(here, 'entry.ts'), join(here, 'worker-entry.ts')],
     bundle: true,
     platform: 'browser',
     format: 'esm',

@@ -9,6 +9,7 @@ import * as T from '../../src/index.js';
 import { OP, PARALLEL_MIN, SOFTMAX, WasmRuntime } from '../../src/wasm/runtime.js';
 import type { ParityCase } from '../parity/cases.js';
 import { bitwiseEqual, seeded } from '../wasm/helpers.js';
+import type { WorkerReport } from './worker-entry.js';
 
 /** Which thread path a lane expects: `pool` (isolated page) or `single` (not isolated). */
 export type WasmPath = 'pool' | 'single';
@@ -131,8 +132,41 @@ export function afterInit(path: WasmPath): ParityCase[] {
         got.forEach((g, i) => assert(bitwiseEqual(g, want[i]), `result ${i} differs between 1 and 2 threads`));
       },
     },
-    ...(path === 'pool' ? [stress()] : []),
+    ...(path === 'pool' ? [stress(), insideWorker()] : []),
   ];
+}
+
+/**
+ * Inside a module Worker (where apps/demo runs its experiments) `initBackend('wasm')` starts a
+ * pool whose Workers nest in it, and splits a product with the one-thread result.
+ */
+function insideWorker(): ParityCase {
+  return {
+    name: "wasm: inside a module Worker, initBackend('wasm') runs a nested pool with the one-thread results",
+    async run() {
+      const worker = new Worker('/worker-entry.js', { type: 'module' });
+      const report = await new Promise<WorkerReport>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error('the Worker did not answer within 60 s')), 60_000);
+        worker.onmessage = (e: MessageEvent<WorkerReport>) => {
+          clearTimeout(timer);
+          resolve(e.data);
+        };
+        worker.onerror = (e) => {
+          clearTimeout(timer);
+          reject(new Error(`the Worker failed: ${e.message}`));
+        };
+      }).finally(() => worker.terminate());
+      assert(report.error === null, `the Worker threw ${report.error}`);
+      assert(report.backend === 'wasm', `the Worker runs ${report.backend}`);
+      assert(
+        report.threads === Math.min(4, navigator.hardwareConcurrency),
+        `the Worker's backend runs ${report.threads} threads`,
+      );
+      assert(report.product.join(',') === '19,22,43,50', `matmul gave ${report.product.join(',')}`);
+      assert(report.splitCalls === 1, `${report.splitCalls} of 1 call was split`);
+      assert(report.identical, 'two threads differ from one inside the Worker');
+    },
+  };
 }
 
 /**
