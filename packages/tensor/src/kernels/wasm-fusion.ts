@@ -472,29 +472,70 @@ function allocate(instrs: Instr[]): { code: Int32Array; regs: number } {
 // The chains' sources: one per distinct chain, the same string object each time.
 
 const programs: FusedProgram[] = [];
-const byKey = new Map<string, number | null>();
+/** Compiled (or refused: id null) chains by a hash of their text, each bucket checked in full. */
+const byHash = new Map<number, Array<{ chain: FusedChain; id: number | null }>>();
 
 /**
  * The number of the native program for `chain` (see {@link fusedProgramAt}), or null when
  * the chain holds something this compiler does not run. Memoised per chain, so a training
- * loop parses each of its chains once.
+ * loop parses each of its chains once; the lookup hashes the chain's text and compares it
+ * with what is stored, without building a key string (this runs on every realisation).
  */
 export function fusedProgram(chain: FusedChain): number | null {
-  let key = `${chain.shape}|${chain.scalars.length}|${chain.out}`;
-  for (const l of chain.leaves) key += `|${l.shape}`;
-  for (const s of chain.statements) key += `;${s.name}=${s.expr}`;
-  let p = byKey.get(key);
-  if (p === undefined) {
-    try {
-      programs.push(compile(chain));
-      p = programs.length - 1;
-    } catch (e) {
-      if (!(e instanceof Unsupported)) throw e;
-      p = null;
-    }
-    byKey.set(key, p);
+  const h = hashChain(chain);
+  let bucket = byHash.get(h);
+  if (bucket) {
+    for (const e of bucket) if (sameChain(e.chain, chain)) return e.id;
+  } else {
+    bucket = [];
+    byHash.set(h, bucket);
   }
-  return p;
+  let id: number | null;
+  try {
+    programs.push(compile(chain));
+    id = programs.length - 1;
+  } catch (e) {
+    if (!(e instanceof Unsupported)) throw e;
+    id = null;
+  }
+  bucket.push({ chain, id });
+  return id;
+}
+
+function hashText(h: number, s: string): number {
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 16777619);
+  return h;
+}
+
+function hashShape(h: number, shape: readonly number[]): number {
+  for (const d of shape) h = Math.imul(h ^ d, 16777619);
+  return Math.imul(h ^ 0x7fffffff, 16777619);
+}
+
+// FNV-1a over the chain's shapes, names and expressions
+function hashChain(c: FusedChain): number {
+  let h = hashShape(2166136261, c.shape);
+  for (const l of c.leaves) h = hashShape(h, l.shape);
+  h = Math.imul(h ^ c.scalars.length, 16777619);
+  h = hashText(h, c.out);
+  for (const st of c.statements) h = hashText(hashText(h, st.name), st.expr);
+  return h;
+}
+
+function sameShape(a: readonly number[], b: readonly number[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+function sameChain(a: FusedChain, b: FusedChain): boolean {
+  if (a.out !== b.out || a.scalars.length !== b.scalars.length || !sameShape(a.shape, b.shape)) return false;
+  if (a.leaves.length !== b.leaves.length || a.statements.length !== b.statements.length) return false;
+  for (let k = 0; k < a.leaves.length; k++) if (!sameShape(a.leaves[k].shape, b.leaves[k].shape)) return false;
+  for (let k = 0; k < a.statements.length; k++) {
+    if (a.statements[k].name !== b.statements[k].name || a.statements[k].expr !== b.statements[k].expr) return false;
+  }
+  return true;
 }
 
 /** The compiled program number `id` (from a source made by {@link fusedProgram}). */
