@@ -18,18 +18,19 @@ import { loadDigits } from '../src/node/data.js';
 const COMMAND = 'pnpm --filter @sparsekit/demo select-lambdas';
 /** Training digits the folds are cut from: the first of the default run's seeded training split. */
 const SAMPLES = 4000;
-const FOLDS = 4;
-const EPOCHS = 3;
+const FOLDS = 3;
+/** As many epochs as the default run: sparsity builds up over training, so a shorter fit would judge λ too early. */
+const EPOCHS = defaultConfig().mnist.epochs;
 const RULE = 'one-standard-error' as const;
 
 /** The candidates per method, in increasing λ (what λ means: LAMBDA_MEANING). */
 const GRIDS: Record<LambdaMethod, number[]> = {
-  'adam-l1': [1e-5, 3e-5, 1e-4, 3e-4],
-  adamw: [1e-3, 1e-2, 1e-1, 1],
-  'sgd-l1': [1e-5, 3e-5, 1e-4, 3e-4],
+  'adam-l1': [3e-5, 1e-4, 3e-4, 1e-3],
+  adamw: [1e-2, 1e-1, 1, 10],
+  'sgd-l1': [1e-4, 3e-4, 1e-3, 3e-3],
   'prox-adam-l1': [1e-4, 3e-4, 1e-3, 3e-3],
   'prox-adam-l0': [1e-4, 5e-4, 2e-3, 8e-3],
-  ftrl: [1e-3, 3e-3, 1e-2, 3e-2],
+  ftrl: [3e-3, 1e-2, 3e-2, 1e-1],
   'l0-gates': [0.03, 0.1, 0.3, 1],
 };
 

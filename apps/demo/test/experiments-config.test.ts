@@ -145,7 +145,12 @@ describe('resolveConfig', () => {
     [
       'a bad pruning scope',
       { mnist: { pruning: { scope: 'row' } } },
-      /config\.mnist\.pruning\.scope must be 'global' or 'layer'/,
+      /config\.mnist\.pruning\.scope must be 'first-layer', 'global' or 'layer'/,
+    ],
+    [
+      'a first-layer target the first layer cannot hold',
+      { mnist: { pruning: { finalSparsity: 0.99 } } },
+      /finalSparsity must be < 0\.987\d* with scope 'first-layer' \(the first layer holds 100352 of the 101632 weights\), got 0\.99/,
     ],
     ['a negative seed', { seed: -1 }, /config\.seed must be an integer in \[0, 2147483647\], got number -1/],
     ['σ = 0', { ksvd: { sigma: 0 } }, /config\.ksvd\.sigma/],

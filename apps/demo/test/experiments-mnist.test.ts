@@ -129,8 +129,11 @@ describe('runMnist (1 epoch, 600 / 200 digits)', () => {
     expect(method('adam').lambdaSource).toBe('none');
   });
 
-  it('prunes to its target sparsity', () => {
-    expect(method('pruning').sparsity).toBeCloseTo(0.8, 3);
+  it('prunes to its target sparsity, all of it in the first layer (the default scope)', () => {
+    const r = method('pruning');
+    expect(r.sparsity).toBeCloseTo(0.8, 4);
+    expect(r.report.layers[0].sparsity).toBeCloseTo((0.8 * 101_632) / 100_352, 4);
+    expect(r.report.layers[1].sparsity).toBe(0);
   });
 
   it('keeps records consistent with the model report and the weights', () => {
@@ -165,7 +168,15 @@ describe('runMnist (1 epoch, 600 / 200 digits)', () => {
       // CSR stores 8 bytes per non-zero weight plus row pointers and the biases.
       const nnzWeights = total - zerosFromReport;
       expect(r.bytesCsr).toBe(8 * nnzWeights + 4 * (129 + 11) + 4 * (128 + 10));
+      expect(r.latencySamples).toBe(200);
+      expect(r.batched.batchSize).toBe(64);
       for (const t of [r.inferenceMsDense, r.inferenceMsCsr, r.inferenceMsCompacted]) expect(t).toBeGreaterThan(0);
+      for (const t of [r.batched.msDense, r.batched.msCsr, r.batched.msCompacted]) expect(t).toBeGreaterThan(0);
+      // Dead neurons of the report, by brute force over the 10×128 layer's snapshot (not downsampled).
+      const w = m.weights[1].values;
+      let deadInputs = 0;
+      for (let c = 0; c < 128; c++) if ([...Array(10).keys()].every((row) => w[row * 128 + c] === 0)) deadInputs++;
+      expect(r.layers[1].deadInputs).toBe(deadInputs);
     }
   });
 

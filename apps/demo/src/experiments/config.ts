@@ -1,6 +1,7 @@
 // The demo's configuration: the defaults of a full run, and the one place a partial
 // configuration from a face (CLI flags, the URL of the web page) is checked and completed.
 import { checkOptions, describeValue, ValueError } from '@sparsekit/tensor';
+import { FIRST_LAYER_WEIGHTS, firstLayerSparsity, MLP_WEIGHTS } from './methods.js';
 import {
   type DeepPartial,
   type DemoConfig,
@@ -29,15 +30,15 @@ export function defaultConfig(): DemoConfig {
       testSize: 2000,
       batchSize: 64,
       lambdas: {},
-      pruning: { finalSparsity: 0.9, startEpoch: 1, endEpoch: 7, frequency: 25, scope: 'global' },
+      pruning: { finalSparsity: 0.9, startEpoch: 2, endEpoch: 7, frequency: 25, scope: 'first-layer' },
     },
     ksvd: {
-      imageSize: 128,
+      imageSize: 256,
       patchSize: 8,
-      atoms: 128,
+      atoms: 256,
       sparsity: 6,
-      iterations: 6,
-      trainingPatches: 6000,
+      iterations: 10,
+      trainingPatches: 10000,
       sigma: 25,
     },
     lasso: { samples: 400, features: 200, support: 10, noise: 0.5 },
@@ -141,9 +142,14 @@ export function resolveConfig(partial: DeepPartial<DemoConfig> = {}): DemoConfig
     endEpoch: integer(1),
     frequency: integer(1),
     scope: (path, v) => {
-      if (v !== 'global' && v !== 'layer') fail(path, "'global' or 'layer'", v);
+      if (v !== 'first-layer' && v !== 'global' && v !== 'layer') fail(path, "'first-layer', 'global' or 'layer'", v);
     },
   });
+  if (mnist.pruning.scope === 'first-layer' && firstLayerSparsity(mnist.pruning.finalSparsity) >= 1)
+    throw new ValueError(
+      FN,
+      `config.mnist.pruning.finalSparsity must be < ${FIRST_LAYER_WEIGHTS / MLP_WEIGHTS} with scope 'first-layer' (the first layer holds ${FIRST_LAYER_WEIGHTS} of the ${MLP_WEIGHTS} weights), got ${mnist.pruning.finalSparsity}`,
+    );
   if (mnist.trainSize + mnist.testSize > MNIST_DIGITS)
     throw new ValueError(
       FN,

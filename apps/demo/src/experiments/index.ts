@@ -7,6 +7,6 @@ export { runKsvd } from './ksvd.js';
 export { LAMBDA_CACHE, type LambdaCache, type LambdaRow, type LambdaSelection } from './lambdas.js';
 export { runLasso } from './lasso.js';
 export { LAMBDA_MEANING, LAMBDA_METHODS, type LambdaMethod, METHOD_LABELS, MLP_SIZES } from './methods.js';
-export { HEADLINE_ACCURACY_GAP, HEADLINE_SPARSITY, runMnist } from './mnist.js';
+export { HEADLINE_ACCURACY_GAP, HEADLINE_SPARSITY, LATENCY_SAMPLES, runMnist } from './mnist.js';
 export { runDemo } from './run.js';
 export * from './types.js';

@@ -4,6 +4,7 @@ import { denoise } from '@sparsekit/dictionary';
 import { psnr } from '@sparsekit/metrics';
 import { Random, ValueError } from '@sparsekit/tensor';
 import { throwIfAborted } from './abort.js';
+import { resolveConfig } from './config.js';
 import type { DemoConfig, GrayImageData, KsvdResult, RunHooks } from './types.js';
 
 /** The 0–255 scale's peak, for PSNR. */
@@ -43,7 +44,8 @@ export function addNoise(image: GrayImageData, sigma: number, seed: number): Gra
  * patch and averages; PSNR of the noisy and denoised crops against the clean one (metrics'
  * `psnr`). Aborting stops at the next K-SVD iteration or chunk of patches.
  */
-export async function runKsvd(image: GrayImageData, config: DemoConfig, hooks: RunHooks = {}): Promise<KsvdResult> {
+export async function runKsvd(image: GrayImageData, given: DemoConfig, hooks: RunHooks = {}): Promise<KsvdResult> {
+  const config = resolveConfig(given);
   const started = performance.now();
   const emit = hooks.onEvent ?? (() => {});
   const { imageSize, patchSize, atoms, sparsity, iterations, trainingPatches, sigma } = config.ksvd;

@@ -3,6 +3,7 @@
 import { Lasso, lassoPath } from '@sparsekit/dictionary';
 import { CsrTensor, Random } from '@sparsekit/tensor';
 import { throwIfAborted } from './abort.js';
+import { resolveConfig } from './config.js';
 import type { DemoConfig, LassoResult, RunHooks } from './types.js';
 
 /** Points on the regularization path (log-spaced from α_max down to α_max·PATH_EPS). */
@@ -53,7 +54,8 @@ export function supportAlpha(noise: number, samples: number, features: number, a
  * grid of `lassoPath`; one `Lasso` fit per α), then the fit at {@link supportAlpha}. The
  * support found is compared with the true one; the coefficients are stored as CSR.
  */
-export async function runLasso(config: DemoConfig, hooks: RunHooks = {}): Promise<LassoResult> {
+export async function runLasso(given: DemoConfig, hooks: RunHooks = {}): Promise<LassoResult> {
+  const config = resolveConfig(given);
   const started = performance.now();
   const emit = hooks.onEvent ?? (() => {});
   const { samples: n, features: d, noise } = config.lasso;

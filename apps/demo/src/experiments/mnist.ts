@@ -4,8 +4,9 @@
 import { fit, type Module, noGrad, tidy } from '@sparsekit/autograd';
 import { accuracy } from '@sparsekit/metrics';
 import { compact, toCsr } from '@sparsekit/regularizers';
-import { argmax, materializeAll, permutation, sliceRows, type Tensor, tensor, ValueError } from '@sparsekit/tensor';
+import { argmax, materializeAll, permutation, type Tensor, tensor, ValueError } from '@sparsekit/tensor';
 import { isAbort, pause, throwIfAborted } from './abort.js';
+import { resolveConfig } from './config.js';
 import { cachedLambda } from './lambdas.js';
 import { METHOD_LABELS, MLP_SIZES, makeTrainer, takesLambda } from './methods.js';
 import type {
@@ -22,8 +23,10 @@ import { effectiveLayers, type HostLayer, snapshot, weightStats } from './weight
 
 /** A loss point every this many batches in `MethodResult.lossCurve`. */
 const LOSS_CURVE_EVERY = 10;
-/** Timed forward passes per model form (after two warm-up passes); the median is reported. */
+/** Timed passes per model form (after two warm-up passes); the median is reported. */
 const TIMING_RUNS = 7;
+/** Test digits predicted one at a time for the latency figures. */
+export const LATENCY_SAMPLES = 200;
 /** Headline: at least this fraction of the weights exactly zero… */
 export const HEADLINE_SPARSITY = 0.9;
 /** …with test accuracy no more than this below dense Adam's. */
@@ -34,6 +37,8 @@ export interface MnistSplit {
   xTrain: Tensor;
   yTrain: Tensor;
   xTest: Tensor;
+  /** The test digits on the host, row-major. */
+  xTestHost: Float32Array;
   yTest: Float32Array;
 }
 
@@ -72,6 +77,7 @@ export function splitDigits(digits: Digits, trainSize: number, testSize: number,
     xTrain: tensor(train.x, [trainSize, d]),
     yTrain: tensor(train.y, [trainSize]),
     xTest: tensor(test.x, [testSize, d]),
+    xTestHost: test.x,
     yTest: test.y,
   };
 }
@@ -106,9 +112,9 @@ async function medianMs(runs: readonly (() => Promise<void>)[]): Promise<number[
   return samples.map((s) => s.sort((a, b) => a - b)[s.length >> 1]);
 }
 
-/** One timed inference: the whole test set, batch by batch, each batch's output read back. */
-const timedForward = (forward: (x: Tensor) => Tensor, batches: readonly Tensor[]) => async (): Promise<void> => {
-  for (const x of batches) {
+/** Predicts every input in turn and reads each output back (so lazy work is included). */
+const timedForward = (forward: (x: Tensor) => Tensor, inputs: readonly Tensor[]) => async (): Promise<void> => {
+  for (const x of inputs) {
     const y = forward(x);
     await y.data();
     y.dispose();
@@ -120,26 +126,59 @@ const moduleForward =
   (x: Tensor): Tensor =>
     tidy(() => noGrad(() => model.forward(x).value));
 
+/** The test digits cut into `[size, 784]` tensors from the host copy (no slicing kernels). */
+function chunks(x: Float32Array, count: number, size: number): Tensor[] {
+  const d = MLP_SIZES[0];
+  const out: Tensor[] = [];
+  for (let s = 0; s < count; s += size) {
+    const n = Math.min(size, count - s);
+    out.push(tensor(x.subarray(s * d, (s + n) * d), [n, d]));
+  }
+  return out;
+}
+
+/** Zeros, dead outputs (all-zero rows) and dead inputs (all-zero columns) of one layer. */
+function layerSummary(l: HostLayer): ModelReport['layers'][number] {
+  let zeros = 0;
+  let deadOutputs = 0;
+  const colAlive = new Uint8Array(l.cols);
+  for (let r = 0; r < l.rows; r++) {
+    let rowZero = true;
+    for (let c = 0; c < l.cols; c++) {
+      if (l.weight[r * l.cols + c] === 0) zeros++;
+      else {
+        rowZero = false;
+        colAlive[c] = 1;
+      }
+    }
+    if (rowZero) deadOutputs++;
+  }
+  const deadInputs = l.cols - colAlive.reduce((a, b) => a + b, 0);
+  return { name: l.name, shape: [l.rows, l.cols], sparsity: zeros / (l.rows * l.cols), deadInputs, deadOutputs };
+}
+
 /**
- * Bytes and inference time of the trained model in three forms over the test set in batches
- * of `batchSize` (as a model serves requests): dense (the model as trained, eval mode), CSR
- * (`toCsr`: sparse × dense products) and compacted (`compact`: dead neurons removed, a
- * smaller dense MLP).
+ * Bytes and inference time of the trained model in three forms: dense (the model as
+ * trained, eval mode), CSR (`toCsr`: sparse × dense products) and compacted (`compact`: dead
+ * neurons removed, a smaller dense MLP) — the latency of one digit at a time over the first
+ * {@link LATENCY_SAMPLES} test digits, and the throughput over the whole test set in batches.
  */
 async function modelReport(
   model: Module,
   layers: readonly HostLayer[],
-  xTest: Tensor,
+  xTest: Float32Array,
+  testSize: number,
   batchSize: number,
 ): Promise<ModelReport> {
   const csr = await toCsr(model);
   const small = await compact(model);
   model.eval();
   small.eval();
-  const batches: Tensor[] = [];
-  for (let s = 0; s < xTest.shape[0]; s += batchSize)
-    batches.push(sliceRows(xTest, s, Math.min(xTest.shape[0], s + batchSize)));
-  await materializeAll(batches);
+  const latencySamples = Math.min(LATENCY_SAMPLES, testSize);
+  const singles = chunks(xTest, latencySamples, 1);
+  const batches = chunks(xTest, testSize, batchSize);
+  await materializeAll([...singles, ...batches]);
+  const forms = [moduleForward(model), (x: Tensor) => csr.predict(x), moduleForward(small)];
   try {
     const parameters = layers.reduce((n, l) => n + l.weight.length + (l.bias?.length ?? 0), 0);
     let nonZeros = 0;
@@ -147,42 +186,23 @@ async function modelReport(
       for (const v of l.weight) if (v !== 0) nonZeros++;
       if (l.bias) for (const v of l.bias) if (v !== 0) nonZeros++;
     }
-    const [inferenceMsDense, inferenceMsCsr, inferenceMsCompacted] = await medianMs([
-      timedForward(moduleForward(model), batches),
-      timedForward((x) => csr.predict(x), batches),
-      timedForward(moduleForward(small), batches),
-    ]);
+    const latency = await medianMs(forms.map((f) => timedForward(f, singles)));
+    const [msDense, msCsr, msCompacted] = await medianMs(forms.map((f) => timedForward(f, batches)));
     return {
       parameters,
       nonZeros,
       bytesDense: parameters * 4,
       bytesCsr: csr.bytes,
       bytesCompacted: small.parameterCount() * 4,
-      inferenceMsDense,
-      inferenceMsCsr,
-      inferenceMsCompacted,
-      layers: layers.map((l) => {
-        let zeros = 0;
-        let deadOutputs = 0;
-        let deadInputs = 0;
-        for (let r = 0; r < l.rows; r++) {
-          let rowZero = true;
-          for (let c = 0; c < l.cols; c++) {
-            if (l.weight[r * l.cols + c] === 0) zeros++;
-            else rowZero = false;
-          }
-          if (rowZero) deadOutputs++;
-        }
-        for (let c = 0; c < l.cols; c++) {
-          let colZero = true;
-          for (let r = 0; r < l.rows && colZero; r++) if (l.weight[r * l.cols + c] !== 0) colZero = false;
-          if (colZero) deadInputs++;
-        }
-        return { name: l.name, shape: [l.rows, l.cols], sparsity: zeros / (l.rows * l.cols), deadInputs, deadOutputs };
-      }),
+      inferenceMsDense: latency[0] / latencySamples,
+      inferenceMsCsr: latency[1] / latencySamples,
+      inferenceMsCompacted: latency[2] / latencySamples,
+      latencySamples,
+      batched: { batchSize, msDense, msCsr, msCompacted },
+      layers: layers.map(layerSummary),
     };
   } finally {
-    for (const b of batches) b.dispose();
+    for (const t of [...singles, ...batches]) t.dispose();
     csr.dispose();
     small.dispose();
   }
@@ -258,7 +278,7 @@ async function runMethod(
       },
     });
     throwIfAborted(hooks.signal);
-    const report = await modelReport(trainer.model, layers, data.xTest, batchSize);
+    const report = await modelReport(trainer.model, layers, data.xTestHost, config.mnist.testSize, batchSize);
     const last = records[records.length - 1];
     const result: MethodResult = {
       method,
@@ -283,7 +303,7 @@ async function runMethod(
 /**
  * The headline: the sparsest method with at least {@link HEADLINE_SPARSITY} of its weights
  * exactly zero and test accuracy within {@link HEADLINE_ACCURACY_GAP} of dense Adam, with its
- * speed-up (dense inference time over the faster of CSR and compacted); `met` when one exists
+ * speed-up (dense latency per digit over the faster of CSR and compacted); `met` when one exists
  * and its sparse form is faster than its dense form. Null without an Adam run to compare to.
  */
 export function headline(methods: readonly MethodResult[]): MnistResult['headline'] {
@@ -309,7 +329,8 @@ export function headline(methods: readonly MethodResult[]): MnistResult['headlin
  * order, and measures each. Aborting (`hooks.signal`) stops at the next batch: the methods
  * that finished are returned, the one in progress is dropped.
  */
-export async function runMnist(digits: Digits, config: DemoConfig, hooks: RunHooks = {}): Promise<MnistResult> {
+export async function runMnist(digits: Digits, given: DemoConfig, hooks: RunHooks = {}): Promise<MnistResult> {
+  const config = resolveConfig(given);
   const { trainSize, testSize, methods } = config.mnist;
   const data = splitDigits(digits, trainSize, testSize, config.seed);
   const results: MethodResult[] = [];

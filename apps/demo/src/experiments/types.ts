@@ -72,8 +72,13 @@ export interface PruningConfig {
   endEpoch: number;
   /** Optimizer steps between two re-rankings. */
   frequency: number;
-  /** `'global'`: one magnitude threshold over both weight matrices; `'layer'`: the same fraction in each. */
-  scope: 'global' | 'layer';
+  /**
+   * Where the zeros go: `'first-layer'` prunes only the 784×128 layer, deep enough that
+   * `finalSparsity` of all weights are zero (where global magnitude pruning puts nearly all of
+   * them, and the 10×128 output layer keeps every weight); `'global'`: one magnitude threshold
+   * over both weight matrices; `'layer'`: the same fraction in each.
+   */
+  scope: 'first-layer' | 'global' | 'layer';
 }
 
 /** `T` with every field optional, recursively (arrays are replaced whole): what `resolveConfig` takes. */
@@ -125,10 +130,17 @@ export interface ModelReport {
   bytesDense: number;
   bytesCsr: number;
   bytesCompacted: number;
-  /** Milliseconds to predict the whole test set in batches of `batchSize` (median of several passes), each form. */
+  /**
+   * Latency of one request: milliseconds per digit predicted alone (batch 1), the median over
+   * several passes of `latencySamples` test digits, each form. The headline's speed-up uses these.
+   */
   inferenceMsDense: number;
   inferenceMsCsr: number;
   inferenceMsCompacted: number;
+  /** Test digits timed one at a time for the latency figures. */
+  latencySamples: number;
+  /** Throughput: milliseconds to predict the whole test set in batches of `batchSize` (median of several passes). */
+  batched: { batchSize: number; msDense: number; msCsr: number; msCompacted: number };
   layers: { name: string; shape: number[]; sparsity: number; deadInputs: number; deadOutputs: number }[];
 }
 
