@@ -54,6 +54,8 @@ function report(nonZeros: number, msDense: number, msSparse: number): ModelRepor
     inferenceMsDense: msDense,
     inferenceMsCsr: msSparse,
     inferenceMsCompacted: msSparse * 1.5,
+    latencySamples: 100,
+    batched: { batchSize: 64, msDense: msDense * 20, msCsr: msSparse * 40, msCompacted: msDense * 10 },
     layers: [],
   };
 }

@@ -44,9 +44,15 @@ export function times(ratio: number): string {
 }
 
 /**
- * How much faster the fastest sparse form (CSR or compacted) runs one forward pass over the
- * test set than the dense model: dense time over the smaller of the two sparse times.
+ * How much faster the fastest sparse form (CSR or compacted) answers one digit than the dense
+ * model: dense latency over the smaller of the two sparse latencies (the headline's speed-up).
  */
 export function inferenceSpeedup(report: ModelReport): number {
   return report.inferenceMsDense / Math.min(report.inferenceMsCsr, report.inferenceMsCompacted);
+}
+
+/** The same ratio for throughput: the whole test set predicted in batches. */
+export function batchedSpeedup(report: ModelReport): number {
+  const { msDense, msCsr, msCompacted } = report.batched;
+  return msDense / Math.min(msCsr, msCompacted);
 }

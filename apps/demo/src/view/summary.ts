@@ -1,7 +1,7 @@
 // The comparison table's columns and the one-line findings, as plain strings: the CLI prints
 // them with cli-table3 and the view puts them in an HTML table, so both show the same figures.
 import type { KsvdResult, LassoResult, MethodResult, MnistResult } from '../experiments/types.js';
-import { fixed, formatBytes, formatLambda, inferenceSpeedup, percent, times } from './format.js';
+import { batchedSpeedup, fixed, formatBytes, formatLambda, inferenceSpeedup, percent, times } from './format.js';
 
 /** Column headings of the comparison table, in order. */
 export const SUMMARY_COLUMNS = [
@@ -14,14 +14,18 @@ export const SUMMARY_COLUMNS = [
   'dense',
   'CSR',
   'compacted',
-  'speedup',
+  'speed-up ×1',
+  'speed-up batch',
 ] as const;
 
 /** Index of the test-accuracy and the exact-sparsity columns (their cells hold plain numbers in %). */
 export const ACCURACY_COLUMN = 2;
 export const SPARSITY_COLUMN = 3;
 
-/** One method's row of the comparison table; Hoyer and Gini are those of its last epoch. */
+/**
+ * One method's row of the comparison table; Hoyer and Gini are those of its last epoch, the
+ * speed-ups those of the faster sparse form for one digit at a time and for batches.
+ */
 export function summaryRow(result: MethodResult): string[] {
   const last = result.epochs[result.epochs.length - 1];
   const r = result.report;
@@ -36,6 +40,7 @@ export function summaryRow(result: MethodResult): string[] {
     formatBytes(r.bytesCsr),
     formatBytes(r.bytesCompacted),
     times(inferenceSpeedup(r)),
+    times(batchedSpeedup(r)),
   ];
 }
 
