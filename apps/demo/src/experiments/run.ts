@@ -4,7 +4,7 @@ import { getBackend, ValueError } from '@sparsekit/tensor';
 import { isAbort } from './abort.js';
 import { resolveConfig } from './config.js';
 import { runKsvd } from './ksvd.js';
-import { runLasso } from './lasso.js';
+import { PATH_POINTS, runLasso } from './lasso.js';
 import { runMnist } from './mnist.js';
 import type { DemoConfig, DemoResults, Digits, GrayImageData, RunHooks } from './types.js';
 import { EXPERIMENTS } from './types.js';
@@ -41,7 +41,7 @@ export async function runDemo(
   };
   const { mnist } = resolved;
   const stepsOf = {
-    lasso: 0,
+    lasso: PATH_POINTS + 1,
     mnist: mnist.methods.length * mnist.epochs * Math.ceil(mnist.trainSize / mnist.batchSize),
     ksvd: resolved.ksvd.iterations,
   };
