@@ -18,6 +18,8 @@ export interface PageState {
   /** MNIST methods finished (method-end events seen). */
   methods: number;
   results: DemoResults | null;
+  /** Kernels gpu.js ran on another backend than the one named (from the finished run). */
+  fallbacks: string[];
   error: string | null;
 }
 
@@ -52,6 +54,7 @@ const page: PageState = {
   epochs: 0,
   methods: 0,
   results: null,
+  fallbacks: [],
   error: null,
 };
 window.__sparsekitDemo = page;
@@ -133,6 +136,10 @@ function onWorkerMessage(message: FromWorker): void {
       break;
     case 'done': {
       page.results = message.results;
+      page.fallbacks = message.fallbacks;
+      if (message.fallbacks.length > 0) {
+        backendReason.textContent += ` · ${message.fallbacks.length} kernel(s) fell back: ${message.fallbacks.join('; ')}`;
+      }
       view?.show(message.results);
       const interrupted = message.results.meta.interrupted;
       if (!interrupted) progress.value = 1;
@@ -153,7 +160,7 @@ function start(): void {
   view?.dispose();
   resultsRoot.replaceChildren();
   view = new DemoView(resultsRoot, { live: true });
-  Object.assign(page, { backend: null, events: 0, epochs: 0, methods: 0, results: null, error: null });
+  Object.assign(page, { backend: null, events: 0, epochs: 0, methods: 0, results: null, fallbacks: [], error: null });
   steps = { done: 0, total: 0 };
   progress.value = 0;
   backendName.textContent = 'starting…';

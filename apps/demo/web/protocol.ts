@@ -40,6 +40,7 @@ export interface BackendReport {
 export type FromWorker =
   | { type: 'backend'; backend: BackendReport }
   | { type: 'event'; event: DemoEvent }
-  | { type: 'done'; results: DemoResults }
+  /** The run ended (finished or stopped); `fallbacks` names kernels gpu.js silently ran on another backend. */
+  | { type: 'done'; results: DemoResults; fallbacks: string[] }
   /** The run could not start or threw: the error's name and message, and its stack where known. */
   | { type: 'error'; message: string; stack?: string };

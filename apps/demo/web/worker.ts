@@ -63,7 +63,7 @@ async function start(message: Extract<ToWorker, { type: 'start' }>): Promise<voi
         if (stopFlag && Atomics.load(stopFlag, 0) === 1) controller.abort();
       },
     });
-    post({ type: 'done', results });
+    post({ type: 'done', results, fallbacks: [...getBackend().fallbacks] });
   } catch (e) {
     post({ type: 'error', message: describe(e), stack: e instanceof Error ? e.stack : undefined });
   } finally {

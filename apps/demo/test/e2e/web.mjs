@@ -315,6 +315,7 @@ async function shortRun(browser, baseUrl, backend) {
     check(ctx.errors.length === 0, `the page logged errors: ${ctx.errors.slice(0, 3).join(' | ')}`);
     return {
       backend: s.backend,
+      fallbacks: s.fallbacks,
       accuracy: { adam: accAdam, 'prox-adam-l1': accProx },
       sparsity: { adam: spAdam, 'prox-adam-l1': spProx },
       psnr: { noisy: psnrNoisy, denoised: psnrDenoised },
