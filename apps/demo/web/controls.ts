@@ -142,6 +142,22 @@ export function fillForm(form: HTMLFormElement, setup: WebSetup): void {
 }
 
 /**
+ * Puts the raw values of a query string the parser refused into the fields it names, over
+ * whatever they hold, so fixing one bad parameter keeps the rest of the link. A number field
+ * given text the browser cannot hold shows empty.
+ */
+export function fillFormFromQuery(form: HTMLFormElement, search: string): void {
+  const params = new URLSearchParams(search);
+  for (const field of form.querySelectorAll<HTMLInputElement | HTMLSelectElement>('input, select')) {
+    const raw = params.get(field.name);
+    if (raw === null || !FORM_PARAMS.includes(field.name)) continue;
+    if (field instanceof HTMLInputElement && field.type === 'checkbox') {
+      field.checked = raw.split(',').some((v) => v.trim() === field.value);
+    } else field.value = raw;
+  }
+}
+
+/**
  * The query string the form describes: `base`'s parameters the form does not own, then the
  * form's own (checked lists comma-joined, empty fields left out).
  */

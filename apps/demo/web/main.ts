@@ -2,7 +2,7 @@
 // and the live view (src/view, shared with the CLI's HTML report) fed with the worker's events.
 import type { DemoEvent, DemoResults } from '../src/experiments/index.js';
 import { DemoView } from '../src/view/index.js';
-import { buildForm, fillForm, readForm, setRunning } from './controls.js';
+import { buildForm, fillForm, fillFormFromQuery, readForm, setRunning } from './controls.js';
 import imageUrl from './generated/boats.bin?url';
 import digitsUrl from './generated/digits.bin?url';
 import type { BackendReport, FromWorker, ToWorker } from './protocol.js';
@@ -84,10 +84,10 @@ function loadFromUrl(): void {
     showError(null);
   } catch (e) {
     setup = null;
+    // The defaults, then whatever the link says: fixing the bad field keeps the rest of it.
     fillForm(form, defaultSetup());
-    showError(
-      `This link's setup is invalid: ${(e as Error).message}. The form shows the defaults; change a field to continue.`,
-    );
+    fillFormFromQuery(form, location.search);
+    showError(`This link's setup is invalid: ${(e as Error).message}. Fix that field to continue.`);
   }
   buttons.start.disabled = setup === null;
 }

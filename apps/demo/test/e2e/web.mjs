@@ -222,13 +222,14 @@ async function invalidLink(browser, baseUrl) {
     const text = await error.textContent();
     check(/epochs/.test(text) && /abc/.test(text), `the error names neither the parameter nor its value: '${text}'`);
     check(await ctx.page.locator('[data-testid="start"]').isDisabled(), 'Start is enabled under an invalid link');
+    await screenshot(ctx.page, 'invalid-link');
     // A fixed field makes the setup valid again, and the URL then carries it.
     await ctx.page.locator('[data-testid="input-epochs"]').fill('2');
     await ctx.page.locator('[data-testid="input-epochs"]').dispatchEvent('change');
     check(!(await ctx.page.locator('[data-testid="start"]').isDisabled()), 'Start stays disabled after the fix');
     const search = new URL(ctx.page.url()).searchParams;
     check(search.get('epochs') === '2', `the URL did not take the fixed value: ${ctx.page.url()}`);
-    await screenshot(ctx.page, 'invalid-link');
+    check(search.get('methods') === 'adam', `the link's valid 'methods=adam' was lost: ${ctx.page.url()}`);
     noForeignRequests(ctx);
     return { error: text };
   } finally {
