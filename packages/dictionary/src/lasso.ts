@@ -175,7 +175,10 @@ export function enetCoordinateDescent(
   const R = Float64Array.from(y);
   for (let j = 0; j < p; j++) {
     const wj = w[j]!;
-    if (wj !== 0) axpy(R, -wj, cols, column(j), n);
+    if (wj === 0) continue;
+    // column(j) may grow and replace `cols`: read the buffer after it returns.
+    const off = column(j);
+    axpy(R, -wj, cols, off, n);
   }
   const yy = dot(y, y, 0, n);
   const gapTol = tol * yy;

@@ -154,6 +154,28 @@ describe('lassoPath', () => {
     expect(path.dualGaps.length).toBe(3);
   });
 
+  it('warm-starts past 32 non-zeros (the working-set buffer grows) the same as separate fits', () => {
+    // 200×80 with 60 true non-zeros: the second α starts from more than 32 non-zeros, so the
+    // residual's first pass grows the column buffer; it once read the old one and gave NaN.
+    const n = 200;
+    const p = 80;
+    let s = 12345;
+    const rand = (): number => {
+      s = (s * 1103515245 + 12345) % 2147483648;
+      return s / 2147483648 - 0.5;
+    };
+    const A = Array.from({ length: n }, () => Array.from({ length: p }, rand));
+    const truth = Array.from({ length: p }, (_, j) => (j < 60 ? 1 + (j % 5) : 0));
+    const b = A.map((row) => row.reduce((acc, v, j) => acc + v * truth[j]!, 0) + 0.01 * rand());
+    const path = lassoPath(A, b, { alphas: [1e-3, 1e-4], tol: 1e-10, maxIter: 100_000 });
+    expect(path.coefs[0]!.filter((c) => c !== 0).length).toBeGreaterThan(32);
+    path.alphas.forEach((a, i) => {
+      expect(path.coefs[i]!.every(Number.isFinite)).toBe(true);
+      const m = new Lasso({ alpha: a, fitIntercept: false, tol: 1e-10, maxIter: 100_000 }).fit(A, b);
+      m.coef.forEach((c, j) => expect(path.coefs[i]![j]!, `alpha ${a} coef[${j}]`).toBeCloseTo(c, 5));
+    });
+  });
+
   it('rejects misuse with typed errors', () => {
     expect(() => lassoPath(X, yc, { alphas: [1], nAlphas: 3 })).toThrow(ValueError);
     expect(() => lassoPath(X, yc, { alphas: [-1] })).toThrow(ValueError);
