@@ -2,7 +2,7 @@
 // page asked for (`auto`: WebGPU where an adapter answers, else WebGL2 on an OffscreenCanvas,
 // else WebAssembly), and streams every DemoEvent back as it happens. One run per worker: the
 // page starts a fresh worker for each run, so no kernel or texture outlives its run.
-import { getBackend, initBackend } from '@sparsekit/tensor';
+import { BackendError, getBackend, initBackend } from '@sparsekit/tensor';
 import { type Digits, type GrayImageData, runDemo } from '../src/experiments/index.js';
 import { decodeDigits, decodeImage } from './assets.js';
 import type { AssetUrls, FromWorker, ToWorker } from './protocol.js';
@@ -15,7 +15,13 @@ function post(message: FromWorker): void {
 }
 
 function describe(e: unknown): string {
-  return e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+  if (!(e instanceof Error)) return String(e);
+  // WebGPU has no synchronous readback: code that needs one fails there but runs elsewhere.
+  const hint =
+    e instanceof BackendError && !getBackend().syncReadback
+      ? ` (the '${getBackend().name}' backend cannot read results synchronously; the webgl2 or wasm backend can run this)`
+      : '';
+  return `${e.name}: ${e.message}${hint}`;
 }
 
 async function fetchBytes(url: string): Promise<Uint8Array> {

@@ -267,6 +267,12 @@ async function shortRun(browser, baseUrl, backend) {
         `[data-testid="${id}"] drew no series after the first epoch (${n} coloured pixels, ${legendOnly[id]} with only its legend)`,
       );
     }
+    // The weight heatmap of the method in training, zeros and all, after its first epoch.
+    const heatmaps = await page
+      .locator('[data-testid^="heatmap-adam-"]')
+      .evaluateAll((els) => els.map((e) => e.getAttribute('data-testid')));
+    check(heatmaps.length > 0, 'no live weight heatmap for Adam after its first epoch');
+    check((await drawnPixels(page, heatmaps[0], 'colour')) > 0, `[data-testid="${heatmaps[0]}"] is blank`);
     await screenshot(page, `${backend}-running`);
     await waitForState(page, ['done'], caseTimeoutS * 1000);
     const s = await pageState(page);
