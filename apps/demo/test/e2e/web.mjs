@@ -358,6 +358,8 @@ async function autoPicksWebgpu(browser, baseUrl) {
 }
 
 async function stopKeepsFinished(browser, baseUrl) {
+  // webgl2 is synchronous, so the stop must come through the shared flag, and slow enough here
+  // (SwiftShader) that SGD is still training when Stop is pressed after Adam's end.
   const query = {
     backend: 'webgl2',
     experiments: 'mnist,ksvd',
