@@ -10,7 +10,8 @@ export function comparisonTable(results: DemoResults): string | null {
   const table = new Table({
     head: [...SUMMARY_COLUMNS],
     colAligns: SUMMARY_COLUMNS.map((_, i) => (i === 0 ? 'left' : 'right')),
-    style: { head: [], border: [] },
+    // No rule between rows, no colours: it fits a 120-column terminal and a CI log.
+    style: { head: [], border: [], compact: true },
   });
   for (const result of methods) table.push(summaryRow(result));
   return table.toString();

@@ -3,7 +3,11 @@
 import type { KsvdResult, LassoResult, MethodResult, MnistResult } from '../experiments/types.js';
 import { batchedSpeedup, fixed, formatBytes, formatLambda, inferenceSpeedup, percent, times } from './format.js';
 
-/** Column headings of the comparison table, in order. */
+/**
+ * Column headings of the comparison table, in order. `latency ×` and `batch ×` are how many
+ * times faster the faster sparse form (CSR or compacted) is than dense, one digit at a time and
+ * in batches.
+ */
 export const SUMMARY_COLUMNS = [
   'method',
   'λ',
@@ -14,8 +18,8 @@ export const SUMMARY_COLUMNS = [
   'dense',
   'CSR',
   'compacted',
-  'speed-up ×1',
-  'speed-up batch',
+  'latency ×',
+  'batch ×',
 ] as const;
 
 /** Index of the test-accuracy and the exact-sparsity columns (their cells hold plain numbers in %). */
