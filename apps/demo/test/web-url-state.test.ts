@@ -87,7 +87,7 @@ describe('setupToSearch', () => {
   it('round-trips: parsing the canonical link gives the same setup', () => {
     const queries = [
       '',
-      'experiments=mnist&methods=sgd,pruning&epochs=3&train=1000&test=500&pruning.scope=layer&pruning.endEpoch=2',
+      'experiments=mnist&methods=sgd,pruning&epochs=3&train=1000&test=500&pruning.scope=layer&pruning.startEpoch=0&pruning.endEpoch=2',
       'backend=wasm&lambda.adam-l1=0.0005&lambda.l0-gates=0.2&lasso.noise=0.25&ksvd.sigma=15',
     ];
     for (const q of queries) {
