@@ -17,7 +17,7 @@ import { atomGrid } from '../src/view/images.js';
 import { nonZeros } from '../src/view/lasso-panel.js';
 import { batchPosition, lossCurvePoints } from '../src/view/mnist-panel.js';
 import { methodColour } from '../src/view/palette.js';
-import { headlineText, ksvdText, lassoText, SUMMARY_COLUMNS, summaryRow } from '../src/view/summary.js';
+import { headlineText, ksvdText, lassoText, runDescription, SUMMARY_COLUMNS, summaryRow } from '../src/view/summary.js';
 import { fixtureResults, launchChromium, viewBundle, weights } from './report-support.js';
 
 describe('formatting', () => {
@@ -133,6 +133,17 @@ describe('summary lines', () => {
     const none = { ...results.mnist!, headline: { denseAdamAccuracy: null, best: null, met: false } };
     expect(headlineText(none)).toBe(
       'Headline: no sparse method kept ≥ 90% zeros within 1 point of dense Adam (dense Adam did not run).',
+    );
+  });
+
+  it('describes the run: backend, seed, MNIST budget and times', () => {
+    expect(runDescription(results)).toBe(
+      'backend cpu · seed 7 · MNIST: 3 epochs on 8000 / 2000 digits, batch 64 · ' +
+        'started 2026-11-25T17:00:00.000Z · finished 2026-11-25T17:03:00.000Z',
+    );
+    const { mnist: _, ...noMnist } = results;
+    expect(runDescription({ ...noMnist, meta: { ...results.meta, finishedAt: null } })).toBe(
+      'backend cpu · seed 7 · started 2026-11-25T17:00:00.000Z',
     );
   });
 

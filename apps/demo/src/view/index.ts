@@ -6,9 +6,10 @@ import { KsvdPanel } from './ksvd-panel.js';
 import { LassoPanel } from './lasso-panel.js';
 import { MnistPanel } from './mnist-panel.js';
 import { installStyles } from './styles.js';
+import { runDescription } from './summary.js';
 
 export { methodColour } from './palette.js';
-export { headlineText, ksvdText, lassoText, SUMMARY_COLUMNS, summaryRow } from './summary.js';
+export { headlineText, ksvdText, lassoText, runDescription, SUMMARY_COLUMNS, summaryRow } from './summary.js';
 
 /** At most this often (ms) a live view redraws its charts: events may come every few ms. */
 export const LIVE_REDRAW_INTERVAL_MS = 250;
@@ -99,9 +100,7 @@ export class DemoView {
   show(results: DemoResults): void {
     this.clear();
     const { meta } = results;
-    this.meta.textContent =
-      `Backend ${meta.backend} · seed ${meta.seed} · started ${meta.startedAt}` +
-      (meta.finishedAt ? ` · finished ${meta.finishedAt}` : '');
+    this.meta.textContent = runDescription(results);
     this.status.textContent = meta.interrupted ? 'Interrupted: showing what finished before the stop.' : '';
     this.status.classList.toggle('sk-banner', meta.interrupted);
     if (results.mnist) this.mnistPanel().show(results.mnist);

@@ -1,6 +1,6 @@
 // The comparison table's columns and the one-line findings, as plain strings: the CLI prints
 // them with cli-table3 and the view puts them in an HTML table, so both show the same figures.
-import type { KsvdResult, LassoResult, MethodResult, MnistResult } from '../experiments/types.js';
+import type { DemoResults, KsvdResult, LassoResult, MethodResult, MnistResult } from '../experiments/types.js';
 import { batchedSpeedup, fixed, formatBytes, formatLambda, inferenceSpeedup, percent, times } from './format.js';
 
 /**
@@ -81,4 +81,16 @@ export function lassoText(lasso: LassoResult): string {
     `Lasso: ${lasso.samples} × ${lasso.features}, ${verdict} at α = ${formatLambda(lasso.alpha)}; ` +
     `coefficients ${formatBytes(lasso.bytesDense)} dense, ${formatBytes(lasso.bytesCsr)} CSR.`
   );
+}
+
+/** What ran, where and when: backend, seed, the MNIST budget, start and finish times. */
+export function runDescription(results: DemoResults): string {
+  const { meta } = results;
+  const m = meta.config.mnist;
+  const parts = [`backend ${meta.backend}`, `seed ${meta.seed}`];
+  if (results.mnist)
+    parts.push(`MNIST: ${m.epochs} epochs on ${m.trainSize} / ${m.testSize} digits, batch ${m.batchSize}`);
+  parts.push(`started ${meta.startedAt}`);
+  if (meta.finishedAt) parts.push(`finished ${meta.finishedAt}`);
+  return parts.join(' · ');
 }
