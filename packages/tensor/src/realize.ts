@@ -30,9 +30,7 @@ export function readValue(t: Tensor): Float32Array {
   const v = t[VALUE] as Value;
   if (v instanceof Float32Array) return v.slice();
   current().stats.readbacks++;
-  // a device value that can copy itself (the wasm backend's buffers) skips the view toArray makes
-  const own = (v as { copy?: () => Float32Array }).copy;
-  return own ? own.call(v) : toFlat(v.toArray(), t.size);
+  return toFlat(v.toArray(), t.size);
 }
 /** A copy of `t`'s realised values, awaiting a device readback. @internal */
 export async function readValueAsync(t: Tensor): Promise<Float32Array> {

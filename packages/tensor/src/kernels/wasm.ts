@@ -53,12 +53,6 @@ export class WasmBuffer {
     return this.rt.f32().subarray(at, at + this.size);
   }
 
-  /** A copy of the values (realize.ts's readback: one slice, no view made first). */
-  copy(): Float32Array {
-    const at = this.ptr >>> 2;
-    return this.rt.f32().slice(at, at + this.size);
-  }
-
   /** Frees the block; a second call does nothing. */
   delete(): void {
     if (this.ptr < 0) return;
