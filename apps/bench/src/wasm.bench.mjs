@@ -321,7 +321,9 @@ for (const n of QUICK ? [128, 256] : [128, 256, 512, 1024]) {
     [
       'API elementwise chain (10 ops, fused)',
       '1e6',
-      { warmup: 3, reps: 21 },
+      // long warm-ups on both sides: V8 allocates a large result array ~5× slower for its
+      // first hundred or so readbacks in a process (2.5 ms against 0.45 ms for 4 MB measured)
+      { warmup: 150, reps: 41 },
       () => {
         const X = sk.tensor(chainIn, [1_000_000]);
         return () => {
@@ -346,7 +348,7 @@ for (const n of QUICK ? [128, 256] : [128, 256, 512, 1024]) {
     [
       'API softmax rows',
       '64x1024',
-      { warmup: 10, reps: 101 },
+      { warmup: 2000, reps: 301 },
       () => {
         const X = sk.tensor(rowsIn, [64, 1024]);
         return () => {
