@@ -6,6 +6,7 @@
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { current } from '../../src/backend.js';
 import * as T from '../../src/index.js';
+import { elementwise } from '../../src/internal.js';
 import { leafPlan } from '../../src/kernels/wasm-fusion.js';
 import { binaryRef, unaryRef } from '../parity/reference.js';
 import { bitwiseEqual, EXACT, mismatch, seeded, type Tolerance, TRANS } from './helpers.js';
@@ -270,6 +271,56 @@ describe('fused elementwise chains on the wasm backend', () => {
       y.dispose();
     }
     expect(extras().blocks()).toBe(base);
+  });
+});
+
+describe('the fused-chain language', () => {
+  it('compiles Math.max / min, &&, ||, !, nested ?: and numbers used as conditions, as JavaScript evaluates them', () => {
+    T.setBackend('wasm');
+    const a = values(67, 51);
+    const b = values(67, 52);
+    const js = (x: number, y: number): number => {
+      const m = Math.max(x, y) - Math.min(x, -y);
+      const c = !(x > 0 && y > 0) || x === y ? m : x / 2;
+      return (x - y ? c : 7) + (x < y ? 1 : 0);
+    };
+    const t = elementwise(
+      [67],
+      [T.tensor(a, [67]), T.tensor(b, [67])],
+      ([x, y]) =>
+        `((${x} - ${y}) ? ((!(${x} > 0.0 && ${y} > 0.0) || ${x} == ${y}) ? (Math.max(${x}, ${y}) - Math.min(${x}, -${y})) : ${x} / 2.0) : 7.0) + (${x} < ${y})`,
+    );
+    const ref = Array.from(a, (x, i) => Math.fround(js(x, b[i])));
+    expect(mismatch(t.dataSync(), ref, EXACT)).toBeUndefined();
+    expect(T.getBackend().fallbacks).toEqual([]);
+  });
+
+  it('runs thousands of back-to-back chains on two threads, and again after the memory grew', () => {
+    process.env.SPARSEKIT_WASM_THREADS = '2';
+    T.setBackend('wasm');
+    const n = 1 << 18;
+    const x = seeded(n, 61, 2);
+    const X = T.tensor(x, [n]);
+    const ref = Array.from(x, (v) => Math.fround(Math.fround(v * 3) - 1));
+    const run = (): Float32Array => {
+      const y = T.sub(T.mul(X, 3), 1);
+      const out = y.dataSync();
+      y.dispose();
+      return out;
+    };
+    const first = run();
+    expect(mismatch(first, ref, EXACT)).toBeUndefined();
+    for (let i = 0; i < 2000; i++) {
+      const y = T.sub(T.mul(X, 3), 1);
+      y.materializeSync();
+      y.dispose();
+    }
+    expect(extras().parallelCalls()).toBeGreaterThanOrEqual(2000);
+    // a large tensor grows the memory: the compiled program's views must follow
+    const big = T.add(T.zeros([1 << 24]), 0);
+    big.materializeSync();
+    expect(bitwiseEqual(run(), first)).toBe(true);
+    big.dispose();
   });
 });
 
