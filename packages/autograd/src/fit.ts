@@ -9,6 +9,7 @@ import {
   ShapeError,
   sliceRows,
   type Tensor,
+  tidyAsync as tensorTidyAsync,
   ValueError,
 } from '@sparsekit/tensor';
 import { isModule } from './brand.js';
@@ -182,7 +183,7 @@ export async function fit(model: Module, options: FitOptions): Promise<FitHistor
         lossValue.dispose();
         let stepped = false;
         if (Number.isFinite(value)) {
-          stepped = (await tidyAsync(() => step({ params, epoch, batch, step: history.steps }))) !== false;
+          stepped = (await runStep(() => step({ params, epoch, batch, step: history.steps }))) !== false;
         } else if (nonFinite === 'throw') {
           model.zeroGrad();
           throw new ValueError(
@@ -214,12 +215,10 @@ export async function fit(model: Module, options: FitOptions): Promise<FitHistor
   return history;
 }
 
-// The step may be async (an optimizer awaiting its state); a synchronous one runs in a tidy
-// scope so its temporaries are freed, and parameter values it assigns are kept by assign().
-async function tidyAsync<R>(fn: () => R | Promise<R>): Promise<R> {
-  let pending!: R | Promise<R>;
-  tidy(() => {
-    pending = fn();
-  });
-  return await pending;
+// The step may be async (an optimizer awaiting its state, as every read must on WebGPU): the
+// tensor package's tidyAsync keeps what it allocates alive across its awaits and frees it when
+// it settles; parameter values it assigns are kept by assign(). A synchronous step runs in the
+// same scope.
+function runStep<R>(fn: () => R | Promise<R>): Promise<R> {
+  return tensorTidyAsync(async () => await fn());
 }

@@ -26,6 +26,40 @@ const sgd =
   };
 
 describe('fit', () => {
+  it('takes an async step that holds temporaries across awaits, the same as the sync step', async () => {
+    // An async step (an optimizer reading its state with await data(), as on WebGPU) keeps
+    // tensors alive across an await: they must survive until it settles, then be freed.
+    const { x, y } = blobs(40);
+    const asyncSgd =
+      (lr: number) =>
+      async ({ params }: A.StepContext) => {
+        const updates = [...params.values()].map((p) => T.mul(p.grad!, lr));
+        await updates[0]!.data();
+        [...params.values()].forEach((p, i) => p.assign(T.sub(p.value, updates[i]!)));
+      };
+    const train = async (step: (ctx: A.StepContext) => unknown) => {
+      const model = A.mlp([2, 4, 2], { seed: 1 });
+      const before = T.memory().liveTensors;
+      const h = await A.fit(model, {
+        x,
+        y,
+        loss: (o, t) => A.softmaxCrossEntropy(o, t),
+        step,
+        epochs: 2,
+        batchSize: 8,
+        seed: 2,
+      });
+      const weights = await Promise.all(model.parameters().map((p) => p.value.data()));
+      return { h, weights, grown: T.memory().liveTensors - before };
+    };
+    const sync = await train(sgd(0.2));
+    const viaAsync = await train(asyncSgd(0.2));
+    expect(viaAsync.h.steps).toBe(10);
+    expect(viaAsync.h.loss).toEqual(sync.h.loss);
+    viaAsync.weights.forEach((w, i) => expect([...w]).toEqual([...sync.weights[i]!]));
+    expect(viaAsync.grown).toBe(sync.grown);
+  });
+
   it('trains with mini-batches, calls back per epoch, and repeats exactly with the same seed', async () => {
     const { x, y } = blobs(64);
     const run = async (seed: number) => {
