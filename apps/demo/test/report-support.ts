@@ -1,4 +1,4 @@
-// Shared by the report and view tests: a small DemoResults fixture with known numbers and
+// Shared by the report and view tests (test/chromium/) and the CLI tests: a small DemoResults fixture with known numbers and
 // exact-zero patterns, the built view bundle, and headless Chromium (playwright-core driving
 // Debian's /usr/bin/chromium with the flags of ../shared/TOOLCHAIN.md).
 import { existsSync, readFileSync } from 'node:fs';

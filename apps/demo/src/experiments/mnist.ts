@@ -9,6 +9,7 @@ import { isAbort, pause, throwIfAborted } from './abort.js';
 import { resolveConfig } from './config.js';
 import { cachedLambda } from './lambdas.js';
 import { METHOD_LABELS, MLP_SIZES, makeTrainer, takesLambda } from './methods.js';
+import { inferenceSpeedup } from './speedup.js';
 import type {
   DemoConfig,
   Digits,
@@ -313,12 +314,11 @@ export function headline(methods: readonly MethodResult[]): MnistResult['headlin
   for (const m of methods) {
     if (m.sparsity < HEADLINE_SPARSITY || m.testAccuracy < adam.testAccuracy - HEADLINE_ACCURACY_GAP - 1e-12) continue;
     if (best && m.sparsity <= best.sparsity) continue;
-    const r = m.report;
     best = {
       method: m.method,
       sparsity: m.sparsity,
       testAccuracy: m.testAccuracy,
-      speedup: r.inferenceMsDense / Math.min(r.inferenceMsCsr, r.inferenceMsCompacted),
+      speedup: inferenceSpeedup(m.report),
     };
   }
   return { denseAdamAccuracy: adam.testAccuracy, best, met: best !== null && best.speedup > 1 };

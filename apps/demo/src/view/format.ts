@@ -1,6 +1,5 @@
 // Number formatting shared by the CLI's table and the browser view, so both faces print the
 // same figures. Pure functions: no DOM, no Node.
-import type { ModelReport } from '../experiments/types.js';
 
 /** A fraction (0–1) as a percentage with `digits` decimals and no sign: `0.9235 → "92.35"`. */
 export function percent(fraction: number, digits = 2): string {
@@ -43,16 +42,5 @@ export function times(ratio: number): string {
   return Number.isFinite(ratio) ? `${ratio.toFixed(2)}×` : '–';
 }
 
-/**
- * How much faster the fastest sparse form (CSR or compacted) answers one digit than the dense
- * model: dense latency over the smaller of the two sparse latencies (the headline's speed-up).
- */
-export function inferenceSpeedup(report: ModelReport): number {
-  return report.inferenceMsDense / Math.min(report.inferenceMsCsr, report.inferenceMsCompacted);
-}
-
-/** The same ratio for throughput: the whole test set predicted in batches. */
-export function batchedSpeedup(report: ModelReport): number {
-  const { msDense, msCsr, msCompacted } = report.batched;
-  return msDense / Math.min(msCsr, msCompacted);
-}
+// The speed-ups live with the experiments (one definition, shared with the headline).
+export { batchedSpeedup, inferenceSpeedup } from '../experiments/speedup.js';

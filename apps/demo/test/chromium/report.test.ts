@@ -7,13 +7,13 @@ import { pathToFileURL } from 'node:url';
 import { ValueError } from '@sparsekit/tensor';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readViewScript, writeResults } from '../src/report/files.js';
-import { escapeHtml, reportHtml, scriptSafeJson, scriptSafeSource } from '../src/report/html.js';
-import { RESULTS_ELEMENT_ID } from '../src/report/ids.js';
-import { readableJson } from '../src/report/json.js';
-import { ZERO_RGB } from '../src/view/heatmap.js';
-import { atomGrid } from '../src/view/images.js';
-import { fixtureResults, launchChromium, viewBundle } from './report-support.js';
+import { readViewScript, writeResults } from '../../src/report/files.js';
+import { escapeHtml, reportHtml, scriptSafeJson, scriptSafeSource } from '../../src/report/html.js';
+import { RESULTS_ELEMENT_ID } from '../../src/report/ids.js';
+import { readableJson } from '../../src/report/json.js';
+import { ZERO_RGB } from '../../src/view/heatmap.js';
+import { atomGrid } from '../../src/view/images.js';
+import { fixtureResults, launchChromium, viewBundle } from '../report-support.js';
 
 describe('report HTML', () => {
   it('escapes text for HTML', () => {

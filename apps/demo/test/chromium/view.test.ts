@@ -2,7 +2,7 @@
 // values, and DemoView driven live by events, then by show() and dispose(), in Chromium.
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type DemoEvent, MNIST_METHODS } from '../src/experiments/types.js';
+import { type DemoEvent, MNIST_METHODS } from '../../src/experiments/types.js';
 import {
   batchedSpeedup,
   fixed,
@@ -11,14 +11,21 @@ import {
   inferenceSpeedup,
   percent,
   times,
-} from '../src/view/format.js';
-import { colourScale, weightColour, ZERO_RGB } from '../src/view/heatmap.js';
-import { atomGrid } from '../src/view/images.js';
-import { nonZeros } from '../src/view/lasso-panel.js';
-import { batchPosition, lossCurvePoints } from '../src/view/mnist-panel.js';
-import { methodColour } from '../src/view/palette.js';
-import { headlineText, ksvdText, lassoText, runDescription, SUMMARY_COLUMNS, summaryRow } from '../src/view/summary.js';
-import { fixtureResults, launchChromium, viewBundle, weights } from './report-support.js';
+} from '../../src/view/format.js';
+import { colourScale, weightColour, ZERO_RGB } from '../../src/view/heatmap.js';
+import { atomGrid } from '../../src/view/images.js';
+import { nonZeros } from '../../src/view/lasso-panel.js';
+import { batchPosition, lossCurvePoints } from '../../src/view/mnist-panel.js';
+import { methodColour } from '../../src/view/palette.js';
+import {
+  headlineText,
+  ksvdText,
+  lassoText,
+  runDescription,
+  SUMMARY_COLUMNS,
+  summaryRow,
+} from '../../src/view/summary.js';
+import { fixtureResults, launchChromium, viewBundle, weights } from '../report-support.js';
 
 describe('formatting', () => {
   it('writes fractions as plain percentages and non-finite values as a dash', () => {
