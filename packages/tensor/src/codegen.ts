@@ -39,13 +39,13 @@ type FusedNode = { t: Tensor; leaf: true } | { t: Tensor; leaf: false; inputs: A
  * realises it first). A profile with a `fuse` hook is offered the chain first; when it
  * returns null the gpu.js source is generated. @internal
  */
-// Module-level functions and a class rather than closures: this runs on every realisation,
-// and the bundle names every closure it creates (keepNames), which cost ~1 µs an 8×8 op.
 export function fuse(
   root: Tensor,
   profile: CodegenProfile,
   leaf: (t: Tensor) => void,
 ): { program: KernelProgram; args: Array<Tensor | number> } {
+  // Module-level functions and a class rather than closures: this runs on every realisation,
+  // and the bundle names every closure it creates (keepNames), which cost ~1 µs an 8×8 op.
   const nodes: FusedNode[] = [];
   const leaves: Tensor[] = [];
   collect(root, root, 0, nodes, leaves, new Set(), leaf);
