@@ -130,7 +130,7 @@ function withOptimizer(model: Sequential, optimizer: Optimizer, loss?: Trainer['
     model,
     loss: loss ?? ((out, y) => softmaxCrossEntropy(out, y)),
     async step() {
-      optimizer.step();
+      await optimizer.stepAsync();
     },
     dispose() {
       optimizer.dispose();
@@ -218,7 +218,7 @@ export function makeTrainer(method: MnistMethod, setup: TrainerSetup): Trainer {
         model,
         loss: (out, y) => softmaxCrossEntropy(out, y),
         async step() {
-          optimizer.step();
+          await optimizer.stepAsync();
           await pruner.step();
         },
         dispose() {
