@@ -35,6 +35,7 @@ const built = spawnSync(
     tsup,
     'src/omp.ts',
     'src/gram.ts',
+    'src/steps.ts',
     '--no-config',
     '--format',
     'esm',
@@ -48,7 +49,10 @@ const built = spawnSync(
 );
 if (built.status !== 0) process.exit(1);
 const { batchOmp } = await import(join(build, 'omp.js'));
-const { gramMatrix, correlations } = await import(join(build, 'gram.js'));
+const { gramMatrix, correlations: correlationSteps } = await import(join(build, 'gram.js'));
+const { runSync } = await import(join(build, 'steps.js'));
+/** X·Dᵀ read synchronously, as the sparse coders' sync driver reads it. */
+const correlations = (...args) => runSync(correlationSteps(...args));
 
 const noPeer = process.argv.includes('--no-peer');
 const loadAtStart = loadavg()[0];

@@ -10,14 +10,15 @@ import {
   scatterPatches,
   toImage,
 } from './patches.js';
+import { PAUSE, runAsync, runSync, type Steps } from './steps.js';
 import { checkBoolean, checkInteger, checkPositive } from './validate.js';
 
-/** What {@link denoise}'s progress callback receives: K-SVD iterations, then chunks of patches denoised. */
+/** What the progress callback of {@link denoise} and {@link denoiseAsync} receives: K-SVD iterations, then chunks of patches denoised. */
 export type DenoiseProgress =
   | { stage: 'train'; iteration: number; maxIter: number; error: number }
   | { stage: 'denoise'; done: number; total: number };
 
-/** Options of {@link denoise}. */
+/** Options of {@link denoise} and {@link denoiseAsync}. */
 export interface DenoiseOptions {
   /** Standard deviation σ of the white Gaussian noise, on the image's own scale (e.g. 0–255). */
   sigma: number;
@@ -49,7 +50,7 @@ export interface DenoiseOptions {
   onProgress?: (event: DenoiseProgress) => boolean | void;
 }
 
-/** Result of {@link denoise}. */
+/** Result of {@link denoise} and {@link denoiseAsync}. */
 export interface DenoiseResult {
   /** The denoised image. */
   image: { data: Float32Array; width: number; height: number };
@@ -169,11 +170,33 @@ function gatherPatches(
  * With `clean`, the result reports the PSNR of the input and of the output (computed here
  * with the definition of `@sparsekit/metrics`' `psnr`, as this package depends on tensor only).
  *
+ * Reads the correlation kernel synchronously, so not on WebGPU (a `BackendError` there): use
+ * {@link denoiseAsync}, which computes the same image, on that backend.
+ *
  * @throws ValueError on a non-finite image, σ ≤ 0, bad or unknown options; ShapeError when
  *   the patch does not fit the image or `clean` differs in size.
  */
 export function denoise(image: GrayImage, options: DenoiseOptions): DenoiseResult {
-  const op = 'denoise';
+  return runSync(denoiseSteps('denoise', image, options));
+}
+
+/**
+ * {@link denoise} for every backend, WebGPU included: the same options, the same K-SVD and
+ * OMP arithmetic and the same result, with every kernel result read by `await data()` (never
+ * `dataSync()`), and a yield to the event loop after every K-SVD iteration and every chunk of
+ * 8,192 patches, so a page or a Worker stays responsive and can stop it from `onProgress`.
+ *
+ * @example
+ * const { image, psnr } = await denoiseAsync(noisy, { sigma: 25, clean });
+ *
+ * @throws (as a rejection) the errors of {@link denoise}, named `denoiseAsync`.
+ */
+export async function denoiseAsync(image: GrayImage, options: DenoiseOptions): Promise<DenoiseResult> {
+  return runAsync(denoiseSteps('denoiseAsync', image, options));
+}
+
+/** The whole of {@link denoise} as steps (see steps.ts), for the synchronous and the async driver. */
+function* denoiseSteps(op: string, image: GrayImage, options: DenoiseOptions): Steps<DenoiseResult> {
   checkOptionKeys(op, options, KEYS);
   const img = toImage(op, 'image', image);
   const sigma = checkPositive(op, 'sigma', options.sigma);
@@ -217,7 +240,7 @@ export function denoise(image: GrayImage, options: DenoiseOptions): DenoiseResul
     gatherPatches(img, allRows, allCols, p, picks[q]!, 1, one, mean);
     train.set(one, q * d);
   }
-  const ksvd = new KSVD({
+  const ksvd = yield* new KSVD({
     nComponents: k,
     nNonzeroCoefs: maxAtoms,
     codingTol: rule.tol,
@@ -227,7 +250,7 @@ export function denoise(image: GrayImage, options: DenoiseOptions): DenoiseResul
     approximate: options.approximate ?? true,
     seed,
     onProgress: onProgress && ((e) => onProgress({ stage: 'train', ...e })),
-  }).fit({ data: train, shape: [nTrain, d] });
+  }).fitSteps({ data: train, shape: [nTrain, d] }, {}, 'KSVD.fit');
   const components = ksvd.components!;
   const D = Float64Array.from(components.data);
 
@@ -245,7 +268,7 @@ export function denoise(image: GrayImage, options: DenoiseOptions): DenoiseResul
     const count = Math.min(CHUNK, nPatches - first);
     gatherPatches(img, rows, cols, p, first, count, chunk, means);
     const X = { rows: count, cols: d, data: chunk.subarray(0, count * d) };
-    const codes = sparseCodes(X, D, k, rule);
+    const codes = yield* sparseCodes(X, D, k, rule);
     for (let q = 0; q < count; q++) {
       const o = q * d;
       for (let t = 0; t < d; t++) rebuilt[o + t] = means[q]!;
@@ -257,6 +280,7 @@ export function denoise(image: GrayImage, options: DenoiseOptions): DenoiseResul
     }
     scatterPatches(rebuilt, first, count, rows, cols, p, img.width, sum, weight);
     onProgress?.({ stage: 'denoise', done: first + count, total: nPatches });
+    if (first + count < nPatches) yield PAUSE;
   }
   const out = new Float32Array(sum.length);
   for (let i = 0; i < out.length; i++) out[i] = sum[i]! / weight[i]!;

@@ -1,4 +1,5 @@
-import { matmul, tensor, tidy } from '@sparsekit/tensor';
+import { matmul, type Tensor, tensor } from '@sparsekit/tensor';
+import type { Steps } from './steps.js';
 
 /**
  * G = DDᵀ for atoms as the rows of D (k×n row-major), in float64 on the host. Cholesky-based
@@ -24,18 +25,30 @@ export function gramMatrix(D: ArrayLike<number>, k: number, n: number): Float64A
 /**
  * The correlations of every signal with every atom, X·Dᵀ (nSamples×k, row i = D·xᵢ), as one
  * `@sparsekit/tensor` matmul kernel: the one step of sparse coding that is data-parallel
- * across all signals at once (see the README for the measurements behind that choice).
- * Read back synchronously, so not on WebGPU.
+ * across all signals at once (see the README for the measurements behind that choice). Its
+ * result is yielded for the driver to read (see steps.ts), so it runs on WebGPU under
+ * `runAsync`; the tensors are released once read, or when the driver closes the generator.
  * @internal
  */
-export function correlations(
+export function* correlations(
   X: ArrayLike<number>,
   nSamples: number,
   D: ArrayLike<number>,
   k: number,
   n: number,
-): Float32Array {
-  return tidy(() => matmul(tensor(typed(X), [nSamples, n]), tensor(typed(D), [k, n]), { transposeB: true }).dataSync());
+): Steps<Float32Array> {
+  const made: Tensor[] = [];
+  try {
+    const x = tensor(typed(X), [nSamples, n]);
+    made.push(x);
+    const d = tensor(typed(D), [k, n]);
+    made.push(d);
+    const product = matmul(x, d, { transposeB: true });
+    made.push(product);
+    return yield product;
+  } finally {
+    for (const t of made) t.dispose();
+  }
 }
 
 /** Typed arrays go to `tensor()` as they are: it converts them natively (and copies). */

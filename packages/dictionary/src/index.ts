@@ -1,4 +1,4 @@
-export { type DenoiseOptions, type DenoiseProgress, type DenoiseResult, denoise } from './denoise.js';
+export { type DenoiseOptions, type DenoiseProgress, type DenoiseResult, denoise, denoiseAsync } from './denoise.js';
 export { type FistaOptions, fista } from './fista.js';
 export { KSVD, type KSVDOptions } from './ksvd.js';
 export { Lasso, type LassoOptions, type LassoPathOptions, type LassoPathResult, lassoPath } from './lasso.js';
@@ -12,7 +12,7 @@ export {
   type StopReason,
 } from './learning.js';
 export { MOD, type MODOptions } from './mod.js';
-export { type OmpOptions, orthogonalMatchingPursuit } from './omp.js';
+export { type OmpOptions, orthogonalMatchingPursuit, orthogonalMatchingPursuitAsync } from './omp.js';
 export { OnlineDictionaryLearning, type OnlineDictionaryLearningOptions } from './online.js';
 export {
   extractPatches,

@@ -1,7 +1,8 @@
-import { checkOptions, describeValue, Random, ShapeError, type Tensor, tensor, ValueError } from '@sparsekit/tensor';
+import { checkOptions, describeValue, Random, ShapeError, type Tensor, ValueError } from '@sparsekit/tensor';
 import { correlations, gramMatrix, rowSquaredNorms } from './gram.js';
-import { batchOmp, type CsrCodes, csrCodesToDense, ompCodes } from './omp.js';
-import { checkInteger, checkPositive, type HostMatrix, type MatrixInput, toMatrix } from './validate.js';
+import { batchOmp, type CsrCodes, codesTensor, ompCodeSteps } from './omp.js';
+import { type Need, PAUSE, runAsync, runSync, type Steps } from './steps.js';
+import { checkInteger, checkPositive, type HostMatrix, type MatrixInput, toMatrix, toMatrixSteps } from './validate.js';
 
 /** Row-major host matrices in float64, as `validate.ts` reads them. @internal */
 export type Matrix = HostMatrix;
@@ -64,10 +65,10 @@ export function readCodingRule(
   return rule;
 }
 
-/** Batch-OMP codes of the rows of X over the dictionary D (k×n). @internal */
-export function sparseCodes(X: Matrix, D: Float64Array, k: number, rule: CodingRule): CsrCodes {
+/** Batch-OMP codes of the rows of X over the dictionary D (k×n), as steps (see steps.ts). @internal */
+export function* sparseCodes(X: Matrix, D: Float64Array, k: number, rule: CodingRule): Steps<CsrCodes> {
   const G = gramMatrix(D, k, X.cols);
-  const DtX = correlations(X.data, X.rows, D, k, X.cols);
+  const DtX = yield* correlations(X.data, X.rows, D, k, X.cols);
   return batchOmp(G, DtX, k, {
     nNonzeroCoefs: rule.nNonzeroCoefs,
     tol: rule.tol,
@@ -283,8 +284,10 @@ export function readLearnerSettings(op: string, options: unknown, extraKeys: rea
  * and records `errorHistory`, `nIter` and `stopReason`; `transform` sparse-codes new
  * signals over the learned atoms with Batch-OMP.
  *
- * One iteration generator drives both `fit` (synchronously) and `fitAsync` (yielding to the
- * event loop between iterations, so an `AbortSignal` or a timer can stop it).
+ * One iteration generator is driven two ways (see steps.ts): `fit` reads the correlation
+ * kernel with `dataSync()`; `fitAsync` reads it with `await data()`, the only readback WebGPU
+ * has, and yields to the event loop between iterations, so an `AbortSignal` or a timer can
+ * stop it. Both run the same arithmetic and learn the same atoms.
  */
 export abstract class DictionaryLearner {
   /**
@@ -308,17 +311,20 @@ export abstract class DictionaryLearner {
     protected readonly settings: LearnerSettings,
   ) {}
 
-  /** One fit as a generator that yields the RMS error after each iteration. */
-  protected abstract iterations(X: Matrix): Generator<number, void, void>;
+  /**
+   * One fit as steps (see steps.ts) that also yield the RMS error after each iteration, as a
+   * number; a number is resumed with nothing.
+   */
+  protected abstract iterations(X: Matrix): Generator<Need | number, void, Float32Array>;
 
-  /** Validates X against the learner (before anything changes). */
-  protected prepare(X: unknown, options: unknown, op: string): { matrix: Matrix; signal?: AbortSignal } {
+  /** Validates the options and X against the learner (before anything changes); a Tensor X is read as a step. */
+  protected *prepare(X: unknown, options: unknown, op: string): Steps<{ matrix: Matrix; signal?: AbortSignal }> {
     checkOptionKeys(op, options, ['signal']);
     const { signal } = options as FitOptions;
     if (signal !== undefined && !(signal instanceof AbortSignal)) {
       throw new ValueError(op, `signal must be an AbortSignal, got ${describeValue(signal)}`);
     }
-    const matrix = toMatrix(op, 'X', X);
+    const matrix = yield* toMatrixSteps(op, 'X', X);
     this.checkFitMatrix(matrix, op);
     return { matrix, signal };
   }
@@ -336,33 +342,51 @@ export abstract class DictionaryLearner {
     this.components = { data: Float32Array.from(this.dict!), shape: [this.settings.k, n] };
   }
 
-  private *drive(X: Matrix, signal: AbortSignal | undefined): Generator<void, this, void> {
+  /**
+   * A whole fit as steps: validation, then the iterations with the bookkeeping and stopping
+   * rules between them, and a {@link PAUSE} after every iteration that does not end the fit.
+   * `fit` and `fitAsync` (and `denoise` / `denoiseAsync`) drive it. @internal
+   */
+  *fitSteps(X: unknown, options: unknown, op: string): Steps<this> {
+    const { matrix, signal } = yield* this.prepare(X, options, op);
     if (signal?.aborted) return this;
     this.errorHistory = [];
     this.nIter = 0;
     this.stopReason = 'maxIter';
-    for (const error of this.iterations(X)) {
-      this.nIter++;
-      this.errorHistory.push(error);
-      this.publish(X.cols);
-      const prev = this.errorHistory.length > 1 ? this.errorHistory[this.errorHistory.length - 2]! : Infinity;
-      if (this.settings.onProgress?.({ iteration: this.nIter, maxIter: this.settings.maxIter, error }) === false) {
-        this.stopReason = 'callback';
-        break;
+    const run = this.iterations(matrix);
+    try {
+      let r = run.next();
+      while (!r.done) {
+        const error = r.value;
+        if (typeof error !== 'number') {
+          r = run.next(yield error);
+          continue;
+        }
+        this.nIter++;
+        this.errorHistory.push(error);
+        this.publish(matrix.cols);
+        const prev = this.errorHistory.length > 1 ? this.errorHistory[this.errorHistory.length - 2]! : Infinity;
+        if (this.settings.onProgress?.({ iteration: this.nIter, maxIter: this.settings.maxIter, error }) === false) {
+          this.stopReason = 'callback';
+          break;
+        }
+        if (signal?.aborted) {
+          this.stopReason = 'aborted';
+          break;
+        }
+        if (this.errorHistory.length > 1 && Math.abs(prev - error) <= this.settings.tol * prev) {
+          this.stopReason = 'converged';
+          break;
+        }
+        yield PAUSE;
+        if (signal?.aborted) {
+          this.stopReason = 'aborted';
+          break;
+        }
+        r = run.next();
       }
-      if (signal?.aborted) {
-        this.stopReason = 'aborted';
-        break;
-      }
-      if (this.errorHistory.length > 1 && Math.abs(prev - error) <= this.settings.tol * prev) {
-        this.stopReason = 'converged';
-        break;
-      }
-      yield;
-      if (signal?.aborted) {
-        this.stopReason = 'aborted';
-        break;
-      }
+    } finally {
+      run.return();
     }
     return this;
   }
@@ -372,40 +396,45 @@ export abstract class DictionaryLearner {
    * iterations, when the RMS error changes by at most `tol` relative to the previous
    * iteration, when `onProgress` returns `false`, or when `options.signal` is aborted; the
    * atoms learned up to that point are kept. A signal already aborted changes nothing.
+   * Reads the correlation kernel synchronously, so not on WebGPU: use {@link fitAsync} there.
    */
   fit(X: MatrixInput, options: FitOptions = {}): this {
-    const { matrix, signal } = this.prepare(X, options, `${this.op}.fit`);
-    const run = this.drive(matrix, signal);
-    let step = run.next();
-    while (!step.done) step = run.next();
-    return this;
+    return runSync(this.fitSteps(X, options, `${this.op}.fit`));
   }
 
-  /** {@link fit} that yields to the event loop between iterations, so a signal aborted by a timer or another task stops it. */
+  /**
+   * {@link fit} for every backend, WebGPU included: the same iterations and the same atoms,
+   * with every kernel result (and a Tensor X) read by `await data()`, never synchronously,
+   * and a yield to the event loop between iterations, so a signal aborted by a timer, a
+   * Worker message or another task stops it. Rejects with the errors {@link fit} throws.
+   */
   async fitAsync(X: MatrixInput, options: FitOptions = {}): Promise<this> {
-    const { matrix, signal } = this.prepare(X, options, `${this.op}.fitAsync`);
-    const run = this.drive(matrix, signal);
-    let step = run.next();
-    while (!step.done) {
-      await new Promise<void>((resolve) => setTimeout(resolve, 0));
-      step = run.next();
-    }
-    return this;
+    return runAsync(this.fitSteps(X, options, `${this.op}.fitAsync`));
   }
 
   /**
    * Sparse codes of the rows of X over the learned atoms: Batch-OMP with the learner's
    * `nNonzeroCoefs` / `codingTol`, exactly `orthogonalMatchingPursuit(X, components, …)`.
-   * Returns an nSamples×nComponents tensor, so X ≈ codes · components.
+   * Returns an nSamples×nComponents tensor, so X ≈ codes · components. Not on WebGPU: use
+   * {@link transformAsync} there.
    */
   transform(X: MatrixInput): Tensor {
-    const op = `${this.op}.transform`;
+    return runSync(this.transformSteps(X, `${this.op}.transform`));
+  }
+
+  /** {@link transform} for every backend, WebGPU included: the same codes, every kernel result read by `await data()`. */
+  async transformAsync(X: MatrixInput): Promise<Tensor> {
+    return runAsync(this.transformSteps(X, `${this.op}.transformAsync`));
+  }
+
+  private *transformSteps(X: unknown, op: string): Steps<Tensor> {
     if (this.components === null) throw new ValueError(op, 'the learner has not been fitted; call fit(X) first');
-    const { codes, nSamples, nComponents } = ompCodes(op, X, this.components, {
-      nNonzeroCoefs: this.settings.rule.nNonzeroCoefs,
-      tol: this.settings.rule.tol,
-    });
-    return tensor(csrCodesToDense(codes, nComponents), [nSamples, nComponents]);
+    return codesTensor(
+      yield* ompCodeSteps(op, X, this.components, {
+        nNonzeroCoefs: this.settings.rule.nNonzeroCoefs,
+        tol: this.settings.rule.tol,
+      }),
+    );
   }
 }
 
@@ -419,7 +448,7 @@ export abstract class AlternatingDictionaryLearner extends DictionaryLearner {
   /** Updates D in place from the codes; returns the coefficients that go with the new atoms. @internal */
   protected abstract updateDictionary(X: Matrix, D: Float64Array, codes: CsrCodes): Float64Array;
 
-  protected *iterations(X: Matrix): Generator<number, void, void> {
+  protected *iterations(X: Matrix): Generator<Need | number, void, Float32Array> {
     const { k, rule, maxIter, init, seed } = this.settings;
     const rng = new Random(seed);
     const D = initialDictionary(X, k, init, rng);
@@ -427,7 +456,7 @@ export abstract class AlternatingDictionaryLearner extends DictionaryLearner {
     let last: { errors: Float64Array; usage: Int32Array } | null = null;
     for (let it = 0; it < maxIter; it++) {
       if (last) replaceAtoms(D, k, X, last.errors, last.usage, rng);
-      const codes = sparseCodes(X, D, k, rule);
+      const codes = yield* sparseCodes(X, D, k, rule);
       const values = this.updateDictionary(X, D, codes);
       const updated = { indptr: codes.indptr, indices: codes.indices, values };
       const errors = residualSqErrors(X, D, updated);

@@ -1,6 +1,7 @@
 import { ShapeError, type Tensor, tensor, ValueError } from '@sparsekit/tensor';
 import { correlations, gramMatrix, rowSquaredNorms } from './gram.js';
-import { checkInteger, checkOptions, checkPositive, type MatrixInput, readCoding } from './validate.js';
+import { runAsync, runSync, type Steps } from './steps.js';
+import { checkInteger, checkOptions, checkPositive, type MatrixInput, readCodingSteps } from './validate.js';
 
 /**
  * Sparse codes of a batch of signals in CSR form over the samples: the codes of sample `i`
@@ -321,8 +322,28 @@ export interface OmpOptions {
  *   outside [1, nComponents], `tol` ≤ 0 or an unknown option.
  */
 export function orthogonalMatchingPursuit(X: MatrixInput, D: MatrixInput, options: OmpOptions = {}): Tensor {
-  const codes = ompCodes('orthogonalMatchingPursuit', X, D, options);
-  return tensor(csrCodesToDense(codes.codes, codes.nComponents), [codes.nSamples, codes.nComponents]);
+  return codesTensor(runSync(ompCodeSteps('orthogonalMatchingPursuit', X, D, options)));
+}
+
+/**
+ * {@link orthogonalMatchingPursuit} for every backend, WebGPU included: the same validation,
+ * the same Batch-OMP and the same codes, with the correlations kernel (and Tensor inputs) read
+ * by `await data()` instead of `dataSync()`.
+ *
+ * @returns a promise of the codes, an nSamples × nComponents tensor, so X ≈ codes · D.
+ * @throws (as a rejection) the errors of {@link orthogonalMatchingPursuit}.
+ */
+export async function orthogonalMatchingPursuitAsync(
+  X: MatrixInput,
+  D: MatrixInput,
+  options: OmpOptions = {},
+): Promise<Tensor> {
+  return codesTensor(await runAsync(ompCodeSteps('orthogonalMatchingPursuitAsync', X, D, options)));
+}
+
+/** Codes as the dense nSamples × nComponents tensor the coders return. @internal */
+export function codesTensor(r: { codes: CsrCodes; nSamples: number; nComponents: number }): Tensor {
+  return tensor(csrCodesToDense(r.codes, r.nComponents), [r.nSamples, r.nComponents]);
 }
 
 /** Validates and runs OMP; shared by {@link orthogonalMatchingPursuit} and `sparseEncode`. @internal */
@@ -333,8 +354,19 @@ export function ompCodes(
   options: unknown,
   extraKeys: readonly string[] = [],
 ): { codes: CsrCodes; nSamples: number; nComponents: number } {
+  return runSync(ompCodeSteps(fn, Xin, Din, options, extraKeys));
+}
+
+/** {@link ompCodes} as steps (see steps.ts), for the synchronous and the async driver. @internal */
+export function* ompCodeSteps(
+  fn: string,
+  Xin: unknown,
+  Din: unknown,
+  options: unknown,
+  extraKeys: readonly string[] = [],
+): Steps<{ codes: CsrCodes; nSamples: number; nComponents: number }> {
   checkOptions(fn, options, ['nNonzeroCoefs', 'tol', ...extraKeys]);
-  const { X, D } = readCoding(fn, Xin, Din, true);
+  const { X, D } = yield* readCodingSteps(fn, Xin, Din, 'view');
   const opts = (options ?? {}) as OmpOptions;
   const k = D.rows;
   if (opts.nNonzeroCoefs !== undefined) checkInteger(fn, 'nNonzeroCoefs', opts.nNonzeroCoefs, 1, k);
@@ -342,7 +374,7 @@ export function ompCodes(
   const nNonzeroCoefs =
     opts.nNonzeroCoefs ?? (opts.tol === undefined ? Math.min(k, Math.max(Math.floor(0.1 * X.cols), 1)) : undefined);
   const G = gramMatrix(D.data, k, D.cols);
-  const DtX = correlations(X.data, X.rows, D.data, k, D.cols);
+  const DtX = yield* correlations(X.data, X.rows, D.data, k, D.cols);
   const codes = batchOmp(G, DtX, k, {
     nNonzeroCoefs,
     tol: opts.tol,

@@ -9,7 +9,8 @@ import {
   residualSqErrors,
   sparseCodes,
 } from './learning.js';
-import { checkBoolean, checkInteger, type MatrixInput, toMatrix } from './validate.js';
+import { type Need, runAsync, runSync, type Steps } from './steps.js';
+import { checkBoolean, checkInteger, type MatrixInput, toMatrixSteps } from './validate.js';
 
 /** Hyperparameters of {@link OnlineDictionaryLearning}: the shared ones (`maxIter` counts epochs of `fit`), `batchSize` and `shuffle`. */
 export interface OnlineDictionaryLearningOptions extends DictionaryLearnerOptions {
@@ -59,18 +60,27 @@ export class OnlineDictionaryLearning extends DictionaryLearner {
    * One mini-batch step on the rows of `X`: codes them, folds them into the statistics A
    * and B, and updates every atom once. The first call (or the first after `fit`'s state was
    * never created) initialises the atoms from `X`. Appends the batch's RMS error (before the
-   * update) to `errorHistory` and counts one iteration in `nIter`.
+   * update) to `errorHistory` and counts one iteration in `nIter`. Not on WebGPU: use
+   * {@link partialFitAsync} there.
    */
   partialFit(X: MatrixInput): this {
-    const op = `${this.op}.partialFit`;
-    const m = toMatrix(op, 'X', X);
+    return runSync(this.partialFitSteps(X, `${this.op}.partialFit`));
+  }
+
+  /** {@link partialFit} for every backend, WebGPU included: the same step, every kernel result read by `await data()`. */
+  async partialFitAsync(X: MatrixInput): Promise<this> {
+    return runAsync(this.partialFitSteps(X, `${this.op}.partialFitAsync`));
+  }
+
+  private *partialFitSteps(X: unknown, op: string): Steps<this> {
+    const m = yield* toMatrixSteps(op, 'X', X);
     this.checkFitMatrix(m, op);
     const width = this.components?.shape[1];
     if (this.dict !== null && m.cols !== width) {
       throw new ShapeError(op, `X must have nFeatures = ${width} columns like the batches before it, got ${m.cols}`);
     }
     if (this.dict === null) this.reset(m);
-    const error = this.step(m);
+    const error = yield* this.step(m);
     this.errorHistory.push(Math.sqrt(error / (m.rows * m.cols)));
     this.nIter++;
     this.stopReason = null;
@@ -88,13 +98,13 @@ export class OnlineDictionaryLearning extends DictionaryLearner {
   }
 
   /** Folds one mini-batch in and updates the atoms; returns the batch's summed squared error before the update. */
-  private step(X: Matrix): number {
+  private *step(X: Matrix): Steps<number> {
     const { k, rule } = this.settings;
     const n = X.cols;
     const D = this.dict!;
     const A = this.A!;
     const B = this.B!;
-    const codes = sparseCodes(X, D, k, rule);
+    const codes = yield* sparseCodes(X, D, k, rule);
     const errors = residualSqErrors(X, D, codes);
     let total = 0;
     for (let i = 0; i < errors.length; i++) total += errors[i]!;
@@ -143,7 +153,7 @@ export class OnlineDictionaryLearning extends DictionaryLearner {
     return total;
   }
 
-  protected *iterations(X: Matrix): Generator<number, void, void> {
+  protected *iterations(X: Matrix): Generator<Need | number, void, Float32Array> {
     this.reset(X);
     const N = X.rows;
     const n = X.cols;
@@ -155,7 +165,7 @@ export class OnlineDictionaryLearning extends DictionaryLearner {
         const rows = Math.min(this.batchSize, N - start);
         for (let r = 0; r < rows; r++)
           batch.set(X.data.subarray(order[start + r]! * n, (order[start + r]! + 1) * n), r * n);
-        total += this.step({ rows, cols: n, data: batch.subarray(0, rows * n) });
+        total += yield* this.step({ rows, cols: n, data: batch.subarray(0, rows * n) });
       }
       yield Math.sqrt(total / (N * n));
     }

@@ -1,7 +1,7 @@
 import { describeValue, matmul, softThreshold, type Tensor, tensor, tidy, ValueError } from '@sparsekit/tensor';
 import { FISTA_KEYS, fistaCodes } from './fista.js';
 import { enetCoordinateDescent, makeDesign } from './lasso.js';
-import { csrCodesToDense, ompCodes } from './omp.js';
+import { codesTensor, ompCodes } from './omp.js';
 import { checkInteger, checkOptions, checkPositive, type MatrixInput, readCoding } from './validate.js';
 
 /** The algorithms of {@link sparseEncode}. */
@@ -70,8 +70,7 @@ export function sparseEncode(X: MatrixInput, D: MatrixInput, options: SparseEnco
   }
   if (algorithm === 'omp') {
     const { algorithm: _, ...rest } = options;
-    const r = ompCodes(fn, X, D, rest);
-    return tensor(csrCodesToDense(r.codes, r.nComponents), [r.nSamples, r.nComponents]);
+    return codesTensor(ompCodes(fn, X, D, rest));
   }
   if (algorithm === 'fista') {
     return fistaCodes(fn, X, D, { ...options, alpha: options.alpha ?? 1 } as { alpha: number }).codes;

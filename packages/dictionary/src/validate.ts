@@ -8,13 +8,15 @@ import {
   Tensor,
   ValueError,
 } from '@sparsekit/tensor';
+import { runSync, type Steps } from './steps.js';
 
 // The shared argument checks, from the one implementation in @sparsekit/core.
 export { checkInteger, checkOptions, checkRange };
 
 /**
- * A matrix argument: a 2-D {@link Tensor} (read synchronously, so not on WebGPU), an array
- * of equal-length rows, or row-major `data` with its `shape` `[rows, cols]`.
+ * A matrix argument: a 2-D {@link Tensor}, an array of equal-length rows, or row-major `data`
+ * with its `shape` `[rows, cols]`. A Tensor is read with `dataSync()` by the synchronous
+ * functions and with `await data()` by their `…Async` forms (the only read WebGPU has).
  */
 export type MatrixInput = Tensor | ArrayLike<ArrayLike<number>> | { data: ArrayLike<number>; shape: readonly number[] };
 
@@ -116,12 +118,17 @@ function finiteData(
  * @internal
  */
 export function toMatrix(fn: string, arg: string, x: unknown, copy = true): HostMatrix {
-  return readMatrix(fn, arg, x, copy ? 'copy' : 'float64') as HostMatrix;
+  return runSync(toMatrixSteps(fn, arg, x, copy));
+}
+
+/** {@link toMatrix} as steps (see steps.ts): a Tensor input is yielded to the driver to be read. @internal */
+export function toMatrixSteps(fn: string, arg: string, x: unknown, copy = true): Steps<HostMatrix> {
+  return readMatrix(fn, arg, x, copy ? 'copy' : 'float64') as Steps<HostMatrix>;
 }
 
 /** {@link toMatrix} that also passes Float32Array data through uncopied, for callers that only read it. @internal */
 export function toMatrixView(fn: string, arg: string, x: unknown): HostMatrixView {
-  return readMatrix(fn, arg, x, 'view');
+  return runSync(readMatrix(fn, arg, x, 'view'));
 }
 
 /**
@@ -132,7 +139,7 @@ export function toMatrixView(fn: string, arg: string, x: unknown): HostMatrixVie
  * @internal
  */
 export function toMatrixDeferred(fn: string, arg: string, x: unknown): HostMatrix {
-  return readMatrix(fn, arg, x, 'float64', true) as HostMatrix;
+  return runSync(readMatrix(fn, arg, x, 'float64', true)) as HostMatrix;
 }
 
 /** Throws the {@link ValueError} of {@link toMatrix} for the first non-finite entry of `m`, if any. @internal */
@@ -140,20 +147,21 @@ export function assertFinite(fn: string, arg: string, m: HostMatrixView): void {
   finiteData(fn, arg, m.data, m.cols, 'view');
 }
 
-function readMatrix(
+/** Validates a matrix argument; a Tensor's values are yielded for the driver to read (steps.ts). */
+function* readMatrix(
   fn: string,
   arg: string,
   x: unknown,
   mode: 'copy' | 'float64' | 'view',
   deferTyped = false,
-): HostMatrixView {
+): Steps<HostMatrixView> {
   let flat: ArrayLike<number>;
   let rows: number;
   let cols: number;
   if (x instanceof Tensor) {
     if (x.rank !== 2) throw new ShapeError(fn, `${arg} must be a 2-D tensor, got shape ${formatShape(x.shape)}`);
     [rows, cols] = x.shape as [number, number];
-    flat = x.dataSync();
+    flat = yield x;
   } else if (x !== null && typeof x === 'object' && 'shape' in x && 'data' in x) {
     const { data, shape } = x as { data: unknown; shape: unknown };
     if (!Array.isArray(shape) || shape.length !== 2 || !shape.every((d) => Number.isInteger(d) && d >= 0)) {
@@ -264,8 +272,18 @@ export function checkSameWidth(fn: string, X: HostMatrixView, D: HostMatrixView)
 export function readCoding(fn: string, X: unknown, D: unknown): { X: HostMatrix; D: HostMatrix };
 export function readCoding(fn: string, X: unknown, D: unknown, view: true): { X: HostMatrixView; D: HostMatrixView };
 export function readCoding(fn: string, X: unknown, D: unknown, view = false): { X: HostMatrixView; D: HostMatrixView } {
-  const x = view ? toMatrixView(fn, 'X', X) : toMatrix(fn, 'X', X);
-  const d = view ? toMatrixView(fn, 'D', D) : toMatrix(fn, 'D', D);
+  return runSync(readCodingSteps(fn, X, D, view ? 'view' : 'copy'));
+}
+
+/** {@link readCoding} as steps (see steps.ts): Tensor inputs are yielded to the driver to be read. @internal */
+export function* readCodingSteps(
+  fn: string,
+  X: unknown,
+  D: unknown,
+  mode: 'copy' | 'view',
+): Steps<{ X: HostMatrixView; D: HostMatrixView }> {
+  const x = yield* readMatrix(fn, 'X', X, mode);
+  const d = yield* readMatrix(fn, 'D', D, mode);
   checkSameWidth(fn, x, d);
   return { X: x, D: d };
 }

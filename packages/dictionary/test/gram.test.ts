@@ -1,6 +1,7 @@
-import { memory } from '@sparsekit/tensor';
+import { memory, type Tensor } from '@sparsekit/tensor';
 import { describe, expect, it } from 'vitest';
 import { correlations, gramMatrix, rowSquaredNorms } from '../src/gram.js';
+import { runAsync, runSync } from '../src/steps.js';
 import { abt, randomMatrix } from './reference.js';
 
 describe('gramMatrix, correlations and rowSquaredNorms', () => {
@@ -16,12 +17,33 @@ describe('gramMatrix, correlations and rowSquaredNorms', () => {
 
   it('computes X·Dᵀ with one tensor kernel and leaves no tensor behind', () => {
     const before = memory().liveTensors;
-    const C = correlations(X, 9, D, 12, 7);
+    const C = runSync(correlations(X, 9, D, 12, 7));
     expect(memory().liveTensors).toBe(before);
     const want = abt(X, D, 9, 12, 7);
     C.forEach((v, i) => expect(v).toBeCloseTo(want[i]!, 5));
-    const fromArray = correlations(Array.from(X), 9, Array.from(D), 12, 7);
+    const fromArray = runSync(correlations(Array.from(X), 9, Array.from(D), 12, 7));
     expect(fromArray).toEqual(C);
+  });
+
+  it('yields the product for its driver to read: await data() gives the same values, and no tensor is left behind', async () => {
+    const before = memory().liveTensors;
+    const sync = runSync(correlations(X, 9, D, 12, 7));
+    const steps = correlations(X, 9, D, 12, 7);
+    const asked = steps.next();
+    expect(asked.done).toBe(false);
+    expect((asked.value as Tensor).shape).toEqual([9, 12]);
+    expect(steps.next(await (asked.value as Tensor).data())).toEqual({ done: true, value: sync });
+    expect(memory().liveTensors).toBe(before);
+    expect(await runAsync(correlations(X, 9, D, 12, 7))).toEqual(sync);
+  });
+
+  it('releases its tensors when the driver closes it without reading (a failed read)', () => {
+    const before = memory().liveTensors;
+    const steps = correlations(X, 9, D, 12, 7);
+    steps.next();
+    expect(memory().liveTensors).toBe(before + 3);
+    steps.return(new Float32Array(0));
+    expect(memory().liveTensors).toBe(before);
   });
 
   it('computes ‖xᵢ‖² per row', () => {

@@ -4,6 +4,7 @@ import { KSVD, makeSparseCodedSignal } from '../src/index.js';
 import { rank1, updateAtoms } from '../src/ksvd.js';
 import { residualSqErrors, sparseCodes } from '../src/learning.js';
 import { orthogonalMatchingPursuit } from '../src/omp.js';
+import { runSync } from '../src/steps.js';
 import { PAPER, recoveryRate, symmetricEigenvalues } from './learning-helpers.js';
 
 function randomMatrix(rows: number, cols: number, seed: number): Float64Array {
@@ -67,7 +68,7 @@ describe('updateAtoms', () => {
   });
   const Xm = { rows: 200, cols: 8, data: Float64Array.from(X.data) };
   const D0 = unitRows(randomMatrix(12, 8, 9), 12, 8);
-  const codes = sparseCodes(Xm, D0, 12, { nNonzeroCoefs: 2 });
+  const codes = runSync(sparseCodes(Xm, D0, 12, { nNonzeroCoefs: 2 }));
 
   it('exact: keeps every support, never increases the error, and leaves unit-norm atoms', () => {
     const D = Float64Array.from(D0);

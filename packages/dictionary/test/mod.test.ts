@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { MOD, makeSparseCodedSignal } from '../src/index.js';
 import { sparseCodes } from '../src/learning.js';
 import { choleskySolve, modUpdate } from '../src/mod.js';
+import { runSync } from '../src/steps.js';
 import { PAPER, recoveryRate } from './learning-helpers.js';
 
 describe('choleskySolve', () => {
@@ -37,7 +38,7 @@ describe('modUpdate', () => {
     const Xm = { rows: 120, cols: 6, data: Float64Array.from(X.data) };
     const rng = new Random(4);
     const D = Float64Array.from({ length: 60 }, () => rng.normal());
-    const codes = sparseCodes(Xm, D, 10, { nNonzeroCoefs: 2 });
+    const codes = runSync(sparseCodes(Xm, D, 10, { nNonzeroCoefs: 2 }));
     const scaled = modUpdate(Xm, D, 10, codes);
     // With the rescaled codes C' and unit atoms D', C'D' equals C·D_ls, so Cᵀ(C'D' − X) = 0.
     const grad = new Float64Array(60);
