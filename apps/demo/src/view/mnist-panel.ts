@@ -127,7 +127,8 @@ export class MnistPanel {
       result.lossCurve.length > 0
         ? lossCurvePoints(result.lossCurve, epochs)
         : result.epochs.map((r) => ({ x: r.epoch, y: r.trainLoss }));
-    this.loss.setSeries(method, label, colour, loss);
+    // A curve of one point (a short run) is drawn as a marker: a bare line of one point is invisible.
+    this.loss.setSeries(method, label, colour, loss, loss.length < 2 ? { radius: 3 } : {});
     this.accuracy.setSeries(
       method,
       label,
