@@ -101,5 +101,7 @@ export function snapshot(layer: HostLayer, maxCols = SNAPSHOT_MAX_COLS): WeightS
       if (Math.abs(v) > Math.abs(values[cell])) values[cell] = v;
     }
   }
+  // Four significant digits are plenty for a heatmap and halve the report; exact zeros stay 0.
+  for (let i = 0; i < values.length; i++) values[i] = Number(values[i].toPrecision(4));
   return { name: layer.name, rows: layer.rows, cols, values, sparsity: zeros / (layer.rows * layer.cols) };
 }
