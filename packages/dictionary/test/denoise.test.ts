@@ -2,7 +2,7 @@ import { Random, ShapeError, ValueError } from '@sparsekit/tensor';
 import { describe, expect, it } from 'vitest';
 import { addNoise, loadBoats } from '../bench/boats.mjs';
 import { overcompleteDct, psnrOf } from '../src/denoise.js';
-import { denoise } from '../src/index.js';
+import { denoise, denoiseAsync } from '../src/index.js';
 
 describe('psnrOf', () => {
   it('is 10·log₁₀(peak²/MSE): an error of 5 everywhere on 0–255 gives 20·log₁₀(255/5)', () => {
@@ -82,9 +82,12 @@ describe('denoise', () => {
       [{ sigma: 10, lambda: -1 }, ValueError, /lambda/],
       [{ sigma: 10, sigm: 10 }, ValueError, /unknown option 'sigm'/],
       [{ sigma: 10, clean: { data: new Float32Array(4), width: 2, height: 2 } }, ShapeError, /clean must be 16×16/],
-    ])('rejects %o', (options, type, message) => {
+    ])('rejects %o, and denoiseAsync rejects it with the same error', async (options, type, message) => {
       expect(() => denoise(img, options as never)).toThrow(type);
       expect(() => denoise(img, options as never)).toThrow(message);
+      await expect(denoiseAsync(img, options as never)).rejects.toThrow(type);
+      await expect(denoiseAsync(img, options as never)).rejects.toThrow(message);
+      await expect(denoiseAsync(img, options as never)).rejects.toThrow(/^denoiseAsync: /);
     });
 
     it('rejects a non-finite image and leaves the input untouched', () => {

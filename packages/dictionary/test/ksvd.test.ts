@@ -1,4 +1,4 @@
-import { Random, ShapeError, ValueError } from '@sparsekit/tensor';
+import { Random, ShapeError, tensor, ValueError } from '@sparsekit/tensor';
 import { describe, expect, it } from 'vitest';
 import { KSVD, makeSparseCodedSignal } from '../src/index.js';
 import { rank1, updateAtoms } from '../src/ksvd.js';
@@ -301,6 +301,28 @@ describe('KSVD', () => {
       expect(() => new KSVD({ nComponents: 8, nNonzeroCoefs: 1 }).transform(X)).toThrow(/not been fitted/);
       const ksvd = new KSVD({ nComponents: 8, nNonzeroCoefs: 1, maxIter: 1 }).fit(X);
       expect(() => ksvd.transform([[1, 2, 3]])).toThrow(ShapeError);
+    });
+
+    it('fitAsync and transformAsync reject with the same typed errors, named after themselves, and change nothing', async () => {
+      const init = { data: new Float32Array(8 * 6).map((_, i) => (i % 7) + 1), shape: [8, 6] as [number, number] };
+      const ksvd = new KSVD({ nComponents: 8, nNonzeroCoefs: 1, maxIter: 3, init, seed: 0 });
+      await expect(ksvd.transformAsync(X)).rejects.toThrow(/KSVD\.transformAsync: the learner has not been fitted/);
+      await ksvd.fitAsync(X);
+      const snapshot = { components: ksvd.components, history: ksvd.errorHistory, n: ksvd.nIter };
+      const bad = { data: Float32Array.from(X.data), shape: X.shape };
+      bad.data[7] = Number.NaN;
+      await expect(ksvd.fitAsync(bad)).rejects.toThrow(ValueError);
+      await expect(ksvd.fitAsync(bad)).rejects.toThrow(/KSVD\.fitAsync: X\[1\]\[1\] must be a finite number/);
+      await expect(ksvd.fitAsync({ data: new Float32Array(50 * 5), shape: [50, 5] })).rejects.toThrow(ShapeError);
+      await expect(ksvd.fitAsync(tensor([1, 2, 3]) as never)).rejects.toThrow(
+        /X must be a 2-D tensor, got shape \[3\]/,
+      );
+      await expect(ksvd.fitAsync(X, { signal: 'stop' as never })).rejects.toThrow(ValueError);
+      await expect(ksvd.fitAsync(X, { signl: undefined } as never)).rejects.toThrow(/unknown option 'signl'/);
+      await expect(ksvd.transformAsync([[1, 2, 3]])).rejects.toThrow(ShapeError);
+      expect(ksvd.components).toBe(snapshot.components);
+      expect(ksvd.errorHistory).toBe(snapshot.history);
+      expect(ksvd.nIter).toBe(snapshot.n);
     });
   });
 });
