@@ -41,36 +41,32 @@
 const MAGIC: f32 = 12582912.0; // 1.5·2²³: x + MAGIC − MAGIC rounds x to the nearest integer
 const MAGIC_BITS: i32 = 0x4b400000;
 
-// e^x, Cephes' expf (S. L. Moshier): n = round(x·log₂e), r = x − n·ln2 in two parts
-// (Cody–Waite), a degree-7 polynomial for eʳ, and 2ⁿ built in the exponent field, split in
-// two factors so n = 128 and n = −126 stay representable. The same polynomial as
-// src/fastmath.ts (gpu.js kernels): 0 below −87.33654, +Inf above 88.72283, NaN passes through.
+// e^x over the whole float32 range, as XNNPACK's rr2-p5 (see vexpNonPositive below for the
+// polynomial): n = round(x·log₂e) by the 1.5·2²³ magic number, t = x − n·ln2 in two parts, a
+// degree-5 minimax polynomial, and 2ⁿ as two factors 2^⌊n/2⌋·2^⌈n/2⌉ so n = 128 and n = −126
+// stay representable. 0 below −87.33654, +Inf above 88.72283, NaN passes through (it reaches
+// every lane of the arithmetic, and both comparisons are false for it).
 // @ts-ignore: decorator
 @inline function vexp(x: v128): v128 {
-  // Clamping x first (pmax/pmin are single instructions; they keep a NaN x) bounds n to
-  // [−126, 128] without per-lane selects on n.
+  // pmax/pmin are single instructions and keep a NaN x
   const xc = f32x4.pmin(f32x4.pmax(x, fsplat(-87.33654)), fsplat(88.72283));
   const magic = fsplat(MAGIC);
-  const t = f32x4.add(f32x4.mul(xc, fsplat(1.4426950408889634)), magic);
-  const n = f32x4.sub(t, magic);
-  const ni = i32x4.sub(t, i32x4.splat(MAGIC_BITS));
-  const r = f32x4.add(f32x4.sub(xc, f32x4.mul(n, fsplat(0.693359375))), f32x4.mul(n, fsplat(0.000212194440)));
-  let p = fsplat(0.00019875691500);
-  p = madd(p, r, fsplat(0.0013981999507));
-  p = madd(p, r, fsplat(0.0083334519073));
-  p = madd(p, r, fsplat(0.041665795894));
-  p = madd(p, r, fsplat(0.16666665459));
-  p = madd(p, r, fsplat(0.50000001201));
-  p = f32x4.add(f32x4.add(f32x4.mul(f32x4.mul(p, r), r), r), fsplat(1.0));
-  // 2ⁿ as two factors 2^⌊n/2⌋·2^⌈n/2⌉, each a normal float for n in [−126, 128]
+  let n = madd(xc, fsplat(1.4426950216293335), magic);
+  const ni = i32x4.sub(n, i32x4.splat(MAGIC_BITS));
+  n = f32x4.sub(n, magic);
+  let t = madd(n, fsplat(-0.693145751953125), xc);
+  t = madd(n, fsplat(-1.428606765330187e-6), t);
+  let p = madd(fsplat(0.008289290592074394), t, fsplat(0.04189782217144966));
+  p = madd(p, t, fsplat(0.16667652130126953));
+  p = madd(p, t, fsplat(0.4999915063381195));
+  p = madd(p, t, fsplat(0.9999997019767761));
   const h = i32x4.shr_s(ni, 1);
-  const l = i32x4.sub(ni, h);
   const bias = i32x4.splat(127);
-  const e = f32x4.mul(f32x4.mul(p, i32x4.shl(i32x4.add(h, bias), 23)), i32x4.shl(i32x4.add(l, bias), 23));
-  // below −87.33654: 0; above 88.72283: +Inf; NaN: itself
-  let out = v128.andnot(e, f32x4.lt(x, fsplat(-87.33654)));
-  out = select4(fsplat(Infinity), out, f32x4.gt(x, fsplat(88.72283)));
-  return select4(x, out, isNaN4(x));
+  const s1 = i32x4.shl(i32x4.add(h, bias), 23);
+  const s2 = i32x4.shl(i32x4.add(i32x4.sub(ni, h), bias), 23);
+  const e = f32x4.mul(madd(f32x4.mul(t, s1), p, s1), s2);
+  const out = v128.andnot(e, f32x4.lt(x, fsplat(-87.33654)));
+  return select4(fsplat(Infinity), out, f32x4.gt(x, fsplat(88.72283)));
 }
 
 // e^d for d ≤ 0 that is not NaN (softmax's x − max), as XNNPACK's rr2-p5: n = round(d·log₂e)
@@ -727,11 +723,13 @@ const I_LOAD = 50;
       d += 64;
     }
   } else if (op == I_EXP || op == I_LOG || op == I_TANH) {
-    // long bodies: unrolling would spill V8's ~15 xmm registers
-    for (let i = 0; i < nv; i++) {
-      v128.store(d, pun(op, v128.load(a)));
-      d += 16;
-      a += 16;
+    for (let i = 0; i < nv; i += 2) {
+      const x0 = v128.load(a);
+      const x1 = v128.load(a, 16);
+      v128.store(d, pun(op, x0));
+      v128.store(d, pun(op, x1), 16);
+      d += 32;
+      a += 32;
     }
   } else {
     for (let i = 0; i < nv; i += 4) {
