@@ -1,6 +1,6 @@
 // Experiment 2: K-SVD on 8×8 patches of a natural image, learned from the noisy image itself,
 // and the image denoised with it (Elad & Aharon 2006) — the dictionary package's `denoise`.
-import { denoise } from '@sparsekit/dictionary';
+import { denoiseAsync } from '@sparsekit/dictionary';
 import { psnr } from '@sparsekit/metrics';
 import { Random, ValueError } from '@sparsekit/tensor';
 import { throwIfAborted } from './abort.js';
@@ -52,7 +52,7 @@ export async function runKsvd(image: GrayImageData, given: DemoConfig, hooks: Ru
   const clean = centerCrop(image, imageSize);
   const noisy = addNoise(clean, sigma, config.seed);
   throwIfAborted(hooks.signal);
-  const out = denoise(
+  const out = await denoiseAsync(
     { data: noisy.pixels, width: noisy.width, height: noisy.height },
     {
       sigma,
