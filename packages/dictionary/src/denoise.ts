@@ -1,6 +1,6 @@
 import { Random, ShapeError, ValueError } from '@sparsekit/tensor';
 import { KSVD } from './ksvd.js';
-import { type CodingRule, checkCallback, checkOptionKeys, sparseCodes } from './learning.js';
+import { type CodingRule, checkCallback, checkOptionKeys, FIT_STEPS, sparseCodes } from './learning.js';
 import {
   type GrayImage,
   type HostImage,
@@ -250,7 +250,7 @@ function* denoiseSteps(op: string, image: GrayImage, options: DenoiseOptions): S
     approximate: options.approximate ?? true,
     seed,
     onProgress: onProgress && ((e) => onProgress({ stage: 'train', ...e })),
-  }).fitSteps({ data: train, shape: [nTrain, d] }, {}, 'KSVD.fit');
+  })[FIT_STEPS]({ data: train, shape: [nTrain, d] }, {}, 'KSVD.fit');
   const components = ksvd.components!;
   const D = Float64Array.from(components.data);
 

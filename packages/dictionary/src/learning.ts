@@ -216,6 +216,13 @@ export function atomUsage(codes: { indices: Int32Array; values: ArrayLike<number
   return usage;
 }
 
+/**
+ * The key of a learner's whole fit as steps, for the drivers in this package (`fit`,
+ * `fitAsync`, `denoise`): a symbol that index.ts does not export keeps it off the public surface.
+ * @internal
+ */
+export const FIT_STEPS: unique symbol = Symbol('sparsekit.dictionary.fitSteps');
+
 /** Hyperparameters every dictionary learner takes. Give `nNonzeroCoefs`, `codingTol`, or both. */
 export interface DictionaryLearnerOptions {
   /** Number of atoms k. */
@@ -347,7 +354,7 @@ export abstract class DictionaryLearner {
    * rules between them, and a {@link PAUSE} after every iteration that does not end the fit.
    * `fit` and `fitAsync` (and `denoise` / `denoiseAsync`) drive it. @internal
    */
-  *fitSteps(X: unknown, options: unknown, op: string): Steps<this> {
+  *[FIT_STEPS](X: unknown, options: unknown, op: string): Steps<this> {
     const { matrix, signal } = yield* this.prepare(X, options, op);
     if (signal?.aborted) return this;
     this.errorHistory = [];
@@ -399,7 +406,7 @@ export abstract class DictionaryLearner {
    * Reads the correlation kernel synchronously, so not on WebGPU: use {@link fitAsync} there.
    */
   fit(X: MatrixInput, options: FitOptions = {}): this {
-    return runSync(this.fitSteps(X, options, `${this.op}.fit`));
+    return runSync(this[FIT_STEPS](X, options, `${this.op}.fit`));
   }
 
   /**
@@ -409,7 +416,7 @@ export abstract class DictionaryLearner {
    * Worker message or another task stops it. Rejects with the errors {@link fit} throws.
    */
   async fitAsync(X: MatrixInput, options: FitOptions = {}): Promise<this> {
-    return runAsync(this.fitSteps(X, options, `${this.op}.fitAsync`));
+    return runAsync(this[FIT_STEPS](X, options, `${this.op}.fitAsync`));
   }
 
   /**
