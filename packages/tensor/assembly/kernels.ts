@@ -613,6 +613,7 @@ const I_AND = 30;
 const I_OR = 31;
 const I_MAX = 32;
 const I_MIN = 33;
+const I_POW = 34;
 const I_SELECT = 40;
 const I_LOAD = 50;
 
@@ -707,6 +708,9 @@ const I_LOAD = 50;
     // Math.max / Math.min: NaN if either is NaN, −0 < +0, as wasm's f32x4.max / min
     case I_MAX: return f32x4.max(a, b);
     case I_MIN: return f32x4.min(a, b);
+    // aᵇ for a, b ≥ 0 (the compiler emits it only for Math.pow(Math.abs(·), Math.abs(·))):
+    // e^(b·ln a), and 1 where b = 0 as Math.pow has it (also for a = 0, +Inf or NaN)
+    case I_POW: return select4(fsplat(1.0), vexp(f32x4.mul(b, vlog(a))), f32x4.eq(b, fsplat(0.0)));
     default: return f32x4.splat(NaN);
   }
 }
@@ -745,7 +749,15 @@ const I_LOAD = 50;
 
 // @ts-ignore: decorator
 @inline function binLoop(op: i32, d: usize, a: usize, sa: usize, b: usize, sb: usize, nv: i32): void {
-  if (sa != 0 && sb != 0) {
+  if (op == I_POW) {
+    // a long body (log and exp): not unrolled
+    for (let i = 0; i < nv; i++) {
+      v128.store(d, pbin(op, v128.load(a), v128.load(b)));
+      d += 16;
+      a += sa;
+      b += sb;
+    }
+  } else if (sa != 0 && sb != 0) {
     for (let i = 0; i < nv; i += 4) {
       v128.store(d, pbin(op, v128.load(a), v128.load(b)));
       v128.store(d, pbin(op, v128.load(a, 16), v128.load(b, 16)), 16);
@@ -817,6 +829,7 @@ function pBinary(op: i32, d: usize, a: usize, sa: usize, b: usize, sb: usize, nv
     case I_OR: binLoop(I_OR, d, a, sa, b, sb, nv); break;
     case I_MAX: binLoop(I_MAX, d, a, sa, b, sb, nv); break;
     case I_MIN: binLoop(I_MIN, d, a, sa, b, sb, nv); break;
+    case I_POW: binLoop(I_POW, d, a, sa, b, sb, nv); break;
   }
 }
 

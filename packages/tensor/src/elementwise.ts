@@ -54,12 +54,14 @@ export const pow = (a: TensorLike, b: TensorLike): Tensor =>
   binary('pow', a, b, (x, y, ctx) => {
     // |a|^|b| with the sign restored for negative (or −0) bases and odd integer exponents,
     // and inverted for b < 0, so pow(±0, b < 0) = ±Inf as in IEEE; GLSL's pow is undefined
-    // for a < 0 and for a = 0 with b ≤ 0.
-    const sgn = `(((${x} < 0.0 || (${x} == 0.0 && 1.0 / ${x} < 0.0)) && Math.floor(${y} * 0.5) * 2.0 != ${y}) ? -1.0 : 1.0)`;
+    // for a < 0 and for a = 0 with b ≤ 0. A finite negative base with a fractional exponent
+    // is NaN; −Inf with one is +Inf or +0, as in IEEE and JavaScript.
+    // odd integer exponents only: (−0)^−2.5 is +Inf as in IEEE and JavaScript, not −Inf
+    const sgn = `(((${x} < 0.0 || (${x} == 0.0 && 1.0 / ${x} < 0.0)) && Math.floor(${y}) == ${y} && Math.floor(${y} * 0.5) * 2.0 != ${y}) ? -1.0 : 1.0)`;
     const mag = `Math.pow(Math.abs(${x}), Math.abs(${y}))`;
     return (
       `(${y} == 0.0 ? 1.0 : ((${x} != ${x} || ${y} != ${y}) ? ${x} + ${y} : ` +
-      `((${x} < 0.0 && Math.floor(${y}) != ${y}) ? ${ctx.constant(NaN)} : ` +
+      `((${x} < 0.0 && ${x} >= -3.4028234663852886e38 && Math.floor(${y}) != ${y}) ? ${ctx.constant(NaN)} : ` +
       `(${y} < 0.0 ? ${sgn} / ${mag} : ${sgn} * ${mag}))))`
     );
   });

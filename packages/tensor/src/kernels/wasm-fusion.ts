@@ -4,11 +4,14 @@
  * and compiled into a register program that assembly/kernels.ts runs block by block
  * (`runProgram`), with every input and output resident in wasm memory, so a chain — and the
  * optimizers' updates, which are such chains — runs natively without copies. An expression
- * this compiler does not know (`Math.pow`, a table read, an index expression) makes the whole
+ * this compiler does not know (a table read, an index expression, `Math.pow` of anything but
+ * magnitudes) makes the whole
  * chain fall back to its gpu.js source, as any kernel without a wasm variant does.
  *
  * The language: number literals, the chain's names, `+ - * /`, comparisons, `&& || !`,
- * `c ? a : b`, and `Math.abs sqrt floor ceil exp log tanh max min`. Comparisons give lane
+ * `c ? a : b`, `Math.abs sqrt floor ceil exp log tanh max min`, and `Math.pow` of two
+ * `Math.abs(…)` (as `pow`'s code calls it: e^(b·ln a), within the parity suite's
+ * transcendental tolerance wherever the result is a finite float32). Comparisons give lane
  * masks; a mask used as a number is 1 or 0 and a number used as a condition is true when
  * neither 0 nor NaN, as in JavaScript. Both arms of a `?:` are computed and selected, which is
  * exact for these side-effect-free expressions.
@@ -60,6 +63,7 @@ const I = {
   or: 31,
   max: 32,
   min: 33,
+  pow: 34,
   select: 40,
   load: 50,
 } as const;
@@ -352,6 +356,10 @@ function compile(chain: FusedChain): FusedProgram {
       case 'call': {
         const u = MATH_UNARY[n.fn];
         if (u !== undefined && n.args.length === 1) return emit(u, [num(value(n.args[0]))], false);
+        // Math.pow only of magnitudes (as pow's code has it), where e^(b·ln a) is exact enough
+        // and Math.pow's special cases reduce to b = 0 → 1
+        if (n.fn === 'Math.pow' && n.args.length === 2 && n.args.every((x) => x.k === 'call' && x.fn === 'Math.abs'))
+          return emit(I.pow, [num(value(n.args[0])), num(value(n.args[1]))], false);
         if ((n.fn === 'Math.max' || n.fn === 'Math.min') && n.args.length >= 2) {
           const op = n.fn === 'Math.max' ? I.max : I.min;
           return n.args.map((x) => num(value(x))).reduce((x, y) => emit(op, [x, y], false));

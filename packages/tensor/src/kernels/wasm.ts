@@ -7,10 +7,10 @@
  * is a {@link WASM_SOURCE} marker that names the native kernel and its dimensions. Fused
  * elementwise chains run natively too, as register programs compiled by wasm-fusion.ts
  * (source `ew:<number>`), and so do the constant fills and uploads. Every other kernel — any op
- * this backend has no kernel for yet, and a chain with an expression wasm-fusion.ts does not
- * compile (`Math.pow`) — runs its generic gpu.js source on gpu.js (cpu mode below 4096 cells,
- * webasm above): its arguments are copied out of wasm memory and its result copied back in,
- * and `getBackend().fallbacks` names it, so coverage grows op by op while every op works.
+ * this backend has no kernel for yet, and a chain wasm-fusion.ts does not compile (a broadcast
+ * of more than 4 dimensions) — runs its generic gpu.js source on gpu.js (cpu mode below 4096
+ * cells, webasm above): its arguments are copied out of wasm memory and its result copied back
+ * in, and `getBackend().fallbacks` names it, so coverage grows op by op while every op works.
  * @internal
  */
 import type { BackendName } from '../backend.js';
