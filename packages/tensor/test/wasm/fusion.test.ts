@@ -235,7 +235,13 @@ describe('fused elementwise chains on the wasm backend', () => {
     T.setBackend('wasm');
     const a = seeded(12, 31, 3);
     const p = elementwise([12], [T.tensor(a, [12])], ([x]) => `Math.pow(${x}, 2.0)`).dataSync();
-    expect(mismatch(p, Array.from(a, (v) => v ** 2), TRANS)).toBeUndefined();
+    expect(
+      mismatch(
+        p,
+        Array.from(a, (v) => v ** 2),
+        TRANS,
+      ),
+    ).toBeUndefined();
     expect(T.getBackend().fallbacks).toHaveLength(1);
     expect(T.getBackend().fallbacks[0]).toMatch(/no wasm kernel: gpu\.js cpu ran kernel/);
     const u = seeded(8, 32);
