@@ -1,5 +1,6 @@
 // Experiment 2: K-SVD on 8×8 patches of a natural image, learned from the noisy image itself,
-// and the image denoised with it (Elad & Aharon 2006) — the dictionary package's `denoise`.
+// and the image denoised with it (Elad & Aharon 2006) — the dictionary package's `denoiseAsync`
+// (no synchronous read, so it runs on WebGPU too).
 import { denoiseAsync } from '@sparsekit/dictionary';
 import { psnr } from '@sparsekit/metrics';
 import { Random, ValueError } from '@sparsekit/tensor';
