@@ -888,7 +888,8 @@ function pSelect(d: usize, c: usize, a: usize, sa: usize, b: usize, sb: usize, n
 }
 
 // Gathers output cells [at, at + len) of input `leaf` (a PLEAF_WORDS record) into `dst`:
-// runs along the innermost dimension are copied (stride 1) or filled (stride 0).
+// runs along the innermost dimension are copied (stride 1), filled (stride 0) or, for a
+// permutation of the input's axes (transpose), read one cell at a time.
 function gather(leaf: usize, dst: usize, at: i32, len: i32): void {
   const ptr = <usize>load<i32>(leaf);
   const d1 = load<i32>(leaf, 12), d2 = load<i32>(leaf, 16), d3 = load<i32>(leaf, 20);
@@ -904,8 +905,12 @@ function gather(leaf: usize, dst: usize, at: i32, len: i32): void {
     const run = min(d3 - i3, len - k);
     const src = ptr + (<usize>(i0 * s0 + i1 * s1 + i2 * s2 + i3 * s3) << 2);
     const out = dst + (<usize>k << 2);
-    if (s3 != 0) {
+    if (s3 == 1) {
       memory.copy(out, src, <usize>run << 2);
+    } else if (s3 != 0) {
+      // a permuted inner dimension (transpose): one cell at a time
+      const step = <usize>s3 << 2;
+      for (let j = 0; j < run; j++) store<f32>(out + (<usize>j << 2), load<f32>(src + <usize>j * step));
     } else {
       const v = v128.load32_splat(src);
       let j = 0;

@@ -546,6 +546,59 @@ function sameChain(a: FusedChain, b: FusedChain): boolean {
   return true;
 }
 
+const transposes = new Map<string, number | null>();
+
+/**
+ * The number of a program that writes `x` (of shape `shape`) with its axes permuted by `perm`:
+ * one gathering load (the output's dimensions read with the input's strides, permuted) and a
+ * move to the output. Null when more than 4 dimensions remain after merging neighbours that
+ * stay in order, or when the output is empty.
+ */
+export function transposeProgram(shape: readonly number[], perm: readonly number[]): number | null {
+  const key = `${shape}|${perm}`;
+  let id = transposes.get(key);
+  if (id !== undefined) return id;
+  const inStrides = new Array<number>(shape.length);
+  let acc = 1;
+  for (let d = shape.length - 1; d >= 0; d--) {
+    inStrides[d] = acc;
+    acc *= shape[d];
+  }
+  const outShape = perm.map((p) => shape[p]);
+  const total = sizeOf(outShape);
+  const dims: number[] = [];
+  const strides: number[] = [];
+  perm.forEach((p, d) => {
+    if (outShape[d] === 1) return;
+    const k = dims.length - 1;
+    if (k >= 0 && strides[k] === inStrides[p] * outShape[d]) {
+      dims[k] *= outShape[d];
+      strides[k] = inStrides[p];
+    } else {
+      dims.push(outShape[d]);
+      strides.push(inStrides[p]);
+    }
+  });
+  if (dims.length > 4 || total === 0) id = null;
+  else {
+    while (dims.length < 4) {
+      dims.unshift(1);
+      strides.unshift(0);
+    }
+    const code = new Int32Array(2 * PINSTR_WORDS);
+    code[0] = I.load;
+    code[1] = 0;
+    code[2] = 0;
+    code[PINSTR_WORDS] = I.mov;
+    code[PINSTR_WORDS + 1] = OUT;
+    code[PINSTR_WORDS + 2] = (K_REG << 24) | 0;
+    programs.push({ leaves: [{ kind: 1, dims, strides, imm: -1 }], code, imms: [], regs: 1, total });
+    id = programs.length - 1;
+  }
+  transposes.set(key, id);
+  return id;
+}
+
 /** The compiled program number `id` (from a source made by {@link fusedProgram}). */
 export function fusedProgramAt(id: number): FusedProgram {
   return programs[id];

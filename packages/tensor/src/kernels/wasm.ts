@@ -18,13 +18,14 @@ import type { FusedChain } from '../codegen.js';
 import type { SpmmParams } from '../csr.js';
 import { ValueError } from '../errors.js';
 import { kernelOp } from '../internal.js';
+import type { TransposeParams } from '../manipulate.js';
 import type { MatmulParams } from '../matmul.js';
 import type { ReduceParams, SliceParams, SoftmaxParams } from '../reduce.js';
 import type { Tensor } from '../tensor.js';
 import { ROP, SOFTMAX, simdSupported, WasmRuntime } from '../wasm/runtime.js';
 import { gpujsAdapter } from './gpujs.js';
 import type { AdapterInstance, BackendAdapter, CompiledKernel, CompileRequest, KernelProgram } from './registry.js';
-import { fusedProgram, fusedProgramAt, ProgramScratch, programRunner } from './wasm-fusion.js';
+import { fusedProgram, fusedProgramAt, ProgramScratch, programRunner, transposeProgram } from './wasm-fusion.js';
 
 /** assembly/kernels.ts's reductions of |x|: max |x| (normLInf) and Σ |x| (normL1). */
 const ROP_MAX_ABS = 4;
@@ -61,13 +62,16 @@ export class WasmBuffer {
   }
 }
 
-// The source of fused program number k (kernels/wasm-fusion.ts), the same string each time.
+// The source of program number k (kernels/wasm-fusion.ts), the same string each time.
 const fusedSources: string[] = [];
+function programSource(id: number): string {
+  fusedSources[id] ??= `${WASM_SOURCE}ew:${id}`;
+  return fusedSources[id];
+}
+
 function fusedSource(chain: FusedChain): KernelProgram | null {
   const id = fusedProgram(chain);
-  if (id === null) return null;
-  fusedSources[id] ??= `${WASM_SOURCE}ew:${id}`;
-  return { source: fusedSources[id] };
+  return id === null ? null : { source: programSource(id) };
 }
 
 function native(name: string, dims: readonly (number | boolean)[]): string {
@@ -107,6 +111,12 @@ export const wasmKernels = {
   // spmm() itself returns zeros without a kernel when A stores nothing
   spmm({ vals, cols, ptr, b, m, n }: SpmmParams): Tensor | null {
     return kernelOp([m, n], native('spmm', [m, n]), [vals, cols, ptr, b]);
+  },
+  // a program whose one instruction gathers the input with permuted strides (at most 4
+  // dimensions after merging the axes that stay in order)
+  transpose({ x, perm, outShape }: TransposeParams): Tensor | null {
+    const id = transposeProgram(x.shape, perm);
+    return id === null ? null : kernelOp(outShape, programSource(id), [x]);
   },
   softmax({ x, axis, log }: SoftmaxParams): Tensor | null {
     const len = x.shape[x.rank - 1];

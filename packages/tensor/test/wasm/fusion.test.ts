@@ -8,7 +8,7 @@ import { current } from '../../src/backend.js';
 import * as T from '../../src/index.js';
 import { elementwise } from '../../src/internal.js';
 import { leafPlan } from '../../src/kernels/wasm-fusion.js';
-import { binaryRef, unaryRef } from '../parity/reference.js';
+import { binaryRef, transposeRef, unaryRef } from '../parity/reference.js';
 import { bitwiseEqual, EXACT, mismatch, seeded, type Tolerance, TRANS } from './helpers.js';
 
 afterEach(() => {
@@ -272,6 +272,30 @@ describe('fused elementwise chains on the wasm backend', () => {
       y.dispose();
     }
     expect(extras().blocks()).toBe(base);
+  });
+});
+
+describe('transpose as a gathering program', () => {
+  it('permutes axes natively up to 4 merged dimensions, odd sizes included, and falls back beyond', () => {
+    T.setBackend('wasm');
+    const cases: Array<[number[], number[], boolean]> = [
+      [[3, 5], [1, 0], true],
+      [[7, 1, 513], [2, 0, 1], true],
+      [[2, 3, 4, 5, 6], [0, 1, 4, 2, 3], true], // the first two axes stay in order: 4 dimensions
+      [[2, 3, 2, 3, 2, 3], [5, 4, 3, 2, 1, 0], false],
+    ];
+    for (const [shape, perm, native] of cases) {
+      const before = T.getBackend().fallbacks.length;
+      const x = seeded(
+        shape.reduce((p, d) => p * d, 1),
+        shape.length,
+        5,
+      );
+      const got = T.transpose(T.tensor(x, shape), perm).dataSync();
+      const ref = transposeRef({ shape, data: Float64Array.from(x) }, perm);
+      expect(mismatch(got, Array.from(ref.data), EXACT), `${shape} by ${perm}`).toBeUndefined();
+      expect(T.getBackend().fallbacks.length - before, `${shape} by ${perm}`).toBe(native ? 0 : 1);
+    }
   });
 });
 
