@@ -1015,6 +1015,31 @@ export const ROP_MEAN = 3;
 // combining partial results, which applies |·| again, changes nothing)
 export const ROP_MAX_ABS = 4;
 export const ROP_SUM_ABS = 5;
+// the index of the maximum / minimum (as float32): the first on ties, and the first NaN wins,
+// as reduce.ts's argReduce kernel (PyTorch's convention)
+export const ROP_ARGMAX = 6;
+export const ROP_ARGMIN = 7;
+
+// @ts-ignore: decorator
+@inline function argWalk(op: i32, x: usize, out: usize, len: i32, inner: i32, start: i32, end: i32): void {
+  const step = <usize>inner << 2;
+  for (let o = start; o < end; o++) {
+    for (let i = 0; i < inner; i++) {
+      const base = x + (<usize>(o * len * inner + i) << 2);
+      let best = load<f32>(base);
+      let at = 0;
+      for (let p = 1; p < len; p++) {
+        if (best != best) break;
+        const v = load<f32>(base + <usize>p * step);
+        if (v != v || (op == ROP_ARGMAX ? v > best : v < best)) {
+          best = v;
+          at = p;
+        }
+      }
+      store<f32>(out + (<usize>(o * inner + i) << 2), <f32>at);
+    }
+  }
+}
 
 // @ts-ignore: decorator
 @inline function red4(op: i32, acc: v128, x: v128): v128 {
@@ -1121,6 +1146,8 @@ export function reduce(op: i32, x: usize, out: usize, len: i32, inner: i32, star
     case ROP_MEAN: redWalk(ROP_MEAN, x, out, len, inner, start, end); break;
     case ROP_MAX_ABS: redWalk(ROP_MAX_ABS, x, out, len, inner, start, end); break;
     case ROP_SUM_ABS: redWalk(ROP_SUM_ABS, x, out, len, inner, start, end); break;
+    case ROP_ARGMAX: argWalk(ROP_ARGMAX, x, out, len, inner, start, end); break;
+    case ROP_ARGMIN: argWalk(ROP_ARGMIN, x, out, len, inner, start, end); break;
   }
 }
 

@@ -20,7 +20,7 @@ import { ValueError } from '../errors.js';
 import { kernelOp } from '../internal.js';
 import type { TransposeParams } from '../manipulate.js';
 import type { MatmulParams } from '../matmul.js';
-import type { ReduceParams, SliceParams, SoftmaxParams } from '../reduce.js';
+import type { ArgReduceParams, ReduceParams, SliceParams, SoftmaxParams } from '../reduce.js';
 import type { Tensor } from '../tensor.js';
 import { ROP, SOFTMAX, simdSupported, WasmRuntime } from '../wasm/runtime.js';
 import { gpujsAdapter } from './gpujs.js';
@@ -30,6 +30,9 @@ import { fusedProgram, fusedProgramAt, ProgramScratch, programRunner, transposeP
 /** assembly/kernels.ts's reductions of |x|: max |x| (normLInf) and Σ |x| (normL1). */
 const ROP_MAX_ABS = 4;
 const ROP_SUM_ABS = 5;
+/** assembly/kernels.ts's argmax / argmin (first on ties, the first NaN wins). */
+const ROP_ARGMAX = 6;
+const ROP_ARGMIN = 7;
 
 /** Output cells below which a kernel without a wasm variant runs on gpu.js's cpu mode rather than webasm. */
 const SMALL_CELLS = 4096;
@@ -101,6 +104,12 @@ export const wasmKernels = {
     } else if (sum) op = finish === 'acc' ? ROP.sum : finish === `(acc / ${len}.0)` ? ROP.mean : -1;
     else if (finish === 'acc') op = max ? ROP.max : min ? ROP.min : -1;
     if (op < 0) return null;
+    return kernelOp(outShape, native('reduce', [op, x.size / (len * inner), len, inner]), [x]);
+  },
+  // the same walk as the generic kernel (one slice per output cell, scalar)
+  argReduce({ x, better, len, inner, outShape }: ArgReduceParams): Tensor | null {
+    if (len === 0) return null;
+    const op = better === '>' ? ROP_ARGMAX : ROP_ARGMIN;
     return kernelOp(outShape, native('reduce', [op, x.size / (len * inner), len, inner]), [x]);
   },
   // along the last axis only; other axes keep the generic kernels

@@ -4,7 +4,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { current } from '../../src/backend.js';
 import * as T from '../../src/index.js';
-import { dense, matmulRef } from '../parity/reference.js';
+import { argRef, dense, matmulRef } from '../parity/reference.js';
 import { ACC, mismatch, seeded } from './helpers.js';
 
 afterAll(() => {
@@ -142,17 +142,36 @@ describe('the wasm backend', () => {
       expect(mismatch(wasm[i], cpu[i], ACC(37)), ['softmax', 'logSoftmax', 'logSumExp'][i]).toBeUndefined();
   });
 
+  it('finds argmax and argmin with its own kernel along any axis: first on ties, the first NaN wins', () => {
+    T.setBackend('wasm');
+    const data = [3, 1, 3, NaN, 2, 0, -1, 5, NaN, 5, -1, 0];
+    const x = T.tensor(data, [3, 4]);
+    const rows = [0, 1, 2].map((r) => data.slice(4 * r, 4 * r + 4));
+    const cols = [0, 1, 2, 3].map((c) => [data[c], data[4 + c], data[8 + c]]);
+    const max = argRef((a, b) => a > b);
+    const min = argRef((a, b) => a < b);
+    expect(Array.from(T.argmax(x).dataSync())).toEqual(rows.map(max));
+    expect(Array.from(T.argmin(x).dataSync())).toEqual(rows.map(min));
+    expect(Array.from(T.argmax(x, 0).dataSync())).toEqual(cols.map(max));
+    expect(Array.from(T.argmin(x, 0).dataSync())).toEqual(cols.map(min));
+    // the reference's answers, spelled out: NaN wins from where it stands, ties go first
+    expect(rows.map(max)).toEqual([3, 3, 0]);
+    expect(cols.map(min)).toEqual([2, 1, 1, 0]);
+    expect(T.getBackend().fallbacks).toEqual([]);
+    T.disposeBackend();
+  });
+
   it('runs an op without a wasm kernel on gpu.js and names it in fallbacks', () => {
     T.setBackend('wasm');
-    const x = T.tensor([0, 5, 2, 3, 1, 4], [2, 3]);
-    expect(Array.from(T.argmax(x, 1).dataSync())).toEqual([1, 2]);
+    expect(Array.from(T.oneHot([2, 0], 3).dataSync())).toEqual([0, 0, 1, 1, 0, 0]);
     const fb = T.getBackend().fallbacks;
     expect(fb.length).toBe(1);
     expect(fb[0]).toMatch(/no wasm kernel: gpu\.js cpu ran kernel #1/);
     // from 4096 cells on, gpu.js's webasm runs it
-    const data = seeded(10000, 8);
-    const big = T.argmax(T.tensor(data, [2, 5000]), 0).dataSync();
-    expect(big[17]).toBe(data[17] > data[5017] ? 0 : 1);
+    const labels = Array.from({ length: 100 }, (_, i) => (i * 7) % 50);
+    const big = T.oneHot(labels, 50).dataSync();
+    expect(big[17 * 50 + labels[17]]).toBe(1);
+    expect(big.reduce((a, b) => a + b, 0)).toBe(100);
     expect(T.getBackend().fallbacks[1]).toMatch(/no wasm kernel: gpu\.js webasm ran kernel #2/);
     T.disposeBackend();
   });
