@@ -10,7 +10,7 @@ import {
   type KernelProgram,
 } from './kernels/registry.js';
 import { shared } from './registry.js';
-import { isNode, prepareWasm, wasmReady, wasmSupport } from './wasm/runtime.js';
+import { isNode, prepareWasm, wasmReady } from './wasm/runtime.js';
 
 export type { ArgKind, CompiledKernel } from './kernels/registry.js';
 
@@ -94,12 +94,12 @@ function isBackendName(name: string): name is BackendName {
 }
 
 /**
- * Null when `name` can be created synchronously here, else why not. The `wasm` runtime answers
- * for itself: outside Node its availability depends on whether {@link initBackend} has compiled
- * its module yet, which only the runtime knows.
+ * Null when `name` can be created synchronously here, else why not (its adapter answers; the
+ * `wasm` adapter asks its runtime, which alone knows whether {@link initBackend} has compiled
+ * its module outside Node).
  */
 function support(name: BackendName): string | null {
-  return name === 'wasm' ? wasmSupport() : adapterFor(name).support(name);
+  return adapterFor(name).support(name);
 }
 
 /** Where this code runs, for the order of automatic selection. @internal */

@@ -22,7 +22,7 @@ import type { TransposeParams } from '../manipulate.js';
 import type { MatmulParams } from '../matmul.js';
 import type { ArgReduceParams, ReduceParams, SliceParams, SoftmaxParams } from '../reduce.js';
 import type { Tensor } from '../tensor.js';
-import { ROP, SOFTMAX, simdSupported, WasmRuntime } from '../wasm/runtime.js';
+import { prepareWasm, ROP, SOFTMAX, WasmRuntime, wasmSupport } from '../wasm/runtime.js';
 import { gpujsAdapter } from './gpujs.js';
 import type { AdapterInstance, BackendAdapter, CompiledKernel, CompileRequest, KernelProgram } from './registry.js';
 import { fusedProgram, fusedProgramAt, ProgramScratch, programRunner, transposeProgram } from './wasm-fusion.js';
@@ -157,14 +157,13 @@ const UPLOAD_SOURCE = 'function(a0) {\n  return a0[this.thread.x];\n}';
 // creation.ts's fill of a constant tensor (zeros, ones, full): one fill of wasm memory.
 const FILL_SOURCE = 'function(s0) {\n  return s0;\n}';
 
+/**
+ * Null when `name` is `wasm` and its runtime can be created synchronously here, else why not:
+ * the runtime answers for itself (no WebAssembly, no SIMD128, or, outside Node, a module that
+ * {@link prepareWasm} has not compiled yet).
+ */
 function support(name: BackendName): string | null {
-  if (name !== 'wasm') return `the wasm adapter does not serve '${name}'`;
-  if (typeof WebAssembly === 'undefined') return 'WebAssembly is not available';
-  // browsers refuse synchronous compilation of modules this size on the main thread, and
-  // setBackend is synchronous: the async path (WasmRuntime.createAsync) is not wired yet
-  const node = (globalThis as { process?: { versions?: { node?: string } } }).process?.versions?.node;
-  if (!node) return 'the wasm backend runs in Node only for now (browsers need an asynchronous compile)';
-  return simdSupported() ? null : 'WebAssembly SIMD128 is not supported here';
+  return name !== 'wasm' ? `the wasm adapter does not serve '${name}'` : wasmSupport();
 }
 
 function envThreads(): number | undefined {
@@ -305,7 +304,9 @@ export const wasmAdapter: BackendAdapter = {
   family: 'wasm',
   backends: ['wasm'],
   support,
+  // compiles the module asynchronously first (browsers' only way), then asks the runtime
   async probe(name: BackendName): Promise<boolean> {
+    if (name === 'wasm') await prepareWasm();
     return support(name) === null;
   },
   create,
