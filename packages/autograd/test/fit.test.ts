@@ -37,7 +37,7 @@ describe('fit', () => {
         await updates[0]!.data();
         [...params.values()].forEach((p, i) => p.assign(T.sub(p.value, updates[i]!)));
       };
-    const train = async (step: (ctx: A.StepContext) => unknown) => {
+    const train = async (step: (ctx: A.StepContext) => void | Promise<void>) => {
       const model = A.mlp([2, 4, 2], { seed: 1 });
       const before = T.memory().liveTensors;
       const h = await A.fit(model, {

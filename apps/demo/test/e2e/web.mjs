@@ -193,6 +193,16 @@ function drawnPixels(page, testid, mode) {
 const settle = (page) =>
   page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(() => r()))));
 
+/** Polls a chart until it has more than `floor` coloured pixels or `ms` pass; the last count. */
+async function drawnPixelsAbove(page, id, floor, ms) {
+  const end = Date.now() + ms;
+  for (;;) {
+    const n = await drawnPixels(page, id, 'colour');
+    if (n > floor || Date.now() > end) return n;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
 /** The number in the element with `testid` (the final table's cells hold plain percentages). */
 async function numberIn(page, testid) {
   const text = await page.locator(`[data-testid="${testid}"]`).first().textContent({ timeout: 5000 });
@@ -259,9 +269,9 @@ async function shortRun(browser, baseUrl, backend) {
     );
     const live = await pageState(page);
     if (live.state === 'error') throw new CheckError(`the run failed: ${live.error}`);
-    await settle(page);
     for (const id of LIVE_CHARTS) {
-      const n = await drawnPixels(page, id, 'colour');
+      // Live charts redraw at most every 250 ms (LIVE_REDRAW_INTERVAL_MS): poll, don't race it.
+      const n = await drawnPixelsAbove(page, id, legendOnly[id], 5000);
       check(
         n > legendOnly[id],
         `[data-testid="${id}"] drew no series after the first epoch (${n} coloured pixels, ${legendOnly[id]} with only its legend)`,
@@ -302,7 +312,7 @@ async function shortRun(browser, baseUrl, backend) {
     // Two methods: two legend entries, so a chart with series has more than twice one legend's pixels.
     const oneLegend = legendOnly['chart-loss'];
     for (const id of [...LIVE_CHARTS, 'chart-scatter']) {
-      const n = await drawnPixels(page, id, 'colour');
+      const n = await drawnPixelsAbove(page, id, 2 * oneLegend, 5000);
       check(
         n > 2 * oneLegend,
         `[data-testid="${id}"] shows no series at the end (${n} coloured pixels; one legend entry has ${oneLegend})`,
