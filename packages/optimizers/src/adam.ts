@@ -8,9 +8,10 @@
  *   θ ← θ − lr · (m / (1 − β₁ᵗ)) / (√v̄ / √(1 − β₂ᵗ) + ε)
  *
  * As a chain: `addDecayedWeights(λ)`, `scaleByAdam(…)`, `scaleByLearningRate(lr)`. A step
- * costs three fused kernels per parameter (new m, new v, new θ reading them).
+ * costs three fused kernels per parameter (new m, new v, new θ reading them); on the `wasm`
+ * backend new m, new v and the direction are one kernel, and new θ one more.
  */
-import { add, div, maximum, mul, sqrt, square, type Tensor, zeros } from '@sparsekit/tensor';
+import { add, div, maximum, adamMoments as momentsOf, sqrt, type Tensor, zeros } from '@sparsekit/tensor';
 import type { GradientTransformation, OptimizerSpec, Schedule } from './contract.js';
 import { type OptimizerOptions, type OptimizerParams, pureForm } from './define.js';
 import { Optimizer } from './optimizer.js';
@@ -37,7 +38,9 @@ export function initAdamState(params: readonly Tensor[], amsgrad: boolean): Adam
 
 /**
  * One moment update: the next state, and per parameter the bias-corrected denominator
- * √v̄ / √(1 − β₂ᵗ) + ε and the bias correction 1 − β₁ᵗ of m. @internal
+ * √v̄ / √(1 − β₂ᵗ) + ε, the bias correction 1 − β₁ᵗ of m, and (without AMSGrad) Adam's
+ * direction m̂ / (√v̂ + ε). The moments and the direction are the tensor package's
+ * `adamMoments` op (one pass on the `wasm` backend). @internal
  */
 export function adamMoments(
   grads: readonly Tensor[],
@@ -46,14 +49,17 @@ export function adamMoments(
   b2: number,
   eps: number,
   amsgrad: boolean,
-): { state: AdamState; denom: Tensor[]; bc1: number } {
+): { state: AdamState; denom: Tensor[]; bc1: number; direction: Tensor[] } {
   const t = state.count + 1;
   const bc2Sqrt = Math.sqrt(1 - b2 ** t);
-  const mu = grads.map((g, i) => add(mul(state.mu[i], b1), mul(g, 1 - b1)));
-  const nu = grads.map((g, i) => add(mul(state.nu[i], b2), mul(square(g), 1 - b2)));
+  const moments = grads.map((g, i) => momentsOf(g, state.mu[i], state.nu[i], { beta1: b1, beta2: b2, eps, step: t }));
+  const mu = moments.map((x) => x.m);
+  const nu = moments.map((x) => x.v);
   const nuMax = amsgrad ? nu.map((v, i) => maximum(state.nuMax[i], v)) : [];
   const denom = (amsgrad ? nuMax : nu).map((v) => add(div(sqrt(v), bc2Sqrt), eps));
-  return { state: { count: t, mu, nu, nuMax }, denom, bc1: 1 - b1 ** t };
+  const bc1 = 1 - b1 ** t;
+  const direction = amsgrad ? mu.map((m, i) => div(div(m, denom[i]), bc1)) : moments.map((x) => x.update);
+  return { state: { count: t, mu, nu, nuMax }, denom, bc1, direction };
 }
 
 /** The Adam preconditioner: updates m̂ / (√v̂ + ε) with bias-corrected moments (optax `scale_by_adam`). */
@@ -75,8 +81,8 @@ export function scaleByAdam(
     name: 'scaleByAdam',
     init: (params) => initAdamState(params, amsgrad),
     update(grads, state) {
-      const { state: next, denom, bc1 } = adamMoments(grads, state, b1, b2, eps, amsgrad);
-      return { updates: next.mu.map((m, i) => div(div(m, denom[i]), bc1)), state: next };
+      const { state: next, direction } = adamMoments(grads, state, b1, b2, eps, amsgrad);
+      return { updates: direction, state: next };
     },
   };
 }

@@ -20,6 +20,7 @@ import { ValueError } from '../errors.js';
 import { kernelOp } from '../internal.js';
 import type { TransposeParams } from '../manipulate.js';
 import type { MatmulParams } from '../matmul.js';
+import type { AdamMomentsParams, PartParams } from '../optim.js';
 import type { ArgReduceParams, ReduceParams, SliceParams, SoftmaxParams } from '../reduce.js';
 import type { Tensor } from '../tensor.js';
 import { prepareWasm, ROP, SOFTMAX, WasmRuntime, wasmSupport } from '../wasm/runtime.js';
@@ -40,13 +41,31 @@ const SMALL_CELLS = 4096;
 /** The prefix of a native kernel's program source: `/*wasm*∕name:dim,dim,…`. */
 export const WASM_SOURCE = '/*wasm*/';
 
-/** A tensor's values in wasm memory: `size` float32 cells at byte offset `ptr`. @internal */
+/**
+ * A tensor's values in wasm memory: `size` float32 cells at byte offset `ptr`. A buffer may be
+ * a part of another ({@link WasmBuffer.part}: the outputs of a multi-output kernel, packed in
+ * one block); the block is freed when its last holder is deleted. @internal
+ */
 export class WasmBuffer {
+  /** Holders of the block: this buffer and its live parts. */
+  private holders = 1;
+  /** The block's address, kept past {@link WasmBuffer.delete} for the parts that outlive it. */
+  private readonly block: number;
+
   constructor(
     private readonly rt: WasmRuntime,
     public ptr: number,
     readonly size: number,
-  ) {}
+    private readonly owner: WasmBuffer | null = null,
+  ) {
+    this.block = ptr;
+  }
+
+  /** `size` cells from cell `offset` on, without a copy; the block lives while the part does. */
+  part(offset: number, size: number): WasmBuffer {
+    this.holders++;
+    return new WasmBuffer(this.rt, this.ptr + offset * 4, size, this);
+  }
 
   /**
    * The values as a view on wasm memory, valid until the memory next grows: realize.ts copies
@@ -57,11 +76,17 @@ export class WasmBuffer {
     return this.rt.f32().subarray(at, at + this.size);
   }
 
-  /** Frees the block; a second call does nothing. */
+  /** Lets go of the block (freed with its last holder); a second call does nothing. */
   delete(): void {
     if (this.ptr < 0) return;
-    this.rt.free(this.ptr);
     this.ptr = -1;
+    if (this.owner) this.owner.release();
+    else this.release();
+  }
+
+  private release(): void {
+    if (--this.holders > 0) return;
+    this.rt.free(this.block);
   }
 }
 
@@ -127,6 +152,15 @@ export const wasmKernels = {
     const id = transposeProgram(x.shape, perm);
     return id === null ? null : kernelOp(outShape, programSource(id), [x]);
   },
+  // Adam's m', v' and update in one pass, packed as [3, …shape] (optim.ts splits it with `part`);
+  // the hyperparameters are scalar arguments, so every step reuses one compiled kernel
+  adamMoments({ g, m, v, beta1, beta2, eps, step }: AdamMomentsParams): Tensor | null {
+    return kernelOp([3, ...g.shape], native('adamMoments', [g.size]), [g, m, v], [beta1, beta2, eps, step]);
+  },
+  // a view of cells [offset, offset + size) of x: no kernel runs, the block is shared
+  part({ x, offset, shape }: PartParams): Tensor | null {
+    return kernelOp(shape, native('part', [offset]), [x]);
+  },
   softmax({ x, axis, log }: SoftmaxParams): Tensor | null {
     const len = x.shape[x.rank - 1];
     if (x.rank === 0 || (axis !== -1 && axis !== x.rank - 1) || len === 0 || x.size === 0) return null;
@@ -134,20 +168,28 @@ export const wasmKernels = {
   },
 };
 
-type Native = (rt: WasmRuntime, dims: number[], args: WasmBuffer[], out: WasmBuffer) => void;
+/** A native kernel: its tensor arguments (then its float scalars, as numbers) and its output. */
+type Native = (rt: WasmRuntime, dims: number[], args: unknown[], out: WasmBuffer) => void;
 
 const NATIVE: Record<string, Native> = {
-  matmul(rt, [m, n, k, ta, tb, batch, strideA, strideB], [a, b], out) {
+  matmul(rt, [m, n, k, ta, tb, batch, strideA, strideB], args, out) {
+    const [a, b] = args as WasmBuffer[];
     rt.matmul(a.ptr, b.ptr, out.ptr, m, n, k, ta === 1, tb === 1, batch, strideA, strideB);
   },
-  reduce(rt, [op, outer, len, inner], [x], out) {
-    rt.reduce(op, x.ptr, out.ptr, outer, len, inner);
+  reduce(rt, [op, outer, len, inner], args, out) {
+    rt.reduce(op, (args[0] as WasmBuffer).ptr, out.ptr, outer, len, inner);
   },
-  spmm(rt, [m, n], [vals, cols, ptr, b], out) {
+  spmm(rt, [m, n], args, out) {
+    const [vals, cols, ptr, b] = args as WasmBuffer[];
     rt.spmm(vals.ptr, cols.ptr, ptr.ptr, b.ptr, out.ptr, m, n);
   },
-  softmax(rt, [mode, rows, len], [x], out) {
-    rt.softmax(mode, x.ptr, out.ptr, rows, len);
+  softmax(rt, [mode, rows, len], args, out) {
+    rt.softmax(mode, (args[0] as WasmBuffer).ptr, out.ptr, rows, len);
+  },
+  adamMoments(rt, [n], [g, m, v, beta1, beta2, eps, step], out) {
+    const [pg, pm, pv] = [g, m, v].map((x) => (x as WasmBuffer).ptr);
+    const h = { beta1: beta1 as number, beta2: beta2 as number, eps: eps as number, step: step as number };
+    rt.adamMoments(pg, pm, pv, out.ptr, n, h);
   },
 };
 
@@ -227,12 +269,14 @@ function create(): AdapterInstance {
             return out;
           };
         }
-        const run = NATIVE[kernel];
         const dims = dimList.split(',').map(Number);
+        // a part shares its argument's block (a multi-output kernel's packed result)
+        if (kernel === 'part') return (x: unknown) => (x as WasmBuffer).part(dims[0], req.outSize);
+        const run = NATIVE[kernel];
         return (...args: unknown[]) => {
           const out = alloc(req.outSize);
           try {
-            run(rt, dims, args as WasmBuffer[], out);
+            run(rt, dims, args, out);
           } catch (err) {
             out.delete();
             throw err;

@@ -18,7 +18,16 @@
 
 import { BackendError } from '../errors.js';
 
-export const JOB = { matmul: 1, binary: 2, unary: 3, reduce: 4, softmax: 5, adam: 6, stop: 99 } as const;
+export const JOB = {
+  matmul: 1,
+  binary: 2,
+  unary: 3,
+  reduce: 4,
+  softmax: 5,
+  adam: 6,
+  adamMoments: 7,
+  stop: 99,
+} as const;
 export type JobCode = (typeof JOB)[keyof typeof JOB];
 
 /** Int32 slots of the control block. */
@@ -55,6 +64,7 @@ function serve({ module, memory, control, index, wsBase, wsBytes }) {
         else if (op === ${JOB.reduce}) k.reduce(c[A], c[A+1], c[A+2], c[A+3], c[A+4], s, t);
         else if (op === ${JOB.softmax}) k.softmax(c[A], c[A+1], c[A+2], c[A+3], s, t);
         else if (op === ${JOB.adam}) k.adam(c[A], c[A+1], c[A+2], c[A+3], s, t, f[F], f[F+1], f[F+2], f[F+3], f[F+4], f[F+5], f[F+6]);
+        else if (op === ${JOB.adamMoments}) k.adamMoments(c[A], c[A+1], c[A+2], c[A+3], c[A+4], s, t, f[F], f[F+1], f[F+2], f[F+3], f[F+4], f[F+5], f[F+6]);
       }
     } catch (err) {
       Atomics.store(c, ${CTL.ERROR}, index);

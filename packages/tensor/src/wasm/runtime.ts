@@ -84,6 +84,7 @@ interface Kernels {
   softmax(mode: number, x: number, out: number, len: number, s: number, e: number): void;
   spmm(vals: number, cols: number, ptr: number, b: number, c: number, n: number, s: number, e: number): void;
   adam(theta: number, g: number, m: number, v: number, s: number, e: number, ...f: number[]): void;
+  adamMoments(g: number, m: number, v: number, out: number, n: number, s: number, e: number, ...f: number[]): void;
 }
 
 function decodeBase64(s: string): Uint8Array<ArrayBuffer> {
@@ -553,6 +554,27 @@ export class WasmRuntime {
     ].map(Math.fround);
     this.run(JOB.adam, n >= PARALLEL_MIN.adam, n, 16, [theta, grad, m, v], f, (s, e) =>
       this.k.adam(theta, grad, m, v, s, e, ...f),
+    );
+  }
+
+  /**
+   * Adam's new moments and update direction out of place, in one pass over `n` cells: `out`
+   * receives m' = β₁m + (1−β₁)g, then v' = β₂v + (1−β₂)g², then m'/(1−β₁ᵗ) / (√v'/√(1−β₂ᵗ) + ε)
+   * (the reciprocals of the bias corrections formed in float64 here and rounded once), `n`
+   * cells each. Split over the pool as an elementwise op.
+   */
+  adamMoments(g: number, m: number, v: number, out: number, n: number, h: Omit<AdamStep, 'lr'>): void {
+    const f = [
+      h.beta1,
+      1 - h.beta1,
+      h.beta2,
+      1 - h.beta2,
+      1 / (1 - h.beta1 ** h.step),
+      1 / Math.sqrt(1 - h.beta2 ** h.step),
+      h.eps,
+    ].map(Math.fround);
+    this.run(JOB.adamMoments, n >= PARALLEL_MIN.elementwise, n, 16, [g, m, v, out, n], f, (s, e) =>
+      this.k.adamMoments(g, m, v, out, n, s, e, ...f),
     );
   }
 

@@ -1,0 +1,104 @@
+// Optimizer update rules that a backend can run as one kernel: the ops behind the optimizers
+// package's updates where several outputs come from one pass over the same inputs.
+import { add, div, mul, sqrt, square } from './elementwise.js';
+import { checkOptions, describeValue, formatShape, ShapeError, sameShape, ValueError } from './errors.js';
+import { assertTensor } from './internal.js';
+import { defineKernel, runKernel, runVariant } from './kernels/registry.js';
+import { reshape, sliceRows } from './manipulate.js';
+import type { Tensor } from './tensor.js';
+
+/** Hyperparameters of {@link adamMoments}. */
+export interface AdamMomentsOptions {
+  /** β₁ in [0, 1): the decay of the first moment. */
+  beta1: number;
+  /** β₂ in [0, 1): the decay of the second moment. */
+  beta2: number;
+  /** ε > 0, added to the bias-corrected √v. */
+  eps: number;
+  /** The 1-based step count t of the bias corrections 1 − βᵗ. */
+  step: number;
+}
+
+/** The new moments and the bias-corrected update direction of {@link adamMoments}. */
+export interface AdamMoments {
+  /** m' = β₁·m + (1 − β₁)·g */
+  m: Tensor;
+  /** v' = β₂·v + (1 − β₂)·g² */
+  v: Tensor;
+  /** (m' / (1 − β₁ᵗ)) / (√v' / √(1 − β₂ᵗ) + ε), Adam's direction before the learning rate */
+  update: Tensor;
+}
+
+/** Parameters of the packed `adamMoments` kernel (a backend variant only). @internal */
+export interface AdamMomentsParams {
+  readonly g: Tensor;
+  readonly m: Tensor;
+  readonly v: Tensor;
+  readonly beta1: number;
+  readonly beta2: number;
+  readonly eps: number;
+  readonly step: number;
+}
+
+/** Parameters of the `part` kernel: cells [offset, offset + size(shape)) of `x`, as `shape`. @internal */
+export interface PartParams {
+  readonly x: Tensor;
+  readonly offset: number;
+  readonly shape: readonly number[];
+}
+
+// Generic: one row of x viewed as [cells / size, size] (a copy); a backend with views aliases it.
+const PART = defineKernel<PartParams>('part', ({ x, offset, shape }) => {
+  const size = shape.reduce((p, d) => p * d, 1);
+  const rows = reshape(x, [x.size / size, size]);
+  return reshape(sliceRows(rows, offset / size, offset / size + 1), shape);
+});
+
+function checkRate(op: string, name: string, x: unknown): number {
+  if (typeof x !== 'number' || !(x >= 0 && x < 1))
+    throw new ValueError(op, `options.${name} must be a number in [0, 1), got ${describeValue(x)}`);
+  return x;
+}
+
+/**
+ * One Adam moment update (Kingma & Ba, 2015) for gradient `g` and moments `m`, `v` of its
+ * shape, without the learning rate: the new moments and the bias-corrected direction
+ * m̂ / (√v̂ + ε). The inputs are left alone (lazy outputs, like every op). On the `wasm` backend
+ * the three come from one pass over g, m and v (a packed kernel split without copies); elsewhere
+ * they are three fused elementwise chains. A step is then θ − lr·update.
+ */
+export function adamMoments(g: Tensor, m: Tensor, v: Tensor, options: AdamMomentsOptions): AdamMoments {
+  const op = 'adamMoments';
+  assertTensor(op, 'g', g);
+  assertTensor(op, 'm', m);
+  assertTensor(op, 'v', v);
+  for (const [name, x] of [
+    ['m', m],
+    ['v', v],
+  ] as const) {
+    if (!sameShape(x.shape, g.shape))
+      throw new ShapeError(op, `${name} must have g's shape ${formatShape(g.shape)}, got ${formatShape(x.shape)}`);
+  }
+  if (options === null || typeof options !== 'object')
+    throw new ValueError(op, `options must be an object, got ${describeValue(options)}`);
+  checkOptions(op, options, ['beta1', 'beta2', 'eps', 'step']);
+  const beta1 = checkRate(op, 'beta1', options.beta1);
+  const beta2 = checkRate(op, 'beta2', options.beta2);
+  const { eps, step } = options;
+  if (typeof eps !== 'number' || !(eps > 0) || eps === Infinity)
+    throw new ValueError(op, `options.eps must be a finite number > 0, got ${describeValue(eps)}`);
+  if (!Number.isInteger(step) || step < 1)
+    throw new ValueError(op, `options.step must be an integer >= 1, got ${describeValue(step)}`);
+  const packed = g.size > 0 ? runVariant<AdamMomentsParams>('adamMoments', { g, m, v, beta1, beta2, eps, step }) : null;
+  if (packed) {
+    const part = (k: number): Tensor => runKernel(PART, { x: packed, offset: k * g.size, shape: g.shape });
+    const out = { m: part(0), v: part(1), update: part(2) };
+    // the caller never sees the packed tensor: it is freed once its parts no longer need it
+    packed.dispose();
+    return out;
+  }
+  const mu = add(mul(m, beta1), mul(g, 1 - beta1));
+  const nu = add(mul(v, beta2), mul(square(g), 1 - beta2));
+  const denom = add(div(sqrt(nu), Math.sqrt(1 - beta2 ** step)), eps);
+  return { m: mu, v: nu, update: div(div(mu, denom), 1 - beta1 ** step) };
+}

@@ -1,0 +1,149 @@
+// adamMoments: values against a float64 reference on cpu and on wasm (where one packed kernel
+// computes m', v' and the update and `part` splits it without copies), the packed block freed
+// with its last part whatever the order, on one and two threads, and misuse.
+import { afterAll, describe, expect, it } from 'vitest';
+import { current } from '../src/backend.js';
+import * as T from '../src/index.js';
+import { mismatch, seeded, type Tolerance } from './wasm/helpers.js';
+
+// float32 inputs, float64 reference: a few roundings (and the reciprocal bias corrections on
+// wasm); m' and v' cancel, so an absolute term at float32 resolution of their inputs (~3)
+const TOL: Tolerance = { rtol: 2e-6, atol: 1e-6 };
+
+function reference(g: Float32Array, m: Float32Array, v: Float32Array, b1: number, b2: number, eps: number, t: number) {
+  const n = g.length;
+  const out = { m: new Float64Array(n), v: new Float64Array(n), update: new Float64Array(n) };
+  for (let i = 0; i < n; i++) {
+    const mi = b1 * m[i] + (1 - b1) * g[i];
+    const vi = b2 * v[i] + (1 - b2) * g[i] * g[i];
+    out.m[i] = mi;
+    out.v[i] = vi;
+    out.update[i] = mi / (1 - b1 ** t) / (Math.sqrt(vi) / Math.sqrt(1 - b2 ** t) + eps);
+  }
+  return out;
+}
+
+function blocks(): number {
+  return (current().adapter as unknown as { blocks?: () => number }).blocks?.() ?? -1;
+}
+
+afterAll(() => T.disposeBackend());
+
+describe('adamMoments', () => {
+  const cases: Array<[string, string | undefined]> = [
+    ['cpu', undefined],
+    ['wasm', '1'],
+    ['wasm', '2'],
+  ];
+  for (const [backend, threads] of cases) {
+    it(`matches the float64 reference on ${backend}${threads ? ` (${threads} thread${threads === '1' ? '' : 's'})` : ''}, edge lengths and 2-D shapes included`, () => {
+      const prev = process.env.SPARSEKIT_WASM_THREADS;
+      if (threads) process.env.SPARSEKIT_WASM_THREADS = threads;
+      try {
+        T.setBackend(backend as T.BackendName);
+      } finally {
+        if (prev === undefined) delete process.env.SPARSEKIT_WASM_THREADS;
+        else process.env.SPARSEKIT_WASM_THREADS = prev;
+      }
+      for (const shape of [[1], [7], [33, 5], [300_001]]) {
+        const n = shape.reduce((p, d) => p * d, 1);
+        const g = seeded(n, 1, 3);
+        const m = seeded(n, 2, 0.5);
+        const v = seeded(n, 3, 0.5).map(Math.abs);
+        for (const [b1, b2, eps, t] of [
+          [0.9, 0.999, 1e-8, 1],
+          [0.5, 0.99, 1e-3, 17],
+          [0, 0, 0.5, 2],
+        ]) {
+          const ref = reference(g, m, v, b1, b2, eps, t);
+          const r = T.tidy(() => {
+            const out = T.adamMoments(T.tensor(g, shape), T.tensor(m, shape), T.tensor(v, shape), {
+              beta1: b1,
+              beta2: b2,
+              eps,
+              step: t,
+            });
+            return [out.m, out.v, out.update];
+          });
+          for (const x of r) expect(x.shape).toEqual(shape);
+          const [gm, gv, gu] = r.map((x) => x.dataSync());
+          const at = `${shape} β=${b1},${b2} t=${t}`;
+          expect(mismatch(gm, ref.m, TOL), `m ${at}`).toBeUndefined();
+          expect(mismatch(gv, ref.v, TOL), `v ${at}`).toBeUndefined();
+          expect(mismatch(gu, ref.update, TOL), `update ${at}`).toBeUndefined();
+          for (const x of r) x.dispose();
+        }
+      }
+      expect(T.getBackend().fallbacks).toEqual([]);
+    });
+  }
+
+  it('on wasm, the three results share one block, freed with the last of them in any order', () => {
+    T.setBackend('wasm');
+    const n = 1000;
+    const g = T.keep(T.tensor(seeded(n, 4), [n]));
+    const m = T.keep(T.zeros([n]));
+    const v = T.keep(T.zeros([n]));
+    // a first call uploads g and fills m and v in wasm memory
+    const first = T.adamMoments(g, m, v, { beta1: 0.9, beta2: 0.999, eps: 1e-8, step: 1 });
+    first.update.dataSync();
+    for (const x of [first.m, first.v, first.update]) x.dispose();
+    const live = T.memory().liveTensors;
+    const base = blocks();
+    for (const order of [
+      [0, 1, 2],
+      [2, 1, 0],
+      [1, 2, 0],
+    ]) {
+      const r = T.tidy(() => {
+        const out = T.adamMoments(g, m, v, { beta1: 0.9, beta2: 0.999, eps: 1e-8, step: 1 });
+        return [out.m, out.v, out.update];
+      });
+      for (const x of r) x.dataSync();
+      // one packed block of 3n cells holds all three
+      expect(blocks()).toBe(base + 1);
+      expect(T.memory().liveTensors).toBe(live + 3);
+      r[order[0]].dispose();
+      r[order[1]].dispose();
+      expect(blocks()).toBe(base + 1);
+      expect(Array.from(r[order[2]].dataSync().slice(0, 2)).every(Number.isFinite)).toBe(true);
+      r[order[2]].dispose();
+      expect(blocks()).toBe(base);
+      expect(T.memory().liveTensors).toBe(live);
+    }
+    // outside tidy too, and with a result read only through a later op, the others never
+    // realised: nothing stays behind
+    const parts = T.adamMoments(g, m, v, { beta1: 0.9, beta2: 0.999, eps: 1e-8, step: 1 });
+    const s = T.sum(parts.update);
+    expect(Number.isFinite(s.itemSync())).toBe(true);
+    for (const x of [s, parts.m, parts.v, parts.update]) x.dispose();
+    expect(blocks()).toBe(base);
+    for (const x of [g, m, v]) x.dispose();
+  });
+
+  it('returns empty tensors for empty inputs', () => {
+    T.setBackend('wasm');
+    const e = T.zeros([0, 3]);
+    const r = T.adamMoments(e, e, e, { beta1: 0.9, beta2: 0.999, eps: 1e-8, step: 1 });
+    expect(r.update.shape).toEqual([0, 3]);
+    expect(r.m.dataSync().length).toBe(0);
+  });
+
+  it('refuses mismatched shapes and bad hyperparameters, naming them', () => {
+    T.setBackend('cpu');
+    const a = T.zeros([3]);
+    const ok = { beta1: 0.9, beta2: 0.999, eps: 1e-8, step: 1 };
+    expect(() => T.adamMoments(a, T.zeros([4]), a, ok)).toThrow(T.ShapeError);
+    expect(() => T.adamMoments(a, a, T.zeros([3, 1]), ok)).toThrow(/adamMoments: v must have g's shape \[3\]/);
+    expect(() => T.adamMoments(a, a, [1, 2, 3] as never, ok)).toThrow(T.ValueError);
+    expect(() => T.adamMoments(a, a, a, { ...ok, beta1: 1 })).toThrow(
+      /options\.beta1 must be a number in \[0, 1\), got number 1/,
+    );
+    expect(() => T.adamMoments(a, a, a, { ...ok, beta2: -0.1 })).toThrow(/options\.beta2/);
+    expect(() => T.adamMoments(a, a, a, { ...ok, eps: 0 })).toThrow(/options\.eps must be a finite number > 0/);
+    expect(() => T.adamMoments(a, a, a, { ...ok, step: 0 })).toThrow(/options\.step must be an integer >= 1/);
+    expect(() => T.adamMoments(a, a, a, { ...ok, step: 1.5 })).toThrow(T.ValueError);
+    expect(() => T.adamMoments(a, a, a, { ...ok, lr: 1 } as never)).toThrow(/lr/);
+    expect(() => T.adamMoments(a, a, a, null as never)).toThrow(/options must be an object/);
+  });
+});
