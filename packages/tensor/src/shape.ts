@@ -51,7 +51,9 @@ export function broadcastShapes(op: string, a: readonly number[], b: readonly nu
     }
     out[r - k] = x === 1 ? y : x;
   }
-  checkSize(op, `the broadcast of ${formatShape(a)} and ${formatShape(b)}`, out);
+  // the message is built only when the check fails (this runs on every elementwise op)
+  if (sizeOf(out) > current().info.maxElements)
+    checkSize(op, `the broadcast of ${formatShape(a)} and ${formatShape(b)}`, out);
   return out;
 }
 
