@@ -3,7 +3,7 @@
 // backend runs natively in wasm memory (issue 12), so the optimizers' pure core runs there
 // unchanged and without copies (no fallback to gpu.js is named for the common optimizers).
 import type { Parameter } from '@sparsekit/autograd';
-import { disposeBackend, getBackend, Random, setBackend } from '@sparsekit/tensor';
+import { disposeBackend, getBackend, memory, Random, setBackend } from '@sparsekit/tensor';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
   Adadelta,
@@ -100,4 +100,26 @@ describe('optimizers on the wasm backend', () => {
       if (native) expect(wasm.fallbacks).toEqual([]);
     });
   }
+
+  // Adam's moments come from one packed kernel on wasm (the tensor package's adamMoments), its
+  // three results sharing one block: awaited steps give sync's parameters and leave nothing behind
+  it('Adam: awaited steps give the synchronous parameters, and no tensor outlives its step', async () => {
+    const sync = run('wasm', (ps) => new Adam(ps, { lr: 0.05 }));
+    setBackend('wasm');
+    const { start, grad } = problem(7);
+    const ps = params(start, SHAPES);
+    const opt = new Adam(ps, { lr: 0.05 });
+    const live: number[] = [];
+    for (let s = 0; s < STEPS; s++) {
+      setGrads(ps, (v) => grad(s, v));
+      await opt.stepAsync();
+      live.push(memory().liveTensors);
+    }
+    const out = values(ps).map((v) => v.slice());
+    opt.dispose();
+    for (const p of ps) p.dispose();
+    disposeBackend();
+    expect(out).toEqual(sync.out);
+    expect(new Set(live.slice(1)).size).toBe(1);
+  });
 });
