@@ -6,8 +6,11 @@ import { fileURLToPath } from 'node:url';
 
 export const RESULTS_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'bench-results');
 
-export async function time(fn, { warmup = 2, reps = 7, minMs = 0 } = {}) {
-  for (let i = 0; i < warmup; i++) await fn();
+// Warm-up runs `warmup` calls and then keeps calling until `warmupMs` has passed, so small
+// problems get enough calls for both engines' JIT tiers to settle before anything is timed.
+export async function time(fn, { warmup = 2, warmupMs = 0, reps = 7, minMs = 0 } = {}) {
+  const warmStart = performance.now();
+  for (let i = 0; i < warmup || performance.now() - warmStart < warmupMs; i++) await fn();
   const samples = [];
   const start = performance.now();
   while (samples.length < reps || performance.now() - start < minMs) {

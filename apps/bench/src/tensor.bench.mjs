@@ -68,10 +68,16 @@ for (const n of QUICK ? [128, 256] : [128, 256, 512, 1024]) {
   const a = randArray(n * n, 1);
   const b = randArray(n * n, 2);
   const reps = n >= 1024 ? 3 : n >= 512 ? 5 : 9;
+  // Both sides warm up alike: at least 50 calls (10 at 512, 3 at 1024) and 0.3 s; then at
+  // least `reps` calls and 0.3 s are timed (6 warm-ups left 128's still-warming calls in the median).
   await measure(
     'matmul',
     `${n}x${n}`,
-    { flops: 2 * n * n * n, opts: { warmup: n >= 1024 ? 2 : 6, reps }, skipCpu: n >= 1024 },
+    {
+      flops: 2 * n * n * n,
+      opts: { warmup: n >= 1024 ? 3 : n >= 512 ? 10 : 50, warmupMs: 300, reps, minMs: 300 },
+      skipCpu: n >= 1024,
+    },
     () => {
       const A = sk.tensor(a, [n, n]);
       const B = sk.tensor(b, [n, n]);

@@ -109,7 +109,7 @@ for (const n of QUICK ? [128, 256] : [128, 256, 512, 1024]) {
   await measure(
     'matmul',
     `${n}x${n}`,
-    { warmup: 3, reps },
+    { warmup: 3, warmupMs: 300, reps },
     2 * n ** 3,
     (rt) => {
       const A = put(rt, a),
