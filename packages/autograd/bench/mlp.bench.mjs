@@ -1,141 +1,32 @@
 // Training throughput (samples/s) of the 784-128-10 ReLU MLP, batch 64, softmax
 // cross-entropy, plain SGD written inline: @sparsekit/autograd (built dist) against
-// TensorFlow.js (wasm = XNNPACK, cpu = plain JS) in the same run on the same machine.
-// Every step of either side reads its loss back, so both include the full step latency.
+// TensorFlow.js (wasm = XNNPACK, cpu = plain JS) in the same run on the same machine
+// (the shared harness: mlp-harness.mjs).
 // Usage: pnpm build && pnpm bench   (BENCH_SECONDS=3 per measurement by default)
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import * as A from '@sparsekit/autograd';
 import * as T from '@sparsekit/tensor';
+import { runMlpBench } from './mlp-harness.mjs';
 
-// tfjs through require(): its ESM entry in Node loads the wasm backend without SIMD.
-const require = createRequire(import.meta.url);
-const tf = require('@tensorflow/tfjs');
-require('@tensorflow/tfjs-backend-wasm');
-
-const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
-const BATCH = 64;
-const N = 1024; // synthetic MNIST-shaped data: 1024 samples of 784 features, 10 classes
 const LR = 0.05;
 
-function data() {
-  const r = new T.Random(42);
-  const x = new Float32Array(N * 784);
-  for (let i = 0; i < x.length; i++) x[i] = r.uniform();
-  const y = new Int32Array(N);
-  for (let i = 0; i < N; i++) y[i] = r.int(0, 10);
-  return { x, y };
-}
-
-// Runs `step(i)` until SECONDS have passed (after `warmup` steps), returns samples/s.
-async function measure(warmup, step) {
-  for (let i = 0; i < warmup; i++) await step(i);
-  const t0 = performance.now();
-  let steps = 0;
-  while (performance.now() - t0 < SECONDS * 1000) await step(warmup + steps++);
-  return (steps * BATCH) / ((performance.now() - t0) / 1000);
-}
-
-async function sparsekit(backend, { x, y }) {
-  T.setBackend(backend);
-  const model = A.mlp([784, 128, 10], { seed: 0 });
-  const batches = [];
-  for (let s = 0; s < N; s += BATCH) {
-    batches.push({
-      x: T.tensor(x.subarray(s * 784, (s + BATCH) * 784), [BATCH, 784]),
-      y: T.tensor(Array.from(y.subarray(s, s + BATCH))),
-    });
-  }
-  for (const b of batches) b.x.materializeSync();
-  let lastLoss = NaN;
-  const sps = await measure(5, (i) => {
-    const b = batches[i % batches.length];
-    model.zeroGrad();
-    const loss = A.tidy(() => {
-      const l = A.softmaxCrossEntropy(model.forward(b.x), b.y);
-      l.backward();
-      for (const p of model.parameters()) p.assign(T.sub(p.value, T.mul(p.grad, LR)).materializeSync());
-      return l.value;
-    });
-    lastLoss = loss.dataSync()[0];
-    loss.dispose();
-  });
-  model.zeroGrad();
-  model.dispose();
-  for (const b of batches) {
-    b.x.dispose();
-    b.y.dispose();
-  }
-  T.disposeBackend();
-  return { sps, lastLoss };
-}
-
-async function tfjs(backend, { x, y }) {
-  await tf.setBackend(backend);
-  await tf.ready();
-  const he = (rows, cols, seed) => tf.variable(tf.randomNormal([rows, cols], 0, Math.sqrt(2 / rows), 'float32', seed));
-  const w1 = he(784, 128, 1);
-  const b1 = tf.variable(tf.zeros([128]));
-  const w2 = he(128, 10, 2);
-  const b2 = tf.variable(tf.zeros([10]));
-  const vars = [w1, b1, w2, b2];
-  const batches = [];
-  for (let s = 0; s < N; s += BATCH) {
-    batches.push({
-      x: tf.tensor2d(x.subarray(s * 784, (s + BATCH) * 784), [BATCH, 784]),
-      y: tf.oneHot(tf.tensor1d(y.subarray(s, s + BATCH), 'int32'), 10),
-    });
-  }
-  let lastLoss = NaN;
-  const sps = await measure(5, (i) => {
-    const b = batches[i % batches.length];
-    const loss = tf.tidy(() => {
-      const { value, grads } = tf.variableGrads(() => {
-        const h = tf.relu(tf.add(tf.matMul(b.x, w1), b1));
-        return tf.losses.softmaxCrossEntropy(b.y, tf.add(tf.matMul(h, w2), b2));
-      }, vars);
-      for (const v of vars) v.assign(tf.sub(v, tf.mul(grads[v.name], LR)));
-      return value;
-    });
-    lastLoss = loss.dataSync()[0];
-    loss.dispose();
-  });
-  for (const v of vars) v.dispose();
-  for (const b of batches) tf.dispose([b.x, b.y]);
-  return { sps, lastLoss };
-}
-
-const d = data();
-const backends = (process.env.SPARSEKIT_BENCH_BACKENDS ?? 'webasm,cpu').split(',').map((s) => s.trim());
-const results = {};
-for (const b of backends) results[`sparsekit-${b}`] = await sparsekit(b, d);
-for (const b of ['wasm', 'cpu']) results[`tfjs-${b}`] = await tfjs(b, d);
-
-const ref = results['tfjs-wasm'].sps;
-const rows = Object.entries(results).map(([name, r]) => ({
-  name,
-  samplesPerSecond: Math.round(r.sps),
-  vsTfjsWasm: Number((r.sps / ref).toFixed(3)),
-  vsTfjsCpu: Number((r.sps / results['tfjs-cpu'].sps).toFixed(3)),
-  lastLoss: Number(r.lastLoss.toFixed(4)),
-}));
-console.table(rows);
-mkdirSync(new URL('../bench-results/', import.meta.url), { recursive: true });
-const file = new URL(`../bench-results/mlp-${Date.now()}.json`, import.meta.url);
-writeFileSync(
-  file,
-  JSON.stringify(
-    {
-      bench: 'mlp-784-128-10-sgd',
-      batch: BATCH,
-      seconds: SECONDS,
-      node: process.version,
-      peer: 'tfjs 4.22.0 (wasm, cpu)',
-      date: new Date().toISOString(),
-      rows,
-    },
-    null,
-    2,
-  ),
-);
-console.log(`wrote ${file.pathname}`);
+await runMlpBench({
+  bench: 'mlp-784-128-10-sgd',
+  peer: 'tfjs 4.22.0 (wasm, cpu)',
+  backends: 'webasm,cpu',
+  tfjsBackends: ['wasm', 'cpu'],
+  warmup: 5,
+  update: (model) => ({
+    step: () =>
+      T.tidy(() => {
+        for (const p of model.parameters()) p.assign(T.sub(p.value, T.mul(p.grad, LR)).materializeSync());
+      }),
+  }),
+  tfjsUpdate: (tf, vars) => ({
+    step: (lossFn) =>
+      tf.tidy(() => {
+        const { value, grads } = tf.variableGrads(lossFn, vars);
+        for (const v of vars) v.assign(tf.sub(v, tf.mul(grads[v.name], LR)));
+        return value;
+      }),
+  }),
+  resultsDir: new URL('../bench-results/', import.meta.url),
+});
