@@ -1,9 +1,10 @@
 // Shared by the report and view tests (test/chromium/) and the CLI tests: a small DemoResults fixture with known numbers and
 // exact-zero patterns, the built view bundle, and headless Chromium (playwright-core driving
-// Debian's /usr/bin/chromium with the flags of ../shared/TOOLCHAIN.md).
+// Debian's /usr/bin/chromium with the repo's flags, tools/chromium.mjs).
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { type Browser, chromium } from 'playwright-core';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../../tools/chromium.mjs';
 import { defaultConfig } from '../src/experiments/config.js';
 import type {
   DemoResults,
@@ -23,19 +24,9 @@ export function viewBundle(): string {
   return readFileSync(path, 'utf8');
 }
 
-/** Launches headless Chromium with no network reachable and no GPU needed. */
+/** Launches headless Chromium (the repo's flags: tools/chromium.mjs) with no GPU needed. */
 export function launchChromium(): Promise<Browser> {
-  return chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  return chromium.launch({ executablePath: CHROMIUM_PATH, args: [...CHROMIUM_ARGS] });
 }
 
 /** A weight matrix `rows × cols` whose entry i is 0 where `zero(i)`, else ±(i+1)/100 alternating sign. */

@@ -25,6 +25,7 @@ import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'no
 import { createServer } from 'node:http';
 import { dirname, extname, join, normalize, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../../../tools/chromium.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const demoRoot = resolve(here, '../..');
@@ -44,26 +45,9 @@ const backends = arg('backends', process.env.SPARSEKIT_DEMO_WEB_BACKENDS || 'web
   .map((b) => b.trim())
   .filter(Boolean);
 const caseTimeoutS = Number(arg('timeout', '180'));
-const chromiumPath = arg('chromium', process.env.CHROMIUM_PATH || '/usr/bin/chromium');
+const chromiumPath = arg('chromium', CHROMIUM_PATH);
 const verbose = process.env.SPARSEKIT_BROWSER_VERBOSE === '1';
 const distDir = join(demoRoot, 'dist-web');
-
-// The flags verified in ../shared/TOOLCHAIN.md (as packages/tensor/test/browser/run.mjs uses
-// them): WebGL2 on ANGLE/SwiftShader and WebGPU on SwiftShader's Vulkan, headless, no GPU.
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--use-angle=swiftshader',
-  '--enable-unsafe-swiftshader',
-  '--enable-unsafe-webgpu',
-  '--enable-features=Vulkan',
-  '--use-vulkan=swiftshader',
-  '--use-webgpu-adapter=swiftshader',
-];
 
 /** The short run every backend case starts: two methods, one epoch, a tiny K-SVD. */
 const SHORT_RUN = {
@@ -481,7 +465,7 @@ async function main() {
     browser = await chromium.launch({
       executablePath: chromiumPath,
       headless: true,
-      args: CHROMIUM_ARGS,
+      args: [...CHROMIUM_ARGS],
       timeout: 60_000,
     });
     log(`demo web e2e: ${browser.version()}, serving ${distDir} at ${baseUrl}`);

@@ -35,6 +35,7 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../../../tools/chromium.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const pkgRoot = resolve(here, '../..');
@@ -66,25 +67,8 @@ const backends = arg('backends', process.env.SPARSEKIT_BROWSER_BACKENDS || 'webg
   .filter(Boolean);
 const outFile = resolve(pkgRoot, arg('out', 'test-results/browser.json'));
 const timeoutS = Number(arg('timeout', process.env.SPARSEKIT_BROWSER_TIMEOUT_S || '420'));
-const chromiumPath = arg('chromium', process.env.CHROMIUM_PATH || '/usr/bin/chromium');
+const chromiumPath = arg('chromium', CHROMIUM_PATH);
 const verbose = process.env.SPARSEKIT_BROWSER_VERBOSE === '1';
-
-// The flags verified in /work/shared/TOOLCHAIN.md: WebGL2 on ANGLE/SwiftShader and WebGPU
-// on SwiftShader's Vulkan, headless, with no GPU and no network.
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--use-angle=swiftshader',
-  '--enable-unsafe-swiftshader',
-  '--enable-unsafe-webgpu',
-  '--enable-features=Vulkan',
-  '--use-vulkan=swiftshader',
-  '--use-webgpu-adapter=swiftshader',
-];
 
 // The same browser without its GPU APIs: no WebGL (so no WebGL2), and WebGPU without an adapter.
 const NO_GPU_ARGS = [
@@ -327,7 +311,7 @@ async function main() {
     browser = await chromium.launch({
       executablePath: chromiumPath,
       headless: true,
-      args: CHROMIUM_ARGS,
+      args: [...CHROMIUM_ARGS],
       timeout: 60_000,
     });
     log(`browser lane: ${summary.chromiumVersion ?? chromiumPath}, serving ${baseUrl}`);

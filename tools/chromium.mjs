@@ -1,0 +1,23 @@
+// How every browser test in the repo starts Debian's Chromium headless with no GPU: the flags
+// verified in ../shared/TOOLCHAIN.md — WebGL2 on ANGLE/SwiftShader and WebGPU on SwiftShader's
+// Vulkan, no network services, no sandbox (CI runs as root). Used by the tensor parity runner
+// (packages/tensor/test/browser/run.mjs) and the demo's browser tests (apps/demo/test).
+
+/** Where Chromium is: `CHROMIUM_PATH`, else Debian's `/usr/bin/chromium`. */
+export const CHROMIUM_PATH = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+
+/** The launch flags (playwright-core's `args`). */
+export const CHROMIUM_ARGS = Object.freeze([
+  '--headless',
+  '--no-sandbox',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--use-angle=swiftshader',
+  '--enable-unsafe-swiftshader',
+  '--enable-unsafe-webgpu',
+  '--enable-features=Vulkan',
+  '--use-vulkan=swiftshader',
+  '--use-webgpu-adapter=swiftshader',
+]);
