@@ -19,7 +19,7 @@ export const WEB_IMAGE_SIDE = 256;
 export const WEB_ASSET_FILES = { digits: 'digits.bin', image: 'boats.bin' } as const;
 
 /** Side of an MNIST digit; a digit is `DIGIT_SIDE²` pixels. */
-export const DIGIT_SIDE = 28;
+const DIGIT_SIDE = 28;
 const DIGIT_PIXELS = DIGIT_SIDE * DIGIT_SIDE;
 /** Every file starts with a 4-byte magic, then little-endian uint32 fields, padded to 16 bytes. */
 const HEADER_BYTES = 16;

@@ -36,7 +36,7 @@ const NUMBER_FIELDS: readonly { name: string; label: string; min: number; step: 
 ];
 
 /** The URL parameters the form owns; reading the form replaces exactly these. */
-export const FORM_PARAMS: readonly string[] = [
+const FORM_PARAMS: readonly string[] = [
   'experiments',
   'methods',
   'backend',

@@ -28,7 +28,7 @@ export interface WebSetup {
 const FN = 'parseSetup';
 
 /** The page's departures from the CLI's default run: the same run on the shipped 3,000-digit subset. */
-export function webDefaults(): DeepPartial<DemoConfig> {
+function webDefaults(): DeepPartial<DemoConfig> {
   return { mnist: { trainSize: 2400, testSize: 600 } };
 }
 
@@ -158,7 +158,7 @@ export function parseSetup(search: string): WebSetup {
 }
 
 /** Rejects a configuration that needs more data than the page ships. */
-export function checkWebLimits(config: DemoConfig): void {
+function checkWebLimits(config: DemoConfig): void {
   const { trainSize, testSize } = config.mnist;
   if (config.experiments.includes('mnist') && trainSize + testSize > WEB_DIGITS) {
     throw new ValueError(

@@ -37,13 +37,13 @@ export function invocationDir(env: Record<string, string | undefined> = process.
 }
 
 /** Parses a whole decimal integer (no exponent, no fraction), for `--epochs` and the like. */
-export function parseInteger(text: string): number {
+function parseInteger(text: string): number {
   if (!/^\d+$/.test(text.trim())) throw new InvalidArgumentError('expected a whole number.');
   return Number(text);
 }
 
 /** Parses a finite decimal number, e.g. `1e-3` or `25`. */
-export function parseNumber(text: string): number {
+function parseNumber(text: string): number {
   const value = Number(text);
   if (text.trim() === '' || !Number.isFinite(value)) throw new InvalidArgumentError('expected a finite number.');
   return value;
@@ -145,7 +145,7 @@ function defined<T extends object>(record: T): Partial<T> {
 }
 
 /** Maps parsed flags onto a partial configuration: a flag not given leaves its field out. */
-export function flagsToConfig(flags: Omit<ParsedFlags, 'out' | 'quiet' | 'backend'>): DeepPartial<DemoConfig> {
+function flagsToConfig(flags: Omit<ParsedFlags, 'out' | 'quiet' | 'backend'>): DeepPartial<DemoConfig> {
   const mnist = defined({
     epochs: flags.epochs,
     trainSize: flags.trainSize,
@@ -186,7 +186,7 @@ export function parseArgs(argv: string[], program: Command = buildProgram()): Cl
 }
 
 /** The flag that sets a configuration field, for error messages about a resolved config. */
-export const FLAG_OF_FIELD: Readonly<Record<string, string>> = {
+const FLAG_OF_FIELD: Readonly<Record<string, string>> = {
   'config.seed': '--seed',
   'config.experiments': '--experiments',
   'config.mnist.epochs': '--epochs',

@@ -85,7 +85,7 @@ const GATE_INITIAL_DROP = 0.1;
  * `endEpoch` (both clamped into the run, so a shorter run prunes to the same target sooner),
  * with as many re-rankings every `frequency` steps as fit, at least one.
  */
-export function pruningWindow(setup: TrainerSetup): { startStep: number; pruningSteps: number; endStep: number } {
+function pruningWindow(setup: TrainerSetup): { startStep: number; pruningSteps: number; endStep: number } {
   const { startEpoch, endEpoch, frequency } = setup.pruning;
   const end = Math.min(endEpoch, setup.epochs);
   const start = Math.min(startEpoch, end - 1);

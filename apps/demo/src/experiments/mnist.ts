@@ -210,7 +210,7 @@ async function modelReport(
 }
 
 /** The λ a method runs with and where it came from: a config entry (a flag), the cache, or none. */
-export function lambdaFor(
+function lambdaFor(
   method: MnistMethod,
   config: DemoConfig,
 ): { lambda: number | null; source: MethodResult['lambdaSource'] } {

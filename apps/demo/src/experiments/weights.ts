@@ -81,7 +81,7 @@ export async function weightStats(layers: readonly HostLayer[]): Promise<WeightS
 }
 
 /** Heatmap columns at most: a 128×784 layer is shown as 128×196 (blocks of four inputs). */
-export const SNAPSHOT_MAX_COLS = 196;
+const SNAPSHOT_MAX_COLS = 196;
 
 /**
  * A weight matrix for a heatmap, its columns reduced in blocks of ⌈cols / maxCols⌉: each

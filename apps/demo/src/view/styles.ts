@@ -1,7 +1,7 @@
 // The view's own CSS, scoped by `sk-` class names, inserted once beside the view's root.
 
 /** CSS for the view's sections, chart boxes, pixel canvases and the comparison table. */
-export const VIEW_CSS = `
+const VIEW_CSS = `
 .sk-demo { font: 14px/1.45 system-ui, -apple-system, "Segoe UI", sans-serif; color: #1d232a; }
 .sk-demo h2 { font-size: 1.2rem; margin: 1.4rem 0 0.6rem; }
 .sk-status { color: #4a5561; margin: 0.3rem 0; min-height: 1.2em; }
