@@ -1,4 +1,4 @@
-// adamMoments: values against a float64 reference on cpu and on wasm (where one packed kernel
+// adamMoments: values against a float64 reference on cpu, webasm and wasm (where one packed kernel
 // computes m', v' and the update and `part` splits it without copies), the packed block freed
 // with its last part whatever the order, on one and two threads, and misuse.
 import { afterAll, describe, expect, it } from 'vitest';
@@ -32,6 +32,7 @@ afterAll(() => T.disposeBackend());
 describe('adamMoments', () => {
   const cases: Array<[string, string | undefined]> = [
     ['cpu', undefined],
+    ['webasm', undefined],
     ['wasm', '1'],
     ['wasm', '2'],
   ];
