@@ -11,9 +11,19 @@
  * costs three fused kernels per parameter (new m, new v, new θ reading them); on the `wasm`
  * backend new m, new v and the direction are one kernel, and new θ one more.
  */
-import { add, div, maximum, adamMoments as momentsOf, sqrt, type Tensor, zeros } from '@sparsekit/tensor';
+import {
+  add,
+  adamStep,
+  div,
+  maximum,
+  adamMoments as momentsOf,
+  sqrt,
+  type Tensor,
+  zeros,
+} from '@sparsekit/tensor';
 import type { GradientTransformation, OptimizerSpec, Schedule } from './contract.js';
 import { type OptimizerOptions, type OptimizerParams, pureForm } from './define.js';
+import { APPLY_SCALED, type Fusable } from './fused.js';
 import { Optimizer } from './optimizer.js';
 import { addDecayedWeights, chain, scaleByLearningRate } from './transforms.js';
 import { type HyperparameterCheck, transformOptions } from './validate.js';
@@ -77,7 +87,7 @@ export function scaleByAdam(
       c.boolean('amsgrad');
     },
   );
-  return {
+  const out: Fusable<AdamState> = {
     name: 'scaleByAdam',
     init: (params) => initAdamState(params, amsgrad),
     update(grads, state) {
@@ -85,6 +95,21 @@ export function scaleByAdam(
       return { updates: direction, state: next };
     },
   };
+  // followed by scaleByLearningRate (fused.ts): θ′ in the moments' pass, bitwise what
+  // update + scaleByLearningRate + θ + u give (AMSGrad's running maximum keeps the chain)
+  if (!amsgrad) {
+    out[APPLY_SCALED] = (grads, state, params, rate) => {
+      const t = state.count + 1;
+      const steps = grads.map((g, i) =>
+        adamStep(params[i], g, state.mu[i], state.nu[i], { beta1: b1, beta2: b2, eps, step: t, lr: rate }),
+      );
+      return {
+        params: steps.map((s) => s.theta),
+        state: { count: t, mu: steps.map((s) => s.m), nu: steps.map((s) => s.v), nuMax: [] },
+      };
+    };
+  }
+  return out;
 }
 
 /** Hyperparameters of {@link Adam}. */

@@ -22,6 +22,7 @@ import {
   ValueError,
 } from '@sparsekit/tensor';
 import type { GradientTransformation, StateTree } from './contract.js';
+import { APPLY, type Fusable } from './fused.js';
 import { keepState, mapState, stateTensors } from './state.js';
 
 /** `params[i] + updates[i]` for every parameter (lazy). */
@@ -171,7 +172,13 @@ export function disposeReplaced(old: readonly Tensor[], next: readonly Tensor[])
 
 function computeGroup(op: string, { tx, grads, state, params }: GroupStep): StepResult {
   const owned = new Set<Tensor>([...params, ...grads]);
+  const apply = (tx as Fusable)[APPLY];
   const r = tidy(() => {
+    if (apply) {
+      // a chain with a whole-step shortcut (fused.ts): the same parameters and state in fewer passes
+      const res = apply(grads, state, params);
+      return { params: res.params, state: mapState(res.state, (t) => (owned.has(t) ? add(t, 0) : t)) as never };
+    }
     const res = tx.update(grads, state, params);
     if (!Array.isArray(res?.updates) || res.updates.length !== params.length) {
       throw new ValueError(

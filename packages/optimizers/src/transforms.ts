@@ -19,6 +19,7 @@ import {
   zeros,
 } from '@sparsekit/tensor';
 import type { GradientTransformation, Schedule, StateTree, UpdateResult } from './contract.js';
+import { APPLY, APPLY_SCALED, type Apply, type Fusable, LEARNING_RATE } from './fused.js';
 import type { Prox } from './prox.js';
 
 /** State of the transformations that only count their updates. */
@@ -40,20 +41,40 @@ export function chain(...transforms: GradientTransformation[]): GradientTransfor
       );
     }
   });
-  return {
+  // every transformation but the last `skip` ones: their updates and states
+  const run = (grads: readonly Tensor[], state: StateTree[], params: readonly Tensor[], skip: number) => {
+    let updates: readonly Tensor[] = grads;
+    const next: StateTree[] = [];
+    transforms.slice(0, transforms.length - skip).forEach((t, i) => {
+      const r: UpdateResult = t.update(updates, state[i], params);
+      updates = r.updates;
+      next.push(r.state);
+    });
+    return { updates: updates as Tensor[], next };
+  };
+  const out: Fusable<StateTree[]> = {
     name: `chain(${transforms.map((t) => t.name).join(', ')})`,
     init: (params) => transforms.map((t) => t.init(params)),
     update(grads, state, params) {
-      let updates: readonly Tensor[] = grads;
-      const next: StateTree[] = [];
-      transforms.forEach((t, i) => {
-        const r: UpdateResult = t.update(updates, state[i], params);
-        updates = r.updates;
-        next.push(r.state);
-      });
-      return { updates: updates as Tensor[], state: next };
+      const { updates, next } = run(grads, state, params, 0);
+      return { updates, state: next };
     },
   };
+  // …, X, scaleByLearningRate(lr) where X has a whole-step shortcut (fused.ts): the same
+  // updates up to X, then X's shortcut at lr, and scaleByLearningRate's own state
+  const [pre, last] = transforms.length >= 2 ? (transforms.slice(-2) as Fusable[]) : [];
+  const applyScaled = pre?.[APPLY_SCALED];
+  const lrStep = last?.[LEARNING_RATE];
+  if (applyScaled && lrStep) {
+    const apply: Apply<StateTree[]> = (grads, state, params) => {
+      const { updates, next } = run(grads, state, params, 2);
+      const lr = lrStep(state[state.length - 1] as CountState);
+      const r = applyScaled(updates, state[state.length - 2], params, lr.rate);
+      return { params: r.params, state: [...next, r.state, lr.state] };
+    };
+    out[APPLY] = apply;
+  }
+  return out;
 }
 
 /** Passes gradients through unchanged (a placeholder in a chain). */
@@ -96,14 +117,20 @@ export function scaleByLearningRate(lr: number | Schedule): GradientTransformati
       `lr must be a finite number > 0 or a schedule, got ${describeValue(lr)}`,
     );
   }
-  return {
+  const step = (state: { readonly count: number }) => ({
+    rate: learningRateAt(lr, state.count, 'scaleByLearningRate'),
+    state: { count: state.count + 1 },
+  });
+  const out: Fusable<CountState> = {
     name: 'scaleByLearningRate',
     init: () => ({ count: 0 }),
     update(grads, state) {
-      const rate = learningRateAt(lr, state.count, 'scaleByLearningRate');
-      return { updates: grads.map((g) => mul(g, -rate)), state: { count: state.count + 1 } };
+      const r = step(state);
+      return { updates: grads.map((g) => mul(g, -r.rate)), state: r.state };
     },
   };
+  out[LEARNING_RATE] = step;
+  return out;
 }
 
 /**

@@ -1283,18 +1283,19 @@ export function adam(
 
 /**
  * Adam's moments and update direction in one pass, out of place, for cells [start, end) of n
- * (the tensor package's `adamMoments`): m' = β₁m + (1−β₁)g and v' = β₂v + (1−β₂)g², in the
- * order and roundings of the fused chain, and u = (m'·r₁) / (√v'·r₂ + ε) with r₁ = 1/(1−β₁ᵗ),
- * r₂ = 1/√(1−β₂ᵗ) formed in float64 by the host (one division and one square root a cell).
- * `out` holds m', then v', then u, n cells each.
+ * (the tensor package's `adamMoments` and `adamStep`): m' = β₁m + (1−β₁)g and v' = β₂v + (1−β₂)g²,
+ * in the order and roundings of the fused chain, and u = (m'·r₁) / (√v'·r₂ + ε) with
+ * r₁ = 1/(1−β₁ᵗ), r₂ = 1/√(1−β₂ᵗ) formed in float64 by the host (one division and one square
+ * root a cell). `out` holds m', then v', then u — or, when `theta` is not 0, θ' = θ + u·(−lr)
+ * (a multiply, then an add: the roundings of θ + lr-scaled updates as two fused-chain ops).
  */
 export function adamMoments(
-  grad: usize, m: usize, v: usize, out: usize, n: i32, start: i32, end: i32,
-  beta1: f32, oneMinusBeta1: f32, beta2: f32, oneMinusBeta2: f32, rbc1: f32, rbc2: f32, eps: f32,
+  grad: usize, m: usize, v: usize, theta: usize, out: usize, n: i32, start: i32, end: i32,
+  beta1: f32, oneMinusBeta1: f32, beta2: f32, oneMinusBeta2: f32, rbc1: f32, rbc2: f32, eps: f32, negLr: f32,
 ): void {
   const b1 = f32x4.splat(beta1), c1 = f32x4.splat(oneMinusBeta1);
   const b2 = f32x4.splat(beta2), c2 = f32x4.splat(oneMinusBeta2);
-  const r1 = f32x4.splat(rbc1), r2 = f32x4.splat(rbc2), ep = f32x4.splat(eps);
+  const r1 = f32x4.splat(rbc1), r2 = f32x4.splat(rbc2), ep = f32x4.splat(eps), nl = f32x4.splat(negLr);
   const outV = out + (<usize>n << 2);
   const outU = outV + (<usize>n << 2);
   let i = start;
@@ -1305,7 +1306,8 @@ export function adamMoments(
     const vi = f32x4.add(f32x4.mul(v128.load(v + o), b2), f32x4.mul(f32x4.mul(g, g), c2));
     v128.store(out + o, mi);
     v128.store(outV + o, vi);
-    v128.store(outU + o, f32x4.div(f32x4.mul(mi, r1), f32x4.add(f32x4.mul(f32x4.sqrt(vi), r2), ep)));
+    const u = f32x4.div(f32x4.mul(mi, r1), f32x4.add(f32x4.mul(f32x4.sqrt(vi), r2), ep));
+    v128.store(outU + o, theta == 0 ? u : f32x4.add(v128.load(theta + o), f32x4.mul(u, nl)));
   }
   for (; i < end; i++) {
     const o = <usize>i << 2;
@@ -1314,7 +1316,8 @@ export function adamMoments(
     const vi = load<f32>(v + o) * beta2 + g * g * oneMinusBeta2;
     store<f32>(out + o, mi);
     store<f32>(outV + o, vi);
-    store<f32>(outU + o, (mi * rbc1) / (<f32>Math.sqrt(<f64>vi) * rbc2 + eps));
+    const u = (mi * rbc1) / (<f32>Math.sqrt(<f64>vi) * rbc2 + eps);
+    store<f32>(outU + o, theta == 0 ? u : load<f32>(theta + o) + u * negLr);
   }
 }
 

@@ -75,7 +75,14 @@ export {
 export { concat, gather, oneHot, reshape, shuffle, sliceRows, transpose } from './manipulate.js';
 export { type MatmulOptions, matmul } from './matmul.js';
 export { keep, type MemoryInfo, memory, tidy, tidyAsync } from './memory.js';
-export { type AdamMoments, type AdamMomentsOptions, adamMoments } from './optim.js';
+export {
+  type AdamMoments,
+  type AdamMomentsOptions,
+  type AdamStepOptions,
+  type AdamStepResult,
+  adamMoments,
+  adamStep,
+} from './optim.js';
 export { Random } from './random.js';
 export { materializeAll, materializeAllSync } from './realize.js';
 export {

@@ -40,6 +40,28 @@ export interface AdamMomentsParams {
   readonly step: number;
 }
 
+/** Parameters of the packed `adamStep` kernel (a backend variant only). @internal */
+export interface AdamStepParams extends AdamMomentsParams {
+  readonly theta: Tensor;
+  readonly lr: number;
+}
+
+/** Hyperparameters of {@link adamStep}: those of {@link adamMoments} and the learning rate. */
+export interface AdamStepOptions extends AdamMomentsOptions {
+  /** The learning rate lr ≥ 0 (a schedule may reach 0). */
+  lr: number;
+}
+
+/** The new parameters and moments of {@link adamStep}. */
+export interface AdamStepResult {
+  /** θ' = θ + update·(−lr) */
+  theta: Tensor;
+  /** m' = β₁·m + (1 − β₁)·g */
+  m: Tensor;
+  /** v' = β₂·v + (1 − β₂)·g² */
+  v: Tensor;
+}
+
 /** Parameters of the `part` kernel: cells [offset, offset + size(shape)) of `x`, as `shape`. @internal */
 export interface PartParams {
   readonly x: Tensor;
@@ -68,7 +90,66 @@ function checkRate(op: string, name: string, x: unknown): number {
  * they are three fused elementwise chains. A step is then θ − lr·update.
  */
 export function adamMoments(g: Tensor, m: Tensor, v: Tensor, options: AdamMomentsOptions): AdamMoments {
-  const op = 'adamMoments';
+  const { beta1, beta2, eps, step } = checkMoments('adamMoments', g, m, v, options, []);
+  const packed = g.size > 0 ? runVariant<AdamMomentsParams>('adamMoments', { g, m, v, beta1, beta2, eps, step }) : null;
+  if (packed) {
+    const [mu, nu, update] = unpack(packed, g.shape);
+    return { m: mu, v: nu, update };
+  }
+  const mu = add(mul(m, beta1), mul(g, 1 - beta1));
+  const nu = add(mul(v, beta2), mul(square(g), 1 - beta2));
+  const denom = add(div(sqrt(nu), Math.sqrt(1 - beta2 ** step)), eps);
+  return { m: mu, v: nu, update: div(div(mu, denom), 1 - beta1 ** step) };
+}
+
+/**
+ * One whole Adam step without weight decay (Kingma & Ba, 2015): the new parameters
+ * θ' = θ + {@link adamMoments}' update · (−lr) and the new moments, for parameters `theta`,
+ * gradient `g` and moments `m`, `v` of one shape. The result is, on every backend, bitwise
+ * what `adamMoments` followed by `add(theta, mul(update, -lr))` gives; on the `wasm` backend
+ * it comes from one pass over θ, g, m and v (the update is never written out), elsewhere from
+ * those ops. The inputs are left alone (lazy outputs, like every op).
+ */
+export function adamStep(theta: Tensor, g: Tensor, m: Tensor, v: Tensor, options: AdamStepOptions): AdamStepResult {
+  const op = 'adamStep';
+  assertTensor(op, 'theta', theta);
+  const { beta1, beta2, eps, step, lr } = checkMoments(op, g, m, v, options, ['lr']) as AdamStepOptions;
+  if (!sameShape(theta.shape, g.shape))
+    throw new ShapeError(op, `theta must have g's shape ${formatShape(g.shape)}, got ${formatShape(theta.shape)}`);
+  if (typeof lr !== 'number' || !(lr >= 0) || lr === Infinity)
+    throw new ValueError(op, `options.lr must be a finite number >= 0, got ${describeValue(lr)}`);
+  const params = { theta, g, m, v, beta1, beta2, eps, step, lr };
+  const packed = g.size > 0 ? runVariant<AdamStepParams>('adamStep', params) : null;
+  if (packed) {
+    const [mu, nu, next] = unpack(packed, g.shape);
+    return { theta: next, m: mu, v: nu };
+  }
+  const r = adamMoments(g, m, v, { beta1, beta2, eps, step });
+  const next = add(theta, mul(r.update, -lr));
+  // the lazy θ' holds what it reads; the caller never sees the update
+  r.update.dispose();
+  return { theta: next, m: r.m, v: r.v };
+}
+
+/** The three `n`-cell parts of a packed [3, …shape] result; the packed tensor is freed once they no longer need it. */
+function unpack(packed: Tensor, shape: readonly number[]): [Tensor, Tensor, Tensor] {
+  const size = shape.reduce((p, d) => p * d, 1);
+  const part = (k: number): Tensor => runKernel(PART, { x: packed, offset: k * size, shape });
+  const out: [Tensor, Tensor, Tensor] = [part(0), part(1), part(2)];
+  // the caller never sees the packed tensor
+  packed.dispose();
+  return out;
+}
+
+/** adamMoments' and adamStep's checks of g, m, v and the moment hyperparameters (plus the `extra` option keys). */
+function checkMoments(
+  op: string,
+  g: Tensor,
+  m: Tensor,
+  v: Tensor,
+  options: AdamMomentsOptions,
+  extra: readonly string[],
+): AdamMomentsOptions {
   assertTensor(op, 'g', g);
   assertTensor(op, 'm', m);
   assertTensor(op, 'v', v);
@@ -81,7 +162,7 @@ export function adamMoments(g: Tensor, m: Tensor, v: Tensor, options: AdamMoment
   }
   if (options === null || typeof options !== 'object')
     throw new ValueError(op, `options must be an object, got ${describeValue(options)}`);
-  checkOptions(op, options, ['beta1', 'beta2', 'eps', 'step']);
+  checkOptions(op, options, ['beta1', 'beta2', 'eps', 'step', ...extra]);
   const beta1 = checkRate(op, 'beta1', options.beta1);
   const beta2 = checkRate(op, 'beta2', options.beta2);
   const { eps, step } = options;
@@ -89,16 +170,5 @@ export function adamMoments(g: Tensor, m: Tensor, v: Tensor, options: AdamMoment
     throw new ValueError(op, `options.eps must be a finite number > 0, got ${describeValue(eps)}`);
   if (!Number.isInteger(step) || step < 1)
     throw new ValueError(op, `options.step must be an integer >= 1, got ${describeValue(step)}`);
-  const packed = g.size > 0 ? runVariant<AdamMomentsParams>('adamMoments', { g, m, v, beta1, beta2, eps, step }) : null;
-  if (packed) {
-    const part = (k: number): Tensor => runKernel(PART, { x: packed, offset: k * g.size, shape: g.shape });
-    const out = { m: part(0), v: part(1), update: part(2) };
-    // the caller never sees the packed tensor: it is freed once its parts no longer need it
-    packed.dispose();
-    return out;
-  }
-  const mu = add(mul(m, beta1), mul(g, 1 - beta1));
-  const nu = add(mul(v, beta2), mul(square(g), 1 - beta2));
-  const denom = add(div(sqrt(nu), Math.sqrt(1 - beta2 ** step)), eps);
-  return { m: mu, v: nu, update: div(div(mu, denom), 1 - beta1 ** step) };
+  return { ...options, beta1, beta2 };
 }

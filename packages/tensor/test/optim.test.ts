@@ -148,3 +148,124 @@ describe('adamMoments', () => {
     expect(() => T.adamMoments(a, a, a, null as never)).toThrow(/options must be an object/);
   });
 });
+
+describe('adamStep', () => {
+  const cases: Array<[string, string | undefined]> = [
+    ['cpu', undefined],
+    ['webasm', undefined],
+    ['wasm', '1'],
+    ['wasm', '2'],
+  ];
+  for (const [backend, threads] of cases) {
+    it(`is bitwise adamMoments then θ + update·(−lr), and matches the float64 reference, on ${backend}${threads ? ` (${threads} thread${threads === '1' ? '' : 's'})` : ''}`, () => {
+      const prev = process.env.SPARSEKIT_WASM_THREADS;
+      if (threads) process.env.SPARSEKIT_WASM_THREADS = threads;
+      try {
+        T.setBackend(backend as T.BackendName);
+      } finally {
+        if (prev === undefined) delete process.env.SPARSEKIT_WASM_THREADS;
+        else process.env.SPARSEKIT_WASM_THREADS = prev;
+      }
+      // 300_001 cells: split over two threads, with an odd tail
+      for (const shape of [[1], [7], [33, 5], [300_001]]) {
+        const n = shape.reduce((p, d) => p * d, 1);
+        const th = seeded(n, 5, 2);
+        const g = seeded(n, 1, 3);
+        const m = seeded(n, 2, 0.5);
+        const v = seeded(n, 3, 0.5).map(Math.abs);
+        for (const [b1, b2, eps, t, lr] of [
+          [0.9, 0.999, 1e-8, 1, 1e-3],
+          [0.5, 0.99, 1e-3, 17, 0.3],
+          [0.9, 0.999, 1e-8, 3, 0],
+        ]) {
+          const at = `${shape} t=${t} lr=${lr}`;
+          const [fused, apart] = T.tidy(() => {
+            const [x, gt, mt, vt] = [th, g, m, v].map((a) => T.tensor(a, shape));
+            const opts = { beta1: b1, beta2: b2, eps, step: t };
+            const s = T.adamStep(x, gt, mt, vt, { ...opts, lr });
+            const r = T.adamMoments(gt, mt, vt, opts);
+            return [
+              [s.theta, s.m, s.v],
+              [T.add(x, T.mul(r.update, -lr)), r.m, r.v],
+            ];
+          });
+          for (let k = 0; k < 3; k++) {
+            expect(fused[k].shape).toEqual(shape);
+            expect(Array.from(fused[k].dataSync()), `${['theta', 'm', 'v'][k]} ${at}`).toEqual(
+              Array.from(apart[k].dataSync()),
+            );
+          }
+          const ref = reference(g, m, v, b1, b2, eps, t);
+          const want = Float64Array.from(th, (x, i) => x - lr * ref.update[i]);
+          expect(mismatch(fused[0].dataSync(), want, TOL), `theta ${at}`).toBeUndefined();
+          for (const x of [...fused, ...apart]) x.dispose();
+        }
+      }
+      expect(T.getBackend().fallbacks).toEqual([]);
+    });
+  }
+
+  it('on wasm, makes one block for θ′, m′ and v′ (no update written) and frees it with the last of them', () => {
+    T.setBackend('wasm');
+    const n = 1000;
+    const [x, g, m, v] = [5, 4, 6, 7].map((s) => T.keep(T.tensor(seeded(n, s).map(Math.abs), [n])));
+    const opts = { beta1: 0.9, beta2: 0.999, eps: 1e-8, step: 1, lr: 0.01 };
+    const warm = T.adamStep(x, g, m, v, opts);
+    for (const t of [warm.theta, warm.m, warm.v]) {
+      t.dataSync();
+      t.dispose();
+    }
+    const base = blocks();
+    const live = T.memory().liveTensors;
+    // launches to realise θ′ alone: those of adamMoments' update (its one pass), not one more
+    const count = (f: () => T.Tensor): number => {
+      const before = T.kernelStats().calls;
+      const y = f();
+      y.materializeSync();
+      const calls = T.kernelStats().calls - before;
+      y.dispose();
+      return calls;
+    };
+    const { beta1, beta2, eps, step } = opts;
+    const momentsCalls = count(() => T.tidy(() => T.adamMoments(g, m, v, { beta1, beta2, eps, step }).update));
+    const apartCalls = count(() =>
+      T.tidy(() => T.add(x, T.mul(T.adamMoments(g, m, v, { beta1, beta2, eps, step }).update, -0.01))),
+    );
+    expect(apartCalls).toBe(momentsCalls + 1);
+    const launches = T.kernelStats().calls;
+    const r = T.adamStep(x, g, m, v, opts);
+    r.theta.dataSync();
+    expect(T.kernelStats().calls - launches).toBe(momentsCalls);
+    expect(blocks()).toBe(base + 1);
+    r.m.dispose();
+    r.theta.dispose();
+    expect(blocks()).toBe(base + 1);
+    r.v.dispose();
+    expect(blocks()).toBe(base);
+    expect(T.memory().liveTensors).toBe(live);
+    for (const t of [x, g, m, v]) t.dispose();
+  });
+
+  it('returns empty tensors for empty inputs', () => {
+    T.setBackend('wasm');
+    const e = T.zeros([0, 2]);
+    const r = T.adamStep(e, e, e, e, { beta1: 0.9, beta2: 0.999, eps: 1e-8, step: 1, lr: 1e-3 });
+    expect(r.theta.shape).toEqual([0, 2]);
+    expect(r.theta.dataSync().length).toBe(0);
+  });
+
+  it('refuses a bad theta, learning rate or option, naming them', () => {
+    T.setBackend('cpu');
+    const a = T.zeros([3]);
+    const ok = { beta1: 0.9, beta2: 0.999, eps: 1e-8, step: 1, lr: 1e-3 };
+    expect(() => T.adamStep(T.zeros([4]), a, a, a, ok)).toThrow(/adamStep: theta must have g's shape \[3\], got \[4\]/);
+    expect(() => T.adamStep([0, 0, 0] as never, a, a, a, ok)).toThrow(/adamStep: theta must be a Tensor/);
+    expect(() => T.adamStep(a, a, T.zeros([2]), a, ok)).toThrow(/adamStep: m must have g's shape/);
+    for (const lr of [-1, Number.NaN, Number.POSITIVE_INFINITY, '0.1', undefined]) {
+      expect(() => T.adamStep(a, a, a, a, { ...ok, lr } as never)).toThrow(/adamStep: options\.lr must be a finite number >= 0/);
+    }
+    expect(() => T.adamStep(a, a, a, a, { ...ok, beta1: 1 })).toThrow(/adamStep: options\.beta1/);
+    expect(() => T.adamStep(a, a, a, a, { ...ok, momentum: 0.9 } as never)).toThrow(/adamStep.*momentum/);
+    expect(() => T.adamStep(a, a, a, a, null as never)).toThrow(/adamStep: options must be an object/);
+  });
+});

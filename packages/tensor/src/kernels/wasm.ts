@@ -20,7 +20,7 @@ import { ValueError } from '../errors.js';
 import { kernelOp } from '../internal.js';
 import type { TransposeParams } from '../manipulate.js';
 import type { MatmulParams } from '../matmul.js';
-import type { AdamMomentsParams, PartParams } from '../optim.js';
+import type { AdamMomentsParams, AdamStepParams, PartParams } from '../optim.js';
 import type { ArgReduceParams, ReduceParams, SliceParams, SoftmaxParams } from '../reduce.js';
 import type { Tensor } from '../tensor.js';
 import { prepareWasm, ROP, SOFTMAX, WasmRuntime, wasmSupport } from '../wasm/runtime.js';
@@ -157,6 +157,10 @@ export const wasmKernels = {
   adamMoments({ g, m, v, beta1, beta2, eps, step }: AdamMomentsParams): Tensor | null {
     return kernelOp([3, ...g.shape], native('adamMoments', [g.size]), [g, m, v], [beta1, beta2, eps, step]);
   },
+  // the same pass writing θ + u·(−lr) in u's place: m', v' and θ' packed as [3, …shape]
+  adamStep({ theta, g, m, v, beta1, beta2, eps, step, lr }: AdamStepParams): Tensor | null {
+    return kernelOp([3, ...g.shape], native('adamStep', [g.size]), [g, m, v, theta], [beta1, beta2, eps, step, lr]);
+  },
   // a view of cells [offset, offset + size) of x: no kernel runs, the block is shared
   part({ x, offset, shape }: PartParams): Tensor | null {
     return kernelOp(shape, native('part', [offset]), [x]);
@@ -190,6 +194,11 @@ const NATIVE: Record<string, Native> = {
     const [pg, pm, pv] = [g, m, v].map((x) => (x as WasmBuffer).ptr);
     const h = { beta1: beta1 as number, beta2: beta2 as number, eps: eps as number, step: step as number };
     rt.adamMoments(pg, pm, pv, out.ptr, n, h);
+  },
+  adamStep(rt, [n], [g, m, v, theta, beta1, beta2, eps, step, lr], out) {
+    const [pg, pm, pv, pt] = [g, m, v, theta].map((x) => (x as WasmBuffer).ptr);
+    const h = { beta1: beta1 as number, beta2: beta2 as number, eps: eps as number, step: step as number };
+    rt.adamMoments(pg, pm, pv, out.ptr, n, { ...h, lr: lr as number }, pt);
   },
 };
 

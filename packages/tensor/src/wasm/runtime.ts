@@ -23,20 +23,20 @@ const PAGE = 65536;
 
 /**
  * Work sizes from which a call is split over threads, from apps/bench/src/wasm.bench.mjs on the
- * project's 2-vCPU machine, where waking a worker and joining it costs ~0.1 ms: a 128³ matmul
- * (2²¹ multiply-adds) gained nothing from a second thread and 256³ ran 1.75× faster; a 64×1024
- * softmax or row sum (2¹⁶ cells) ran 1.8–2× slower on two; an Adam step over 1e6 parameters
- * is memory-bound and gained nothing.
+ * project's 2-vCPU machine, where a job reaches a worker that is spinning between jobs in about
+ * a microsecond (pool.ts; a sleeping one takes 50–100 µs to wake). Forced splits measured there:
+ * a 128³ matmul (2²¹ multiply-adds) 107 → 56 µs on two threads, 96³ only 48 → 39 µs; a 64×1024
+ * softmax 62 → 31 µs and a 16×1024 one 16 → 8 µs; an add over 2¹² cells lost (4.5 → 6.4 µs).
  */
 export const PARALLEL_MIN = {
   /** multiply-adds (m·n·k) of a matmul */
-  matmul: 1 << 22,
+  matmul: 1 << 20,
   /** output cells of an elementwise op */
-  elementwise: 1 << 18,
+  elementwise: 1 << 15,
   /** input cells of a reduction or softmax */
-  rows: 1 << 18,
+  rows: 1 << 14,
   /** parameters of an optimizer update */
-  adam: 1 << 21,
+  adam: 1 << 15,
 } as const;
 
 /** Options of {@link WasmRuntime.create}. */
@@ -84,7 +84,17 @@ interface Kernels {
   softmax(mode: number, x: number, out: number, len: number, s: number, e: number): void;
   spmm(vals: number, cols: number, ptr: number, b: number, c: number, n: number, s: number, e: number): void;
   adam(theta: number, g: number, m: number, v: number, s: number, e: number, ...f: number[]): void;
-  adamMoments(g: number, m: number, v: number, out: number, n: number, s: number, e: number, ...f: number[]): void;
+  adamMoments(
+    g: number,
+    m: number,
+    v: number,
+    theta: number,
+    out: number,
+    n: number,
+    s: number,
+    e: number,
+    ...f: number[]
+  ): void;
 }
 
 function decodeBase64(s: string): Uint8Array<ArrayBuffer> {
@@ -559,11 +569,20 @@ export class WasmRuntime {
 
   /**
    * Adam's new moments and update direction out of place, in one pass over `n` cells: `out`
-   * receives m' = β₁m + (1−β₁)g, then v' = β₂v + (1−β₂)g², then m'/(1−β₁ᵗ) / (√v'/√(1−β₂ᵗ) + ε)
+   * receives m' = β₁m + (1−β₁)g, then v' = β₂v + (1−β₂)g², then u = m'/(1−β₁ᵗ) / (√v'/√(1−β₂ᵗ) + ε)
    * (the reciprocals of the bias corrections formed in float64 here and rounded once), `n`
-   * cells each. Split over the pool as an elementwise op.
+   * cells each — or, given `theta` (a nonzero address) and `h.lr`, θ' = θ + u·(−lr) in u's place:
+   * a whole step in one pass. Split over the pool as an elementwise op.
    */
-  adamMoments(g: number, m: number, v: number, out: number, n: number, h: Omit<AdamStep, 'lr'>): void {
+  adamMoments(
+    g: number,
+    m: number,
+    v: number,
+    out: number,
+    n: number,
+    h: Omit<AdamStep, 'lr'> & { lr?: number },
+    theta = 0,
+  ): void {
     const f = [
       h.beta1,
       1 - h.beta1,
@@ -572,9 +591,10 @@ export class WasmRuntime {
       1 / (1 - h.beta1 ** h.step),
       1 / Math.sqrt(1 - h.beta2 ** h.step),
       h.eps,
+      -(h.lr ?? 0),
     ].map(Math.fround);
-    this.run(JOB.adamMoments, n >= PARALLEL_MIN.elementwise, n, 16, [g, m, v, out, n], f, (s, e) =>
-      this.k.adamMoments(g, m, v, out, n, s, e, ...f),
+    this.run(JOB.adamMoments, n >= PARALLEL_MIN.elementwise, n, 16, [g, m, v, theta, out, n], f, (s, e) =>
+      this.k.adamMoments(g, m, v, theta, out, n, s, e, ...f),
     );
   }
 
