@@ -9,18 +9,10 @@
  *
  * As a chain: `addDecayedWeights(λ)`, `scaleByAdam(…)`, `scaleByLearningRate(lr)`. A step
  * costs three fused kernels per parameter (new m, new v, new θ reading them); on the `wasm`
- * backend new m, new v and the direction are one kernel, and new θ one more.
+ * backend one: the step takes the tensor package's `adamStep` for a chain ending in
+ * `scaleByAdam`, `scaleByLearningRate` (fused.ts), bitwise what the chain gives.
  */
-import {
-  add,
-  adamStep,
-  div,
-  maximum,
-  adamMoments as momentsOf,
-  sqrt,
-  type Tensor,
-  zeros,
-} from '@sparsekit/tensor';
+import { adamStep, add, div, maximum, adamMoments as momentsOf, sqrt, type Tensor, zeros } from '@sparsekit/tensor';
 import type { GradientTransformation, OptimizerSpec, Schedule } from './contract.js';
 import { type OptimizerOptions, type OptimizerParams, pureForm } from './define.js';
 import { APPLY_SCALED, type Fusable } from './fused.js';

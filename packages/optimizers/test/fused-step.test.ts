@@ -4,28 +4,19 @@
 // replaces, on every backend, with a schedule (one that reaches 0 included), coupled weight
 // decay in front, several parameters, and through both Optimizer and applyStep.
 import {
+  type BackendName,
   disposeBackend,
   getBackend,
-  kernelStats,
   keep,
-  type BackendName,
+  kernelStats,
+  setBackend,
   type Tensor,
   tensor,
   tidy,
-  setBackend,
 } from '@sparsekit/tensor';
 import { afterAll, describe, expect, it } from 'vitest';
-import {
-  Adam,
-  AdamW,
-  adam,
-  applyStep,
-  applyUpdates,
-  chain,
-  scaleByAdam,
-  scaleByLearningRate,
-} from '../src/index.js';
 import { APPLY, type Fusable } from '../src/fused.js';
+import { Adam, AdamW, adam, applyStep, applyUpdates, chain, scaleByAdam, scaleByLearningRate } from '../src/index.js';
 import { stateTensors } from '../src/state.js';
 import { params, setGrads, values } from './helpers.js';
 
@@ -157,9 +148,15 @@ describe('Adam whole-step shortcut', () => {
       let p = keep(tensor(seeded(5000, 3), [5000]));
       let state = tidy(() => tx.init([p]));
       const g = tensor(seeded(5000, 4), [5000]);
-      ({ params: [p], state } = applyStep(tx, [g], state, [p]));
+      ({
+        params: [p],
+        state,
+      } = applyStep(tx, [g], state, [p]));
       const before = kernelStats().calls;
-      ({ params: [p], state } = applyStep(tx, [g], state, [p]));
+      ({
+        params: [p],
+        state,
+      } = applyStep(tx, [g], state, [p]));
       const calls = kernelStats().calls - before;
       for (const t of [p, g, ...stateTensors(state), ...ps.map((q) => q.value)]) t.dispose();
       return calls;

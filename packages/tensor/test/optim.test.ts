@@ -262,7 +262,9 @@ describe('adamStep', () => {
     expect(() => T.adamStep([0, 0, 0] as never, a, a, a, ok)).toThrow(/adamStep: theta must be a Tensor/);
     expect(() => T.adamStep(a, a, T.zeros([2]), a, ok)).toThrow(/adamStep: m must have g's shape/);
     for (const lr of [-1, Number.NaN, Number.POSITIVE_INFINITY, '0.1', undefined]) {
-      expect(() => T.adamStep(a, a, a, a, { ...ok, lr } as never)).toThrow(/adamStep: options\.lr must be a finite number >= 0/);
+      expect(() => T.adamStep(a, a, a, a, { ...ok, lr } as never)).toThrow(
+        /adamStep: options\.lr must be a finite number >= 0/,
+      );
     }
     expect(() => T.adamStep(a, a, a, a, { ...ok, beta1: 1 })).toThrow(/adamStep: options\.beta1/);
     expect(() => T.adamStep(a, a, a, a, { ...ok, momentum: 0.9 } as never)).toThrow(/adamStep.*momentum/);

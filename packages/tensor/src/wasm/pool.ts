@@ -31,12 +31,15 @@ export const JOB = {
 export type JobCode = (typeof JOB)[keyof typeof JOB];
 
 /**
- * Atomics.load polls a waiting thread makes before it sleeps in `Atomics.wait` (about 0.15–0.4 ms):
- * a worker between jobs and a caller joining its workers. Waking a sleeping thread costs 50–100 µs
- * on the project's 2-vCPU machine, more than a 128³ matmul's share; a job that follows within the
- * spin is picked up in under a microsecond.
+ * Atomics.load polls a worker makes between jobs before it sleeps in `Atomics.wait` (about
+ * 0.5–1.5 ms), and a caller joining its workers (a quarter of that). Waking a sleeping thread
+ * costs 50–300 µs on the project's 2-vCPU VM (a futex wake-up, and the hypervisor waking an
+ * idle vCPU), more than a 128³ matmul's share; a job that follows within the spin is picked up
+ * in about a microsecond. A training step's jobs come closer together than that, with reads
+ * back and JavaScript between them (a 256 KB readback alone measured up to 0.18 ms).
  */
-const SPIN = 1 << 14;
+const SPIN = 1 << 16;
+const JOIN_SPIN = 1 << 14;
 
 /** Int32 slots of the control block. */
 export const CTL = { EPOCH: 0, DONE: 1, READY: 2, OP: 3, ERROR: 4, ARGS: 8, FARGS: 40, RANGES: 64, SIZE: 256 } as const;
@@ -364,7 +367,7 @@ export class WorkerPool {
     const deadline = Date.now() + STALL_MS;
     let d: number;
     let spins = 0;
-    for (let i = 0; i < SPIN && Atomics.load(c, CTL.DONE) < need; i++);
+    for (let i = 0; i < JOIN_SPIN && Atomics.load(c, CTL.DONE) < need; i++);
     while ((d = Atomics.load(c, CTL.DONE)) < need) {
       const timedOut = this.blocking ? Atomics.wait(c, CTL.DONE, d, 1000) === 'timed-out' : ++spins % 65536 === 0;
       if (timedOut && Date.now() > deadline) {
