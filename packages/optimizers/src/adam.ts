@@ -88,13 +88,14 @@ export function scaleByAdam(
     },
   };
   // followed by scaleByLearningRate (fused.ts): θ′ in the moments' pass, bitwise what
-  // update + scaleByLearningRate + θ + u give (AMSGrad's running maximum keeps the chain)
+  // update + scaleByLearningRate + θ + u give (AMSGrad's running maximum keeps the chain). The
+  // step consumes θ, m and v (a step's caller disposes them anyway), so where nothing else
+  // reads them the backend may write the results over them (in place on `wasm`).
   if (!amsgrad) {
     out[APPLY_SCALED] = (grads, state, params, rate) => {
       const t = state.count + 1;
-      const steps = grads.map((g, i) =>
-        adamStep(params[i], g, state.mu[i], state.nu[i], { beta1: b1, beta2: b2, eps, step: t, lr: rate }),
-      );
+      const h = { beta1: b1, beta2: b2, eps, step: t, lr: rate, inPlace: true };
+      const steps = grads.map((g, i) => adamStep(params[i], g, state.mu[i], state.nu[i], h));
       return {
         params: steps.map((s) => s.theta),
         state: { count: t, mu: steps.map((s) => s.m), nu: steps.map((s) => s.v), nuMax: [] },

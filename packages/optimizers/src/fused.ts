@@ -15,12 +15,18 @@ import type { GradientTransformation, StateTree } from './contract.js';
 /** The state of a transformation that counts its updates. @internal */
 type CountLike = { readonly count: number };
 
-/** New parameters and state straight from gradients, state and parameters. @internal */
+/**
+ * New parameters and state straight from gradients, state and parameters, in two phases: the
+ * call runs everything that may throw (earlier transformations, the learning-rate schedule)
+ * and consumes nothing; the function it returns computes the step, and may consume the
+ * parameters and state (dispose them, reusing their memory), which the step disposes after
+ * anyway. The step calls every group's first phase before any group's second. @internal
+ */
 export type Apply<S extends StateTree = StateTree> = (
   grads: readonly Tensor[],
   state: S,
   params: readonly Tensor[],
-) => { params: Tensor[]; state: S };
+) => () => { params: Tensor[]; state: S };
 
 /** {@link Apply} given the learning rate of the scaleByLearningRate that follows. @internal */
 export type ApplyScaled<S extends StateTree = StateTree> = (

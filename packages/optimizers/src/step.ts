@@ -150,7 +150,7 @@ export function* stepPlan(op: string, groups: readonly GroupStep[]): StepPlan<St
   if (!finite) return null;
   const next: StepResult[] = [];
   try {
-    for (const g of groups) next.push(computeGroup(op, g));
+    next.push(...computeGroups(op, groups));
     // State first: a parameter's new value then reads the new moments instead of recomputing them.
     for (const t of next.flatMap((n) => stateTensors(n.state))) yield { materialize: t };
     for (const t of next.flatMap((n) => n.params)) yield { materialize: t };
@@ -170,29 +170,46 @@ export function disposeReplaced(old: readonly Tensor[], next: readonly Tensor[])
   for (const t of old) if (!survivors.has(t)) t.dispose();
 }
 
-function computeGroup(op: string, { tx, grads, state, params }: GroupStep): StepResult {
+/**
+ * Every group's new parameters and state (lazy), kept. Every group's transformation runs (and
+ * may throw: a schedule turning invalid, a malformed transformation) before any group's whole-step
+ * shortcut consumes its inputs (fused.ts), so a throw leaves every input as it was. @internal
+ */
+function computeGroups(op: string, groups: readonly GroupStep[]): StepResult[] {
+  const results = tidy(() => {
+    const finishers = groups.map((g) => prepareGroup(op, g));
+    return finishers.map((finish) => finish());
+  }) as StepResult[];
+  for (const r of results) {
+    for (const t of r.params) keep(t);
+    keepState(r.state);
+  }
+  return results;
+}
+
+// A group's step up to the point where it would consume its inputs; the function it returns completes it.
+function prepareGroup(op: string, { tx, grads, state, params }: GroupStep): () => StepResult {
   const owned = new Set<Tensor>([...params, ...grads]);
+  // A state that holds a parameter or gradient tensor itself would see it freed after the step.
+  const own = (s: StateTree): StateTree => mapState(s, (t) => (owned.has(t) ? add(t, 0) : t));
   const apply = (tx as Fusable)[APPLY];
-  const r = tidy(() => {
-    if (apply) {
-      // a chain with a whole-step shortcut (fused.ts): the same parameters and state in fewer passes
-      const res = apply(grads, state, params);
-      return { params: res.params, state: mapState(res.state, (t) => (owned.has(t) ? add(t, 0) : t)) as never };
-    }
-    const res = tx.update(grads, state, params);
-    if (!Array.isArray(res?.updates) || res.updates.length !== params.length) {
-      throw new ValueError(
-        op,
-        `transformation ${tx.name} returned ${Array.isArray(res?.updates) ? res.updates.length : 'no'} updates for ${params.length} parameters`,
-      );
-    }
-    // A state that holds a parameter or gradient tensor itself would see it freed after the step.
-    const nextState = mapState(res.state, (t) => (owned.has(t) ? add(t, 0) : t));
-    return { params: applyUpdates(params, res.updates), state: nextState as never };
-  }) as StepResult;
-  for (const t of r.params) keep(t);
-  keepState(r.state);
-  return r;
+  if (apply) {
+    // a chain with a whole-step shortcut (fused.ts): the same parameters and state in fewer passes
+    const finish = apply(grads, state, params);
+    return () => {
+      const res = finish();
+      return { params: res.params, state: own(res.state) };
+    };
+  }
+  const res = tx.update(grads, state, params);
+  if (!Array.isArray(res?.updates) || res.updates.length !== params.length) {
+    throw new ValueError(
+      op,
+      `transformation ${tx.name} returned ${Array.isArray(res?.updates) ? res.updates.length : 'no'} updates for ${params.length} parameters`,
+    );
+  }
+  const out = { params: applyUpdates(params, res.updates), state: own(res.state) };
+  return () => out;
 }
 
 // ---------------------------------------------------------------------------------------

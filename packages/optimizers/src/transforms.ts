@@ -69,8 +69,10 @@ export function chain(...transforms: GradientTransformation[]): GradientTransfor
     const apply: Apply<StateTree[]> = (grads, state, params) => {
       const { updates, next } = run(grads, state, params, 2);
       const lr = lrStep(state[state.length - 1] as CountState);
-      const r = applyScaled(updates, state[state.length - 2], params, lr.rate);
-      return { params: r.params, state: [...next, r.state, lr.state] };
+      return () => {
+        const r = applyScaled(updates, state[state.length - 2], params, lr.rate);
+        return { params: r.params, state: [...next, r.state, lr.state] };
+      };
     };
     out[APPLY] = apply;
   }

@@ -561,7 +561,7 @@ export function unary(op: i32, x: usize, out: usize, start: i32, end: i32): void
     case UOP_EXP: unRun(UOP_EXP, x, out, start, end); break;
     case UOP_SIGMOID: unRun(UOP_SIGMOID, x, out, start, end); break;
     case UOP_SIGN: unRun(UOP_SIGN, x, out, start, end); break;
-    case UOP_PROGRAM: runProgram(x, start, end); break;
+    case UOP_PROGRAM: runProgram(x, <i32>out, start, end); break;
   }
 }
 
@@ -578,20 +578,18 @@ export function unary(op: i32, x: usize, out: usize, start: i32, end: i32): void
 // tensor's end; every cell is computed by the same instructions on the same lane values
 // whatever the split, so results do not depend on the thread count.
 //
-// It is reached through unary(UOP_PROGRAM, program, 0, start, end), so the worker pool runs
-// it as any unary call; a participant finds its scratch by its range start in the header.
+// It is reached through unary(UOP_PROGRAM, program, participant, start, end), so the worker
+// pool runs it as any unary call; participant k (the caller is 0) uses the k-th scratch.
 // Layout of a program (i32 words; the host writes it, src/kernels/wasm-fusion.ts mirrors these):
 //   header   [instructions, inputs, scratch base, scratch bytes per thread, output, registers,
-//             participants, immediates base], then PMAX_THREADS range starts
+//             participants, immediates base]
 //   inputs   PLEAF_WORDS each: [pointer, kind (0 in place, 1 gathered), d0, d1, d2, d3, s0, s1, s2, s3, register, 0]
 //   code     PINSTR_WORDS each: [opcode, destination, a, b, c, 0, 0, 0]; operand = kind << 24 | index
 // ---------------------------------------------------------------------------------------
 
 export const UOP_PROGRAM = 100;
 const PBLOCK: i32 = 512;
-const PMAX_THREADS: i32 = 128;
-const PH_STARTS: i32 = 8;
-const PH_LEAVES: i32 = PH_STARTS + PMAX_THREADS;
+const PH_LEAVES: i32 = 8;
 const PLEAF_WORDS: i32 = 12;
 const PINSTR_WORDS: i32 = 8;
 
@@ -943,18 +941,15 @@ function gather(leaf: usize, dst: usize, at: i32, len: i32): void {
   }
 }
 
-/** Runs the fused program at `prog` for output cells [start, end). */
-function runProgram(prog: usize, start: i32, end: i32): void {
+/** Runs the fused program at `prog` for output cells [start, end), in participant `thread`'s scratch. */
+function runProgram(prog: usize, thread: i32, start: i32, end: i32): void {
   const nInstr = load<i32>(prog);
   const nLeaves = load<i32>(prog, 4);
   const stride = load<i32>(prog, 12);
   const out = <usize>load<i32>(prog, 16);
   const nRegs = load<i32>(prog, 20);
-  const nThreads = load<i32>(prog, 24);
   const imm = <usize>load<i32>(prog, 28);
-  let t = 0;
-  while (t < nThreads - 1 && load<i32>(prog + (<usize>(PH_STARTS + t) << 2)) != start) t++;
-  const regs = <usize>load<i32>(prog, 8) + <usize>t * <usize>stride;
+  const regs = <usize>load<i32>(prog, 8) + <usize>thread * <usize>stride;
   const leaves = prog + (<usize>PH_LEAVES << 2);
   const code = leaves + (<usize>(nLeaves * PLEAF_WORDS) << 2);
   const regBytes = <usize>PBLOCK << 2;
@@ -1282,42 +1277,44 @@ export function adam(
 }
 
 /**
- * Adam's moments and update direction in one pass, out of place, for cells [start, end) of n
- * (the tensor package's `adamMoments` and `adamStep`): m' = β₁m + (1−β₁)g and v' = β₂v + (1−β₂)g²,
- * in the order and roundings of the fused chain, and u = (m'·r₁) / (√v'·r₂ + ε) with
+ * Adam's moments and update direction in one pass for cells [start, end) (the tensor package's
+ * `adamMoments` and `adamStep`): m' = β₁m + (1−β₁)g and v' = β₂v + (1−β₂)g², in the order and
+ * roundings of the fused chain, into `outM` and `outV`, and u = (m'·r₁) / (√v'·r₂ + ε) with
  * r₁ = 1/(1−β₁ᵗ), r₂ = 1/√(1−β₂ᵗ) formed in float64 by the host (one division and one square
- * root a cell). `out` holds m', then v', then u — or, when `theta` is not 0, θ' = θ + u·(−lr)
- * (a multiply, then an add: the roundings of θ + lr-scaled updates as two fused-chain ops).
+ * root a cell) into `outU` — or, when `theta` is not 0, θ' = θ + u·(−lr) (a multiply, then an
+ * add: the roundings of θ + lr-scaled updates as two fused-chain ops). Each cell is read before
+ * it is written, so the outputs may be the inputs themselves (outM = m, outV = v, outU = θ: a
+ * step in place).
  */
 export function adamMoments(
-  grad: usize, m: usize, v: usize, theta: usize, out: usize, n: i32, start: i32, end: i32,
+  grad: usize, m: usize, v: usize, theta: usize, outM: usize, outV: usize, outU: usize, start: i32, end: i32,
   beta1: f32, oneMinusBeta1: f32, beta2: f32, oneMinusBeta2: f32, rbc1: f32, rbc2: f32, eps: f32, negLr: f32,
 ): void {
   const b1 = f32x4.splat(beta1), c1 = f32x4.splat(oneMinusBeta1);
   const b2 = f32x4.splat(beta2), c2 = f32x4.splat(oneMinusBeta2);
   const r1 = f32x4.splat(rbc1), r2 = f32x4.splat(rbc2), ep = f32x4.splat(eps), nl = f32x4.splat(negLr);
-  const outV = out + (<usize>n << 2);
-  const outU = outV + (<usize>n << 2);
   let i = start;
   for (; i + 4 <= end; i += 4) {
     const o = <usize>i << 2;
     const g = v128.load(grad + o);
     const mi = f32x4.add(f32x4.mul(v128.load(m + o), b1), f32x4.mul(g, c1));
     const vi = f32x4.add(f32x4.mul(v128.load(v + o), b2), f32x4.mul(f32x4.mul(g, g), c2));
-    v128.store(out + o, mi);
-    v128.store(outV + o, vi);
     const u = f32x4.div(f32x4.mul(mi, r1), f32x4.add(f32x4.mul(f32x4.sqrt(vi), r2), ep));
-    v128.store(outU + o, theta == 0 ? u : f32x4.add(v128.load(theta + o), f32x4.mul(u, nl)));
+    const w = theta == 0 ? u : f32x4.add(v128.load(theta + o), f32x4.mul(u, nl));
+    v128.store(outM + o, mi);
+    v128.store(outV + o, vi);
+    v128.store(outU + o, w);
   }
   for (; i < end; i++) {
     const o = <usize>i << 2;
     const g = load<f32>(grad + o);
     const mi = load<f32>(m + o) * beta1 + g * oneMinusBeta1;
     const vi = load<f32>(v + o) * beta2 + g * g * oneMinusBeta2;
-    store<f32>(out + o, mi);
-    store<f32>(outV + o, vi);
     const u = (mi * rbc1) / (<f32>Math.sqrt(<f64>vi) * rbc2 + eps);
-    store<f32>(outU + o, theta == 0 ? u : load<f32>(theta + o) + u * negLr);
+    const w = theta == 0 ? u : load<f32>(theta + o) + u * negLr;
+    store<f32>(outM + o, mi);
+    store<f32>(outV + o, vi);
+    store<f32>(outU + o, w);
   }
 }
 

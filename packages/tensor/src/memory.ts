@@ -63,6 +63,32 @@ function release(v: DeviceValue): void {
   } else deviceRefs.set(v, n);
 }
 
+/**
+ * Whether `t`'s memory may be handed to a new tensor and overwritten ({@link takeOver}): `t` is
+ * live and realised on the device, no lazy op waits on it, and no other tensor holds its buffer
+ * (a view). Then nothing else can ever read that memory. @internal
+ */
+export function canTakeOver(t: Tensor): boolean {
+  const v = t[VALUE];
+  return !t.isDisposed && !!v && !(v instanceof Float32Array) && t[PENDING] === 0 && deviceRefs.get(v) === 1;
+}
+
+/**
+ * A new tensor of `t`'s shape holding `t`'s device buffer (its values as they are now, changed
+ * in place by the caller), and `t` disposed without freeing that buffer. Only when
+ * {@link canTakeOver}. @internal
+ */
+export function takeOver(t: Tensor, make: (shape: readonly number[]) => Tensor): Tensor {
+  const v = t[VALUE] as DeviceValue;
+  const next = make(t.shape);
+  next[VALUE] = v;
+  collected?.unregister(t);
+  collected?.register(next, v, next);
+  t[VALUE] = null;
+  t.dispose();
+  return next;
+}
+
 /** Drops `t`'s op, so its inputs no longer wait for it. @internal */
 export function dropOp(t: Tensor): void {
   const op = t[OP];

@@ -1,11 +1,14 @@
 // Optimizer update rules that a backend can run as one kernel: the ops behind the optimizers
 // package's updates where several outputs come from one pass over the same inputs.
+
+import { current } from './backend.js';
 import { add, div, mul, sqrt, square } from './elementwise.js';
 import { checkOptions, describeValue, formatShape, ShapeError, sameShape, ValueError } from './errors.js';
 import { assertTensor } from './internal.js';
 import { defineKernel, runKernel, runVariant } from './kernels/registry.js';
 import { reshape, sliceRows } from './manipulate.js';
-import type { Tensor } from './tensor.js';
+import { canTakeOver, takeOver } from './memory.js';
+import { type DeviceValue, Tensor, VALUE } from './tensor.js';
 
 /** Hyperparameters of {@link adamMoments}. */
 export interface AdamMomentsOptions {
@@ -50,6 +53,13 @@ export interface AdamStepParams extends AdamMomentsParams {
 export interface AdamStepOptions extends AdamMomentsOptions {
   /** The learning rate lr ≥ 0 (a schedule may reach 0). */
   lr: number;
+  /**
+   * Consume `theta`, `m` and `v` (default false): the call disposes them, and where the backend
+   * can and nothing else reads them (on `wasm`: realised, no view of them, no lazy op waiting on
+   * them) the step runs now, in place, and the results take over their memory. The values are
+   * bitwise the same either way.
+   */
+  inPlace?: boolean;
 }
 
 /** The new parameters and moments of {@link adamStep}. */
@@ -113,11 +123,32 @@ export function adamMoments(g: Tensor, m: Tensor, v: Tensor, options: AdamMoment
 export function adamStep(theta: Tensor, g: Tensor, m: Tensor, v: Tensor, options: AdamStepOptions): AdamStepResult {
   const op = 'adamStep';
   assertTensor(op, 'theta', theta);
-  const { beta1, beta2, eps, step, lr } = checkMoments(op, g, m, v, options, ['lr']) as AdamStepOptions;
+  const {
+    beta1,
+    beta2,
+    eps,
+    step,
+    lr,
+    inPlace = false,
+  } = checkMoments(op, g, m, v, options, ['lr', 'inPlace']) as AdamStepOptions;
   if (!sameShape(theta.shape, g.shape))
     throw new ShapeError(op, `theta must have g's shape ${formatShape(g.shape)}, got ${formatShape(theta.shape)}`);
   if (typeof lr !== 'number' || !(lr >= 0) || lr === Infinity)
     throw new ValueError(op, `options.lr must be a finite number >= 0, got ${describeValue(lr)}`);
+  if (typeof inPlace !== 'boolean')
+    throw new ValueError(op, `options.inPlace must be a boolean, got ${describeValue(inPlace)}`);
+  if (inPlace) {
+    const done = stepInPlace(theta, g, m, v, { beta1, beta2, eps, step, lr });
+    if (done) return done;
+  }
+  const out = stepOutOfPlace(theta, g, m, v, { beta1, beta2, eps, step, lr });
+  if (inPlace) for (const x of [theta, m, v]) x.dispose();
+  return out;
+}
+
+// θ', m', v' as lazy tensors: one packed pass on wasm, else adamMoments' chains and θ + u·(−lr)
+function stepOutOfPlace(theta: Tensor, g: Tensor, m: Tensor, v: Tensor, h: AdamStepOptions): AdamStepResult {
+  const { beta1, beta2, eps, step, lr } = h;
   const params = { theta, g, m, v, beta1, beta2, eps, step, lr };
   const packed = g.size > 0 ? runVariant<AdamStepParams>('adamStep', params) : null;
   if (packed) {
@@ -129,6 +160,21 @@ export function adamStep(theta: Tensor, g: Tensor, m: Tensor, v: Tensor, options
   // the lazy θ' holds what it reads; the caller never sees the update
   r.update.dispose();
   return { theta: next, m: r.m, v: r.v };
+}
+
+// The step run now, over θ, m and v's own memory, where the backend has an in-place Adam and
+// nothing else can read that memory (g realised on the device too); null, changing nothing, otherwise.
+function stepInPlace(theta: Tensor, g: Tensor, m: Tensor, v: Tensor, h: AdamStepOptions): AdamStepResult | null {
+  const adapter = current().adapter;
+  if (!adapter.adamInPlace || g.size === 0) return null;
+  const gv = g[VALUE];
+  if (!gv || gv instanceof Float32Array || new Set([theta, m, v, g]).size < 4) return null;
+  if (![theta, m, v].every(canTakeOver)) return null;
+  const [tv, mv, vv] = [theta, m, v].map((x) => x[VALUE] as DeviceValue);
+  if (!adapter.adamInPlace(gv, mv, vv, tv, g.size, h)) return null;
+  current().stats.calls++;
+  const make = (shape: readonly number[]): Tensor => Tensor.make(shape, null, null);
+  return { theta: takeOver(theta, make), m: takeOver(m, make), v: takeOver(v, make) };
 }
 
 /** The three `n`-cell parts of a packed [3, …shape] result; the packed tensor is freed once they no longer need it. */

@@ -271,3 +271,132 @@ describe('adamStep', () => {
     expect(() => T.adamStep(a, a, a, a, null as never)).toThrow(/adamStep: options must be an object/);
   });
 });
+
+describe('adamStep in place', () => {
+  const opts = { beta1: 0.9, beta2: 0.999, eps: 1e-8, lr: 0.01 };
+  // realised on the device (a kernel's result, not host data), as a training loop's tensors are
+  const onDevice = (a: Float32Array): T.Tensor => {
+    const t = T.keep(T.tidy(() => T.add(T.tensor(a, [a.length]), 0)));
+    t.materializeSync();
+    return t;
+  };
+  const setup = (n: number) => {
+    const [x, g, m, v] = [11, 12, 13, 14].map((s, i) => {
+      const a = seeded(n, s, 1);
+      return onDevice(i === 3 ? a.map(Math.abs) : a);
+    });
+    return { x, g, m, v };
+  };
+  const step = (s: { x: T.Tensor; g: T.Tensor; m: T.Tensor; v: T.Tensor }, t: number, inPlace = false) =>
+    T.tidy(() => T.adamStep(s.x, s.g, s.m, s.v, { ...opts, step: t, inPlace }));
+  const cases: Array<[string, string | undefined]> = [
+    ['cpu', undefined],
+    ['webasm', undefined],
+    ['wasm', '1'],
+    ['wasm', '2'],
+  ];
+  for (const [backend, threads] of cases) {
+    it(`gives bitwise the out-of-place step and consumes θ, m and v, step after step, on ${backend}${threads ? ` (${threads} thread${threads === '1' ? '' : 's'})` : ''}`, () => {
+      const prev = process.env.SPARSEKIT_WASM_THREADS;
+      if (threads) process.env.SPARSEKIT_WASM_THREADS = threads;
+      try {
+        T.setBackend(backend as T.BackendName);
+      } finally {
+        if (prev === undefined) delete process.env.SPARSEKIT_WASM_THREADS;
+        else process.env.SPARSEKIT_WASM_THREADS = prev;
+      }
+      const n = 70_001;
+      const a = setup(n);
+      const b = setup(n);
+      const base = blocks();
+      const live = T.memory().liveTensors;
+      for (let t = 1; t <= 4; t++) {
+        const ra = step(a, t, true);
+        for (const x of [a.x, a.m, a.v]) expect(x.isDisposed).toBe(true);
+        const rb = step(b, t);
+        for (const x of [b.x, b.m, b.v]) expect(x.isDisposed).toBe(false);
+        for (const k of ['theta', 'm', 'v'] as const) {
+          expect(Array.from(ra[k].dataSync()), `${k} step ${t}`).toEqual(Array.from(rb[k].dataSync()));
+        }
+        for (const x of [b.x, b.m, b.v]) x.dispose();
+        Object.assign(a, { x: ra.theta, m: ra.m, v: ra.v });
+        Object.assign(b, { x: rb.theta, m: rb.m, v: rb.v });
+        // in place: a's results live in its inputs' 3 blocks; b's in one packed block (its
+        // inputs' 3 freed), whatever the step
+        if (backend === 'wasm') expect(blocks()).toBe(base - 2);
+      }
+      expect(T.memory().liveTensors).toBe(live);
+      for (const x of [a.x, a.g, a.m, a.v, b.x, b.g, b.m, b.v]) x.dispose();
+      expect(T.getBackend().fallbacks).toEqual([]);
+    });
+  }
+
+  it('on wasm, runs now and allocates nothing when nothing else reads θ, m and v', () => {
+    T.setBackend('wasm');
+    const s = setup(5000);
+    const base = blocks();
+    const launches = T.kernelStats().calls;
+    const r = step(s, 1, true);
+    expect(T.kernelStats().calls - launches).toBe(1);
+    expect(blocks()).toBe(base);
+    // already realised: reading launches nothing more
+    r.theta.dataSync();
+    expect(T.kernelStats().calls - launches).toBe(1);
+    for (const t of [r.theta, r.m, r.v, s.g]) t.dispose();
+    expect(blocks()).toBe(base - 4);
+  });
+
+  it('leaves memory that something else still reads alone: a lazy op on θ, a view of m, a host g', () => {
+    T.setBackend('wasm');
+    const n = 3000;
+    // runs the step in place on one problem and out of place on its twin, with `hold` keeping
+    // a reader of the first's inputs; returns the values the inputs had
+    const check = (hold: (s: ReturnType<typeof setup>, before: number[][]) => () => void): void => {
+      const s = setup(n);
+      const twin = setup(n);
+      const before = [s.x, s.m, s.v].map((t) => Array.from(t.dataSync()));
+      const reader = hold(s, before);
+      const r = step(s, 2, true);
+      const want = step(twin, 2);
+      for (const k of ['theta', 'm', 'v'] as const)
+        expect(Array.from(r[k].dataSync())).toEqual(Array.from(want[k].dataSync()));
+      reader();
+      for (const t of [s.x, s.m, s.v]) expect(t.isDisposed).toBe(true);
+      for (const t of [r.theta, r.m, r.v, want.theta, want.m, want.v, s.g, twin.x, twin.g, twin.m, twin.v]) t.dispose();
+    };
+    // a lazy op built on θ before the step still reads the old θ
+    check((s, before) => {
+      const lazy = T.mul(s.x, 2);
+      return () => {
+        expect(Array.from(lazy.dataSync())).toEqual(before[0].map((x) => Math.fround(x * 2)));
+        lazy.dispose();
+      };
+    });
+    // a view of m (a reshape shares its memory) keeps the old m
+    check((s, before) => {
+      const view = T.reshape(s.m, [n / 3, 3]);
+      view.materializeSync();
+      return () => {
+        expect(Array.from(view.dataSync())).toEqual(before[1]);
+        view.dispose();
+      };
+    });
+    // a gradient still on the host: the out-of-place path, the same values
+    check((s) => {
+      const host = T.keep(T.tensor(seeded(n, 12, 1), [n]));
+      s.g.dispose();
+      s.g = host;
+      return () => undefined;
+    });
+  });
+
+  it('refuses a non-boolean inPlace, changing nothing', () => {
+    T.setBackend('wasm');
+    const { x, g, m, v } = setup(10);
+    expect(() => T.adamStep(x, g, m, v, { ...opts, step: 1, inPlace: 1 as never })).toThrow(
+      /adamStep: options\.inPlace must be a boolean, got number 1/,
+    );
+    for (const t of [x, m, v]) expect(t.isDisposed).toBe(false);
+    for (const t of [x, g, m, v]) t.dispose();
+  });
+});

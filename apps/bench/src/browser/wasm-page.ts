@@ -146,7 +146,7 @@ async function main(): Promise<void> {
           G,
           block,
           block + 4 * n,
-          out,
+          [out, out + 4 * n, out + 8 * n],
           n,
           { lr: 1e-3, beta1: 0.9, beta2: 0.999, eps: 1e-8, step: ++step },
           block + 8 * n,

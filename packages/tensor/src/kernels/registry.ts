@@ -44,7 +44,7 @@
  */
 import { type BackendName, backendName } from '../backend.js';
 import type { FusedChain } from '../codegen.js';
-import type { Tensor } from '../tensor.js';
+import type { DeviceValue, Tensor } from '../tensor.js';
 import { gpujsAdapter } from './gpujs.js';
 import { wasmAdapter, wasmKernels } from './wasm.js';
 import { webasmKernels } from './webasm.js';
@@ -114,6 +114,19 @@ export interface AdapterInstance {
   compile(req: CompileRequest): CompiledKernel;
   /** A fallback the library reported for this compiled kernel (it ran elsewhere), or null. */
   fallbackReason(kernel: CompiledKernel): string | null;
+  /**
+   * Optional: one Adam step in place over device buffers of `n` cells (the `wasm` backend's):
+   * m ← m', v ← v', θ ← θ' as optim.ts's `adamStep` computes them, bitwise. optim.ts calls it
+   * only for buffers nothing else can read (memory.ts's `canTakeOver`).
+   */
+  adamInPlace?(
+    g: DeviceValue,
+    m: DeviceValue,
+    v: DeviceValue,
+    theta: DeviceValue,
+    n: number,
+    h: { beta1: number; beta2: number; eps: number; step: number; lr: number },
+  ): boolean;
   /** The raw floats of a result computed under an {@link OutputLayout}. */
   rawLayoutResult(out: unknown, kernel: CompiledKernel, cells: number): Float32Array;
   destroy(): void;

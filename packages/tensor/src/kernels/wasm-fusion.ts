@@ -19,14 +19,12 @@
  */
 import type { FusedChain } from '../codegen.js';
 import { sizeOf } from '../shape.js';
-import { splitRange, type WasmRuntime } from '../wasm/runtime.js';
+import type { WasmRuntime } from '../wasm/runtime.js';
 
 // Mirrors of assembly/kernels.ts's program layout and opcodes.
 /** Output cells a program runs at a time (floats per register). */
 export const PBLOCK = 512;
-const PMAX_THREADS = 128;
-const PH_STARTS = 8;
-const PH_LEAVES = PH_STARTS + PMAX_THREADS;
+const PH_LEAVES = 8;
 const PLEAF_WORDS = 12;
 const PINSTR_WORDS = 8;
 const K_REG = 0;
@@ -668,7 +666,6 @@ export function programRunner(
     if (s.from === 'literal') f32.fill(s.value, base + immAt + 4 * i, base + immAt + 4 * i + 4);
   });
   const perThread = (p.regs + nLeaves + 1) * PBLOCK * 4;
-  const starts = splitRange(p.total, rt.threads, PBLOCK).map(([s]) => s);
   return {
     ptr,
     run(args: readonly unknown[], out: number): void {
@@ -677,7 +674,6 @@ export function programRunner(
       i32[base + 2] = scratch.ptr;
       i32[base + 3] = scratch.perThread;
       i32[base + 4] = out;
-      for (let t = 0; t < starts.length && t < PMAX_THREADS; t++) i32[base + PH_STARTS + t] = starts[t];
       for (let k = 0; k < nLeaves; k++) i32[base + PH_LEAVES + k * PLEAF_WORDS] = (args[k] as { ptr: number }).ptr;
       for (let i = 0; i < p.imms.length; i++) {
         const s = p.imms[i];

@@ -193,14 +193,19 @@ const NATIVE: Record<string, Native> = {
   adamMoments(rt, [n], [g, m, v, beta1, beta2, eps, step], out) {
     const [pg, pm, pv] = [g, m, v].map((x) => (x as WasmBuffer).ptr);
     const h = { beta1: beta1 as number, beta2: beta2 as number, eps: eps as number, step: step as number };
-    rt.adamMoments(pg, pm, pv, out.ptr, n, h);
+    rt.adamMoments(pg, pm, pv, packedParts(out.ptr, n), n, h);
   },
   adamStep(rt, [n], [g, m, v, theta, beta1, beta2, eps, step, lr], out) {
     const [pg, pm, pv, pt] = [g, m, v, theta].map((x) => (x as WasmBuffer).ptr);
     const h = { beta1: beta1 as number, beta2: beta2 as number, eps: eps as number, step: step as number };
-    rt.adamMoments(pg, pm, pv, out.ptr, n, { ...h, lr: lr as number }, pt);
+    rt.adamMoments(pg, pm, pv, packedParts(out.ptr, n), n, { ...h, lr: lr as number }, pt);
   },
 };
+
+/** The byte offsets of the three `n`-cell parts of a packed [3, …] block at `ptr`. */
+function packedParts(ptr: number, n: number): [number, number, number] {
+  return [ptr, ptr + 4 * n, ptr + 8 * n];
+}
 
 // The host copy of the upload program realize.ts compiles for every host tensor on a resident
 // backend; recognised so an upload is one memcpy instead of a gpu.js kernel.
@@ -334,6 +339,13 @@ function create(): AdapterInstance {
       const f = fallbackKernels.get(kernel);
       if (!f) return null;
       return f.engine.fallbackReason(f.inner) ?? f.reason;
+    },
+    adamInPlace(g, m, v, theta, n, h): boolean {
+      const bufs = [g, m, v, theta];
+      if (!bufs.every((b) => b instanceof WasmBuffer && b.ptr >= 0) || new Set(bufs).size < 4) return false;
+      const [pg, pm, pv, pt] = (bufs as WasmBuffer[]).map((b) => b.ptr);
+      rt.adamMoments(pg, pm, pv, [pm, pv, pt], n, h, pt);
+      return true;
     },
     rawLayoutResult(out: unknown, kernel: CompiledKernel, cells: number): Float32Array {
       const f = fallbackKernels.get(kernel);

@@ -3,16 +3,23 @@
  * `worker_threads`, or in a browser page that is cross-origin isolated, `Worker`s loaded from a
  * Blob URL (the program is inlined, so a bundled package has no worker file to locate). Each
  * worker instantiates the same kernel module on the same `WebAssembly.Memory`; a job is an
- * op code, its arguments and one range of work per participant (the calling thread is
- * participant 0), handed over in a small `SharedArrayBuffer` of its own that never moves when
- * the wasm memory grows.
+ * op code, its arguments and a list of chunks of work, handed over in a small
+ * `SharedArrayBuffer` of its own that never moves when the wasm memory grows.
  *
- * The hand-off cannot lose a wake-up: the caller clears DONE, writes the job, then bumps EPOCH
- * and notifies; a worker sleeps with `Atomics.wait(EPOCH, lastSeen)`, which returns at once
- * when EPOCH already moved, and the caller sleeps with `Atomics.wait(DONE, seenCount)`, which
- * returns at once when a worker finished in between (a browser page's main thread may not
- * wait, and spins on DONE instead). (The first protocol tried for issue 12 slept on a flag the
- * caller had already flipped, and deadlocked after ~200 calls.)
+ * Every participant, the caller included, claims chunks in turn by compare-and-swap on NEXT,
+ * which holds the job's epoch (its tag) beside the next chunk's index, so a claim can only
+ * succeed for the job that is running. The caller returns once every chunk is done: it waits
+ * for the chunks workers claimed (DONE counts them) and never for a worker that claimed none —
+ * a worker still asleep when the caller ran every chunk itself costs nothing, and when it
+ * wakes, its claim fails on the tag. A job's state is not rewritten while a claimed chunk is
+ * unfinished, so a worker reads the arguments of the job it claimed from.
+ *
+ * No wake-up is lost: the caller writes the job, then stores EPOCH and notifies; a worker
+ * sleeps with `Atomics.wait(EPOCH, lastSeen)`, which returns at once when EPOCH already moved,
+ * and the caller sleeps with `Atomics.wait(DONE, seenCount)`, which returns at once when a
+ * chunk finished in between (a browser page's main thread may not wait, and spins on DONE
+ * instead). (The first protocol tried for issue 12 slept on a flag the caller had already
+ * flipped, and deadlocked after ~200 calls.)
  * @internal
  */
 
@@ -26,25 +33,49 @@ export const JOB = {
   softmax: 5,
   adam: 6,
   adamMoments: 7,
+  program: 8,
   stop: 99,
 } as const;
 export type JobCode = (typeof JOB)[keyof typeof JOB];
 
 /**
- * Atomics.load polls a worker makes between jobs before it sleeps in `Atomics.wait` (about
- * 0.5–1.5 ms), and a caller joining its workers (a quarter of that). Waking a sleeping thread
- * costs 50–300 µs on the project's 2-vCPU VM (a futex wake-up, and the hypervisor waking an
- * idle vCPU), more than a 128³ matmul's share; a job that follows within the spin is picked up
- * in about a microsecond. A training step's jobs come closer together than that, with reads
- * back and JavaScript between them (a 256 KB readback alone measured up to 0.18 ms).
+ * How long a worker polls for the next job before it sleeps in `Atomics.wait` (ms), and how long
+ * a caller polls for its workers' chunks before it sleeps. Waking a sleeping thread costs
+ * 50–300 µs on the project's 2-vCPU VM (a futex wake-up, and the hypervisor waking an idle
+ * vCPU), more than a 128³ matmul's share; a job that comes within the spin is picked up in about
+ * a microsecond. A training step's jobs come closer together than that, with reads back and
+ * JavaScript between them (a 256 KB readback alone measured up to 0.18 ms). Timed, not counted:
+ * an optimised polling loop runs ~20× faster than an unoptimised one (2¹⁶ polls measured
+ * 40 µs to 1.4 ms), which left workers asleep between back-to-back 128³ matmuls.
  */
-const SPIN = 1 << 16;
-const JOIN_SPIN = 1 << 14;
+const SPIN_MS = 1;
+const JOIN_SPIN_MS = 0.25;
 
-/** Int32 slots of the control block. */
-export const CTL = { EPOCH: 0, DONE: 1, READY: 2, OP: 3, ERROR: 4, ARGS: 8, FARGS: 40, RANGES: 64, SIZE: 256 } as const;
-/** Most participants a job can have (the control block holds one range pair each). */
-export const MAX_THREADS = (CTL.SIZE - CTL.RANGES) / 2;
+/**
+ * Int32 slots of the control block: NEXT is the next unclaimed chunk of the job, COUNT its
+ * number of chunks, RANGES their [start, end) pairs.
+ */
+export const CTL = {
+  EPOCH: 0,
+  DONE: 1,
+  READY: 2,
+  OP: 3,
+  ERROR: 4,
+  NEXT: 5,
+  COUNT: 6,
+  ARGS: 8,
+  FARGS: 40,
+  RANGES: 64,
+  SIZE: 256,
+} as const;
+/** Most chunks a job can have (the control block holds one range pair each). */
+export const MAX_CHUNKS = (CTL.SIZE - CTL.RANGES) / 2; // 96 < 2^TAG_SHIFT
+/** Most participants a pool can have: at least one chunk each. */
+export const MAX_THREADS = MAX_CHUNKS;
+// NEXT = (epoch & TAG_MASK) << TAG_SHIFT | chunk index
+const TAG_SHIFT = 7;
+const INDEX_MASK = (1 << TAG_SHIFT) - 1;
+const TAG_MASK = 0xffffff;
 
 // The dispatch loop every worker runs, in Node and in browsers alike: it instantiates the
 // kernel module on the shared memory, announces itself in READY, then serves jobs until STOP.
@@ -61,32 +92,47 @@ function serve({ module, memory, control, index, wsBase, wsBytes }) {
   Atomics.notify(c, ${CTL.READY});
   for (;;) {
     // spin a while before sleeping: jobs come back to back, and a futex wake-up costs far more
-    // than a small job (see SPIN)
-    let e = seen;
-    for (let i = 0; i < ${SPIN} && e === seen; i++) e = Atomics.load(c, ${CTL.EPOCH});
+    // than a small job (see SPIN_MS)
+    let e = Atomics.load(c, ${CTL.EPOCH});
+    if (e === seen) {
+      const until = performance.now() + ${SPIN_MS};
+      for (let i = 1; e === seen; i++) {
+        e = Atomics.load(c, ${CTL.EPOCH});
+        if ((i & 1023) === 0 && performance.now() > until) break;
+      }
+    }
     if (e === seen) {
       Atomics.wait(c, ${CTL.EPOCH}, seen);
       continue;
     }
     seen = e;
-    const op = c[${CTL.OP}];
-    if (op === ${JOB.stop}) break;
-    const s = c[${CTL.RANGES} + 2 * index], t = c[${CTL.RANGES} + 2 * index + 1];
-    try {
-      if (s < t) {
-        if (op === ${JOB.matmul}) k.matmul(c[A], c[A+1], c[A+2], c[A+3], c[A+4], c[A+5], c[A+6], c[A+7], c[A+8], c[A+9], c[A+10], s, t, wsBase + index * wsBytes);
-        else if (op === ${JOB.binary}) k.binary(c[A], c[A+1], c[A+2], c[A+3], s, t, c[A+4], c[A+5], c[A+6], c[A+7], c[A+8], c[A+9], c[A+10], c[A+11], c[A+12], c[A+13], c[A+14]);
-        else if (op === ${JOB.unary}) k.unary(c[A], c[A+1], c[A+2], s, t);
-        else if (op === ${JOB.reduce}) k.reduce(c[A], c[A+1], c[A+2], c[A+3], c[A+4], s, t);
-        else if (op === ${JOB.softmax}) k.softmax(c[A], c[A+1], c[A+2], c[A+3], s, t);
-        else if (op === ${JOB.adam}) k.adam(c[A], c[A+1], c[A+2], c[A+3], s, t, f[F], f[F+1], f[F+2], f[F+3], f[F+4], f[F+5], f[F+6]);
-        else if (op === ${JOB.adamMoments}) k.adamMoments(c[A], c[A+1], c[A+2], c[A+3], c[A+4], c[A+5], s, t, f[F], f[F+1], f[F+2], f[F+3], f[F+4], f[F+5], f[F+6], f[F+7]);
+    if (c[${CTL.OP}] === ${JOB.stop}) break;
+    // claim chunks of job e until none is left (or the job is over: the tag moved on)
+    const tag = (e & ${TAG_MASK}) << ${TAG_SHIFT};
+    for (;;) {
+      const cur = Atomics.load(c, ${CTL.NEXT});
+      const i = cur & ${INDEX_MASK};
+      if ((cur & ~${INDEX_MASK}) !== tag || i >= c[${CTL.COUNT}]) break;
+      if (Atomics.compareExchange(c, ${CTL.NEXT}, cur, cur + 1) !== cur) continue;
+      const op = c[${CTL.OP}];
+      const s = c[${CTL.RANGES} + 2 * i], t = c[${CTL.RANGES} + 2 * i + 1];
+      try {
+        if (s < t) {
+          if (op === ${JOB.matmul}) k.matmul(c[A], c[A+1], c[A+2], c[A+3], c[A+4], c[A+5], c[A+6], c[A+7], c[A+8], c[A+9], c[A+10], s, t, wsBase + index * wsBytes);
+          else if (op === ${JOB.binary}) k.binary(c[A], c[A+1], c[A+2], c[A+3], s, t, c[A+4], c[A+5], c[A+6], c[A+7], c[A+8], c[A+9], c[A+10], c[A+11], c[A+12], c[A+13], c[A+14]);
+          else if (op === ${JOB.unary}) k.unary(c[A], c[A+1], c[A+2], s, t);
+          else if (op === ${JOB.program}) k.unary(c[A], c[A+1], index, s, t);
+          else if (op === ${JOB.reduce}) k.reduce(c[A], c[A+1], c[A+2], c[A+3], c[A+4], s, t);
+          else if (op === ${JOB.softmax}) k.softmax(c[A], c[A+1], c[A+2], c[A+3], s, t);
+          else if (op === ${JOB.adam}) k.adam(c[A], c[A+1], c[A+2], c[A+3], s, t, f[F], f[F+1], f[F+2], f[F+3], f[F+4], f[F+5], f[F+6]);
+          else if (op === ${JOB.adamMoments}) k.adamMoments(c[A], c[A+1], c[A+2], c[A+3], c[A+4], c[A+5], c[A+6], s, t, f[F], f[F+1], f[F+2], f[F+3], f[F+4], f[F+5], f[F+6], f[F+7]);
+        }
+      } catch (err) {
+        Atomics.store(c, ${CTL.ERROR}, index);
       }
-    } catch (err) {
-      Atomics.store(c, ${CTL.ERROR}, index);
+      Atomics.add(c, ${CTL.DONE}, 1);
+      Atomics.notify(c, ${CTL.DONE});
     }
-    Atomics.add(c, ${CTL.DONE}, 1);
-    Atomics.notify(c, ${CTL.DONE});
   }
 }
 `;
@@ -311,45 +357,61 @@ export class WorkerPool {
   }
 
   /**
-   * Runs job `op` with integer `args` (and float `fargs`) over `ranges` ([start, end) per
-   * participant, ranges[0] for the caller), calling `self(start, end)` for the caller's share,
-   * and returns when every participant has finished. While a browser's workers are still
-   * starting, the caller runs every range itself (the same results: ranges are independent)
-   * and this returns false; true when the workers took part.
+   * Runs job `op` with integer `args` (and float `fargs`) over `chunks` ([start, end) each,
+   * at most {@link MAX_CHUNKS}): every participant, the caller included, claims chunks in turn
+   * until none is left (the caller through `self(start, end)`), so a worker that wakes late or
+   * runs slow takes fewer; returns when every worker has finished. While a browser's workers
+   * are still starting, the caller runs every chunk itself (the same results: chunks are
+   * independent) and this returns false; true when the workers took part.
    */
   run(
     op: JobCode,
     args: readonly number[],
     fargs: readonly number[],
-    ranges: ReadonlyArray<readonly [number, number]>,
+    chunks: ReadonlyArray<readonly [number, number]>,
     self: (s: number, e: number) => void,
   ): boolean {
     if (this.closed) throw new BackendError('wasm', 'the worker pool was disposed');
+    if (chunks.length > MAX_CHUNKS)
+      throw new BackendError('wasm', `a job has at most ${MAX_CHUNKS} chunks, got ${chunks.length}`);
     if (!this.waitReady()) {
-      for (const [s, e] of ranges) if (s < e) self(s, e);
+      for (const [s, e] of chunks) if (s < e) self(s, e);
       return false;
     }
     const c = this.control;
     for (let i = 0; i < args.length; i++) c[CTL.ARGS + i] = args[i];
     for (let i = 0; i < fargs.length; i++) this.fcontrol[CTL.FARGS + i] = fargs[i];
-    for (let w = 0; w < this.threads; w++) {
-      const [s, e] = ranges[w] ?? [0, 0];
-      c[CTL.RANGES + 2 * w] = s;
-      c[CTL.RANGES + 2 * w + 1] = e;
-    }
+    chunks.forEach(([s, e], i) => {
+      c[CTL.RANGES + 2 * i] = s;
+      c[CTL.RANGES + 2 * i + 1] = e;
+    });
+    c[CTL.COUNT] = chunks.length;
     c[CTL.OP] = op;
     Atomics.store(c, CTL.ERROR, 0);
     Atomics.store(c, CTL.DONE, 0);
-    Atomics.add(c, CTL.EPOCH, 1);
+    // only this thread writes EPOCH
+    const epoch = (c[CTL.EPOCH] + 1) | 0;
+    const tag = (epoch & TAG_MASK) << TAG_SHIFT;
+    Atomics.store(c, CTL.NEXT, tag);
+    Atomics.store(c, CTL.EPOCH, epoch);
     Atomics.notify(c, CTL.EPOCH);
     let selfError: unknown;
-    try {
-      const [s, e] = ranges[0];
-      if (s < e) self(s, e);
-    } catch (err) {
-      selfError = err;
+    let mine = 0;
+    for (;;) {
+      const cur = Atomics.load(c, CTL.NEXT);
+      const i = cur & INDEX_MASK;
+      if (i >= chunks.length) break;
+      if (Atomics.compareExchange(c, CTL.NEXT, cur, cur + 1) !== cur) continue;
+      mine++;
+      const [s, e] = chunks[i];
+      try {
+        if (s < e) self(s, e);
+      } catch (err) {
+        selfError ??= err;
+      }
     }
-    this.join();
+    // every chunk is claimed: wait for those the workers took
+    this.join(chunks.length - mine);
     if (selfError) throw selfError;
     const failed = Atomics.load(c, CTL.ERROR);
     if (failed) throw new BackendError('wasm', `a kernel trapped in worker thread ${failed}`);
@@ -361,17 +423,21 @@ export class WorkerPool {
    * this thread may, spinning on `Atomics.load` on a browser page's main thread (the workers'
    * shares are the size of the caller's, so the spin lasts about as long as they do).
    */
-  private join(): void {
+  private join(need: number): void {
+    if (need === 0) return;
     const c = this.control;
-    const need = this.threads - 1;
     const deadline = Date.now() + STALL_MS;
     let d: number;
     let spins = 0;
-    for (let i = 0; i < JOIN_SPIN && Atomics.load(c, CTL.DONE) < need; i++);
+    const until = performance.now() + JOIN_SPIN_MS;
+    for (let i = 1; Atomics.load(c, CTL.DONE) < need; i++) if ((i & 1023) === 0 && performance.now() > until) break;
     while ((d = Atomics.load(c, CTL.DONE)) < need) {
       const timedOut = this.blocking ? Atomics.wait(c, CTL.DONE, d, 1000) === 'timed-out' : ++spins % 65536 === 0;
       if (timedOut && Date.now() > deadline) {
-        throw new BackendError('wasm', `worker threads stalled: ${d} of ${need} finished within ${STALL_MS} ms`);
+        throw new BackendError(
+          'wasm',
+          `worker threads stalled: ${d} of their ${need} chunks finished within ${STALL_MS} ms`,
+        );
       }
     }
   }
@@ -382,7 +448,7 @@ export class WorkerPool {
     this.closed = true;
     const c = this.control;
     c[CTL.OP] = JOB.stop;
-    Atomics.add(c, CTL.EPOCH, 1);
+    Atomics.store(c, CTL.EPOCH, (c[CTL.EPOCH] + 1) | 0);
     Atomics.notify(c, CTL.EPOCH);
     for (const w of this.workers) w.terminate();
   }

@@ -15,7 +15,7 @@
 import { BackendError, ShapeError, ValueError } from '../errors.js';
 import { WasmAllocator } from './allocator.js';
 import * as generated from './modules.generated.js';
-import { JOB, type JobCode, MAX_THREADS, threadHost, WorkerPool } from './pool.js';
+import { JOB, type JobCode, MAX_CHUNKS, MAX_THREADS, threadHost, WorkerPool } from './pool.js';
 
 /** Bytes below this offset belong to the kernels' static data (AssemblyScript's Math tables). */
 const STATIC_BYTES = 65536;
@@ -38,6 +38,9 @@ export const PARALLEL_MIN = {
   /** parameters of an optimizer update */
   adam: 1 << 15,
 } as const;
+
+/** Chunks a split call is cut into per participant (pool.ts: they are claimed in turn). */
+const CHUNKS_PER_THREAD = 4;
 
 /** Options of {@link WasmRuntime.create}. */
 export interface WasmRuntimeOptions {
@@ -89,8 +92,9 @@ interface Kernels {
     m: number,
     v: number,
     theta: number,
-    out: number,
-    n: number,
+    outM: number,
+    outV: number,
+    outU: number,
     s: number,
     e: number,
     ...f: number[]
@@ -467,7 +471,10 @@ export class WasmRuntime {
       if (total > 0) self(0, total);
       return;
     }
-    if (this.pool.run(op, args, fargs, splitRange(total, this.threads, align), self)) this.parallelCalls++;
+    // chunks claimed in turn (pool.ts): four a thread, so a thread that runs slow or wakes late
+    // leaves its share to the others; one a thread for a matmul, whose every chunk packs B anew
+    const chunks = Math.min(MAX_CHUNKS, op === JOB.matmul ? this.threads : CHUNKS_PER_THREAD * this.threads);
+    if (this.pool.run(op, args, fargs, splitRange(total, chunks, align), self)) this.parallelCalls++;
   }
 
   /** Calls split over the worker pool so far (not those the caller ran alone while a browser's workers started). */
@@ -568,17 +575,18 @@ export class WasmRuntime {
   }
 
   /**
-   * Adam's new moments and update direction out of place, in one pass over `n` cells: `out`
-   * receives m' = β₁m + (1−β₁)g, then v' = β₂v + (1−β₂)g², then u = m'/(1−β₁ᵗ) / (√v'/√(1−β₂ᵗ) + ε)
-   * (the reciprocals of the bias corrections formed in float64 here and rounded once), `n`
-   * cells each — or, given `theta` (a nonzero address) and `h.lr`, θ' = θ + u·(−lr) in u's place:
-   * a whole step in one pass. Split over the pool as an elementwise op.
+   * Adam's new moments and update direction in one pass over `n` cells: m' = β₁m + (1−β₁)g into
+   * `out[0]`, v' = β₂v + (1−β₂)g² into `out[1]`, and u = m'/(1−β₁ᵗ) / (√v'/√(1−β₂ᵗ) + ε) into
+   * `out[2]` (the reciprocals of the bias corrections formed in float64 here and rounded once)
+   * — or, given `theta` (a nonzero address) and `h.lr`, θ' = θ + u·(−lr) there: a whole step.
+   * The outputs may be the inputs (`[m, v, theta]`: the step in place). Split over the pool as
+   * an elementwise op.
    */
   adamMoments(
     g: number,
     m: number,
     v: number,
-    out: number,
+    out: readonly [number, number, number],
     n: number,
     h: Omit<AdamStep, 'lr'> & { lr?: number },
     theta = 0,
@@ -593,19 +601,20 @@ export class WasmRuntime {
       h.eps,
       -(h.lr ?? 0),
     ].map(Math.fround);
-    this.run(JOB.adamMoments, n >= PARALLEL_MIN.elementwise, n, 16, [g, m, v, theta, out, n], f, (s, e) =>
-      this.k.adamMoments(g, m, v, theta, out, n, s, e, ...f),
+    const [om, ov, ou] = out;
+    this.run(JOB.adamMoments, n >= PARALLEL_MIN.elementwise, n, 16, [g, m, v, theta, om, ov, ou], f, (s, e) =>
+      this.k.adamMoments(g, m, v, theta, om, ov, ou, s, e, ...f),
     );
   }
 
   /**
    * Runs the fused elementwise program at byte offset `prog` (written by
    * kernels/wasm-fusion.ts; assembly/kernels.ts's `runProgram`) over `total` output cells,
-   * split over the pool above {@link PARALLEL_MIN}.elementwise in ranges of whole `block`s, as
-   * `splitRange(total, threads, block)` cuts them (the program's header lists their starts).
+   * split over the pool above {@link PARALLEL_MIN}.elementwise in chunks of whole `block`s,
+   * each participant in its own scratch (the caller's is 0).
    */
   program(prog: number, total: number, block: number): void {
-    this.run(JOB.unary, total >= PARALLEL_MIN.elementwise, total, block, [PROGRAM_OP, prog, 0], [], (s, e) =>
+    this.run(JOB.program, total >= PARALLEL_MIN.elementwise, total, block, [PROGRAM_OP, prog], [], (s, e) =>
       this.k.unary(PROGRAM_OP, prog, 0, s, e),
     );
   }

@@ -135,6 +135,26 @@ describe("a browser's worker pool", () => {
     pool.dispose();
   });
 
+  it('never waits for a worker that took no chunk: a stalled thread leaves every chunk to the caller', () => {
+    // a worker that announced itself and then never serves (a thread the OS does not run)
+    const stalled: ThreadHost = {
+      kind: 'node',
+      spawn: (init) => {
+        Atomics.add(new Int32Array(init.control), CTL.READY, 1);
+        return { terminate() {} };
+      },
+    };
+    const pool = new WorkerPool(2, module, memory, 0, 0, stalled);
+    try {
+      // each call returns once the caller has run every chunk (waiting for the worker would
+      // end in the pool's 60 s stall error, past the test's time limit)
+      for (let i = 0; i < 50; i++) expect(sqrt(pool)).toBe(true);
+      expect(bitwiseEqual(result(), want)).toBe(true);
+    } finally {
+      pool.dispose();
+    }
+  });
+
   it('rejects ready() when disposed before its workers started', async () => {
     const silent: ThreadHost = { kind: 'browser', spawn: () => ({ terminate() {} }) };
     const pool = new WorkerPool(2, module, memory, 0, 0, silent);
