@@ -30,7 +30,7 @@ export function readValue(t: Tensor): Float32Array {
   const v = t[VALUE] as Value;
   if (v instanceof Float32Array) return v.slice();
   current().stats.readbacks++;
-  return toFlat(v.toArray(), t.size);
+  return v.copy ? v.copy() : toFlat(v.toArray(), t.size);
 }
 /** A copy of `t`'s realised values, awaiting a device readback. @internal */
 export async function readValueAsync(t: Tensor): Promise<Float32Array> {

@@ -18,6 +18,8 @@ export type NestedArray = number | NestedArray[];
 /** A device-resident result: a gpu.js Texture (GL) or buffer handle (WebGPU). @internal */
 export interface DeviceValue {
   toArray(): unknown;
+  /** A fresh copy of exactly its values, where the value can make one directly (a readback). */
+  copy?(): Float32Array;
   delete?(): void;
 }
 

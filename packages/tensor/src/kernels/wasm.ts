@@ -76,6 +76,12 @@ export class WasmBuffer {
     return this.rt.f32().subarray(at, at + this.size);
   }
 
+  /** A copy of the values (a readback: one slice of wasm memory, no view in between). */
+  copy(): Float32Array {
+    const at = this.ptr >>> 2;
+    return this.rt.f32().slice(at, at + this.size);
+  }
+
   /** Lets go of the block (freed with its last holder); a second call does nothing. */
   delete(): void {
     if (this.ptr < 0) return;
