@@ -191,7 +191,7 @@ const NATIVE: Record<string, Native> = {
   },
   spmm(rt, [m, n], args, out) {
     const [vals, cols, ptr, b] = args as WasmBuffer[];
-    rt.spmm(vals.ptr, cols.ptr, ptr.ptr, b.ptr, out.ptr, m, n);
+    rt.spmm(vals.ptr, cols.ptr, ptr.ptr, b.ptr, out.ptr, m, n, vals.size);
   },
   softmax(rt, [mode, rows, len], args, out) {
     rt.softmax(mode, (args[0] as WasmBuffer).ptr, out.ptr, rows, len);

@@ -34,6 +34,7 @@ export const JOB = {
   adam: 6,
   adamMoments: 7,
   program: 8,
+  spmm: 9,
   stop: 99,
 } as const;
 export type JobCode = (typeof JOB)[keyof typeof JOB];
@@ -122,6 +123,7 @@ function serve({ module, memory, control, index, wsBase, wsBytes }) {
           else if (op === ${JOB.binary}) k.binary(c[A], c[A+1], c[A+2], c[A+3], s, t, c[A+4], c[A+5], c[A+6], c[A+7], c[A+8], c[A+9], c[A+10], c[A+11], c[A+12], c[A+13], c[A+14]);
           else if (op === ${JOB.unary}) k.unary(c[A], c[A+1], c[A+2], s, t);
           else if (op === ${JOB.program}) k.unary(c[A], c[A+1], index, s, t);
+          else if (op === ${JOB.spmm}) k.spmm(c[A], c[A+1], c[A+2], c[A+3], c[A+4], c[A+5], s, t);
           else if (op === ${JOB.reduce}) k.reduce(c[A], c[A+1], c[A+2], c[A+3], c[A+4], s, t);
           else if (op === ${JOB.softmax}) k.softmax(c[A], c[A+1], c[A+2], c[A+3], s, t);
           else if (op === ${JOB.adam}) k.adam(c[A], c[A+1], c[A+2], c[A+3], s, t, f[F], f[F+1], f[F+2], f[F+3], f[F+4], f[F+5], f[F+6]);

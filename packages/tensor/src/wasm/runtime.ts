@@ -545,13 +545,18 @@ export class WasmRuntime {
 
   /**
    * C (m×n) = A·B with A in CSR (`vals`, `cols` and `ptr` as float32: its values, column
-   * indices and m + 1 row pointers) and B dense k×n. Runs on the calling thread: the
-   * regularizers payoff MLP's largest product (23,520 non-zeros × 64 columns, 1.5M
-   * multiply-adds) is below the size from which a matmul is split.
+   * indices and m + 1 row pointers; `nnz` stored entries) and B dense k×n. Split by rows over
+   * the pool from {@link PARALLEL_MIN}.matmul multiply-adds (nnz · n); every row is computed
+   * alone, so the result is the same whatever the split.
    */
-  spmm(vals: number, cols: number, ptr: number, b: number, c: number, m: number, n: number): void {
-    this.check();
-    if (m > 0 && n > 0) this.k.spmm(vals, cols, ptr, b, c, n, 0, m);
+  spmm(vals: number, cols: number, ptr: number, b: number, c: number, m: number, n: number, nnz: number): void {
+    if (m === 0 || n === 0) {
+      this.check();
+      return;
+    }
+    this.run(JOB.spmm, nnz * n >= PARALLEL_MIN.matmul, m, 1, [vals, cols, ptr, b, c, n], [], (s, e) =>
+      this.k.spmm(vals, cols, ptr, b, c, n, s, e),
+    );
   }
 
   /**

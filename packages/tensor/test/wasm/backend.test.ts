@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { current } from '../../src/backend.js';
 import * as T from '../../src/index.js';
 import { argRef, dense, matmulRef } from '../parity/reference.js';
-import { ACC, mismatch, seeded } from './helpers.js';
+import { ACC, bitwiseEqual, mismatch, seeded } from './helpers.js';
 
 afterAll(() => {
   delete process.env.SPARSEKIT_BACKEND;
@@ -110,6 +110,42 @@ describe('the wasm backend', () => {
     const empty = new T.CsrTensor([3, 0], new Float32Array(0), new Int32Array(0), new Int32Array(4));
     expect(Array.from(T.spmm(empty, T.zeros([0, 6])).dataSync())).toEqual(new Array(18).fill(0));
     T.disposeBackend();
+  });
+
+  it('splits a large spmm over two threads by rows, bitwise the one-thread product', () => {
+    // 300 rows of 2000 with ~30% stored (about 180,000 entries) times 64 columns: ~11.5M
+    // multiply-adds, past the size from which the wasm backend splits
+    const [m, k, n] = [300, 2000, 64];
+    const D = seeded(m * k, 41);
+    for (let i = 0; i < D.length; i++) if (Math.abs(D[i]) < 0.7 || Math.floor(i / k) % 7 === 3) D[i] = 0;
+    const B = seeded(k * n, 42);
+    const product = (threads: string): { out: Float32Array; parallel: number } => {
+      process.env.SPARSEKIT_WASM_THREADS = threads;
+      try {
+        T.setBackend('wasm');
+      } finally {
+        delete process.env.SPARSEKIT_WASM_THREADS;
+      }
+      const adapter = current().adapter as unknown as { parallelCalls: () => number };
+      const before = adapter.parallelCalls();
+      const out = T.spmm(T.CsrTensor.fromArray(D, [m, k]), T.tensor(B, [k, n])).dataSync();
+      const parallel = adapter.parallelCalls() - before;
+      T.disposeBackend();
+      return { out, parallel };
+    };
+    const one = product('1');
+    const two = product('2');
+    expect(one.parallel).toBe(0);
+    expect(two.parallel).toBeGreaterThan(0);
+    expect(bitwiseEqual(two.out, one.out)).toBe(true);
+    // and right: row 3 (every 7th from it) is empty, row 0 against a float64 sum
+    expect(Array.from(one.out.subarray(3 * n, 4 * n))).toEqual(new Array(n).fill(0));
+    const row0 = Array.from({ length: n }, (_, j) => {
+      let s = 0;
+      for (let p = 0; p < k; p++) s += D[p] * B[p * n + j];
+      return s;
+    });
+    expect(mismatch(one.out.subarray(0, n), Float64Array.from(row0), ACC(k))).toBeUndefined();
   });
 
   it('reduces with its own kernels: sum, mean, max and min along an axis or over everything', () => {
