@@ -1318,6 +1318,75 @@ export function adamMoments(
   }
 }
 
+// ---------------------------------------------------------------------------------------
+// Index ops: gather, oneHot, concat's pieces and topKMask's direct ranking, cell for cell the
+// gpu.js sources of manipulate.ts and sparsity.ts (an index is read as float32 and rounded in
+// float64, as the cpu reference does).
+// ---------------------------------------------------------------------------------------
+
+/**
+ * Rows [start, end) of gather's output, viewed as [outer·k, inner]: row a·k + j is row
+ * round(idx[j]) of x's slab a ([len, inner]); NaN where idx[j] is not an integer in [0, len).
+ */
+export function gatherRows(x: usize, idx: usize, out: usize, len: i32, inner: i32, k: i32, start: i32, end: i32): void {
+  const rowBytes = <usize>inner << 2;
+  for (let r = start; r < end; r++) {
+    const a = r / k;
+    const j = r - a * k;
+    const raw = load<f32>(idx + (<usize>j << 2));
+    const g = Math.floor(<f64>raw + 0.5);
+    const dst = out + <usize>r * rowBytes;
+    if (g != <f64>raw || g < 0 || g > <f64>(len - 1)) {
+      for (let c = 0; c < inner; c++) store<f32>(dst + (<usize>c << 2), NaN);
+    } else {
+      memory.copy(dst, x + (<usize>a * <usize>len + <usize>(<i32>g)) * rowBytes, rowBytes);
+    }
+  }
+}
+
+/** Rows [start, end) of oneHot's [n, depth] output: 1 at round(idx[r]) when that is in [0, depth), else 0. */
+export function oneHot(idx: usize, out: usize, depth: i32, start: i32, end: i32): void {
+  const rowBytes = <usize>depth << 2;
+  for (let r = start; r < end; r++) {
+    const row = out + <usize>r * rowBytes;
+    memory.fill(row, 0, rowBytes);
+    const g = Math.floor(<f64>load<f32>(idx + (<usize>r << 2)) + 0.5);
+    if (g >= 0 && g < <f64>depth) store<f32>(row + (<usize>(<i32>g) << 2), 1);
+  }
+}
+
+/** Rows [start, end) of `rows` rows of `width` floats from `src`, each to `dst` + row · `dstStride` floats (concat's pieces). */
+export function copyRows(src: usize, dst: usize, width: i32, dstStride: i32, start: i32, end: i32): void {
+  const bytes = <usize>width << 2;
+  for (let r = start; r < end; r++) {
+    memory.copy(dst + (<usize>r * <usize>dstStride << 2), src + <usize>r * bytes, bytes);
+  }
+}
+
+/**
+ * Cells [start, end) of topKMask's direct ranking over groups of `len` cells `inner` apart: a
+ * cell is 1 when fewer than k cells of its group outrank it (a larger |x|, NaN the largest,
+ * ties to the lower index), else 0.
+ */
+export function topKDirect(x: usize, out: usize, len: i32, inner: i32, k: i32, start: i32, end: i32): void {
+  const group = len * inner;
+  for (let o = start; o < end; o++) {
+    const outer = o / group;
+    const rest = o - outer * group;
+    const j = rest / inner;
+    const base = x + (<usize>(outer * group + rest - j * inner) << 2);
+    const v = load<f32>(x + (<usize>o << 2));
+    const m = v != v ? Infinity : Mathf.abs(v);
+    let rank = 0;
+    for (let p = 0; p < len && rank < k; p++) {
+      const w = load<f32>(base + (<usize>(p * inner) << 2));
+      const q = w != w ? Infinity : Mathf.abs(w);
+      if (q > m || (q == m && p < j)) rank++;
+    }
+    store<f32>(out + (<usize>o << 2), rank < k ? 1 : 0);
+  }
+}
+
 /** Probe export: a module that compiles and links proves the build's features work here. */
 export function probe(): i32 {
   return 1;

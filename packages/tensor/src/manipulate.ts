@@ -72,8 +72,19 @@ export function sliceRows(x: Tensor, start: number, end: number): Tensor {
   }
   const row = x.size / Math.max(n, 1);
   const shape = [end - start, ...x.shape.slice(1)];
-  return kernelOp(shape, `function(a0) {\n  return a0[this.thread.x + ${start * row}];\n}`, [x]);
+  return runKernel(SLICE_ROWS, { x, offset: start * row, shape });
 }
+
+/** Parameters of the `sliceRows` kernel: the cells from `offset` on, as `shape`. @internal */
+export interface SliceRowsParams {
+  readonly x: Tensor;
+  readonly offset: number;
+  readonly shape: readonly number[];
+}
+
+const SLICE_ROWS = defineKernel<SliceRowsParams>('sliceRows', ({ x, offset, shape }) =>
+  kernelOp(shape, `function(a0) {\n  return a0[this.thread.x + ${offset}];\n}`, [x]),
+);
 
 /**
  * Gathers slices along `axis` (default 0) at integer `indices` (a tensor of whole numbers
@@ -116,7 +127,24 @@ export function gather(x: Tensor, indices: Tensor | readonly number[], axis = 0)
     throw e;
   }
   if (!Array.isArray(indices) && k > 0 && sizeOf(shape) > 0) checkIndexTensor(idx, len);
-  // The read is clamped so a bad index never reads outside x; its slice is NaN (s0) instead.
+  const out = runKernel(GATHER, { x, idx, outer, len, inner, k, shape });
+  if (Array.isArray(indices)) idx.dispose();
+  return out;
+}
+
+/** Parameters of the `gather` kernel: slabs of x viewed as [outer, len, inner], k indices. @internal */
+export interface GatherParams {
+  readonly x: Tensor;
+  readonly idx: Tensor;
+  readonly outer: number;
+  readonly len: number;
+  readonly inner: number;
+  readonly k: number;
+  readonly shape: readonly number[];
+}
+
+// The read is clamped so a bad index never reads outside x; its slice is NaN (s0) instead.
+const GATHER = defineKernel<GatherParams>('gather', ({ x, idx, len, inner, k, shape }) => {
   const lines = [
     'const o = this.thread.x;',
     ...divmod('a', 'r', 'o', k * inner, sizeOf(shape)),
@@ -129,10 +157,8 @@ export function gather(x: Tensor, indices: Tensor | readonly number[], axis = 0)
     `const v = a0[a * ${len * inner} + g * ${inner} + c];`,
     'return bad ? s0 : v;',
   ];
-  const out = kernelOp(shape, `function(a0, a1, s0) {\n  ${lines.join('\n  ')}\n}`, [x, idx], [NaN]);
-  if (Array.isArray(indices)) idx.dispose();
-  return out;
-}
+  return kernelOp(shape, `function(a0, a1, s0) {\n  ${lines.join('\n  ')}\n}`, [x, idx], [NaN]);
+});
 
 // Indices are realised once, here, so the check and the gather read the same values. Host
 // indices (cpu, webasm) are checked where they lie; device ones by counting the valid ones in
@@ -192,23 +218,36 @@ export function concat(tensors: readonly Tensor[], axis = 0): Tensor {
   const total = lens.reduce((p, d) => p + d, 0);
   const shape = first.shape.map((d, j) => (j === ax ? total : d));
   checkSize('concat', 'the result', shape);
+  // Empty pieces add nothing and are not kernel arguments (an empty array is no valid input).
+  const pieces = tensors.filter((t) => t.size > 0);
+  return runKernel(CONCAT, { pieces, axis: ax, inner, total, shape });
+}
+
+/** Parameters of the `concat` kernel: at most 8 non-empty pieces joined along `axis`. @internal */
+export interface ConcatParams {
+  readonly pieces: readonly Tensor[];
+  readonly axis: number;
+  readonly inner: number;
+  readonly total: number;
+  readonly shape: readonly number[];
+}
+
+const CONCAT = defineKernel<ConcatParams>('concat', ({ pieces, axis, inner, total, shape }) => {
   const lines = [
     'const o = this.thread.x;',
     ...divmod('a', 'r', 'o', total * inner, sizeOf(shape)),
     ...divmod('j', 'c', 'r', inner, sizeOf(shape)),
   ];
-  // Empty pieces add nothing and are not kernel arguments (an empty array is no valid input).
-  const pieces = tensors.filter((t) => t.size > 0);
   let offset = 0;
   pieces.forEach((t, i) => {
-    const l = t.shape[ax];
+    const l = t.shape[axis];
     lines.push(`if (j < ${offset + l}.0) { return a${i}[a * ${l * inner} + (j - ${offset}) * ${inner} + c]; }`);
     offset += l;
   });
   lines.push('return 0.0;');
   const args = pieces.map((_, i) => `a${i}`).join(', ');
-  return kernelOp(shape, `function(${args}) {\n  ${lines.join('\n  ')}\n}`, pieces);
-}
+  return kernelOp(shape, `function(${args}) {\n  ${lines.join('\n  ')}\n}`, [...pieces]);
+});
 
 /**
  * One-hot rows: integer class indices [n] → [n, depth] of 0/1. Out-of-range indices are
@@ -231,15 +270,25 @@ export function oneHot(indices: Tensor | readonly number[], depth: number): Tens
     if (idx.rank !== 1) throw new ShapeError('oneHot', `indices must be 1-D, got ${formatShape(idx.shape)}`);
     checkSize('oneHot', 'the result', [idx.size, depth]);
   }
+  const out = runKernel(ONE_HOT, { idx, depth });
+  if (Array.isArray(indices)) idx.dispose();
+  return out;
+}
+
+/** Parameters of the `oneHot` kernel. @internal */
+export interface OneHotParams {
+  readonly idx: Tensor;
+  readonly depth: number;
+}
+
+const ONE_HOT = defineKernel<OneHotParams>('oneHot', ({ idx, depth }) => {
   const lines = [
     'const o = this.thread.x;',
     ...divmod('r', 'c', 'o', depth, idx.size * depth),
     'return Math.floor(a0[r] + 0.5) == c ? 1.0 : 0.0;',
   ];
-  const out = kernelOp([idx.size, depth], `function(a0) {\n  ${lines.join('\n  ')}\n}`, [idx]);
-  if (Array.isArray(indices)) idx.dispose();
-  return out;
-}
+  return kernelOp([idx.size, depth], `function(a0) {\n  ${lines.join('\n  ')}\n}`, [idx]);
+});
 
 /** Rows of `x` in a seeded random order (a permutation along the first axis). */
 export function shuffle(x: Tensor, options: { seed?: number } = {}): Tensor {

@@ -1,5 +1,6 @@
 import { describeValue, ValueError } from './errors.js';
 import { assertTensor, axisArg, elementwise, kernelOp } from './internal.js';
+import { defineKernel, runKernel } from './kernels/registry.js';
 import { normL2 } from './reduce.js';
 import { checkSize, divmod, sizeOf } from './shape.js';
 import type { Tensor } from './tensor.js';
@@ -35,6 +36,19 @@ export function topKMask(x: Tensor, k: number, axis?: number | { axis?: number }
 const key = (v: string): string => `(${v} != ${v} ? s0 : Math.abs(${v}))`;
 
 function rankDirect(x: Tensor, k: number, len: number, inner: number): Tensor {
+  return runKernel(RANK_DIRECT, { x, k, len, inner });
+}
+
+/** Parameters of the `topKRank` kernel: x's cells in groups of `len` cells `inner` apart. @internal */
+export interface TopKParams {
+  readonly x: Tensor;
+  readonly k: number;
+  readonly len: number;
+  readonly inner: number;
+}
+
+// Each cell counts the cells of its group that outrank it: O(len) a cell, one kernel.
+const RANK_DIRECT = defineKernel<TopKParams>('topKRank', ({ x, k, len, inner }) => {
   const lines = [
     'const o = this.thread.x;',
     ...divmod('outer', 'rest', 'o', len * inner, x.size),
@@ -50,7 +64,7 @@ function rankDirect(x: Tensor, k: number, len: number, inner: number): Tensor {
     `return rank < ${k}.0 ? 1.0 : 0.0;`,
   ];
   return kernelOp(x.shape, `function(a0, s0) {\n  ${lines.join('\n  ')}\n}`, [x], [Infinity]);
-}
+});
 
 function rankBySort(x: Tensor, k: number, len: number, inner: number): Tensor {
   const groups = x.size / len;

@@ -18,10 +18,12 @@ import type { FusedChain } from '../codegen.js';
 import type { SpmmParams } from '../csr.js';
 import { ValueError } from '../errors.js';
 import { kernelOp } from '../internal.js';
-import type { TransposeParams } from '../manipulate.js';
+import type { ConcatParams, GatherParams, OneHotParams, SliceRowsParams, TransposeParams } from '../manipulate.js';
 import type { MatmulParams } from '../matmul.js';
 import type { AdamMomentsParams, AdamStepParams, PartParams } from '../optim.js';
 import type { ArgReduceParams, ReduceParams, SliceParams, SoftmaxParams } from '../reduce.js';
+import { sizeOf } from '../shape.js';
+import type { TopKParams } from '../sparsity.js';
 import type { Tensor } from '../tensor.js';
 import { prepareWasm, ROP, SOFTMAX, WasmRuntime, wasmSupport } from '../wasm/runtime.js';
 import { gpujsAdapter } from './gpujs.js';
@@ -167,6 +169,25 @@ export const wasmKernels = {
   adamStep({ theta, g, m, v, beta1, beta2, eps, step, lr }: AdamStepParams): Tensor | null {
     return kernelOp([3, ...g.shape], native('adamStep', [g.size]), [g, m, v, theta], [beta1, beta2, eps, step, lr]);
   },
+  gather({ x, idx, outer, len, inner, k, shape }: GatherParams): Tensor | null {
+    return kernelOp(shape, native('gather', [outer, len, inner, k]), [x, idx]);
+  },
+  oneHot({ idx, depth }: OneHotParams): Tensor | null {
+    return kernelOp([idx.size, depth], native('oneHot', [idx.size, depth]), [idx]);
+  },
+  // along the first axis the pieces' rows are whole blocks; every layout copies rows of `inner` cells
+  concat({ pieces, axis, inner, total, shape }: ConcatParams): Tensor | null {
+    const outer = sizeOf(shape.slice(0, axis));
+    return kernelOp(shape, native('concat', [outer, inner, total, ...pieces.map((p) => p.shape[axis])]), [...pieces]);
+  },
+  // one copy of the contiguous rows (a view would keep the whole input alive)
+  sliceRows({ x, offset, shape }: SliceRowsParams): Tensor | null {
+    const size = sizeOf(shape);
+    return size === 0 ? null : kernelOp(shape, native('sliceRows', [offset, size]), [x]);
+  },
+  topKRank({ x, k, len, inner }: TopKParams): Tensor | null {
+    return kernelOp(x.shape, native('topKRank', [x.size, len, inner, k]), [x]);
+  },
   // a view of cells [offset, offset + size) of x: no kernel runs, the block is shared
   part({ x, offset, shape }: PartParams): Tensor | null {
     return kernelOp(shape, native('part', [offset]), [x]);
@@ -195,6 +216,25 @@ const NATIVE: Record<string, Native> = {
   },
   softmax(rt, [mode, rows, len], args, out) {
     rt.softmax(mode, (args[0] as WasmBuffer).ptr, out.ptr, rows, len);
+  },
+  gather(rt, [outer, len, inner, k], [x, idx], out) {
+    rt.gather((x as WasmBuffer).ptr, (idx as WasmBuffer).ptr, out.ptr, outer, len, inner, k);
+  },
+  oneHot(rt, [n, depth], [idx], out) {
+    rt.oneHot((idx as WasmBuffer).ptr, out.ptr, n, depth);
+  },
+  concat(rt, [outer, inner, total, ...lens], pieces, out) {
+    let offset = 0;
+    lens.forEach((l, i) => {
+      rt.copyRows((pieces[i] as WasmBuffer).ptr, out.ptr + offset * inner * 4, outer, l * inner, total * inner);
+      offset += l;
+    });
+  },
+  sliceRows(rt, [offset, size], [x], out) {
+    rt.copyRows((x as WasmBuffer).ptr + offset * 4, out.ptr, 1, size, size);
+  },
+  topKRank(rt, [size, len, inner, k], [x], out) {
+    rt.topKDirect((x as WasmBuffer).ptr, out.ptr, size, len, inner, k);
   },
   adamMoments(rt, [n], [g, m, v, beta1, beta2, eps, step], out) {
     const [pg, pm, pv] = [g, m, v].map((x) => (x as WasmBuffer).ptr);

@@ -35,6 +35,10 @@ export const JOB = {
   adamMoments: 7,
   program: 8,
   spmm: 9,
+  gather: 10,
+  oneHot: 11,
+  copyRows: 12,
+  topK: 13,
   stop: 99,
 } as const;
 export type JobCode = (typeof JOB)[keyof typeof JOB];
@@ -124,6 +128,10 @@ function serve({ module, memory, control, index, wsBase, wsBytes }) {
           else if (op === ${JOB.unary}) k.unary(c[A], c[A+1], c[A+2], s, t);
           else if (op === ${JOB.program}) k.unary(c[A], c[A+1], index, s, t);
           else if (op === ${JOB.spmm}) k.spmm(c[A], c[A+1], c[A+2], c[A+3], c[A+4], c[A+5], s, t);
+          else if (op === ${JOB.gather}) k.gatherRows(c[A], c[A+1], c[A+2], c[A+3], c[A+4], c[A+5], s, t);
+          else if (op === ${JOB.oneHot}) k.oneHot(c[A], c[A+1], c[A+2], s, t);
+          else if (op === ${JOB.copyRows}) k.copyRows(c[A], c[A+1], c[A+2], c[A+3], s, t);
+          else if (op === ${JOB.topK}) k.topKDirect(c[A], c[A+1], c[A+2], c[A+3], c[A+4], s, t);
           else if (op === ${JOB.reduce}) k.reduce(c[A], c[A+1], c[A+2], c[A+3], c[A+4], s, t);
           else if (op === ${JOB.softmax}) k.softmax(c[A], c[A+1], c[A+2], c[A+3], s, t);
           else if (op === ${JOB.adam}) k.adam(c[A], c[A+1], c[A+2], c[A+3], s, t, f[F], f[F+1], f[F+2], f[F+3], f[F+4], f[F+5], f[F+6]);

@@ -86,6 +86,10 @@ interface Kernels {
   reduce(op: number, x: number, out: number, len: number, inner: number, s: number, e: number): void;
   softmax(mode: number, x: number, out: number, len: number, s: number, e: number): void;
   spmm(vals: number, cols: number, ptr: number, b: number, c: number, n: number, s: number, e: number): void;
+  gatherRows(x: number, idx: number, out: number, len: number, inner: number, k: number, s: number, e: number): void;
+  oneHot(idx: number, out: number, depth: number, s: number, e: number): void;
+  copyRows(src: number, dst: number, width: number, dstStride: number, s: number, e: number): void;
+  topKDirect(x: number, out: number, len: number, inner: number, k: number, s: number, e: number): void;
   adam(theta: number, g: number, m: number, v: number, s: number, e: number, ...f: number[]): void;
   adamMoments(
     g: number,
@@ -556,6 +560,53 @@ export class WasmRuntime {
     }
     this.run(JOB.spmm, nnz * n >= PARALLEL_MIN.matmul, m, 1, [vals, cols, ptr, b, c, n], [], (s, e) =>
       this.k.spmm(vals, cols, ptr, b, c, n, s, e),
+    );
+  }
+
+  /**
+   * gather: `out` viewed as [outer·k, inner] gets, for row a·k + j, row round(idx[j]) of x's
+   * slab a ([len, inner]), NaN for an index that is not an integer in [0, len). Split by rows.
+   */
+  gather(x: number, idx: number, out: number, outer: number, len: number, inner: number, k: number): void {
+    this.run(
+      JOB.gather,
+      outer * k * inner >= PARALLEL_MIN.elementwise,
+      outer * k,
+      1,
+      [x, idx, out, len, inner, k],
+      [],
+      (s, e) => this.k.gatherRows(x, idx, out, len, inner, k, s, e),
+    );
+  }
+
+  /** oneHot: `n` rows of `depth`, 1 at round(idx[r]) where that is in [0, depth), else 0. Split by rows. */
+  oneHot(idx: number, out: number, n: number, depth: number): void {
+    this.run(JOB.oneHot, n * depth >= PARALLEL_MIN.elementwise, n, 1, [idx, out, depth], [], (s, e) =>
+      this.k.oneHot(idx, out, depth, s, e),
+    );
+  }
+
+  /** `rows` rows of `width` floats from `src` to `dst`, row r at r · `dstStride` floats (a piece of a concat). */
+  copyRows(src: number, dst: number, rows: number, width: number, dstStride: number): void {
+    this.run(
+      JOB.copyRows,
+      rows * width >= PARALLEL_MIN.elementwise,
+      rows,
+      1,
+      [src, dst, width, dstStride],
+      [],
+      (s, e) => this.k.copyRows(src, dst, width, dstStride, s, e),
+    );
+  }
+
+  /**
+   * topKMask by direct ranking over `size` cells in groups of `len` cells `inner` apart: 1 where
+   * fewer than k cells of the group have a larger |x| (NaN the largest; ties to the lower
+   * index), else 0. O(len) a cell; split by cells from {@link PARALLEL_MIN}.matmul comparisons.
+   */
+  topKDirect(x: number, out: number, size: number, len: number, inner: number, k: number): void {
+    this.run(JOB.topK, size * len >= PARALLEL_MIN.matmul, size, 16, [x, out, len, inner, k], [], (s, e) =>
+      this.k.topKDirect(x, out, len, inner, k, s, e),
     );
   }
 

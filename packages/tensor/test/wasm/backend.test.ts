@@ -148,6 +148,48 @@ describe('the wasm backend', () => {
     expect(mismatch(one.out.subarray(0, n), Float64Array.from(row0), ACC(k))).toBeUndefined();
   });
 
+  it('runs gather, oneHot, concat, sliceRows and topKMask natively, split over two threads, as cpu computes them', () => {
+    const x = seeded(300 * 257, 51);
+    // ties and NaN for topKMask: repeated magnitudes and a NaN in some groups
+    const r = seeded(64 * 1500, 52).map((v, i) => (i % 97 === 0 ? Number.NaN : Math.round(v * 8) / 8));
+    const idx = Array.from({ length: 700 }, (_, i) => (i * 37) % 300);
+    const labels = Array.from({ length: 1000 }, (_, i) => (i * 13) % 60);
+    const run = (backend: T.BackendName, threads?: string) => {
+      if (threads) process.env.SPARSEKIT_WASM_THREADS = threads;
+      try {
+        T.setBackend(backend);
+      } finally {
+        delete process.env.SPARSEKIT_WASM_THREADS;
+      }
+      const X = T.tensor(x, [300, 257]);
+      const R = T.tensor(r, [64, 1500]);
+      const out = [
+        T.gather(X, idx, 0),
+        T.gather(X, T.tensor(idx.slice(0, 200).map((i) => i % 257)), 1),
+        T.oneHot(labels, 60),
+        T.concat([X, T.mul(X, 2), T.zeros([0, 257]), T.sliceRows(X, 7, 290)], 0),
+        T.concat([T.reshape(X, [300, 1, 257]), T.reshape(X, [300, 1, 257])], 1),
+        T.sliceRows(X, 13, 299),
+        T.topKMask(R, 40, 1),
+        T.topKMask(R, 3, 0),
+      ].map((t) => t.dataSync());
+      const fallbacks = T.getBackend().fallbacks.length;
+      T.disposeBackend();
+      return { out, fallbacks };
+    };
+    const cpu = run('cpu');
+    const one = run('wasm', '1');
+    const two = run('wasm', '2');
+    expect(one.fallbacks).toBe(0);
+    expect(two.fallbacks).toBe(0);
+    cpu.out.forEach((want, i) => {
+      expect(bitwiseEqual(one.out[i], want), `op ${i}, 1 thread`).toBe(true);
+      expect(bitwiseEqual(two.out[i], want), `op ${i}, 2 threads`).toBe(true);
+    });
+    // topKMask keeps exactly k a group
+    expect(one.out[6].reduce((a, b) => a + b, 0)).toBe(64 * 40);
+  });
+
   it('reduces with its own kernels: sum, mean, max and min along an axis or over everything', () => {
     T.setBackend('wasm');
     const x = T.tensor([1, 2, 3, 4, NaN, 6, -1, -2, -3], [3, 3]);
@@ -199,14 +241,14 @@ describe('the wasm backend', () => {
 
   it('runs an op without a wasm kernel on gpu.js and names it in fallbacks', () => {
     T.setBackend('wasm');
-    expect(Array.from(T.oneHot([2, 0], 3).dataSync())).toEqual([0, 0, 1, 1, 0, 0]);
+    // eye's diagonal kernel has no wasm variant
+    expect(Array.from(T.eye(3).dataSync())).toEqual([1, 0, 0, 0, 1, 0, 0, 0, 1]);
     const fb = T.getBackend().fallbacks;
     expect(fb.length).toBe(1);
     expect(fb[0]).toMatch(/no wasm kernel: gpu\.js cpu ran kernel #1/);
     // from 4096 cells on, gpu.js's webasm runs it
-    const labels = Array.from({ length: 100 }, (_, i) => (i * 7) % 50);
-    const big = T.oneHot(labels, 50).dataSync();
-    expect(big[17 * 50 + labels[17]]).toBe(1);
+    const big = T.eye(100).dataSync();
+    expect(big[17 * 100 + 17]).toBe(1);
     expect(big.reduce((a, b) => a + b, 0)).toBe(100);
     expect(T.getBackend().fallbacks[1]).toMatch(/no wasm kernel: gpu\.js webasm ran kernel #2/);
     T.disposeBackend();
