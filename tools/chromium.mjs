@@ -21,3 +21,12 @@ export const CHROMIUM_ARGS = Object.freeze([
   '--use-vulkan=swiftshader',
   '--use-webgpu-adapter=swiftshader',
 ]);
+
+/**
+ * The response headers that make a page cross-origin isolated (`SharedArrayBuffer`, so the
+ * wasm backend may run threads): what every test and bench server of the repo sends.
+ */
+export const ISOLATION_HEADERS = Object.freeze({
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cross-Origin-Embedder-Policy': 'require-corp',
+});

@@ -9,7 +9,7 @@ import { createServer } from 'node:http';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../../tools/chromium.mjs';
+import { CHROMIUM_ARGS, CHROMIUM_PATH, ISOLATION_HEADERS } from '../../../tools/chromium.mjs';
 import { fmt, table, writeResults } from './harness.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -42,12 +42,7 @@ const html =
 const server = createServer((req, res) => {
   const path = new URL(req.url ?? '/', 'http://x').pathname;
   // cross-origin isolation: SharedArrayBuffer, so both sides may run threads
-  const headers = {
-    'Cross-Origin-Opener-Policy': 'same-origin',
-    'Cross-Origin-Embedder-Policy': 'require-corp',
-    'Cross-Origin-Resource-Policy': 'same-origin',
-    'Cache-Control': 'no-store',
-  };
+  const headers = { ...ISOLATION_HEADERS, 'Cross-Origin-Resource-Policy': 'same-origin', 'Cache-Control': 'no-store' };
   let body;
   let type = 'text/javascript';
   if (path === '/' || path === '/index.html') [body, type] = [html, 'text/html'];

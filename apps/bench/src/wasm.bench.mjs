@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import v8 from 'node:v8';
 import { fmt, table, time, writeResults } from './harness.mjs';
+import { seededArray as randArray } from './seeded.mjs';
 
 const require = createRequire(import.meta.url);
 const tf = require('@tensorflow/tfjs');
@@ -46,21 +47,6 @@ const runtimes = {
   '1 thread fma': WasmRuntime.create({ threads: 1, fma: true }),
   '2 threads fma': WasmRuntime.create({ threads: 2, fma: true }),
 };
-
-function randArray(n, seed) {
-  // xorshift32: a seeded, dependency-free generator for benchmark inputs
-  let s = seed >>> 0 || 1;
-  const a = new Float32Array(n);
-  for (let i = 0; i < n; i++) {
-    s ^= s << 13;
-    s >>>= 0;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    s >>>= 0;
-    a[i] = (s / 4294967296) * 2 - 1;
-  }
-  return a;
-}
 
 function once(build) {
   const out = tf.tidy(build);
@@ -154,7 +140,9 @@ for (const n of QUICK ? [128, 256] : [128, 256, 512, 1024]) {
       rt.write(V, new Float32Array(n));
       let step = 0;
       return {
-        run: () => rt.adam(P, G, M, V, n, { lr: 1e-3, beta1: 0.9, beta2: 0.999, eps: 1e-8, step: ++step }),
+        // the whole step over its own inputs, as the optimizers' Adam runs it (adamStep in place)
+        run: () =>
+          rt.adamMoments(G, M, V, [M, V, P], n, { lr: 1e-3, beta1: 0.9, beta2: 0.999, eps: 1e-8, step: ++step }, P),
         free: () => [P, G, M, V].forEach((x) => rt.free(x)),
       };
     },

@@ -9,12 +9,14 @@ import {
   getBackend,
   keep,
   kernelStats,
+  Random,
   setBackend,
   type Tensor,
   tensor,
   tidy,
 } from '@sparsekit/tensor';
 import { afterAll, describe, expect, it } from 'vitest';
+import type { GradientTransformation, StateTree } from '../src/contract.js';
 import { APPLY, type Fusable } from '../src/fused.js';
 import { Adam, AdamW, adam, applyStep, applyUpdates, chain, scaleByAdam, scaleByLearningRate } from '../src/index.js';
 import { stateTensors } from '../src/state.js';
@@ -26,16 +28,8 @@ const SHAPES = [[37], [5, 7], [3, 129]];
 const STEPS = 6;
 
 function seeded(n: number, seed: number): Float32Array {
-  // xorshift32: seeded inputs without the package under test
-  let s = seed >>> 0 || 1;
-  return Float32Array.from({ length: n }, () => {
-    s ^= s << 13;
-    s >>>= 0;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    s >>>= 0;
-    return (s / 4294967296) * 2 - 1;
-  });
+  const r = new Random(seed);
+  return Float32Array.from({ length: n }, () => r.uniform() * 2 - 1);
 }
 const sizes = SHAPES.map((s) => s.reduce((p, d) => p * d, 1));
 const gradAt = (step: number, v: Float32Array[]) =>
@@ -43,6 +37,23 @@ const gradAt = (step: number, v: Float32Array[]) =>
     const noise = seeded(x.length, 100 * step + k + 1);
     return x.map((xi, i) => xi - 0.3 + 0.1 * noise[i]);
   });
+/** Step `step`'s gradients at parameters `ps`, as new tensors. */
+const gradTensors = (step: number, ps: Tensor[]): Tensor[] =>
+  gradAt(
+    step,
+    ps.map((p) => p.dataSync()),
+  ).map((g, i) => tensor(Float32Array.from(g), SHAPES[i]));
+
+/** Kept parameters from `start` and `tx`'s kept initial state. */
+function initial<S extends StateTree>(
+  tx: GradientTransformation<S>,
+  start: Float32Array[],
+): { ps: Tensor[]; state: S } {
+  const ps = start.map((a, i) => keep(tensor(a, SHAPES[i])));
+  const state = tidy(() => tx.init(ps));
+  for (const t of stateTensors(state)) keep(t);
+  return { ps, state };
+}
 
 /** The same transformation without its shortcut: a chain the step cannot fuse. */
 function unfused<S>(tx: S): S {
@@ -53,14 +64,9 @@ function unfused<S>(tx: S): S {
 
 /** Steps `tx` by hand, as the pure core reads: update, then θ + u, realised every step. */
 function byHand(tx: ReturnType<typeof adam>, start: Float32Array[]) {
-  let ps: Tensor[] = start.map((a, i) => keep(tensor(a, SHAPES[i])));
-  let state = tidy(() => tx.init(ps));
-  for (const t of stateTensors(state)) keep(t);
+  let { ps, state } = initial(tx, start);
   for (let s = 0; s < STEPS; s++) {
-    const gs = gradAt(
-      s,
-      ps.map((p) => p.dataSync()),
-    ).map((g, i) => tensor(Float32Array.from(g), SHAPES[i]));
+    const gs = gradTensors(s, ps);
     const next = tidy(() => {
       const r = tx.update(gs, state, ps);
       return { ps: applyUpdates(ps, r.updates), state: r.state };
@@ -105,14 +111,9 @@ describe('Adam whole-step shortcut', () => {
         // update + applyUpdates by hand (no shortcut there)
         const want = byHand(tx, start);
         // the pure core's applyStep, with the shortcut
-        let ps: Tensor[] = start.map((a, i) => keep(tensor(a, SHAPES[i])));
-        let state = tidy(() => tx.init(ps));
-        for (const t of stateTensors(state)) keep(t);
+        let { ps, state } = initial(tx, start);
         for (let s = 0; s < STEPS; s++) {
-          const gs = gradAt(
-            s,
-            ps.map((p) => p.dataSync()),
-          ).map((g, i) => tensor(Float32Array.from(g), SHAPES[i]));
+          const gs = gradTensors(s, ps);
           ({ params: ps, state } = applyStep(tx, gs, state, ps));
           for (const g of gs) g.dispose();
         }

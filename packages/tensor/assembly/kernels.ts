@@ -1241,40 +1241,9 @@ export function softmax(mode: i32, x: usize, out: usize, len: i32, start: i32, e
 }
 
 // ---------------------------------------------------------------------------------------
-// Adam (Kingma & Ba 2015), in place over cells [start, end):
-//   m ← β₁m + (1−β₁)g,  v ← β₂v + (1−β₂)g²,  θ ← θ − α_t·m / (√(v·c₂) + ε)
-// with α_t = lr/(1−β₁ᵗ) and c₂ = 1/(1−β₂ᵗ), all computed by the host in float64 (1 − f32(0.999)
-// is off by 1.3e-5) and passed rounded once.
+// Adam (Kingma & Ba 2015). The host forms every constant in float64 (1 − f32(0.999) is off by
+// 1.3e-5) and passes it rounded once.
 // ---------------------------------------------------------------------------------------
-
-export function adam(
-  theta: usize, grad: usize, m: usize, v: usize, start: i32, end: i32,
-  beta1: f32, oneMinusBeta1: f32, beta2: f32, oneMinusBeta2: f32, stepSize: f32, vScale: f32, eps: f32,
-): void {
-  const b1 = f32x4.splat(beta1), c1 = f32x4.splat(oneMinusBeta1);
-  const b2 = f32x4.splat(beta2), c2 = f32x4.splat(oneMinusBeta2);
-  const lr = f32x4.splat(stepSize), vs = f32x4.splat(vScale), ep = f32x4.splat(eps);
-  let i = start;
-  for (; i + 4 <= end; i += 4) {
-    const o = <usize>i << 2;
-    const g = v128.load(grad + o);
-    const mi = f32x4.add(f32x4.mul(b1, v128.load(m + o)), f32x4.mul(c1, g));
-    const vi = f32x4.add(f32x4.mul(b2, v128.load(v + o)), f32x4.mul(c2, f32x4.mul(g, g)));
-    v128.store(m + o, mi);
-    v128.store(v + o, vi);
-    const step = f32x4.div(f32x4.mul(lr, mi), f32x4.add(f32x4.sqrt(f32x4.mul(vi, vs)), ep));
-    v128.store(theta + o, f32x4.sub(v128.load(theta + o), step));
-  }
-  for (; i < end; i++) {
-    const o = <usize>i << 2;
-    const g = load<f32>(grad + o);
-    const mi = beta1 * load<f32>(m + o) + oneMinusBeta1 * g;
-    const vi = beta2 * load<f32>(v + o) + oneMinusBeta2 * (g * g);
-    store<f32>(m + o, mi);
-    store<f32>(v + o, vi);
-    store<f32>(theta + o, load<f32>(theta + o) - (stepSize * mi) / (<f32>Math.sqrt(<f64>(vi * vScale)) + eps));
-  }
-}
 
 /**
  * Adam's moments and update direction in one pass for cells [start, end) (the tensor package's

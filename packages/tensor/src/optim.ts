@@ -165,14 +165,15 @@ function stepOutOfPlace(theta: Tensor, g: Tensor, m: Tensor, v: Tensor, h: AdamS
 // The step run now, over θ, m and v's own memory, where the backend has an in-place Adam and
 // nothing else can read that memory (g realised on the device too); null, changing nothing, otherwise.
 function stepInPlace(theta: Tensor, g: Tensor, m: Tensor, v: Tensor, h: AdamStepOptions): AdamStepResult | null {
-  const adapter = current().adapter;
+  const backend = current();
+  const adapter = backend.adapter;
   if (!adapter.adamInPlace || g.size === 0) return null;
   const gv = g[VALUE];
   if (!gv || gv instanceof Float32Array || new Set([theta, m, v, g]).size < 4) return null;
   if (![theta, m, v].every(canTakeOver)) return null;
   const [tv, mv, vv] = [theta, m, v].map((x) => x[VALUE] as DeviceValue);
   if (!adapter.adamInPlace(gv, mv, vv, tv, g.size, h)) return null;
-  current().stats.calls++;
+  backend.stats.calls++;
   const make = (shape: readonly number[]): Tensor => Tensor.make(shape, null, null);
   return { theta: takeOver(theta, make), m: takeOver(m, make), v: takeOver(v, make) };
 }

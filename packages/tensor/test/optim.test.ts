@@ -4,7 +4,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { current } from '../src/backend.js';
 import * as T from '../src/index.js';
-import { mismatch, seeded, type Tolerance } from './wasm/helpers.js';
+import { backendLabel, mismatch, seeded, type Tolerance, useBackend } from './wasm/helpers.js';
 
 // float32 inputs, float64 reference: a few roundings (and the reciprocal bias corrections on
 // wasm); m' and v' cancel, so an absolute term at float32 resolution of their inputs (~3)
@@ -37,15 +37,8 @@ describe('adamMoments', () => {
     ['wasm', '2'],
   ];
   for (const [backend, threads] of cases) {
-    it(`matches the float64 reference on ${backend}${threads ? ` (${threads} thread${threads === '1' ? '' : 's'})` : ''}, edge lengths and 2-D shapes included`, () => {
-      const prev = process.env.SPARSEKIT_WASM_THREADS;
-      if (threads) process.env.SPARSEKIT_WASM_THREADS = threads;
-      try {
-        T.setBackend(backend as T.BackendName);
-      } finally {
-        if (prev === undefined) delete process.env.SPARSEKIT_WASM_THREADS;
-        else process.env.SPARSEKIT_WASM_THREADS = prev;
-      }
+    it(`matches the float64 reference on ${backendLabel(backend, threads)}, edge lengths and 2-D shapes included`, () => {
+      useBackend(backend as T.BackendName, threads);
       for (const shape of [[1], [7], [33, 5], [300_001]]) {
         const n = shape.reduce((p, d) => p * d, 1);
         const g = seeded(n, 1, 3);
@@ -157,15 +150,8 @@ describe('adamStep', () => {
     ['wasm', '2'],
   ];
   for (const [backend, threads] of cases) {
-    it(`is bitwise adamMoments then θ + update·(−lr), and matches the float64 reference, on ${backend}${threads ? ` (${threads} thread${threads === '1' ? '' : 's'})` : ''}`, () => {
-      const prev = process.env.SPARSEKIT_WASM_THREADS;
-      if (threads) process.env.SPARSEKIT_WASM_THREADS = threads;
-      try {
-        T.setBackend(backend as T.BackendName);
-      } finally {
-        if (prev === undefined) delete process.env.SPARSEKIT_WASM_THREADS;
-        else process.env.SPARSEKIT_WASM_THREADS = prev;
-      }
+    it(`is bitwise adamMoments then θ + update·(−lr), and matches the float64 reference, on ${backendLabel(backend, threads)}`, () => {
+      useBackend(backend as T.BackendName, threads);
       // 300_001 cells: split over two threads, with an odd tail
       for (const shape of [[1], [7], [33, 5], [300_001]]) {
         const n = shape.reduce((p, d) => p * d, 1);
@@ -296,15 +282,8 @@ describe('adamStep in place', () => {
     ['wasm', '2'],
   ];
   for (const [backend, threads] of cases) {
-    it(`gives bitwise the out-of-place step and consumes θ, m and v, step after step, on ${backend}${threads ? ` (${threads} thread${threads === '1' ? '' : 's'})` : ''}`, () => {
-      const prev = process.env.SPARSEKIT_WASM_THREADS;
-      if (threads) process.env.SPARSEKIT_WASM_THREADS = threads;
-      try {
-        T.setBackend(backend as T.BackendName);
-      } finally {
-        if (prev === undefined) delete process.env.SPARSEKIT_WASM_THREADS;
-        else process.env.SPARSEKIT_WASM_THREADS = prev;
-      }
+    it(`gives bitwise the out-of-place step and consumes θ, m and v, step after step, on ${backendLabel(backend, threads)}`, () => {
+      useBackend(backend as T.BackendName, threads);
       const n = 70_001;
       const a = setup(n);
       const b = setup(n);

@@ -25,7 +25,7 @@ import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'no
 import { createServer } from 'node:http';
 import { dirname, extname, join, normalize, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../../../tools/chromium.mjs';
+import { CHROMIUM_ARGS, CHROMIUM_PATH, ISOLATION_HEADERS } from '../../../../tools/chromium.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const demoRoot = resolve(here, '../..');
@@ -87,11 +87,7 @@ const TYPES = {
 
 function serve(root) {
   const server = createServer((req, res) => {
-    const headers = {
-      'Cross-Origin-Opener-Policy': 'same-origin',
-      'Cross-Origin-Embedder-Policy': 'require-corp',
-      'Cache-Control': 'no-store',
-    };
+    const headers = { ...ISOLATION_HEADERS, 'Cache-Control': 'no-store' };
     let path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
     if (path.endsWith('/')) path += 'index.html';
     const file = normalize(join(root, path));

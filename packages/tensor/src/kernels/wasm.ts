@@ -163,11 +163,11 @@ export const wasmKernels = {
   // Adam's m', v' and update in one pass, packed as [3, …shape] (optim.ts splits it with `part`);
   // the hyperparameters are scalar arguments, so every step reuses one compiled kernel
   adamMoments({ g, m, v, beta1, beta2, eps, step }: AdamMomentsParams): Tensor | null {
-    return kernelOp([3, ...g.shape], native('adamMoments', [g.size]), [g, m, v], [beta1, beta2, eps, step]);
+    return kernelOp([3, ...g.shape], native('adam', [g.size, false]), [g, m, v], [beta1, beta2, eps, step]);
   },
   // the same pass writing θ + u·(−lr) in u's place: m', v' and θ' packed as [3, …shape]
   adamStep({ theta, g, m, v, beta1, beta2, eps, step, lr }: AdamStepParams): Tensor | null {
-    return kernelOp([3, ...g.shape], native('adamStep', [g.size]), [g, m, v, theta], [beta1, beta2, eps, step, lr]);
+    return kernelOp([3, ...g.shape], native('adam', [g.size, true]), [g, m, v, theta], [beta1, beta2, eps, step, lr]);
   },
   gather({ x, idx, outer, len, inner, k, shape }: GatherParams): Tensor | null {
     return kernelOp(shape, native('gather', [outer, len, inner, k]), [x, idx]);
@@ -236,15 +236,12 @@ const NATIVE: Record<string, Native> = {
   topKRank(rt, [size, len, inner, k], [x], out) {
     rt.topKDirect((x as WasmBuffer).ptr, out.ptr, size, len, inner, k);
   },
-  adamMoments(rt, [n], [g, m, v, beta1, beta2, eps, step], out) {
-    const [pg, pm, pv] = [g, m, v].map((x) => (x as WasmBuffer).ptr);
-    const h = { beta1: beta1 as number, beta2: beta2 as number, eps: eps as number, step: step as number };
-    rt.adamMoments(pg, pm, pv, packedParts(out.ptr, n), n, h);
-  },
-  adamStep(rt, [n], [g, m, v, theta, beta1, beta2, eps, step, lr], out) {
-    const [pg, pm, pv, pt] = [g, m, v, theta].map((x) => (x as WasmBuffer).ptr);
-    const h = { beta1: beta1 as number, beta2: beta2 as number, eps: eps as number, step: step as number };
-    rt.adamMoments(pg, pm, pv, packedParts(out.ptr, n), n, { ...h, lr: lr as number }, pt);
+  // adamMoments' [g, m, v, β₁, β₂, ε, t], or with θ adamStep's [g, m, v, θ, β₁, β₂, ε, t, lr]
+  adam(rt, [n, withTheta], args, out) {
+    const tensors = (args.slice(0, withTheta ? 4 : 3) as WasmBuffer[]).map((x) => x.ptr);
+    const [beta1, beta2, eps, step, lr] = args.slice(tensors.length) as number[];
+    const [pg, pm, pv, pt = 0] = tensors;
+    rt.adamMoments(pg, pm, pv, packedParts(out.ptr, n), n, { beta1, beta2, eps, step, lr }, pt);
   },
 };
 

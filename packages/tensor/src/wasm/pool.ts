@@ -31,7 +31,6 @@ export const JOB = {
   unary: 3,
   reduce: 4,
   softmax: 5,
-  adam: 6,
   adamMoments: 7,
   program: 8,
   spmm: 9,
@@ -134,7 +133,6 @@ function serve({ module, memory, control, index, wsBase, wsBytes }) {
           else if (op === ${JOB.topK}) k.topKDirect(c[A], c[A+1], c[A+2], c[A+3], c[A+4], s, t);
           else if (op === ${JOB.reduce}) k.reduce(c[A], c[A+1], c[A+2], c[A+3], c[A+4], s, t);
           else if (op === ${JOB.softmax}) k.softmax(c[A], c[A+1], c[A+2], c[A+3], s, t);
-          else if (op === ${JOB.adam}) k.adam(c[A], c[A+1], c[A+2], c[A+3], s, t, f[F], f[F+1], f[F+2], f[F+3], f[F+4], f[F+5], f[F+6]);
           else if (op === ${JOB.adamMoments}) k.adamMoments(c[A], c[A+1], c[A+2], c[A+3], c[A+4], c[A+5], c[A+6], s, t, f[F], f[F+1], f[F+2], f[F+3], f[F+4], f[F+5], f[F+6], f[F+7]);
         }
       } catch (err) {

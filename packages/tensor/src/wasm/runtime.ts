@@ -35,8 +35,6 @@ export const PARALLEL_MIN = {
   elementwise: 1 << 15,
   /** input cells of a reduction or softmax */
   rows: 1 << 14,
-  /** parameters of an optimizer update */
-  adam: 1 << 15,
   /**
    * multiply-adds (nnz · n) of a sparse × dense product: the demo's pruned first layer at batch
    * 64 (~10,000 entries × 64 columns) split at this size went from 1.50× to 1.67× its dense model
@@ -95,7 +93,6 @@ interface Kernels {
   oneHot(idx: number, out: number, depth: number, s: number, e: number): void;
   copyRows(src: number, dst: number, width: number, dstStride: number, s: number, e: number): void;
   topKDirect(x: number, out: number, len: number, inner: number, k: number, s: number, e: number): void;
-  adam(theta: number, g: number, m: number, v: number, s: number, e: number, ...f: number[]): void;
   adamMoments(
     g: number,
     m: number,
@@ -345,9 +342,10 @@ export function broadcastPlan(
   return { out, dims, sa, sb };
 }
 
-/** Hyperparameters of one {@link WasmRuntime.adam} step. */
+/** Hyperparameters of {@link WasmRuntime.adamMoments}. */
 export interface AdamStep {
-  lr: number;
+  /** The learning rate of a whole step (with `theta`); unused for the moments and direction. */
+  lr?: number;
   beta1: number;
   beta2: number;
   eps: number;
@@ -616,26 +614,6 @@ export class WasmRuntime {
   }
 
   /**
-   * One Adam step in place over `n` parameters (Kingma & Ba 2015): m ← β₁m + (1−β₁)g,
-   * v ← β₂v + (1−β₂)g², θ ← θ − lr/(1−β₁ᵗ) · m / (√(v/(1−β₂ᵗ)) + ε). The constants are formed
-   * in float64 here and rounded once: 1 − f32(0.999) would be off by 1.3e-5.
-   */
-  adam(theta: number, grad: number, m: number, v: number, n: number, h: AdamStep): void {
-    const f = [
-      h.beta1,
-      1 - h.beta1,
-      h.beta2,
-      1 - h.beta2,
-      h.lr / (1 - h.beta1 ** h.step),
-      1 / (1 - h.beta2 ** h.step),
-      h.eps,
-    ].map(Math.fround);
-    this.run(JOB.adam, n >= PARALLEL_MIN.adam, n, 16, [theta, grad, m, v], f, (s, e) =>
-      this.k.adam(theta, grad, m, v, s, e, ...f),
-    );
-  }
-
-  /**
    * Adam's new moments and update direction in one pass over `n` cells: m' = β₁m + (1−β₁)g into
    * `out[0]`, v' = β₂v + (1−β₂)g² into `out[1]`, and u = m'/(1−β₁ᵗ) / (√v'/√(1−β₂ᵗ) + ε) into
    * `out[2]` (the reciprocals of the bias corrections formed in float64 here and rounded once)
@@ -649,7 +627,7 @@ export class WasmRuntime {
     v: number,
     out: readonly [number, number, number],
     n: number,
-    h: Omit<AdamStep, 'lr'> & { lr?: number },
+    h: AdamStep,
     theta = 0,
   ): void {
     const f = [

@@ -35,7 +35,7 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../../../tools/chromium.mjs';
+import { CHROMIUM_ARGS, CHROMIUM_PATH, ISOLATION_HEADERS } from '../../../../tools/chromium.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const pkgRoot = resolve(here, '../..');
@@ -150,10 +150,7 @@ function serve(files) {
     const path = url.pathname;
     // A page asked for with isolated=0 is served without COOP/COEP: not cross-origin
     // isolated, so it has no SharedArrayBuffer (the wasm-single lane).
-    const isolation =
-      url.searchParams.get('isolated') === '0'
-        ? {}
-        : { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' };
+    const isolation = url.searchParams.get('isolated') === '0' ? {} : ISOLATION_HEADERS;
     const headers = { ...isolation, 'Cross-Origin-Resource-Policy': 'same-origin', 'Cache-Control': 'no-store' };
     let body;
     let type;

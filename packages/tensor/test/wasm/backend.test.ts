@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { current } from '../../src/backend.js';
 import * as T from '../../src/index.js';
 import { argRef, dense, matmulRef } from '../parity/reference.js';
-import { ACC, bitwiseEqual, mismatch, seeded } from './helpers.js';
+import { ACC, bitwiseEqual, mismatch, seeded, useBackend } from './helpers.js';
 
 afterAll(() => {
   delete process.env.SPARSEKIT_BACKEND;
@@ -120,12 +120,7 @@ describe('the wasm backend', () => {
     for (let i = 0; i < D.length; i++) if (Math.abs(D[i]) < 0.7 || Math.floor(i / k) % 7 === 3) D[i] = 0;
     const B = seeded(k * n, 42);
     const product = (threads: string): { out: Float32Array; parallel: number } => {
-      process.env.SPARSEKIT_WASM_THREADS = threads;
-      try {
-        T.setBackend('wasm');
-      } finally {
-        delete process.env.SPARSEKIT_WASM_THREADS;
-      }
+      useBackend('wasm', threads);
       const adapter = current().adapter as unknown as { parallelCalls: () => number };
       const before = adapter.parallelCalls();
       const out = T.spmm(T.CsrTensor.fromArray(D, [m, k]), T.tensor(B, [k, n])).dataSync();
@@ -155,12 +150,7 @@ describe('the wasm backend', () => {
     const idx = Array.from({ length: 700 }, (_, i) => (i * 37) % 300);
     const labels = Array.from({ length: 1000 }, (_, i) => (i * 13) % 60);
     const run = (backend: T.BackendName, threads?: string) => {
-      if (threads) process.env.SPARSEKIT_WASM_THREADS = threads;
-      try {
-        T.setBackend(backend);
-      } finally {
-        delete process.env.SPARSEKIT_WASM_THREADS;
-      }
+      useBackend(backend, threads);
       const X = T.tensor(x, [300, 257]);
       const R = T.tensor(r, [64, 1500]);
       const out = [

@@ -1,5 +1,6 @@
 // Shared by the wasm backend's tests: seeded inputs and the parity suite's tolerance rule
 // (|got − ref| ≤ atol + rtol·|ref|, NaN = NaN, ±Inf exact).
+import { type BackendName, setBackend } from '../../src/backend.js';
 import { Random } from '../../src/random.js';
 
 export function seeded(n: number, seed: number, scale = 1): Float32Array {
@@ -42,4 +43,24 @@ export function bitwiseEqual(a: Float32Array, b: Float32Array): boolean {
   if (x.length !== y.length) return false;
   for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) return false;
   return true;
+}
+
+/**
+ * Selects `backend`, on `threads` wasm threads where given (SPARSEKIT_WASM_THREADS is read when
+ * the backend starts), and leaves the environment as it was.
+ */
+export function useBackend(backend: BackendName, threads?: string): void {
+  const prev = process.env.SPARSEKIT_WASM_THREADS;
+  if (threads) process.env.SPARSEKIT_WASM_THREADS = threads;
+  try {
+    setBackend(backend);
+  } finally {
+    if (prev === undefined) delete process.env.SPARSEKIT_WASM_THREADS;
+    else process.env.SPARSEKIT_WASM_THREADS = prev;
+  }
+}
+
+/** "wasm (2 threads)", "cpu": a test name's backend. */
+export function backendLabel(backend: string, threads?: string): string {
+  return threads ? `${backend} (${threads} thread${threads === '1' ? '' : 's'})` : backend;
 }

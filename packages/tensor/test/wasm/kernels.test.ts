@@ -305,7 +305,8 @@ describe.each(['one', 'two'] as const)('wasm kernels, %s thread(s)', (which) => 
       v = put(rt, new Float32Array(n));
     const ref = { theta: Float64Array.from(theta), m: new Float64Array(n), v: new Float64Array(n) };
     for (let step = 1; step <= 3; step++) {
-      rt.adam(p, gp, m, v, n, { ...h, step });
+      // the whole step with its outputs over its inputs: in place
+      rt.adamMoments(gp, m, v, [m, v, p], n, { ...h, step }, p);
       for (let i = 0; i < n; i++) {
         ref.m[i] = h.beta1 * ref.m[i] + (1 - h.beta1) * g[i];
         ref.v[i] = h.beta2 * ref.v[i] + (1 - h.beta2) * g[i] * g[i];
@@ -395,15 +396,15 @@ describe('a split over threads changes no result', () => {
         return r;
       });
     }
-    const P = seeded(PARALLEL_MIN.adam + 3, 36),
-      G = seeded(PARALLEL_MIN.adam + 3, 37);
+    const P = seeded(PARALLEL_MIN.elementwise + 3, 36),
+      G = seeded(PARALLEL_MIN.elementwise + 3, 37);
     both((rt) => {
       const p = put(rt, P),
         g = put(rt, G),
         mm = put(rt, new Float32Array(P.length)),
         v = put(rt, new Float32Array(P.length));
       for (let step = 1; step <= 2; step++)
-        rt.adam(p, g, mm, v, P.length, { lr: 0.01, beta1: 0.9, beta2: 0.999, eps: 1e-8, step });
+        rt.adamMoments(g, mm, v, [mm, v, p], P.length, { lr: 0.01, beta1: 0.9, beta2: 0.999, eps: 1e-8, step }, p);
       const r = rt.read(p, P.length);
       rt.free(p);
       rt.free(g);
